@@ -1,0 +1,5 @@
+"""python -m migraine_diary"""
+
+from migraine_diary.cli import main
+
+main()

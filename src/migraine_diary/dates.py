@@ -1,0 +1,94 @@
+"""Parse the dates people type ("yesterday 17:00") and format stored instants; stdlib only."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from migraine_diary.errors import field_error
+
+WHEN_RULE = (
+    "a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, "
+    "yesterday or 'yesterday 17:00'"
+)
+DAY_RULE = "a date such as 2026-11-20, today or yesterday"
+NOON = time(12, 0)
+_RELATIVE = {"today": 0, "yesterday": 1}
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def local_zone() -> tzinfo:
+    """The user's local time zone, read at call time so tests can set TZ."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse_when(text: str, *, field: str = "when", today: date | None = None) -> datetime:
+    """A moment as the user types it; a date alone means 12:00 local time.
+
+    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips.
+    """
+    raw = text.strip()
+    lowered = raw.lower()
+    base = today or datetime.now().date()
+    day_word, _, rest = lowered.partition(" ")
+    if day_word in _RELATIVE:
+        day = base - timedelta(days=_RELATIVE[day_word])
+        clock = _parse_clock(rest.strip(), text, field) if rest.strip() else NOON
+        return _localise(datetime.combine(day, clock))
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise field_error(field, WHEN_RULE, text) from None
+    if len(raw) == 10:  # a date alone
+        parsed = datetime.combine(parsed.date(), NOON)
+    if parsed.tzinfo is None:
+        return _localise(parsed)
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+def parse_day(text: str, *, field: str, today: date | None = None) -> date:
+    """A calendar day for --since / --until."""
+    lowered = text.strip().lower()
+    base = today or datetime.now().date()
+    if lowered in _RELATIVE:
+        return base - timedelta(days=_RELATIVE[lowered])
+    try:
+        return date.fromisoformat(lowered)
+    except ValueError:
+        raise field_error(field, DAY_RULE, text) from None
+
+
+def day_start(day: date) -> datetime:
+    """The UTC instant at which a local calendar day begins."""
+    return _localise(datetime.combine(day, time(0, 0)))
+
+
+def _parse_clock(text: str, original: str, field: str) -> time:
+    match = _TIME.match(text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise field_error(field, WHEN_RULE, original)
+    return time(int(match[1]), int(match[2]))
+
+
+def _localise(naive: datetime) -> datetime:
+    return naive.astimezone().astimezone(UTC).replace(microsecond=0)
+
+
+def to_storage(moment: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order (SQLite and PostgreSQL alike)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def from_storage(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def format_local(moment: datetime) -> str:
+    """How a person reads a stored instant: local wall-clock time to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

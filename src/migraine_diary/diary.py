@@ -1,0 +1,278 @@
+"""The diary's use cases in the user's words: log, edit, delete, list, summarize, rename."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from migraine_diary import db
+from migraine_diary.dates import day_start, from_storage, to_storage
+from migraine_diary.errors import DiaryError, InputError
+from migraine_diary.models import (
+    SessionInput,
+    SessionRow,
+    amount,
+    money_text,
+    therapy_key,
+    validate_session,
+)
+from migraine_diary.session import Session
+
+NEAR_MISS_CUTOFF = 0.8
+
+
+def session_from_row(row: tuple[Any, ...]) -> Session:
+    """A stored row (db.SESSION_COLUMNS order) as the Session a person sees."""
+    return Session(
+        id=row[0],
+        when=from_storage(row[1]),
+        therapy=row[2],
+        minutes=row[3],
+        pain_before=row[4],
+        pain_after=row[5],
+        pain_later=row[6],
+        cost=amount(row[7]),
+        provider=row[8],
+        during_attack=bool(row[9]),
+        notes=row[10],
+    )
+
+
+def filters(
+    therapy: str | None = None, since: date | None = None, until: date | None = None
+) -> db.Filters:
+    """Turn what the user typed into a query filter; `until` includes the whole day."""
+    return db.Filters(
+        therapy_key=therapy_key(therapy) if therapy is not None else None,
+        since=to_storage(day_start(since)) if since else None,
+        until=to_storage(day_start(until + timedelta(days=1))) if until else None,
+    )
+
+
+def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
+    """The id of a therapy matched case-insensitively; a new one is added, unless it looks
+    like a typo of a therapy already in use."""
+    key = therapy_key(name)
+    found = db.therapy_by_key(conn, key)
+    if found is not None:
+        return found[0]
+    if not allow_new:
+        known = db.therapy_keys(conn)
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=NEAR_MISS_CUTOFF)
+        if close:
+            raise InputError(
+                f"therapy {name!r} is new: did you mean {known[close[0]]!r}? "
+                "(add --new-therapy to keep it as a new therapy)"
+            )
+    return db.add_therapy(conn, " ".join(name.split()), key)
+
+
+def log_session(
+    diary: db.Diary,
+    data: dict[str, Any],
+    *,
+    new_therapy: bool = False,
+    label: dict[str, str] | None = None,
+) -> Session:
+    """Validate and store one session; nothing is written if any field is wrong."""
+    session = validate_session(data, label=label)
+    return _store(diary, session, allow_new=new_therapy)
+
+
+def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Session:
+    from sqlmodel import Session as OrmSession
+
+    with diary.transaction() as conn:
+        therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
+        row = SessionRow.from_input(session, therapy_id)
+        with OrmSession(bind=conn) as orm:
+            orm.add(row)
+            orm.flush()
+            assert row.id is not None
+            stored = db.session_by_id(conn, row.id)
+    assert stored is not None
+    return session_from_row(stored)
+
+
+def get_session(diary: db.Diary | None, session_id: int) -> Session:
+    row = None
+    if diary is not None:
+        with diary.connect() as conn:
+            row = db.session_by_id(conn, session_id)
+    if row is None:
+        raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+    return session_from_row(row)
+
+
+def edit_session(
+    diary: db.Diary,
+    session_id: int,
+    changes: dict[str, Any],
+    *,
+    new_therapy: bool = False,
+    label: dict[str, str] | None = None,
+) -> Session:
+    """Change some fields of a stored session; the whole session is validated again."""
+    current = get_session(diary, session_id)
+    merged = {**current.input_fields(), **changes}
+    session = validate_session(merged, label=label)
+    with diary.transaction() as conn:
+        therapy_id = resolve_therapy(conn, session.therapy, allow_new=new_therapy)
+        row = SessionRow.from_input(session, therapy_id)
+        db.update_session(conn, session_id, row.model_dump(exclude={"id"}))
+        stored = db.session_by_id(conn, session_id)
+    assert stored is not None
+    return session_from_row(stored)
+
+
+def delete_session(diary: db.Diary, session_id: int) -> None:
+    with diary.transaction() as conn:
+        if db.delete_session(conn, session_id) == 0:
+            raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+
+
+def list_sessions(
+    diary: db.Diary | None, where: db.Filters, limit: int | None
+) -> tuple[list[Session], int]:
+    """The newest sessions first, and how many match in all."""
+    if diary is None:
+        return [], 0
+    with diary.connect() as conn:
+        rows = db.session_rows(conn, where, limit=limit)
+        total = len(rows) if limit is None or len(rows) < limit else db.count_sessions(conn, where)
+    return [session_from_row(r) for r in rows], total
+
+
+def therapies(diary: db.Diary | None) -> list[tuple[str, int]]:
+    if diary is None:
+        return []
+    with diary.connect() as conn:
+        return [(name, n) for _, name, _, n in db.therapies(conn)]
+
+
+def rename_therapy(diary: db.Diary, old: str, new: str) -> str:
+    """Respell a therapy, or merge it into another spelling already in use."""
+    new_name = " ".join(new.split())
+    if not new_name or len(new_name) > 100:
+        raise InputError(f"new name must be a name of 1 to 100 characters (got {new!r})")
+    with diary.transaction() as conn:
+        source = db.therapy_by_key(conn, therapy_key(old))
+        if source is None:
+            raise DiaryError(f"no therapy named {old!r}; see the names with: migraine therapies")
+        target = db.therapy_by_key(conn, therapy_key(new_name))
+        if target is None or target[0] == source[0]:
+            db.rename_therapy(conn, source[0], new_name, therapy_key(new_name))
+            return f"Renamed {source[1]!r} to {new_name!r}."
+        moved = db.merge_therapy(conn, source[0], target[0])
+        return f"Merged {source[1]!r} into {target[1]!r}: {moved} session(s) moved."
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One line of `summary`: pain and relief use only sessions that began with pain."""
+
+    therapy: str | None
+    sessions: int
+    total_minutes: int
+    total_cost_cents: int
+    excluded_no_pain: int
+    sum_before: int
+    sum_after: int
+    with_relief: int
+    relief_cost_cents: int
+
+    @property
+    def with_pain(self) -> int:
+        return self.sessions - self.excluded_no_pain
+
+    @property
+    def avg_minutes(self) -> float:
+        return self.total_minutes / self.sessions
+
+    def _per_pain_session(self, value: int) -> float | None:
+        return value / self.with_pain if self.with_pain else None
+
+    @property
+    def avg_pain_before(self) -> float | None:
+        return self._per_pain_session(self.sum_before)
+
+    @property
+    def avg_pain_after(self) -> float | None:
+        return self._per_pain_session(self.sum_after)
+
+    @property
+    def avg_relief(self) -> float | None:
+        return self._per_pain_session(self.sum_before - self.sum_after)
+
+    @property
+    def relief_share(self) -> float | None:
+        return self._per_pain_session(self.with_relief)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return amount(self.total_cost_cents)
+
+    @property
+    def cost_per_relief_point(self) -> float | None:
+        """Cost of the sessions that began with pain over their relief points; blank, never
+        infinite or negative, when they brought no relief."""
+        points = self.sum_before - self.sum_after
+        return self.relief_cost_cents / 100 / points if points > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "therapy": self.therapy,
+            "sessions": self.sessions,
+            "total_minutes": self.total_minutes,
+            "avg_minutes": self.avg_minutes,
+            "avg_pain_before": self.avg_pain_before,
+            "avg_pain_after": self.avg_pain_after,
+            "avg_relief": self.avg_relief,
+            "relief_share": self.relief_share,
+            "total_cost": money_text(self.total_cost_cents),
+            "cost_per_relief_point": self.cost_per_relief_point,
+            "excluded_no_pain": self.excluded_no_pain,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    therapies: list[SummaryRow]
+
+    @property
+    def total(self) -> SummaryRow | None:
+        if not self.therapies:
+            return None
+        sums = [sum(getattr(r, f) for r in self.therapies) for f in _SUMMED]
+        return SummaryRow(None, *sums)
+
+    def to_json(self) -> dict[str, Any]:
+        total = self.total
+        return {
+            "therapies": [r.to_json() for r in self.therapies],
+            "total": total.to_json() if total else None,
+        }
+
+
+_SUMMED = (
+    "sessions",
+    "total_minutes",
+    "total_cost_cents",
+    "excluded_no_pain",
+    "sum_before",
+    "sum_after",
+    "with_relief",
+    "relief_cost_cents",
+)
+
+
+def summarize(diary: db.Diary | None, where: db.Filters) -> Summary:
+    """Per-therapy sums computed in SQL; Python only divides."""
+    if diary is None:
+        return Summary([])
+    with diary.connect() as conn:
+        rows = db.summary_sums(conn, where)
+    return Summary([SummaryRow(*(r[0], *(int(v or 0) for v in r[1:]))) for r in rows])

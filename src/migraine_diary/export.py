@@ -1,0 +1,303 @@
+"""CSV and JSON out, CSV back in: streaming writers, and an all-or-nothing importer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from migraine_diary import db
+from migraine_diary.dates import parse_when, to_storage
+from migraine_diary.errors import DiaryError, InputError
+from migraine_diary.models import (
+    RULES,
+    SessionInput,
+    SessionRow,
+    cents,
+    therapy_key,
+    validate_session,
+)
+from migraine_diary.session import FIELDS
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_BAD_ROWS_SHOWN = 20
+
+
+def neutralise(text: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula; `restore` undoes it exactly."""
+    if text[:1] in FORMULA_TRIGGERS or (text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'")):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    if text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'"):
+        return text[1:]
+    return text
+
+
+@contextmanager
+def private_output(path: Path | None) -> Iterator[IO[str]]:
+    """Standard output, or a file readable by its owner only that appears complete or not at
+    all (written beside it, then renamed into place)."""
+    if path is None:
+        yield sys.stdout
+        return
+    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise DiaryError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(temporary, path)
+    except OSError as error:
+        raise DiaryError(f"cannot write {path}: {error.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_csv(diary: db.Diary | None, out: IO[str]) -> int:
+    """Every session, oldest first, header first; returns the number of rows."""
+    writer = csv.writer(out)  # RFC 4180 line ends: a lone \r in a note is quoted too
+    writer.writerow(FIELDS)
+    if diary is None:
+        return 0
+    count = 0
+    with db.stream(diary, db.EXPORT_SQL) as rows:
+        for chunk in _chunks(rows):
+            writer.writerows(chunk)
+            count += len(chunk)
+    return count
+
+
+def write_json(diary: db.Diary | None, out: IO[str]) -> int:
+    """A JSON list of sessions, streamed one object at a time."""
+    from migraine_diary.diary import session_from_row
+
+    out.write("[")
+    count = 0
+    if diary is not None:
+        with db.stream(diary, db.RAW_SQL) as rows:
+            for row in rows:
+                out.write(",\n  " if count else "\n  ")
+                out.write(json.dumps(session_from_row(row).to_json(), ensure_ascii=False))
+                count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ---------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    id: int | None
+    session: SessionInput
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    read: int
+    added: int
+    already_there: int
+    dry_run: bool
+
+
+REQUIRED = ("when", "therapy", "minutes", "pain_before", "pain_after")
+TEXT_FIELDS = ("therapy", "provider", "notes")
+BOOLEANS = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+    "": False,
+}
+
+
+def read_csv(path: Path) -> list[ImportRow]:
+    """Read and validate every row before anything is written; report every bad row."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DiaryError(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise DiaryError(f"cannot read {path}: it is a folder") from None
+    except OSError as error:
+        raise DiaryError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[ImportRow] = []
+    problems: list[str] = []
+    header: list[str] | None = None
+    previous_end = 0
+    try:
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not record or record == [""]:
+                continue
+            if header is None:
+                header = _check_header(record, path)
+                continue
+            try:
+                rows.append(_parse_row(record, header, start))
+            except InputError as error:
+                problems.append(f"line {start}: {error.message}")
+    except csv.Error as error:
+        problems.append(f"line {previous_end + 1}: not valid CSV ({error})")
+    if header is None:
+        raise InputError(f"{path} is empty: expected a header row with {', '.join(FIELDS)}")
+    if problems:
+        shown = problems[:MAX_BAD_ROWS_SHOWN]
+        more = len(problems) - len(shown)
+        suffix = [f"... and {more} more bad row(s)"] if more else []
+        summary = f"{len(problems)} bad row(s) in {path}; nothing was imported"
+        raise InputError("\n".join([*shown, *suffix, summary]))
+    return rows
+
+
+def _check_header(record: list[str], path: Path) -> list[str]:
+    header = [name.strip() for name in record]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise InputError(f"{path}: column {duplicated[0]!r} appears more than once")
+    unknown = [name for name in header if name not in FIELDS]
+    if unknown:
+        raise InputError(
+            f"{path}: unknown column {unknown[0][:40]!r}; the columns are {', '.join(FIELDS)}"
+        )
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise InputError(f"{path}: missing column {missing[0]!r}; required: {', '.join(REQUIRED)}")
+    return header
+
+
+def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
+    if len(record) != len(header):
+        raise InputError(f"has {len(record)} cells where the header has {len(header)}")
+    cells = dict(zip(header, record, strict=True))
+    for name in TEXT_FIELDS:
+        if name in cells:
+            cells[name] = restore(cells[name])
+    row_id = None
+    raw_id = cells.pop("id", "").strip()
+    if raw_id:
+        if not raw_id.isdigit() or int(raw_id) < 1:
+            raise InputError(f"id must be {RULES['id']} or empty (got {raw_id[:40]!r})")
+        row_id = int(raw_id)
+    cells["when"] = parse_when(cells["when"]) if cells["when"].strip() else cells["when"]
+    attack = cells.get("during_attack", "").strip().lower()
+    if attack not in BOOLEANS:
+        raise InputError(f"during_attack must be {RULES['during_attack']} (got {attack[:40]!r})")
+    cells["during_attack"] = BOOLEANS[attack]
+    if not cells.get("cost", "").strip():
+        cells["cost"] = "0"
+    return ImportRow(line, row_id, validate_session(cells))
+
+
+def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> ImportResult:
+    """Add the rows in one transaction. A row whose id is already stored with the same values
+    is skipped (so importing a file twice adds nothing); with other values it is an error."""
+    from sqlalchemy import insert
+
+    from migraine_diary.diary import resolve_therapy
+
+    added = skipped = 0
+    with diary.transaction() as conn:
+        ids = [r.id for r in rows if r.id is not None]
+        existing = _stored_by_id(conn, ids)
+        seen: set[int] = set()
+        batch: list[dict[str, Any]] = []
+        therapy_ids: dict[str, int] = {}
+        conflicts = []
+        for row in rows:
+            key = therapy_key(row.session.therapy)
+            if key not in therapy_ids:
+                therapy_ids[key] = resolve_therapy(conn, row.session.therapy, allow_new=True)
+            values = SessionRow.from_input(row.session, therapy_ids[key]).model_dump(exclude={"id"})
+            if row.id is not None:
+                if row.id in seen:
+                    conflicts.append(f"line {row.line}: id {row.id} appears twice in the file")
+                    continue
+                seen.add(row.id)
+                if row.id in existing:
+                    if existing[row.id] == _comparable(row.session):
+                        skipped += 1
+                    else:
+                        conflicts.append(
+                            f"line {row.line}: id {row.id} is already in the diary with other "
+                            "values (empty the id cell to add it as a new session)"
+                        )
+                    continue
+                values["id"] = row.id
+            batch.append(values)
+        if conflicts:
+            raise InputError(
+                "\n".join(
+                    [
+                        *conflicts[:MAX_BAD_ROWS_SHOWN],
+                        f"{len(conflicts)} conflicting row(s); nothing was imported",
+                    ]
+                )
+            )
+        if batch:
+            conn.execute(insert(SessionRow.__table__), batch)  # type: ignore[arg-type]
+        added = len(batch)
+        if dry_run:
+            conn.rollback()
+    return ImportResult(len(rows), added, skipped, dry_run)
+
+
+def _comparable(session: SessionInput) -> tuple[Any, ...]:
+    return (
+        to_storage(session.when),
+        therapy_key(session.therapy),
+        session.minutes,
+        session.pain_before,
+        session.pain_after,
+        session.pain_later,
+        cents(session.cost),
+        session.provider,
+        session.during_attack,
+        session.notes,
+    )
+
+
+def _stored_by_id(conn: Any, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        sql = (
+            'SELECT s.id, s."when", t.key, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
+            " s.cost_cents, s.provider, s.during_attack, s.notes"
+            f" FROM session s JOIN therapy t ON t.id = s.therapy_id WHERE s.id IN ({marks})"
+        )
+        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
+            found[r[0]] = (*r[1:9], bool(r[9]), r[10])
+    return found

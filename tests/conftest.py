@@ -1,0 +1,90 @@
+"""Every test gets its own diary path and data folder: no test can touch real user data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from migraine_diary.cli import app
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("MIGRAINE_DIARY_DB", raising=False)
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import time
+
+    time.tzset()
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "diary.db"
+
+
+class Cli:
+    """Runs the real CLI against one temporary diary, with stdout and stderr kept apart."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Any:
+        return self.runner.invoke(app, ["--db", str(self.db_path), *args], input=input)
+
+    def ok(self, *args: str) -> Any:
+        result = self(*args)
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def log(self, therapy: str = "craniosacral", **fields: Any) -> Any:
+        args = ["log", therapy]
+        defaults = {"minutes": 45, "pain_before": 5, "pain_after": 4}
+        for name, value in {**defaults, **fields}.items():
+            option = "--" + name.replace("_", "-")
+            if value is True:
+                args.append(option)
+            else:
+                args += [option, str(value)]
+        return self.ok(*args)
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Cli:
+    return Cli(db_path)
+
+
+def fingerprint(path: Path) -> str | None:
+    """Bytes of the diary and its WAL: equal before and after means nothing was written."""
+    if not path.exists():
+        return None
+    digest = hashlib.sha256(path.read_bytes())
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        digest.update(wal.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def unchanged(db_path: Path) -> Callable[[], None]:
+    """Call before a refused command, then call the result: asserts the diary is untouched."""
+    before = fingerprint(db_path)
+
+    def check() -> None:
+        assert fingerprint(db_path) == before
+
+    return check

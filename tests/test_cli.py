@@ -1,0 +1,424 @@
+"""The real CLI, end to end, against a temporary diary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli, fingerprint
+from migraine_diary.cli import app
+
+COST = "cost must be an amount of 0 or more with at most 2 decimals, such as 120 or 89.50"
+WHEN = (
+    "when must be a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, "
+    "yesterday or 'yesterday 17:00'"
+)
+STORY = [  # the user story: three 45-minute sessions one point lower, then four 30-minute ones
+    ("2026-10-01 16:30", 45, 4, 90),
+    ("2026-10-03 16:30", 45, 4, 90),
+    ("2026-10-06 16:30", 45, 4, 90),
+    ("2026-10-08 16:30", 30, 5, 60),
+    ("2026-10-10 16:30", 30, 5, 60),
+    ("2026-10-13 16:30", 30, 5, 60),
+    ("2026-10-15 16:30", 30, 5, 60),
+]
+
+
+def log_story(cli: Cli) -> None:
+    for when, minutes, after, cost in STORY:
+        cli.log(
+            "Craniosacral", when=when, minutes=minutes, pain_before=5, pain_after=after, cost=cost
+        )
+
+
+def test_log_prints_the_stored_session(cli: Cli) -> None:
+    result = cli.log("craniosacral", when="2026-11-20 14:30", cost="89.5", later=3)
+    assert result.stdout.strip() == (
+        "Logged session 1: craniosacral, 2026-11-20 14:30, 45 min, pain 5 -> 4, later 3 "
+        "(relief +1), cost 89.50"
+    )
+
+
+def test_user_story_summary(cli: Cli) -> None:
+    log_story(cli)
+    data = cli.json("summary")
+    (row,) = data["therapies"]
+    assert row["therapy"] == "Craniosacral"
+    assert row["sessions"] == 7
+    assert row["total_minutes"] == 255
+    assert row["avg_minutes"] == pytest.approx(255 / 7)
+    assert row["avg_pain_before"] == 5
+    assert row["avg_pain_after"] == pytest.approx(32 / 7)
+    assert row["avg_relief"] == pytest.approx(3 / 7)
+    assert row["relief_share"] == pytest.approx(3 / 7)
+    assert row["total_cost"] == "510.00"
+    assert row["cost_per_relief_point"] == pytest.approx(170.0)
+    assert row["excluded_no_pain"] == 0
+    assert data["total"]["therapy"] is None
+    assert data["total"]["total_cost"] == "510.00"
+
+
+def test_summary_table_shows_rounded_figures(cli: Cli) -> None:
+    log_story(cli)
+    out = cli.ok("summary").stdout
+    line = next(x for x in out.splitlines() if x.startswith("Craniosacral"))
+    assert line.split() == [
+        "Craniosacral",
+        "7",
+        "255",
+        "5.0",
+        "4.6",
+        "0.4",
+        "43%",
+        "510.00",
+        "170.00",
+    ]
+
+
+def test_summary_leaves_out_sessions_that_began_without_pain(cli: Cli) -> None:
+    cli.log("physio", pain_before=0, pain_after=0, cost=70, when="2026-11-01")
+    cli.log("physio", pain_before=4, pain_after=2, cost=70, when="2026-11-02")
+    (row,) = cli.json("summary")["therapies"]
+    assert row["excluded_no_pain"] == 1
+    assert row["avg_pain_before"] == 4
+    assert row["avg_relief"] == 2
+    assert row["relief_share"] == 1
+    assert row["total_cost"] == "140.00"
+    assert row["cost_per_relief_point"] == 35.0
+    assert "1 session(s) began at pain 0" in cli.ok("summary").stdout
+
+
+def test_cost_per_point_is_blank_without_relief(cli: Cli) -> None:
+    cli.log("massage", pain_before=3, pain_after=4, cost=80, when="2026-11-01")
+    (row,) = cli.json("summary")["therapies"]
+    assert row["cost_per_relief_point"] is None
+    assert row["avg_relief"] == -1  # worse afterwards is kept, never clipped
+
+
+def test_summary_filters(cli: Cli) -> None:
+    log_story(cli)
+    cli.log("acupuncture", when="2026-10-02", cost=85)
+    assert [
+        r["therapy"] for r in cli.json("summary", "--therapy", "CRANIOSACRAL")["therapies"]
+    ] == ["Craniosacral"]
+    since = cli.json("summary", "--since", "2026-10-08", "--until", "2026-10-13")
+    assert since["total"]["sessions"] == 3
+
+
+def test_empty_diary_summary_and_list(cli: Cli, db_path: Path) -> None:
+    result = cli("summary")
+    assert result.exit_code == 0
+    assert "No sessions yet" in result.stdout
+    assert "There is no diary" in result.stderr
+    assert cli.json("list") == []
+    assert not db_path.exists()  # reading never creates the diary
+
+
+def test_therapy_names_are_matched_case_insensitively(cli: Cli) -> None:
+    cli.log("CST", when="2026-11-01")
+    cli.log("cst", when="2026-11-02")
+    cli.log("  Cst ", when="2026-11-03")
+    assert cli.json("therapies") == [{"therapy": "CST", "sessions": 3}]
+
+
+def test_near_miss_therapy_is_refused_unless_new(cli: Cli, db_path: Path) -> None:
+    cli.log("craniosacral", when="2026-11-01")
+    before = fingerprint(db_path)
+    result = cli("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "migraine: error: therapy 'craniosacrl' is new: did you mean 'craniosacral'? "
+        "(add --new-therapy to keep it as a new therapy)\n"
+    )
+    assert fingerprint(db_path) == before
+    cli.ok("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4", "--new-therapy")
+    assert len(cli.json("therapies")) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-b", "11"], "pain-before must be a whole number from 0 to 10 (got 11)"),
+        (["-b", "-1"], "pain-before must be a whole number from 0 to 10 (got -1)"),
+        (["-b", "5.5"], "pain-before must be a whole number from 0 to 10 (got 5.5)"),
+        (["-a", "x"], "pain-after must be a whole number from 0 to 10 (got x)"),
+        (["-m", "0"], "minutes must be a whole number from 1 to 600 (got 0)"),
+        (["-m", "601"], "minutes must be a whole number from 1 to 600 (got 601)"),
+        (
+            ["-c", "-5"],
+            f"{COST} (got -5)",
+        ),
+        (
+            ["-c", "1.555"],
+            f"{COST} (got 1.555)",
+        ),
+        (
+            ["-c", "NaN"],
+            f"{COST} (got NaN)",
+        ),
+        (["--later", "12"], "later must be a whole number from 0 to 10 or empty (got 12)"),
+        (
+            ["--when", "last tuesday"],
+            f"{WHEN} (got last tuesday)",
+        ),
+        (
+            ["--when", "2026-02-30"],
+            f"{WHEN} (got 2026-02-30)",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    cli: Cli, db_path: Path, args: list[str], message: str
+) -> None:
+    base = {"-m": "45", "-b": "5", "-a": "4"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    flat = [x for pair in base.items() for x in pair]
+    result = cli("log", "craniosacral", *flat)
+    assert result.exit_code == 2
+    assert result.stderr == f"migraine: error: {message}\n"
+    assert result.stdout == ""
+    assert not db_path.exists()
+
+
+def test_bad_input_leaves_an_existing_diary_unchanged(cli: Cli, db_path: Path) -> None:
+    cli.log(when="2026-11-01")
+    before = fingerprint(db_path)
+    assert cli("log", "cst", "-m", "45", "-b", "11", "-a", "4").exit_code == 2
+    assert cli("edit", "1", "--later", "11").exit_code == 2
+    assert cli("edit", "1", "--minutes", "0").exit_code == 2
+    assert fingerprint(db_path) == before
+    assert cli.json("show", "1")["pain_later"] is None
+
+
+def test_future_sessions_are_refused(cli: Cli, db_path: Path) -> None:
+    result = cli("log", "cst", "-m", "45", "-b", "5", "-a", "4", "--when", "2099-01-01")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("migraine: error: when must be")
+    assert "not in the future" in result.stderr
+
+
+def test_missing_values_without_a_terminal_are_an_error(cli: Cli, db_path: Path) -> None:
+    result = cli("log", "cst", "-b", "5", "-a", "4")
+    assert result.exit_code == 2
+    assert result.stderr == "migraine: error: missing --minutes: a whole number from 1 to 600\n"
+    assert not db_path.exists()
+
+
+def test_missing_values_are_prompted_on_a_terminal(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import migraine_diary.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
+    result = cli("log", "cst", "--when", "2026-11-01", input="45\n5\n3\n")
+    assert result.exit_code == 0, result.stderr
+    assert cli.json("show", "1")["pain_after"] == 3
+
+
+def test_when_forms(cli: Cli) -> None:
+    cli.log(when="2026-11-20")
+    cli.log(when="yesterday 17:00")
+    first, second = cli.json("show", "1"), cli.json("show", "2")
+    assert first["when"] == "2026-11-20T11:00:00+00:00"  # noon in Berlin (UTC+1)
+    assert second["when"].endswith("T16:00:00+00:00")
+
+
+def test_list_newest_first_with_filters_and_limit(cli: Cli) -> None:
+    log_story(cli)
+    cli.log("acupuncture", when="2026-10-02")
+    rows = cli.json("list")
+    assert [r["id"] for r in rows] == [7, 6, 5, 4, 3, 2, 8, 1]
+    assert [r["id"] for r in cli.json("list", "--limit", "2")] == [7, 6]
+    assert [r["id"] for r in cli.json("list", "--therapy", "acupuncture")] == [8]
+    assert [
+        r["id"] for r in cli.json("list", "--since", "2026-10-06", "--until", "2026-10-08")
+    ] == [4, 3]
+    table = cli.ok("list", "--limit", "3").stdout
+    assert "Showing the newest 3 of 8 sessions" in table
+
+
+def test_show_json_has_every_field(cli: Cli) -> None:
+    cli.log(
+        "cst", when="2026-11-01 09:00", cost=120, provider="Anna", notes="felt calm", attack=True
+    )
+    assert cli.json("show", "1") == {
+        "id": 1,
+        "when": "2026-11-01T08:00:00+00:00",
+        "therapy": "cst",
+        "minutes": 45,
+        "pain_before": 5,
+        "pain_after": 4,
+        "pain_later": None,
+        "cost": "120.00",
+        "provider": "Anna",
+        "during_attack": True,
+        "notes": "felt calm",
+    }
+
+
+def test_edit_changes_only_what_is_given(cli: Cli) -> None:
+    cli.log("cst", when="2026-11-01 09:00", provider="Anna")
+    result = cli.ok("edit", "1", "--later", "4")
+    assert result.stdout.startswith("Updated session 1:")
+    shown = cli.json("show", "1")
+    assert shown["pain_later"] == 4
+    assert shown["provider"] == "Anna"
+    cli.ok("edit", "1", "--provider", "", "--attack")
+    shown = cli.json("show", "1")
+    assert shown["provider"] is None
+    assert shown["during_attack"] is True
+
+
+@pytest.mark.parametrize(
+    "command", [["show", "99"], ["edit", "99", "--later", "3"], ["delete", "99", "--yes"]]
+)
+def test_unknown_id_is_exit_1(cli: Cli, db_path: Path, command: list[str]) -> None:
+    cli.log(when="2026-11-01")
+    before = fingerprint(db_path)
+    result = cli(*command)
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "migraine: error: no session with id 99; see the ids with: migraine list\n"
+    )
+    assert fingerprint(db_path) == before
+
+
+def test_edit_on_a_missing_diary_creates_nothing(cli: Cli, db_path: Path) -> None:
+    result = cli("edit", "1", "--later", "3")
+    assert result.exit_code == 1
+    assert "there is no diary" in result.stderr
+    assert not db_path.exists()
+
+
+def test_delete_asks_unless_yes(cli: Cli) -> None:
+    cli.log(when="2026-11-01")
+    refused = cli("delete", "1")
+    assert refused.exit_code == 2
+    assert "add --yes" in refused.stderr
+    assert cli.ok("delete", "1", "--yes").stdout == "Deleted session 1.\n"
+    assert cli.json("list") == []
+
+
+def test_rename_merges_spellings(cli: Cli) -> None:
+    cli.log("cranio sacral", when="2026-11-01", new_therapy=True)
+    cli.log("craniosacral", when="2026-11-02", new_therapy=True)
+    assert cli.ok("rename", "cranio sacral", "craniosacral").stdout == (
+        "Merged 'cranio sacral' into 'craniosacral': 1 session(s) moved.\n"
+    )
+    assert cli.json("therapies") == [{"therapy": "craniosacral", "sessions": 2}]
+    cli.ok("rename", "CRANIOSACRAL", "Craniosacral")
+    assert cli.json("therapies") == [{"therapy": "Craniosacral", "sessions": 2}]
+    assert cli("rename", "reiki", "x").exit_code == 1
+
+
+def test_version_and_help_examples() -> None:
+    from typer.testing import CliRunner
+
+    from migraine_diary import __version__
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["--version"]).stdout == f"migraine-diary {__version__}\n"
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0
+    assert "Example" in top.stdout
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in group.commands:  # type: ignore[attr-defined]
+        help_text = runner.invoke(app, [name, "--help"])
+        assert help_text.exit_code == 0, name
+        assert "Example" in help_text.stdout, name
+
+
+def test_unknown_command_is_one_line() -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["lgo"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "No such command 'lgo'" in result.stderr
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from migraine_diary.cli import app\n"
+        "r = CliRunner().invoke(app, ['--help'])\n"
+        "assert r.exit_code == 0\n"
+        "r = CliRunner().invoke(app, ['log', '--help'])\n"
+        "assert r.exit_code == 0\n"
+        # pydantic itself may load: Typer uses it to coerce parameters. Our models may not.
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy',"
+        " 'migraine_diary.models', 'migraine_diary.db', 'migraine_diary.stats')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_default_diary_lives_in_the_user_data_folder(private_home: Path) -> None:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["log", "cst", "-m", "45", "-b", "5", "-a", "4"])
+    assert result.exit_code == 0, result.stderr
+    (found,) = list(private_home.rglob("diary.db"))
+    assert found.parent.name == "migraine-diary"
+    assert oct(found.stat().st_mode & 0o777) == "0o600"
+    assert oct(found.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_env_var_and_db_option_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    env_db, opt_db = tmp_path / "env.db", tmp_path / "opt.db"
+    monkeypatch.setenv("MIGRAINE_DIARY_DB", str(env_db))
+    runner = CliRunner()
+    assert runner.invoke(app, ["log", "cst", "-m", "45", "-b", "5", "-a", "4"]).exit_code == 0
+    assert env_db.exists()
+    args = ["--db", str(opt_db), "log", "cst", "-m", "45", "-b", "5", "-a", "4"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert opt_db.exists()
+
+
+def test_demo_never_touches_the_default_diary(private_home: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
+    assert result.exit_code == 0, result.stderr
+    assert "craniosacral" in result.stdout
+    assert "all therapies" in result.stdout
+    assert not list(private_home.rglob("diary.db"))
+    again = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
+    assert again.exit_code == 1
+    assert "only writes to a new or empty diary" in again.stderr
+
+
+def test_demo_without_db_uses_a_temporary_file(private_home: Path) -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["demo"])
+    assert result.exit_code == 0, result.stderr
+    assert "migraine-demo-" in result.stdout
+    assert not list(private_home.rglob("*.db"))
+
+
+def test_python_m_runs_the_cli() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "migraine_diary", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.startswith("migraine-diary ")
+
+
+def test_markup_in_names_is_shown_as_typed(cli: Cli) -> None:
+    cli.log("[bold]x[/] :smile:", when="2026-11-01", notes="[red]note")
+    out = cli.ok("list").stdout
+    assert "[bold]x[/] :smile:" in out

@@ -1,0 +1,187 @@
+"""Opening, creating, refusing and upgrading diaries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli, fingerprint
+from migraine_diary import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_new_diary_is_private_wal_and_versioned(cli: Cli, db_path: Path) -> None:
+    cli.log(when="2026-11-01")
+    assert oct(db_path.stat().st_mode & 0o777) == "0o600"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.LATEST
+    assert not list(db_path.parent.glob(".diary.db.new-*"))
+
+
+def test_version_1_fixture_opens_with_every_row(tmp_path: Path) -> None:
+    copy = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "diary-v1.db", copy)
+    copy.chmod(0o600)
+    other = Cli(copy)
+    sessions = other.json("list")
+    assert [s["therapy"] for s in sessions] == ["acupuncture", "cst", "cst"]
+    assert sessions[0]["cost"] == "85.50"
+    assert sessions[0]["during_attack"] is True
+    assert sessions[2]["notes"] == "first"
+
+
+def test_older_schema_is_upgraded_with_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "diary-v1.db", copy)
+    copy.chmod(0o600)
+    extra = ["CREATE TABLE upgrade_probe (x INTEGER)"]
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, extra])
+    monkeypatch.setattr(db, "LATEST", len(db.MIGRATIONS) + 1)
+    result = Cli(copy)("list", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "Upgraded the diary from schema 1" in result.stderr
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.LATEST
+        assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 3
+    (backup,) = tmp_path.glob("old-backup-*-v1-to-v*.db")
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+
+
+def test_failed_upgrade_leaves_the_diary_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "diary-v1.db", copy)
+    copy.chmod(0o600)
+    broken = ["CREATE TABLE fine (x INTEGER)", "THIS IS NOT SQL"]
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, broken])
+    monkeypatch.setattr(db, "LATEST", len(db.MIGRATIONS) + 1)
+    result = Cli(copy)("list")
+    assert result.exit_code == 1
+    assert "could not upgrade the diary" in result.stderr
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "fine" not in tables
+
+
+def _refused(path: Path) -> str:
+    before = fingerprint(path) if path.is_file() else None
+    result = Cli(path)("log", "cst", "-m", "45", "-b", "5", "-a", "4")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    if path.is_file():
+        assert fingerprint(path) == before
+    return result.stderr
+
+
+def test_not_a_diary_is_refused_and_untouched(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("my private notes")
+    assert "is not a migraine diary (not an SQLite database)" in _refused(text)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    assert "is not a migraine diary" in _refused(empty)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER)")
+    other.chmod(0o600)
+    assert "SQLite database of another program" in _refused(other)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert "is a folder, not a diary file" in _refused(folder)
+
+
+def test_newer_diary_is_refused(cli: Cli, db_path: Path) -> None:
+    cli.log(when="2026-11-01")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE schema_version SET version = 99")
+    message = _refused(db_path)
+    assert f"newer migraine-diary (schema 99; this version reads up to {db.LATEST})" in message
+
+
+def test_diary_writable_by_others_is_refused_with_the_fix(cli: Cli, db_path: Path) -> None:
+    cli.log(when="2026-11-01")
+    db_path.chmod(0o666)
+    assert f"fix it with: chmod 600 '{db_path}'" in _refused(db_path)
+
+
+def test_broken_symlink_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "missing" / "target.db")
+    assert "broken symbolic link" in _refused(link)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_creating_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "diary.db"
+    db.create_diary(path)
+    first = fingerprint(path)
+    db.create_diary(path)  # a second creator finds the first one's diary and keeps it
+    assert fingerprint(path) == first
+    assert not list(tmp_path.glob(".diary.db.new-*"))
+
+
+def test_locate_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(db.ENV_VAR, str(tmp_path / "env.db"))
+    assert db.locate(tmp_path / "opt.db") == tmp_path / "opt.db"
+    assert db.locate(None) == tmp_path / "env.db"
+    monkeypatch.delenv(db.ENV_VAR)
+    assert db.locate(None).name == "diary.db"
+    assert "migraine-diary" in db.locate(None).parts
+
+
+def test_open_for_reading_does_not_create(tmp_path: Path) -> None:
+    assert db.open_diary(tmp_path / "none.db", write=False) is None
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "shared.db"
+    args = [
+        sys.executable,
+        "-m",
+        "migraine_diary",
+        "--db",
+        str(path),
+        "log",
+        "cst",
+        "-m",
+        "45",
+        "-b",
+        "5",
+        "-a",
+        "4",
+        "--new-therapy",
+    ]
+    env = {**os.environ}
+    procs = [subprocess.Popen(args, env=env, stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [p.communicate()[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 4
+
+
+def test_schema_matches_the_table_models(tmp_path: Path) -> None:
+    from migraine_diary.models import SessionRow, Therapy
+
+    path = tmp_path / "d.db"
+    db.create_diary(path)
+    with sqlite3.connect(path) as conn:
+        for model in (Therapy, SessionRow):
+            table = model.__tablename__
+            stored = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            assert stored == [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]

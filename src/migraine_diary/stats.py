@@ -1,0 +1,693 @@
+"""Statistics behind `migraine stats`: pure functions from sessions to figures and plain words.
+
+Nothing here touches the database, the terminal or files, so every figure can be checked in a
+test. numpy and scipy are imported at the top on purpose: the CLI imports this module only
+inside the stats command, which keeps `--help` and `log` fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.stats  # type: ignore[import-untyped]
+
+__all__ = [
+    "ChartPoint",
+    "CostFigures",
+    "Durability",
+    "Effect",
+    "LengthGroup",
+    "LengthVsNumber",
+    "NumberGroup",
+    "ReliefEstimate",
+    "SessionPoint",
+    "Share",
+    "Shares",
+    "TherapyStats",
+    "Verdict",
+    "acute_split",
+    "analyse_therapy",
+    "relief_estimate",
+    "to_json",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Verdict = Literal[
+    "one_length", "cannot_separate", "too_few", "perfect_fit", "fragile", "weak", "estimated"
+]
+
+CONFIDENCE = 0.95
+MIN_FOR_INTERVAL = 3  # below this a t interval is too wide to mean anything
+MIN_FOR_MEDIAN_INTERVAL = 6  # the smallest n whose order-statistic interval reaches 95%
+MIN_FOR_TREND = 5
+MIN_FOR_REGRESSION = 8
+HIGH_LEVERAGE = 0.8
+STRONG_R = 0.7
+BIN_MINUTES = 15
+MAX_EXACT_LENGTHS = 5
+PAIN_MAX = 10
+CENT = Decimal("0.01")
+NOTE = (
+    "Keep in mind: pain after a longer session is measured longer after the session began, "
+    "and migraine pain changes by itself over time, so part of any difference by length "
+    "may be the migraine's own course."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPoint:
+    """One session as the statistics need it; the CLI builds these from stored rows."""
+
+    id: int | None
+    when: datetime
+    minutes: int
+    pain_before: int
+    pain_after: int
+    pain_later: int | None
+    cost: Decimal
+    during_attack: bool
+
+    def __post_init__(self) -> None:
+        """Refuse impossible input here rather than print a plausible wrong figure later."""
+        pains = [self.pain_before, self.pain_after]
+        if self.pain_later is not None:
+            pains.append(self.pain_later)
+        if any(not 0 <= p <= PAIN_MAX for p in pains):
+            raise ValueError("pain must be from 0 to 10")
+        if not 1 <= self.minutes <= 600:
+            raise ValueError("minutes must be from 1 to 600")
+        if not self.cost.is_finite() or self.cost < 0:
+            raise ValueError("cost must be 0 or more")
+        if self.when.tzinfo is None:
+            raise ValueError("when must be timezone-aware")
+
+    @property
+    def relief(self) -> int:
+        return self.pain_before - self.pain_after
+
+    @property
+    def began_with_pain(self) -> bool:
+        """A session that began at pain 0 cannot show relief (the rule `summary` uses)."""
+        return self.pain_before > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReliefEstimate:
+    """Mean and median relief with 95% intervals; None where the data cannot give one."""
+
+    n: int
+    mean: float | None
+    ci: tuple[float, float] | None
+    median: float | None
+    median_ci: tuple[float, float] | None
+    all_same: bool  # every session the same relief: say so instead of a zero-width interval
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """k of n sessions, with a Wilson interval (it stays inside 0-100% at small n)."""
+
+    k: int
+    n: int
+    share: float | None
+    ci: tuple[float, float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shares:
+    any_relief: Share  # >= 1 point
+    important_relief: Share  # >= 2 points or >= 30% of pain before
+    half_reduction: Share  # >= 50%
+    pain_free: Share  # pain 0 afterwards
+    worse: Share  # more pain afterwards
+
+
+@dataclass(frozen=True, slots=True)
+class LengthGroup:
+    label: str
+    minutes_low: int
+    minutes_high: int
+    n: int  # sessions in the relief figures
+    mean_relief: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberGroup:
+    number: int
+    n: int  # 0 (began at pain 0) or 1 for one person's diary
+    mean_relief: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    """One bar of the chart: relief by session number, marked by its length."""
+
+    number: int
+    id: int | None
+    when: datetime
+    minutes: int
+    relief: int | None  # None: began at pain 0, left out of relief figures
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    estimate: float
+    ci: tuple[float, float] | None  # None on a perfect fit: no honest margin exists
+
+
+@dataclass(frozen=True, slots=True)
+class LengthVsNumber:
+    """Whether the diary can tell session length from session number, and what it shows."""
+
+    verdict: Verdict
+    n: int
+    r: float | None  # correlation of minutes with session number
+    per_15_min: Effect | None
+    per_session: Effect | None
+    message: str  # complete text for the patient, including next_step and note
+    next_step: str | None
+    note: str | None
+    fragile_session_id: int | None = None
+    fragile_session_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Durability:
+    """Did relief hold until later that day? Only sessions with pain later recorded."""
+
+    n: int
+    held: int  # pain later <= pain right after
+    share: float | None
+    ci: tuple[float, float] | None
+    mean_rebound: float | None  # mean of pain later - pain after
+
+
+@dataclass(frozen=True, slots=True)
+class CostFigures:
+    total: Decimal  # all the therapy's sessions
+    per_relief_point: float | None
+    per_relief_point_range: tuple[float, float | None] | None  # high None: no upper limit
+    per_important_relief_session: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyStats:
+    therapy: str
+    sessions: int
+    excluded_no_pain: int
+    relief: ReliefEstimate
+    shares: Shares
+    by_length: tuple[LengthGroup, ...]
+    by_session_number: tuple[NumberGroup, ...]
+    points: tuple[ChartPoint, ...]
+    length_vs_number: LengthVsNumber
+    durability: Durability
+    cost: CostFigures
+
+
+# --- primitives -------------------------------------------------------------------------------
+
+
+def _pair(low: Any, high: Any) -> tuple[float, float] | None:
+    """Interval as plain floats, or None if scipy could not give a finite one."""
+    lo, hi = float(low), float(high)
+    return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None
+
+
+def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
+    """Mean (t interval) and median (order-statistic interval) of relief points.
+
+    No bootstrap: on integer 0-10 scores at small n it covers far less than 95%.
+    """
+    n = len(reliefs)
+    if n == 0:
+        return ReliefEstimate(0, None, None, None, None, all_same=False)
+    values = np.asarray(reliefs, dtype=np.float64)
+    all_same = n >= 2 and bool(np.all(values == values[0]))
+    ci = median_ci = None
+    if n >= MIN_FOR_INTERVAL and not all_same:
+        t_ci = scipy.stats.ttest_1samp(values, 0.0).confidence_interval(CONFIDENCE)
+        raw = _pair(t_ci.low, t_ci.high)
+        ci = None if raw is None else (max(raw[0], -PAIN_MAX), min(raw[1], PAIN_MAX))
+    median = float(np.median(values))
+    if n >= MIN_FOR_MEDIAN_INTERVAL and not all_same:
+        q = scipy.stats.quantile_test(values, q=median, p=0.5)
+        q_ci = q.confidence_interval(CONFIDENCE)
+        median_ci = _pair(q_ci.low, q_ci.high)
+    return ReliefEstimate(n, float(np.mean(values)), ci, median, median_ci, all_same)
+
+
+def _share(k: int, n: int) -> Share:
+    if n == 0:
+        return Share(0, 0, None, None)
+    ci = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
+    return Share(k, n, k / n, _pair(ci.low, ci.high))
+
+
+def _count_share(points: Sequence[SessionPoint], test: Callable[[SessionPoint], bool]) -> Share:
+    return _share(sum(1 for p in points if test(p)), len(points))
+
+
+def _important(p: SessionPoint) -> bool:
+    """>= 2 points or >= 30% of the starting pain, in whole numbers to avoid float edges."""
+    return p.relief >= 2 or 10 * p.relief >= 3 * p.pain_before
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    coef: FloatArray
+    ci: list[tuple[float, float]] | None  # None when residuals are zero
+    leverage: FloatArray
+
+
+def _ols(x: FloatArray, y: FloatArray) -> _Fit:
+    """Least squares with t intervals; the caller has checked the design has full rank."""
+    coef = np.asarray(np.linalg.lstsq(x, y, rcond=None)[0], dtype=np.float64)
+    residuals = y - x @ coef
+    q = np.linalg.qr(x)[0]
+    leverage = np.asarray(np.sum(q * q, axis=1), dtype=np.float64)  # diagonal of the hat matrix
+    df = x.shape[0] - x.shape[1]
+    if np.allclose(residuals, 0.0, atol=1e-9):
+        return _Fit(coef, None, leverage)
+    sigma2 = float(residuals @ residuals) / df
+    se = np.sqrt(sigma2 * np.diag(np.linalg.inv(x.T @ x)))
+    t = float(scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, df))
+    return _Fit(
+        coef,
+        [(float(c - t * s), float(c + t * s)) for c, s in zip(coef, se, strict=True)],
+        leverage,
+    )
+
+
+def _effect(fit: _Fit, index: int, scale: float = 1.0) -> Effect:
+    ci = None if fit.ci is None else (fit.ci[index][0] * scale, fit.ci[index][1] * scale)
+    return Effect(float(fit.coef[index]) * scale, ci)
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def _pts(x: float) -> str:
+    text = f"{x:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def _sessions(n: int) -> str:
+    return "1 session" if n == 1 else f"{n} sessions"
+
+
+def _effect_text(effect: Effect, unit: str) -> str:
+    text = f"{_pts(effect.estimate)} points {unit}".rstrip()
+    if effect.ci is None:
+        return text
+    return f"{text} (95% interval {_pts(effect.ci[0])} to {_pts(effect.ci[1])})"
+
+
+def _verdict(
+    verdict: Verdict,
+    n: int,
+    message: str,
+    *,
+    r: float | None = None,
+    per_15_min: Effect | None = None,
+    per_session: Effect | None = None,
+    next_step: str | None = None,
+    note: str | None = NOTE,
+    fragile: ChartPoint | None = None,
+) -> LengthVsNumber:
+    full = " ".join(part for part in (message, next_step, note) if part)
+    return LengthVsNumber(
+        verdict,
+        n,
+        r,
+        per_15_min,
+        per_session,
+        full,
+        next_step,
+        note,
+        fragile_session_id=None if fragile is None else fragile.id,
+        fragile_session_number=None if fragile is None else fragile.number,
+    )
+
+
+# --- length versus session number ---------------------------------------------------------------
+
+
+def _one_length(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
+    """Length cannot be judged; the trend over sessions is all the data can speak to."""
+    n, minutes = len(pts), pts[0].minutes
+    head = (
+        f"Your only {therapy} session that began with pain was {minutes} minutes long, "
+        if n == 1
+        else f"All {n} of your {therapy} sessions that began with pain were {minutes} minutes "
+        "long, "
+    )
+    head += "so whether session length matters can't be judged."
+    step = "To learn whether length matters, book a few sessions of a different length."
+    if n < MIN_FOR_TREND:
+        head += (
+            f" Not enough data for a trend over the sessions either: that needs at least "
+            f"{MIN_FOR_TREND} sessions that began with pain, you have {n}."
+        )
+        return _verdict("one_length", n, head, next_step=step, note=None)
+    y = np.array([p.relief or 0 for p in pts], dtype=np.float64)
+    x = np.column_stack([np.ones(n), [float(p.number) for p in pts]])
+    trend = _effect(_ols(x, y), 1)
+    head += f" Over these {_sessions(n)}, relief changed by {_effect_text(trend, 'per session')}"
+    if trend.ci is None:
+        head += "."
+    elif trend.ci[0] > 0:
+        head += ": relief went up as the sessions went on."
+    elif trend.ci[1] < 0:
+        head += ": relief went down as the sessions went on."
+    else:
+        head += ": no clear change either way."
+    return _verdict("one_length", n, head, per_session=trend, next_step=step, note=None)
+
+
+def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> LengthVsNumber:
+    """Length only moved one way: a length effect and a wear-off/build-up look the same."""
+    n, first = len(pts), pts[0].minutes
+    went = "down" if pts[-1].minutes < first else "up"
+    at_first = [p.relief or 0 for p in pts if p.minutes == first]
+    later = [p.relief or 0 for p in pts if p.minutes != first]
+    last_at_first = max(p.number for p in pts if p.minutes == first)
+    lengths = len({p.minutes for p in pts})
+    when = f"after session {last_at_first}" if lengths == 2 else "as the sessions went on"
+    size = "Shorter" if went == "down" else "Longer"
+    before, after = float(np.mean(at_first)), float(np.mean(later))
+    head = (
+        f"Can't tell session length apart from session number: in your {therapy} sessions the "
+        f"length only went {went} as the sessions went on (r = {r:.2f}, {_sessions(n)})."
+    )
+    if after < before:
+        head += f" '{size} sessions help less' and 'the effect wore off {when}'"
+        step = (
+            f"Book the next two or three sessions at {first} minutes: if relief comes back, "
+            "length is the likelier reason."
+        )
+    else:
+        head += (
+            f" '{size} sessions help more' and 'the effect built up {when}'"
+            if after > before
+            else " 'Length matters' and 'the number of sessions matters'"
+        )
+        step = (
+            f"Book the next two or three sessions at {first} minutes again: if relief goes back "
+            "to what it was then, length is the likelier reason; if not, the number of sessions is."
+        )
+    head += (
+        f" fit your data equally well (mean relief {before:.1f} at {first} minutes, "
+        f"{after:.1f} after)."
+    )
+    return _verdict("cannot_separate", n, head, r=r, next_step=step)
+
+
+def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
+    """Decide the verdict first, in the issue's order; only then report coefficients."""
+    n = len(pts)
+    if n == 0:
+        return _verdict(
+            "too_few",
+            0,
+            f"Not enough data: none of your {therapy} sessions began with pain, so there is "
+            "no relief to compare by length or by session number.",
+            note=None,
+        )
+    minutes = np.array([float(p.minutes) for p in pts])
+    numbers = np.array([float(p.number) for p in pts])
+    if len(set(minutes.tolist())) == 1:
+        return _one_length(therapy, pts)
+    r = float(np.corrcoef(minutes, numbers)[0, 1])
+    steps = np.diff(minutes)
+    x = np.column_stack([np.ones(n), minutes, numbers])
+    if np.all(steps <= 0) or np.all(steps >= 0):
+        return _cannot_separate(therapy, pts, r)
+    if int(np.linalg.matrix_rank(x)) < x.shape[1]:
+        return _verdict(
+            "cannot_separate",
+            n,
+            f"Can't tell session length apart from session number in your {therapy} sessions "
+            f"(r = {r:.2f}, {_sessions(n)}): the lengths follow the session numbers exactly.",
+            r=r,
+            next_step="Vary the length of the next few sessions, going back to earlier lengths.",
+        )
+    if n < MIN_FOR_REGRESSION:
+        return _verdict(
+            "too_few",
+            n,
+            f"Not enough data to tell session length from session number: that needs at least "
+            f"{MIN_FOR_REGRESSION} {therapy} sessions that began with pain, you have {n} "
+            f"(length and session number so far: r = {r:.2f}).",
+            r=r,
+            next_step="Keep logging, with a mix of lengths rather than only longer or only "
+            "shorter over time.",
+        )
+    y = np.array([float(p.relief or 0) for p in pts])
+    fit = _ols(x, y)
+    per_15, per_session = _effect(fit, 1, BIN_MINUTES), _effect(fit, 2)
+    both = (
+        f"each extra 15 minutes went with {_effect_text(per_15, 'of relief')}, and each further "
+        f"session with {_effect_text(per_session, '')}"
+    )
+
+    def fitted(verdict: Verdict, message: str, **extra: Any) -> LengthVsNumber:
+        return _verdict(
+            verdict, n, message, r=r, per_15_min=per_15, per_session=per_session, **extra
+        )
+
+    if fit.ci is None:
+        return fitted(
+            "perfect_fit",
+            f"Your {_sessions(n)} of {therapy} fit a straight line exactly: {both}. Data this "
+            "tidy gives no margin of error, so take these as a description, not a measurement.",
+            next_step="A few more sessions will show how steady this really is.",
+        )
+    top = int(np.argmax(fit.leverage))
+    if fit.leverage[top] > HIGH_LEVERAGE:
+        odd = pts[top]
+        return fitted(
+            "fragile",
+            f"The comparison of length and session number in your {therapy} sessions rests "
+            f"mostly on one of your {_sessions(n)}: session {odd.number} ({odd.minutes} "
+            f"minutes, {odd.when.date().isoformat()}). Without it the figures could change "
+            f"completely, so treat them as fragile: {both}.",
+            next_step=f"Another session or two at {odd.minutes} minutes would make this sturdier.",
+            fragile=odd,
+        )
+    if abs(r) >= STRONG_R:
+        return fitted(
+            "weak",
+            f"Session length and session number mostly moved together in your {therapy} "
+            f"sessions (r = {r:.2f}, {_sessions(n)}), so they can be told apart only roughly: "
+            f"{both}. Treat these as rough.",
+            next_step="Mixing lengths in the next sessions, some longer and some shorter, "
+            "would sharpen this.",
+        )
+    return fitted(
+        "estimated",
+        f"Looking at length and session number together ({_sessions(n)} of {therapy}, "
+        f"r = {r:.2f}): {both}. An interval that includes 0 means no clear effect. These are "
+        "patterns in your diary, not proof of what caused them.",
+    )
+
+
+# --- the other figures ------------------------------------------------------------------------
+
+
+def _by_length(ordered: Sequence[SessionPoint]) -> tuple[LengthGroup, ...]:
+    """Each distinct length, or 15-minute bins when there are too many lengths to read."""
+    exact = len({s.minutes for s in ordered}) <= MAX_EXACT_LENGTHS
+    groups: dict[tuple[int, int], list[int]] = {}
+    for s in sorted(ordered, key=lambda s: s.minutes):
+        if exact:
+            key = (s.minutes, s.minutes)
+        else:
+            start = s.minutes // BIN_MINUTES * BIN_MINUTES
+            key = (max(start, 1), start + BIN_MINUTES - 1)
+        reliefs = groups.setdefault(key, [])
+        if s.began_with_pain:
+            reliefs.append(s.relief)
+    return tuple(
+        LengthGroup(f"{lo} min" if lo == hi else f"{lo}-{hi} min", lo, hi, len(rs), _mean(rs))
+        for (lo, hi), rs in groups.items()
+    )
+
+
+def _durability(counted: Sequence[SessionPoint]) -> Durability:
+    later = [s for s in counted if s.pain_later is not None]
+    held = _count_share(later, lambda s: (s.pain_later or 0) <= s.pain_after)
+    rebound = _mean([(s.pain_later or 0) - s.pain_after for s in later])
+    return Durability(held.n, held.k, held.share, held.ci, rebound)
+
+
+def _cost(
+    ordered: Sequence[SessionPoint], counted: Sequence[SessionPoint], relief: ReliefEstimate
+) -> CostFigures:
+    """Ratio of sums for the point figure; undefined (None) rather than negative or infinite."""
+    total = sum((s.cost for s in ordered), Decimal(0))
+    paid = sum((s.cost for s in counted), Decimal(0))
+    points = sum(s.relief for s in counted)
+    if points <= 0:
+        return CostFigures(total, None, None, None)
+    per_point = float(paid / points)
+    per_session = float(paid / len(counted))
+    span: tuple[float, float | None] | None = None
+    if relief.ci is not None and relief.ci[1] > 0:
+        low, high = relief.ci
+        span = (per_session / high, per_session / low if low > 0 else None)
+    important = sum(1 for s in counted if _important(s))
+    per_important = float(paid / important) if important else None
+    return CostFigures(total, per_point, span, per_important)
+
+
+def _in_order(sessions: Sequence[SessionPoint]) -> list[SessionPoint]:
+    """Time order; the id breaks ties so the same diary always numbers sessions the same way."""
+    return sorted(sessions, key=lambda s: (s.when, s.id is not None, s.id or 0))
+
+
+def analyse_therapy(therapy: str, sessions: Sequence[SessionPoint]) -> TherapyStats:
+    """Every figure for one therapy's sessions (any order); never raises on little data."""
+    ordered = _in_order(sessions)
+    counted = [s for s in ordered if s.began_with_pain]
+    points = tuple(
+        ChartPoint(i, s.id, s.when, s.minutes, s.relief if s.began_with_pain else None)
+        for i, s in enumerate(ordered, start=1)
+    )
+    relief = relief_estimate([s.relief for s in counted])
+    shares = Shares(
+        any_relief=_count_share(counted, lambda s: s.relief >= 1),
+        important_relief=_count_share(counted, _important),
+        half_reduction=_count_share(counted, lambda s: 2 * s.relief >= s.pain_before),
+        pain_free=_count_share(counted, lambda s: s.pain_after == 0),
+        worse=_count_share(counted, lambda s: s.pain_after > s.pain_before),
+    )
+    by_number = tuple(
+        NumberGroup(
+            p.number, 0 if p.relief is None else 1, _mean([] if p.relief is None else [p.relief])
+        )
+        for p in points
+    )
+    return TherapyStats(
+        therapy=therapy,
+        sessions=len(ordered),
+        excluded_no_pain=len(ordered) - len(counted),
+        relief=relief,
+        shares=shares,
+        by_length=_by_length(ordered),
+        by_session_number=by_number,
+        points=points,
+        length_vs_number=_length_vs_number(therapy, [p for p in points if p.relief is not None]),
+        durability=_durability(counted),
+        cost=_cost(ordered, counted, relief),
+    )
+
+
+def acute_split(sessions: Sequence[SessionPoint]) -> tuple[ReliefEstimate, ReliefEstimate]:
+    """Relief during an attack versus at other times; sessions that began at pain 0 left out."""
+    counted = [s for s in sessions if s.began_with_pain]
+    return (
+        relief_estimate([s.relief for s in counted if s.during_attack]),
+        relief_estimate([s.relief for s in counted if not s.during_attack]),
+    )
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def _ci(ci: tuple[float, float | None] | None) -> list[float | None] | None:
+    return None if ci is None else [ci[0], ci[1]]
+
+
+def _share_json(share: Share) -> dict[str, Any]:
+    return {"k": share.k, "n": share.n, "share": share.share, "ci": _ci(share.ci)}
+
+
+def _effect_json(effect: Effect | None) -> dict[str, Any] | None:
+    return None if effect is None else {"estimate": effect.estimate, "ci": _ci(effect.ci)}
+
+
+def to_json(stats: TherapyStats) -> dict[str, Any]:
+    """The `--json` object for one therapy: unrounded floats, money as exact decimal strings."""
+    rel, lvn, dur, cost = stats.relief, stats.length_vs_number, stats.durability, stats.cost
+    fragile = (
+        None
+        if lvn.fragile_session_number is None
+        else {"id": lvn.fragile_session_id, "number": lvn.fragile_session_number}
+    )
+    return {
+        "therapy": stats.therapy,
+        "sessions": stats.sessions,
+        "excluded_no_pain": stats.excluded_no_pain,
+        "relief": {
+            "n": rel.n,
+            "mean": rel.mean,
+            "ci": _ci(rel.ci),
+            "median": rel.median,
+            "median_ci": _ci(rel.median_ci),
+            "all_same": rel.all_same,
+        },
+        "shares": {
+            name: _share_json(getattr(stats.shares, name))
+            for name in ("any_relief", "important_relief", "half_reduction", "pain_free", "worse")
+        },
+        "by_length": [
+            {
+                "label": g.label,
+                "minutes_low": g.minutes_low,
+                "minutes_high": g.minutes_high,
+                "n": g.n,
+                "mean_relief": g.mean_relief,
+            }
+            for g in stats.by_length
+        ],
+        "by_session_number": [
+            {"number": g.number, "n": g.n, "mean_relief": g.mean_relief}
+            for g in stats.by_session_number
+        ],
+        "points": [
+            {
+                "number": p.number,
+                "id": p.id,
+                "when": p.when.isoformat(),
+                "minutes": p.minutes,
+                "relief": p.relief,
+            }
+            for p in stats.points
+        ],
+        "length_vs_number": {
+            "verdict": lvn.verdict,
+            "n": lvn.n,
+            "r": lvn.r,
+            "per_15_min": _effect_json(lvn.per_15_min),
+            "per_session": _effect_json(lvn.per_session),
+            "message": lvn.message,
+            "next_step": lvn.next_step,
+            "note": lvn.note,
+            "fragile_session": fragile,
+        },
+        "durability": {
+            "n": dur.n,
+            "held": dur.held,
+            "share": dur.share,
+            "ci": _ci(dur.ci),
+            "mean_rebound": dur.mean_rebound,
+        },
+        "cost": {
+            "total": f"{cost.total.quantize(CENT):.2f}",
+            "per_relief_point": cost.per_relief_point,
+            "per_relief_point_range": _ci(cost.per_relief_point_range),
+            "per_important_relief_session": cost.per_important_relief_session,
+        },
+    }

@@ -1,0 +1,421 @@
+"""Read the CSV that Migraine Buddy exports, so people can bring their history with them.
+
+The export starts with a preamble table of ongoing events (``"Date","Time Period",
+"Description","Notes"``, quoted cells may span lines), then a blank line, then the attack
+table whose header starts ``"#","Started","Lasted"``. Parsing is pure and never raises on
+a bad row: every unreadable field becomes a :class:`RowError` with its file line, so the
+CLI can list them all at once and decide whether to write anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+HELPFUL = "helpful"
+SOMEWHAT = "somewhat"
+UNHELPFUL = "unhelpful"
+UNSURE = "unsure"
+HELPFULNESS: tuple[str, ...] = (HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE)
+
+COL_NUMBER = "#"
+COL_STARTED = "Started"
+COL_LASTED = "Lasted"
+COL_START_OFFSET = "Start UTC Offset (min)"
+COL_END_OFFSET = "End UTC Offset (min)"
+COL_PAIN = "Pain Level"
+COL_NOTES = "Notes"
+COL_ATTACK_TYPES = "Attack Types"
+COL_SYMPTOMS = "Symptoms"
+
+#: Medication columns and the helpfulness each one means.
+MEDICATION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Helpful Medication", HELPFUL),
+    ("Somewhat Helpful Medication", SOMEWHAT),
+    ("Unhelpful Medication", UNHELPFUL),
+    ("Unsure Medication", UNSURE),
+)
+
+#: Every column the export is known to have, to match header cells whatever their case.
+KNOWN_COLUMNS: tuple[str, ...] = (
+    COL_NUMBER,
+    COL_STARTED,
+    COL_LASTED,
+    COL_START_OFFSET,
+    COL_END_OFFSET,
+    "Geohash",
+    COL_ATTACK_TYPES,
+    "Attack Location",
+    COL_PAIN,
+    "Affected Activities",
+    "Potential Triggers",
+    COL_SYMPTOMS,
+    "Most Bothersome Symptom",
+    "Premonitory Symptoms",
+    "Pain Positions",
+    *(name for name, _ in MEDICATION_COLUMNS),
+    "Helpful Non Drug Relief Methods",
+    "Somewhat Helpful Non Drug Relief Methods",
+    "Unhelpful Non Drug Relief Methods",
+    "Unsure Non Drug Relief Methods",
+    COL_NOTES,
+)
+_CANONICAL = {name.casefold(): name for name in KNOWN_COLUMNS}
+_HEADER_START = (COL_NUMBER, COL_STARTED, COL_LASTED)
+_PREAMBLE_START = ("date", "time period", "description")
+_REQUIRED = (COL_STARTED, COL_LASTED, COL_START_OFFSET, COL_PAIN)
+# Columns mapped to fields, so not repeated in the notes.
+_MAPPED = {
+    COL_NUMBER,
+    COL_STARTED,
+    COL_LASTED,
+    COL_START_OFFSET,
+    COL_END_OFFSET,
+    COL_PAIN,
+    COL_NOTES,
+    *(name for name, _ in MEDICATION_COLUMNS),
+}
+# Where someone was is more than a diary needs: never keep it.
+_LOCATION_DATA = re.compile(r"geohash|latitude|longitude|\blat\b|\blon\b|\bgps\b|coordinat", re.I)
+_MAX_OFFSET_MIN = 14 * 60
+
+_STARTED = re.compile(
+    r"^(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{2}|\d{4})\s+"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?$"
+)
+_LASTED = re.compile(
+    r"^(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$", re.I
+)
+_NONE_ITEM = re.compile(
+    r"^(?:none|no\s+medications?|no\s+(?:non[\s-]?drug\s+)?relief(?:\s+methods?)?"
+    r")$",
+    re.I,
+)
+_AURA = re.compile(r"\baura\b", re.I)
+_NO_AURA = re.compile(r"\b(?:without|no|non)[\s-]+aura\b", re.I)
+
+
+class NotMigraineBuddyExport(ValueError):
+    """The text is not a Migraine Buddy CSV export (no attack table header found)."""
+
+
+class BuddyMedication(NamedTuple):
+    """A medication from one of the four helpfulness columns."""
+
+    name: str
+    helpfulness: str
+
+
+@dataclass(frozen=True)
+class BuddyAttack:
+    """One finished attack read from the export.
+
+    ``start`` and ``end`` carry the row's own UTC offsets. ``line`` is the 1-based file
+    line where the record starts. ``notes`` keeps the columns without a field of their
+    own, readable, never the geohash.
+    """
+
+    line: int
+    number: str
+    start: dt.datetime
+    end: dt.datetime
+    peak: int
+    aura: bool
+    medications: tuple[BuddyMedication, ...]
+    notes: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A field that could not be read; ``field`` is the export's column name."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class BuddyImport:
+    """Everything read from one export.
+
+    ``ongoing_skipped`` counts the preamble's ongoing events; ``unfinished_skipped`` the
+    attack rows whose ``Lasted`` is empty or ongoing. Neither is imported: without an end
+    such an attack would count as ongoing, and so as a migraine day, up to today.
+    """
+
+    attacks: list[BuddyAttack] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ongoing_skipped: int = 0
+    unfinished_skipped: int = 0
+
+    @property
+    def error_lines(self) -> list[int]:
+        """The distinct lines with errors, in file order."""
+        return sorted({e.line for e in self.errors})
+
+
+def dedupe_key(attack: BuddyAttack) -> str:
+    """A stable key (start instant in UTC and peak) to spot an attack imported before."""
+    start = attack.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"migraine-buddy:{start}:peak={attack.peak}"
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str] | None]]:
+    """CSV records with the file line each starts on; None for a record csv cannot read."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield line, None
+            if reader.line_num < line:  # nothing consumed: stop rather than loop
+                return
+            continue
+        yield line, row
+
+
+def _split_list(value: str) -> list[str]:
+    """Split a comma-separated cell, keeping commas inside parentheses, dropping 'none' items."""
+    items: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in value:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if ch == "," and depth == 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current))
+    cleaned = (" ".join(item.split()) for item in items)
+    return [item for item in cleaned if item and not _NONE_ITEM.match(item)]
+
+
+def _parse_started(value: str) -> dt.datetime | None:
+    match = _STARTED.match(value.strip())
+    if match is None:
+        return None
+    year = int(match["year"])
+    year = year + 2000 if year < 100 else year
+    hour = int(match["hour"])
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
+    try:
+        return dt.datetime(
+            year,
+            int(match["month"]),
+            int(match["day"]),
+            hour,
+            int(match["minute"]),
+            int(match["second"] or 0),
+        )
+    except ValueError:
+        return None
+
+
+def _parse_offset(value: str) -> int | None:
+    try:
+        minutes = int(value.strip())
+    except ValueError:
+        return None
+    return minutes if abs(minutes) <= _MAX_OFFSET_MIN else None
+
+
+def _parse_lasted(value: str) -> dt.timedelta | None:
+    match = _LASTED.match(value.strip())
+    if match is None or not any(match.groupdict().values()):
+        return None
+    return dt.timedelta(
+        days=int(match["d"] or 0), hours=int(match["h"] or 0), minutes=int(match["m"] or 0)
+    )
+
+
+def _parse_pain(value: str) -> int | None:
+    text = value.strip()
+    if not text.isdigit() or not text.isascii():
+        return None
+    pain = int(text)
+    return pain if 0 <= pain <= 10 else None
+
+
+def _has_aura(*cells: str) -> bool:
+    return any(
+        _AURA.search(item) and not _NO_AURA.search(item)
+        for cell in cells
+        for item in _split_list(cell)
+    )
+
+
+def _notes(header: Sequence[str], cells: dict[str, str]) -> str:
+    lines: list[str] = []
+    for name in header:
+        if name in _MAPPED or not name or _LOCATION_DATA.search(name):
+            continue
+        items = _split_list(cells.get(name, ""))
+        if items:
+            lines.append(f"{name}: {', '.join(items)}")
+    original = cells.get(COL_NOTES, "").strip()
+    if original:
+        lines.append(f"Notes: {original}")
+    return "\n".join(lines)
+
+
+def _offset_message(column: str, value: str) -> str:
+    return (
+        f"{column} must be a whole number of minutes east of UTC, "
+        f"from -{_MAX_OFFSET_MIN} to {_MAX_OFFSET_MIN} (got {value!r})"
+    )
+
+
+def _parse_row(
+    line: int, header: Sequence[str], row: list[str], result: BuddyImport
+) -> BuddyAttack | None:
+    """One attack row, or None after recording its errors (or counting it unfinished)."""
+    errors: list[RowError] = []
+    if len(row) > len(header):
+        extra = ", ".join(repr(c) for c in row[len(header) :] if c.strip())
+        if extra:
+            result.errors.append(
+                RowError(line, COL_NUMBER, f"row has more cells than the header ({extra})")
+            )
+            return None
+    cells = {name: (row[i] if i < len(row) else "") for i, name in enumerate(header)}
+
+    started_text = cells[COL_STARTED]
+    started = _parse_started(started_text)
+    if started is None:
+        errors.append(
+            RowError(
+                line,
+                COL_STARTED,
+                "Started must be a date and time like 11/16/24 13:12 "
+                f"(month/day/two-digit year, 24-hour clock) (got {started_text!r})",
+            )
+        )
+    offset_text = cells[COL_START_OFFSET]
+    start_offset = _parse_offset(offset_text)
+    if start_offset is None:
+        errors.append(
+            RowError(line, COL_START_OFFSET, _offset_message(COL_START_OFFSET, offset_text))
+        )
+    end_offset_text = cells.get(COL_END_OFFSET, "")
+    end_offset = start_offset
+    if end_offset_text.strip():
+        end_offset = _parse_offset(end_offset_text)
+        if end_offset is None:
+            errors.append(
+                RowError(line, COL_END_OFFSET, _offset_message(COL_END_OFFSET, end_offset_text))
+            )
+    pain_text = cells[COL_PAIN]
+    peak = _parse_pain(pain_text)
+    if peak is None:
+        errors.append(
+            RowError(
+                line,
+                COL_PAIN,
+                f"Pain Level must be a whole number from 0 to 10 (got {pain_text!r})",
+            )
+        )
+    lasted_text = cells[COL_LASTED].strip()
+    unfinished = lasted_text == "" or lasted_text.casefold() == "ongoing"
+    lasted = None if unfinished else _parse_lasted(lasted_text)
+    if not unfinished and lasted is None:
+        errors.append(
+            RowError(
+                line,
+                COL_LASTED,
+                "Lasted must be a duration like 01h 00m or 1d 02h 15m, empty or ongoing "
+                f"(got {lasted_text!r})",
+            )
+        )
+    result.errors.extend(errors)
+    if errors or started is None or start_offset is None or end_offset is None or peak is None:
+        return None
+    if lasted is None:  # empty or ongoing: no end yet
+        result.unfinished_skipped += 1
+        return None
+    start = started.replace(tzinfo=dt.timezone(dt.timedelta(minutes=start_offset)))
+    end = (start + lasted).astimezone(dt.timezone(dt.timedelta(minutes=end_offset)))
+    medications = tuple(
+        BuddyMedication(name, helpfulness)
+        for column, helpfulness in MEDICATION_COLUMNS
+        for name in _split_list(cells.get(column, ""))
+    )
+    return BuddyAttack(
+        line=line,
+        number=cells[COL_NUMBER].strip(),
+        start=start,
+        end=end,
+        peak=peak,
+        aura=_has_aura(cells.get(COL_ATTACK_TYPES, ""), cells.get(COL_SYMPTOMS, "")),
+        medications=medications,
+        notes=_notes(header, cells),
+    )
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    return tuple(_canonical(c) for c in row[:3]) == _HEADER_START
+
+
+def _canonical(cell: str) -> str:
+    name = " ".join(cell.split())
+    return _CANONICAL.get(name.casefold(), name)
+
+
+def parse_migraine_buddy(text: str) -> BuddyImport:
+    """Parse a Migraine Buddy export; raises :class:`NotMigraineBuddyExport` only for the file.
+
+    Rows that cannot be read become ``errors``; the preamble's ongoing events and rows
+    without an end are counted, not imported.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    result = BuddyImport()
+    header: list[str] | None = None
+    in_preamble = False
+    for line, row in _records(text):
+        if header is None:
+            if row is None:
+                continue
+            if _is_header(row):
+                header = [_canonical(c) for c in row]
+                missing = [c for c in _REQUIRED if c not in header]
+                if missing:
+                    raise NotMigraineBuddyExport(
+                        "not a Migraine Buddy export: the attack table has no "
+                        + ", ".join(repr(c) for c in missing)
+                        + " column"
+                    )
+            elif tuple(c.strip().casefold() for c in row[:3]) == _PREAMBLE_START:
+                in_preamble = True
+            elif in_preamble and any(c.strip() for c in row):
+                result.ongoing_skipped += 1
+            continue
+        if row is None:
+            result.errors.append(RowError(line, COL_NUMBER, "row is not readable CSV"))
+            continue
+        if not any(c.strip() for c in row):
+            continue
+        attack = _parse_row(line, header, row, result)
+        if attack is not None:
+            result.attacks.append(attack)
+    if header is None:
+        raise NotMigraineBuddyExport(
+            'not a Migraine Buddy export: no header row starting "#","Started","Lasted" found'
+        )
+    return result

@@ -134,7 +134,7 @@ def main_options(
     ctx.obj = State(db=db)
 
 
-def _diary(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
+def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
     from migraine_diary import db
 
     path = db.locate(ctx.ensure_object(State).db)
@@ -143,22 +143,22 @@ def _diary(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | N
         typer.echo(f"There is no diary at {path} yet; logging a session creates it.", err=True)
     if diary is not None and diary.upgraded_from is not None:
         typer.echo(
-            f"Upgraded the diary from schema {diary.upgraded_from} to {db.LATEST} "
+            f"Upgraded the diary from schema {diary.upgraded_from} to {db.core.LATEST} "
             "(a backup was kept next to it).",
             err=True,
         )
     return diary
 
 
-def _writable(ctx: typer.Context) -> Diary:
-    diary = _diary(ctx, write=True)
+def writable_diary(ctx: typer.Context) -> Diary:
+    diary = diary_from(ctx, write=True)
     assert diary is not None
     return diary
 
 
-def _existing(ctx: typer.Context) -> Diary:
+def existing_diary(ctx: typer.Context) -> Diary:
     """A diary to change that must already exist: editing never creates an empty one."""
-    diary = _diary(ctx, write=True, create=False)
+    diary = diary_from(ctx, write=True, create=False)
     if diary is None:
         from migraine_diary import db
 
@@ -167,7 +167,7 @@ def _existing(ctx: typer.Context) -> Diary:
     return diary
 
 
-def _filters(therapy: str | None, since: str | None, until: str | None) -> Filters:
+def session_filters(therapy: str | None, since: str | None, until: str | None) -> Filters:
     from migraine_diary.dates import parse_day
     from migraine_diary.diary import filters
 
@@ -176,7 +176,7 @@ def _filters(therapy: str | None, since: str | None, until: str | None) -> Filte
     return filters(therapy, since_day, until_day)
 
 
-def _print_json(data: object) -> None:
+def print_json(data: object) -> None:
     import json
 
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -187,7 +187,7 @@ def on_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value: str | None, option: str, prompt: str) -> str:
+def ask(value: str | None, option: str, prompt: str) -> str:
     """Prompt on a terminal for a missing required value; without one it is an error."""
     if value is not None:
         return value
@@ -273,9 +273,9 @@ def log(
 
     data = {
         "therapy": therapy,
-        "minutes": _ask(minutes, "--minutes", "Minutes"),
-        "pain_before": _ask(pain_before, "--pain-before", "Pain before (0-10)"),
-        "pain_after": _ask(pain_after, "--pain-after", "Pain after (0-10)"),
+        "minutes": ask(minutes, "--minutes", "Minutes"),
+        "pain_before": ask(pain_before, "--pain-before", "Pain before (0-10)"),
+        "pain_after": ask(pain_after, "--pain-after", "Pain after (0-10)"),
         "when": parse_when(when) if when else now(),
         "pain_later": later,
         "cost": cost if cost is not None else "0",
@@ -286,7 +286,7 @@ def log(
     from migraine_diary.models import validate_session
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
-    session = log_session(_writable(ctx), data, new_therapy=new_therapy, label=CLI_LABELS)
+    session = log_session(writable_diary(ctx), data, new_therapy=new_therapy, label=CLI_LABELS)
     render.console.print(render.session_line(session, "Logged"))
 
 
@@ -307,10 +307,10 @@ def list_(
     """
     from migraine_diary.diary import list_sessions
 
-    where = _filters(therapy, since, until)
-    sessions, total = list_sessions(_diary(ctx, write=False), where, limit)
+    where = session_filters(therapy, since, until)
+    sessions, total = list_sessions(diary_from(ctx, write=False), where, limit)
     if json:
-        _print_json([s.to_json() for s in sessions])
+        print_json([s.to_json() for s in sessions])
         return
     from migraine_diary import render
 
@@ -325,9 +325,9 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
     """
     from migraine_diary.diary import get_session
 
-    session = get_session(_diary(ctx, write=False), session_id)
+    session = get_session(diary_from(ctx, write=False), session_id)
     if json:
-        _print_json(session.to_json())
+        print_json(session.to_json())
         return
     from migraine_diary import render
 
@@ -387,7 +387,7 @@ def edit(
 
         raise InputError("nothing to change: give at least one option, e.g. --later 4")
     session = edit_session(
-        _existing(ctx), session_id, changes, new_therapy=new_therapy, label=CLI_LABELS
+        existing_diary(ctx), session_id, changes, new_therapy=new_therapy, label=CLI_LABELS
     )
     render.console.print(render.session_line(session, "Updated"))
 
@@ -405,7 +405,7 @@ def delete(
     from migraine_diary import render
     from migraine_diary.diary import delete_session, get_session
 
-    diary = _existing(ctx)
+    diary = existing_diary(ctx)
     session = get_session(diary, session_id)
     if not yes:
         if not on_terminal():
@@ -425,9 +425,9 @@ def therapies(ctx: typer.Context, json: Json = False) -> None:
     """
     from migraine_diary.diary import therapies as names
 
-    rows = names(_diary(ctx, write=False))
+    rows = names(diary_from(ctx, write=False))
     if json:
-        _print_json([{"therapy": name, "sessions": n} for name, n in rows])
+        print_json([{"therapy": name, "sessions": n} for name, n in rows])
         return
     from migraine_diary import render
 
@@ -446,7 +446,7 @@ def rename(
     """
     from migraine_diary.diary import rename_therapy
 
-    typer.echo(rename_therapy(_existing(ctx), old, new))
+    typer.echo(rename_therapy(existing_diary(ctx), old, new))
 
 
 @app.command()
@@ -463,9 +463,9 @@ def summary(
     """
     from migraine_diary.diary import summarize
 
-    result = summarize(_diary(ctx, write=False), _filters(therapy, since, until))
+    result = summarize(diary_from(ctx, write=False), session_filters(therapy, since, until))
     if json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
         return
     from migraine_diary import render
 
@@ -495,7 +495,7 @@ def export(
         raise InputError(f"format must be csv or json (got {format})")
     from migraine_diary import export as exporter
 
-    diary = _diary(ctx, write=False)
+    diary = diary_from(ctx, write=False)
     with exporter.private_output(output) as out:
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
@@ -519,7 +519,7 @@ def import_(
     from migraine_diary import export as exporter
 
     rows = exporter.read_csv(file)
-    result = exporter.import_rows(_writable(ctx), rows, dry_run=dry_run)
+    result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
     verb = "Would add" if dry_run else "Added"
     typer.echo(
         f"{verb} {result.added} session(s) from {file}"
@@ -555,3 +555,7 @@ def demo(
 
 def main() -> None:
     app()
+
+
+# Command modules: each registers its commands on `app` and imports only typer at import time.
+# (Imported last because they use the helpers above.)

@@ -221,14 +221,12 @@ def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
 def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> ImportResult:
     """Add the rows in one transaction. A row whose id is already stored with the same values
     is skipped (so importing a file twice adds nothing); with other values it is an error."""
-    from sqlalchemy import insert
-
     from migraine_diary.diary import resolve_therapy
 
     added = skipped = 0
     with diary.transaction() as conn:
         ids = [r.id for r in rows if r.id is not None]
-        existing = _stored_by_id(conn, ids)
+        existing = db.sessions_by_ids(conn, ids)
         seen: set[int] = set()
         batch: list[dict[str, Any]] = []
         therapy_ids: dict[str, int] = {}
@@ -264,7 +262,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
                 )
             )
         if batch:
-            conn.execute(insert(SessionRow.__table__), batch)  # type: ignore[arg-type]
+            db.insert_sessions(conn, batch)
         added = len(batch)
         if dry_run:
             conn.rollback()
@@ -284,20 +282,3 @@ def _comparable(session: SessionInput) -> tuple[Any, ...]:
         session.during_attack,
         session.notes,
     )
-
-
-def _stored_by_id(conn: Any, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    from sqlalchemy import text
-
-    found: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = (
-            'SELECT s.id, s."when", t.key, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
-            " s.cost_cents, s.provider, s.during_attack, s.notes"
-            f" FROM session s JOIN therapy t ON t.id = s.therapy_id WHERE s.id IN ({marks})"
-        )
-        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
-            found[r[0]] = (*r[1:9], bool(r[9]), r[10])
-    return found

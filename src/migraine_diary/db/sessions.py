@@ -1,0 +1,222 @@
+"""Queries about treatment sessions and therapies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+SESSION_COLUMNS = (
+    'SELECT s.id, s."when", t.name, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
+    " s.cost_cents, s.provider, s.during_attack, s.notes"
+    " FROM session s JOIN therapy t ON t.id = s.therapy_id"
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which sessions a read covers; instants are stored UTC text, `until` is exclusive."""
+
+    therapy_key: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        clauses, params = [], {}
+        if self.therapy_key is not None:
+            clauses.append("t.key = :key")
+            params["key"] = self.therapy_key
+        if self.since is not None:
+            clauses.append('s."when" >= :since')
+            params["since"] = self.since
+        if self.until is not None:
+            clauses.append('s."when" < :until')
+            params["until"] = self.until
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def therapies(conn: Connection) -> list[tuple[int, str, str, int]]:
+    """(id, name, key, sessions) for every therapy, most used first."""
+    from sqlalchemy import text
+
+    rows = conn.execute(
+        text(
+            "SELECT t.id, t.name, t.key, COUNT(s.id) AS n FROM therapy t"
+            " LEFT JOIN session s ON s.therapy_id = t.id"
+            " GROUP BY t.id, t.name, t.key ORDER BY n DESC, t.key"
+        )
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def therapy_by_key(conn: Connection, key: str) -> tuple[int, str] | None:
+    from sqlalchemy import text
+
+    row = conn.execute(text("SELECT id, name FROM therapy WHERE key = :k"), {"k": key}).first()
+    return (row[0], row[1]) if row else None
+
+
+def therapy_keys(conn: Connection) -> dict[str, str]:
+    from sqlalchemy import text
+
+    return {r[0]: r[1] for r in conn.execute(text("SELECT key, name FROM therapy"))}
+
+
+def add_therapy(conn: Connection, name: str, key: str) -> int:
+    from sqlalchemy import text
+
+    result = conn.execute(
+        text("INSERT INTO therapy (name, key) VALUES (:n, :k) RETURNING id"), {"n": name, "k": key}
+    )
+    return int(result.scalar_one())
+
+
+def session_rows(
+    conn: Connection, filters: Filters, *, newest_first: bool = True, limit: int | None = None
+) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
+    sql = SESSION_COLUMNS + where + order
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def count_sessions(conn: Connection, filters: Filters) -> int:
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    sql = "SELECT COUNT(*) FROM session s JOIN therapy t ON t.id = s.therapy_id" + where
+    return int(conn.execute(text(sql), params).scalar_one())
+
+
+def session_by_id(conn: Connection, session_id: int) -> tuple[Any, ...] | None:
+    from sqlalchemy import text
+
+    row = conn.execute(text(SESSION_COLUMNS + " WHERE s.id = :id"), {"id": session_id}).first()
+    return tuple(row) if row else None
+
+
+def update_session(conn: Connection, session_id: int, values: dict[str, Any]) -> None:
+    from sqlalchemy import text
+
+    assignments = ", ".join(f'"{column}" = :{column}' for column in values)
+    conn.execute(
+        text(f"UPDATE session SET {assignments} WHERE id = :id"), {**values, "id": session_id}
+    )
+
+
+def delete_session(conn: Connection, session_id: int) -> int:
+    from sqlalchemy import text
+
+    result = conn.execute(text("DELETE FROM session WHERE id = :id"), {"id": session_id})
+    return int(result.rowcount)
+
+
+def merge_therapy(conn: Connection, old_id: int, new_id: int) -> int:
+    """Move every session of one therapy to another and drop the first; returns sessions moved."""
+    from sqlalchemy import text
+
+    moved = conn.execute(
+        text("UPDATE session SET therapy_id = :new WHERE therapy_id = :old"),
+        {"new": new_id, "old": old_id},
+    ).rowcount
+    conn.execute(text("DELETE FROM therapy WHERE id = :old"), {"old": old_id})
+    return int(moved)
+
+
+def rename_therapy(conn: Connection, therapy_id: int, name: str, key: str) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text("UPDATE therapy SET name = :n, key = :k WHERE id = :id"),
+        {"n": name, "k": key, "id": therapy_id},
+    )
+
+
+# Sums, not averages, so the total row is the exact sum of the therapy rows.
+SUMMARY_SQL = """
+SELECT t.name,
+       COUNT(*),
+       SUM(s.minutes),
+       SUM(s.cost_cents),
+       SUM(CASE WHEN s.pain_before = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN s.pain_before > 0 THEN s.pain_before ELSE 0 END),
+       SUM(CASE WHEN s.pain_before > 0 THEN s.pain_after ELSE 0 END),
+       SUM(CASE WHEN s.pain_before > 0 AND s.pain_before - s.pain_after >= 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN s.pain_before > 0 THEN s.cost_cents ELSE 0 END)
+FROM session s JOIN therapy t ON t.id = s.therapy_id{where}
+GROUP BY t.id, t.name
+ORDER BY COUNT(*) DESC, t.name
+"""
+
+
+def summary_sums(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """Per therapy: name, sessions, minutes, cost, excluded, sum before, sum after,
+    sessions with relief, cost of the sessions that began with pain."""
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    return [tuple(r) for r in conn.execute(text(SUMMARY_SQL.format(where=where)), params)]
+
+
+# The CSV written by `export`: neutralising formula-like text and formatting money in SQL keeps
+# the per-row Python work to the csv module's C loop.
+_TRIGGERS = "('=', '+', '-', '@', char(9), char(13))"
+
+
+def _neutralised(column: str) -> str:
+    return (
+        f"CASE WHEN substr({column}, 1, 1) IN {_TRIGGERS}"
+        f" OR (substr({column}, 1, 1) = '''' AND (substr({column}, 2, 1) IN {_TRIGGERS}"
+        f" OR substr({column}, 2, 1) = '''')) THEN '''' || {column} ELSE {column} END"
+    )
+
+
+EXPORT_SQL = (
+    'SELECT s.id, s."when", '
+    + _neutralised("t.name")
+    + ", s.minutes, s.pain_before, s.pain_after, s.pain_later,"
+    " (s.cost_cents / 100) || '.' || CASE WHEN s.cost_cents % 100 < 10 THEN '0' ELSE '' END"
+    " || (s.cost_cents % 100), "
+    + _neutralised("s.provider")
+    + ", CASE WHEN s.during_attack THEN 'true' ELSE 'false' END, "
+    + _neutralised("s.notes")
+    + ' FROM session s JOIN therapy t ON t.id = s.therapy_id ORDER BY s."when", s.id'
+)
+
+RAW_SQL = SESSION_COLUMNS + ' ORDER BY s."when", s.id'
+
+
+def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """Stored sessions by id as (when, therapy key, minutes, pains, later, cents, provider,
+    attack, notes), to tell a re-imported row from a conflicting one."""
+    from sqlalchemy import text
+
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        sql = (
+            'SELECT s.id, s."when", t.key, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
+            " s.cost_cents, s.provider, s.during_attack, s.notes"
+            f" FROM session s JOIN therapy t ON t.id = s.therapy_id WHERE s.id IN ({marks})"
+        )
+        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
+            found[r[0]] = (*r[1:9], bool(r[9]), r[10])
+    return found
+
+
+def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Many sessions in one statement (import): the caller's transaction keeps it all-or-none."""
+    from sqlalchemy import insert
+
+    from migraine_diary.models import SessionRow
+
+    conn.execute(insert(SessionRow.__table__), rows)  # type: ignore[arg-type]

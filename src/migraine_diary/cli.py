@@ -41,7 +41,7 @@ class DiaryGroup(TyperGroup):
     """One exit point: every expected error is one line on stderr; a traceback only with
     --debug. Typer's boxed error panels are replaced by a single line a script can read."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         debug = "--debug" in (kwargs.get("args") or (args[0] if args else None) or sys.argv)
         try:

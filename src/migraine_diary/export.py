@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from migraine_diary import db
 from migraine_diary.dates import parse_when, to_storage
-from migraine_diary.errors import DiaryError, InputError
+from migraine_diary.errors import DiaryError, InputError, field_error
 from migraine_diary.models import (
     RULES,
     SessionInput,
@@ -198,7 +198,7 @@ def _check_header(record: list[str], path: Path) -> list[str]:
 def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
-    cells = dict(zip(header, record, strict=True))
+    cells: dict[str, Any] = dict(zip(header, record, strict=True))
     for name in TEXT_FIELDS:
         if name in cells:
             cells[name] = restore(cells[name])
@@ -206,12 +206,12 @@ def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
     raw_id = cells.pop("id", "").strip()
     if raw_id:
         if not raw_id.isdigit() or int(raw_id) < 1:
-            raise InputError(f"id must be {RULES['id']} or empty (got {raw_id[:40]!r})")
+            raise field_error("id", RULES["id"] + " or empty", raw_id)
         row_id = int(raw_id)
     cells["when"] = parse_when(cells["when"]) if cells["when"].strip() else cells["when"]
     attack = cells.get("during_attack", "").strip().lower()
     if attack not in BOOLEANS:
-        raise InputError(f"during_attack must be {RULES['during_attack']} (got {attack[:40]!r})")
+        raise field_error("during_attack", RULES["during_attack"], attack)
     cells["during_attack"] = BOOLEANS[attack]
     if not cells.get("cost", "").strip():
         cells["cost"] = "0"

@@ -219,4 +219,4 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     from migraine_diary.models import SessionRow
 
-    conn.execute(insert(SessionRow.__table__), rows)  # type: ignore[arg-type]
+    conn.execute(insert(SessionRow), rows)

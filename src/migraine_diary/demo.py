@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import random
 import tempfile
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from migraine_diary import db
+from migraine_diary.attacks import add_history
 from migraine_diary.diary import log_session
 from migraine_diary.errors import DiaryError
+from migraine_diary.models import AttackInput, validate_attack
 
 SEED = 20261126
+# The craniosacral course began this many days before its second month ended, so the demo
+# shows a finished preventive comparison, not "too early".
+COURSE_SHIFT = 30
 
 
 def _at(days_ago: int, hour: int, minute: int = 0) -> datetime:
@@ -25,7 +30,7 @@ def sample_sessions() -> list[dict[str, Any]]:
     four 30-minute sessions that brought nothing) and a few other therapies."""
     rng = random.Random(SEED)
     sessions: list[dict[str, Any]] = []
-    cst_days = [40, 38, 35, 33, 31, 28, 26]
+    cst_days = [d + COURSE_SHIFT for d in (40, 38, 35, 33, 31, 28, 26)]
     for number, days_ago in enumerate(cst_days):
         first_three = number < 3
         sessions.append(
@@ -95,6 +100,100 @@ def sample_sessions() -> list[dict[str, Any]]:
     return sessions
 
 
+# The attack diary: (days ago, hour, hours lasted, peak, aura, medication), shifted with the
+# course by COURSE_SHIFT. Medication is "suma" (sumatriptan 50mg, 45 minutes in), "ibu"
+# (ibuprofen 400mg, 30 minutes in) or both (ibuprofen as a rescue dose 3 hours in). Eight
+# recorded weeks before the craniosacral course (a paper diary, kept as a range): about 8
+# migraine days per 28. The course and after (daily check-ins, a few days forgotten): a
+# modest drop, the kind the placebo benchmark warns about.
+BASELINE_ATTACKS: list[tuple[int, int, float, int, bool, str]] = [
+    (95, 7, 9, 7, False, "suma"),
+    (91, 15, 5, 6, False, "ibu"),
+    (88, 20, 14, 8, True, "suma"),
+    (84, 9, 6, 6, False, "suma"),
+    (80, 13, 0.4, 3, False, ""),
+    (78, 6, 10, 7, False, "suma+ibu"),
+    (74, 17, 7, 6, False, "ibu"),
+    (70, 22, 11, 8, False, "suma"),
+    (66, 8, 5, 5, False, "ibu"),
+    (63, 11, 30, 7, False, "suma+ibu"),
+    (58, 14, 6, 6, True, "suma"),
+    (55, 7, 8, 7, False, "suma"),
+    (51, 19, 4, 5, False, "ibu"),
+    (47, 10, 9, 7, False, "suma"),
+    (43, 16, 6, 6, False, "ibu"),
+]
+COURSE_ATTACKS: list[tuple[int, int, float, int, bool, str]] = [
+    (37, 18, 6, 6, False, "suma"),
+    (35, 13, 5, 5, False, "ibu"),
+    (29, 8, 7, 6, False, "suma"),
+    (24, 21, 9, 7, False, "suma"),
+    (19, 12, 0.3, 3, False, ""),
+    (15, 9, 5, 5, False, "ibu"),
+    (8, 15, 6, 6, True, "suma"),
+    (4, 10, 4, 5, False, "ibu"),
+    (-2, 7, 6, 6, False, "suma"),
+    (-5, 16, 8, 7, False, "suma+ibu"),
+    (-9, 12, 5, 5, False, "ibu"),
+    (-13, 19, 7, 6, True, "suma"),
+    (-18, 9, 6, 6, False, "suma"),
+    (-23, 14, 5, 5, False, "ibu"),
+]
+BASELINE_DAYS = (96 + COURSE_SHIFT, 41 + COURSE_SHIFT)  # kept range, days ago
+COURSE_DAYS = (40 + COURSE_SHIFT, 1)  # daily check-ins, days ago
+FORGOTTEN_CHECKINS = {60, 52, 39, 30, 22, 9}
+
+
+def sample_attacks() -> list[AttackInput]:
+    """Attacks before and during the craniosacral course, with triptan and ibuprofen doses."""
+    attacks = []
+    for days_ago, hour, hours, peak, aura, meds in BASELINE_ATTACKS + COURSE_ATTACKS:
+        start = _at(days_ago + COURSE_SHIFT, hour)
+        doses = []
+        if "suma" in meds:
+            doses.append(
+                {
+                    "name": "sumatriptan 50mg",
+                    "helpfulness": "helpful",
+                    "taken_at": start + timedelta(minutes=45),
+                }
+            )
+        if "ibu" in meds:
+            rescue = "suma" in meds
+            doses.append(
+                {
+                    "name": "ibuprofen 400mg",
+                    "helpfulness": "somewhat",
+                    "taken_at": start + (timedelta(hours=3) if rescue else timedelta(minutes=30)),
+                }
+            )
+        attacks.append(
+            validate_attack(
+                {
+                    "start": start,
+                    "end": start + timedelta(hours=hours),
+                    "peak": peak,
+                    "aura": aura,
+                    "medications": doses,
+                }
+            )
+        )
+    return attacks
+
+
+def sample_recorded_days() -> tuple[list[date], list[tuple[date, date]]]:
+    """Check-ins on the course's days without an attack, and the baseline's kept range."""
+    today = datetime.now().date()
+    attack_days = {days_ago + COURSE_SHIFT for days_ago, *_ in COURSE_ATTACKS}
+    checkins = [
+        today - timedelta(days=days_ago)
+        for days_ago in range(COURSE_DAYS[0], COURSE_DAYS[1] - 1, -1)
+        if days_ago not in attack_days and days_ago not in FORGOTTEN_CHECKINS
+    ]
+    kept = [(today - timedelta(days=BASELINE_DAYS[0]), today - timedelta(days=BASELINE_DAYS[1]))]
+    return checkins, kept
+
+
 def fill_demo(path: Path | None) -> db.Diary:
     """Write the sample into a new temporary diary, or into `path` if it has no sessions yet."""
     if path is None:
@@ -108,4 +207,6 @@ def fill_demo(path: Path | None) -> db.Diary:
             )
     for session in sample_sessions():
         log_session(diary, session, new_therapy=True)
+    checkins, kept = sample_recorded_days()
+    add_history(diary, sample_attacks(), checkins, kept)
     return diary

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import sqlalchemy as sa
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlmodel import Field as Column
 from sqlmodel import SQLModel
@@ -27,6 +29,23 @@ RULES: dict[str, str] = {
     "during_attack": "true or false",
     "notes": "text of at most 5000 characters, or empty",
     "id": "a whole number from 1 up",
+    # attacks (issue 5)
+    "start": WHEN_RULE + ", not in the future",
+    "end": "a moment after the attack's start, not in the future",
+    "peak": PAIN_RULE,
+    "aura": "true or false",
+    "hours": "a number of hours above 0 and at most 72 (fractions allowed)",
+    "until": WHEN_RULE + " or a time such as 18:30, after the start and not in the future",
+    "med": "a medication name of 1 to 100 characters on one line",
+    "helpfulness": "helpful, somewhat, unhelpful or unsure",
+    "taken_at": WHEN_RULE + " or a time such as 14:30, not in the future",
+    "source": "text of 1 to 300 characters on one line",
+    "date": "a date such as 2026-11-20, today or yesterday, not in the future",
+    "months": "a whole number from 1 to 120",
+    "medication_class": (
+        "one of triptan, simple_analgesic, combination_analgesic, opioid, ergot, gepant, "
+        "ditan, other"
+    ),
 }
 MAX_COST = Decimal("1000000")
 _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -149,22 +168,228 @@ class SessionRow(SQLModel, table=True):
 
     @classmethod
     def from_input(cls, session: SessionInput, therapy_id: int) -> SessionRow:
-        return cls.model_validate(
-            {
-                "therapy_id": therapy_id,
-                "when": to_storage(session.when),
-                "minutes": session.minutes,
-                "pain_before": session.pain_before,
-                "pain_after": session.pain_after,
-                "pain_later": session.pain_later,
-                "cost_cents": cents(session.cost),
-                "provider": session.provider,
-                "during_attack": session.during_attack,
-                "notes": session.notes,
-            }
-        )
+        return cls.model_validate(cls.values_from_input(session, therapy_id))
+
+    @staticmethod
+    def values_from_input(session: SessionInput, therapy_id: int) -> dict[str, Any]:
+        """The stored columns of a validated session, without building a table model: an
+        import of 100,000 sessions spent most of its time constructing them."""
+        return {
+            "therapy_id": therapy_id,
+            "when": to_storage(session.when),
+            "minutes": session.minutes,
+            "pain_before": session.pain_before,
+            "pain_after": session.pain_after,
+            "pain_later": session.pain_later,
+            "cost_cents": cents(session.cost),
+            "provider": session.provider,
+            "during_attack": session.during_attack,
+            "notes": session.notes,
+        }
 
 
 def therapy_key(name: str) -> str:
     """Case- and space-insensitive identity of a therapy name."""
     return " ".join(name.casefold().split())
+
+
+# ------------------------------------------------------------------------- attacks (issue 5)
+
+HELPFULNESS: tuple[str, ...] = ("helpful", "somewhat", "unhelpful", "unsure")
+MAX_TYPED_HOURS = 72
+# A moment typed a few seconds ahead of the clock (or rounded up to the minute) is not future.
+CLOCK_SLACK = timedelta(minutes=1)
+
+
+def _lower_or_none(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().casefold() or None
+    return value
+
+
+Helpfulness = Literal["helpful", "somewhat", "unhelpful", "unsure"]
+AttackNotes = Annotated[
+    Annotated[str, Field(max_length=5000)] | None, BeforeValidator(_blank_is_none)
+]
+
+
+class MedicationInput(BaseModel):
+    """An acute medication taken for an attack, as typed or imported."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[OneLine, Field(min_length=1, max_length=100)]
+    helpfulness: Annotated[Helpfulness | None, BeforeValidator(_lower_or_none)] = None
+    taken_at: datetime | None = None
+
+
+class AttackInput(BaseModel):
+    """An attack as typed or imported, before it is stored; `end` None means ongoing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: datetime
+    end: datetime | None = None
+    peak: Pain
+    aura: bool = False
+    notes: AttackNotes = None
+    source: Annotated[OneLine, Field(min_length=1, max_length=300)] = "typed"
+    import_key: str | None = None
+    medications: tuple[MedicationInput, ...] = ()
+
+
+def validate_attack(
+    data: dict[str, Any],
+    *,
+    label: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> AttackInput:
+    """Validate one attack; the first bad field becomes one InputError naming field and rule.
+
+    `label` renames fields for the context (`until` for the end on the command line);
+    `typed` holds what the person typed, to show instead of a parsed value.
+    """
+    names = label or {}
+    shown = typed or {}
+
+    def error(name: str, got: object) -> InputError:
+        return field_error(names.get(name, name), RULES[name], shown.get(name, _shown(got)))
+
+    try:
+        attack = AttackInput.model_validate(data)
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        loc = first["loc"]
+        name = str(loc[0]) if loc else "attack"
+        if name == "medications" and len(loc) >= 3 and isinstance(loc[1], int):
+            field = str(loc[2])
+            med = data["medications"][loc[1]]
+            got = med.get(field) if isinstance(med, dict) else med
+            raise error("med" if field == "name" else field, got) from None
+        if name not in RULES:
+            raise InputError(f"unknown field {name!r}") from None
+        raise error(name, data.get(name)) from None
+    latest = (now or datetime.now(UTC)) + CLOCK_SLACK
+    if attack.start.tzinfo is None or attack.start > latest:
+        raise error("start", attack.start)
+    if attack.end is not None and (
+        attack.end.tzinfo is None or attack.end < attack.start or attack.end > latest
+    ):
+        raise error("end", attack.end)
+    for med in attack.medications:
+        if med.taken_at is not None and (med.taken_at.tzinfo is None or med.taken_at > latest):
+            raise error("taken_at", med.taken_at)
+    return attack
+
+
+def _shown(value: object) -> object:
+    """A parsed moment as a person reads it, for an error message."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from migraine_diary.dates import format_local
+
+        return format_local(value)
+    return value
+
+
+def parse_hours(text: str, *, field: str = "hours") -> timedelta:
+    """How long an attack lasted, typed as hours (`4`, `1.5`), to the second."""
+    try:
+        hours = float(text.strip())
+    except ValueError:
+        raise field_error(field, RULES["hours"], text) from None
+    seconds = round(hours * 3600) if math.isfinite(hours) else 0
+    if not 0 < hours <= MAX_TYPED_HOURS or seconds == 0:
+        raise field_error(field, RULES["hours"], text)
+    return timedelta(seconds=seconds)
+
+
+def parse_helpfulness(text: str, *, field: str = "helpfulness") -> str:
+    value = text.strip().casefold()
+    if value not in HELPFULNESS:
+        raise field_error(field, RULES["helpfulness"], text)
+    return value
+
+
+class AttackRow(SQLModel, table=True):
+    """A stored attack: UTC instants as fixed-width text; `end` NULL while ongoing.
+
+    `import_key` (UNIQUE) identifies an imported attack, so a file imported twice adds nothing.
+    """
+
+    __tablename__ = "attack"
+
+    id: int | None = Column(default=None, primary_key=True)
+    start: str = Column(index=True)
+    end: str | None = None
+    peak: int
+    aura: bool = False
+    notes: str | None = None
+    source: str = "typed"
+    import_key: str | None = Column(default=None, unique=True)
+
+    @classmethod
+    def from_input(cls, attack: AttackInput) -> AttackRow:
+        return cls.model_validate(
+            {
+                "start": to_storage(attack.start),
+                "end": to_storage(attack.end) if attack.end is not None else None,
+                "peak": attack.peak,
+                "aura": attack.aura,
+                "notes": attack.notes,
+                "source": attack.source,
+                "import_key": attack.import_key,
+            }
+        )
+
+
+class MedicationRow(SQLModel, table=True):
+    """An acute medication taken for an attack, by the name typed; its class is looked up
+    when read, so a class the user sets later applies to every dose."""
+
+    __tablename__ = "medication"
+
+    id: int | None = Column(default=None, primary_key=True)
+    attack_id: int = Column(foreign_key="attack.id", ondelete="CASCADE")
+    name: str
+    helpfulness: str | None = None
+    taken_at: str | None = None
+
+    @classmethod
+    def from_input(cls, med: MedicationInput, attack_id: int) -> MedicationRow:
+        return cls.model_validate(
+            {
+                "attack_id": attack_id,
+                "name": med.name,
+                "helpfulness": med.helpfulness,
+                "taken_at": to_storage(med.taken_at) if med.taken_at is not None else None,
+            }
+        )
+
+
+class MedicationClassRow(SQLModel, table=True):
+    """A class the user set for a name the built-in table does not know (or gets wrong)."""
+
+    __tablename__ = "medication_class"
+
+    key: str = Column(primary_key=True)
+    name: str
+    med_class: str = Column(sa_column=sa.Column("class", sa.Text, nullable=False))
+
+
+class CheckinRow(SQLModel, table=True):
+    """A local day the user said was migraine-free ('YYYY-MM-DD')."""
+
+    __tablename__ = "checkin"
+
+    day: str = Column(primary_key=True)
+
+
+class KeptRangeRow(SQLModel, table=True):
+    """Local days (inclusive) the user declares completely recorded, e.g. a paper diary."""
+
+    __tablename__ = "kept_range"
+
+    id: int | None = Column(default=None, primary_key=True)
+    first: str
+    last: str

@@ -1,0 +1,509 @@
+"""Commands of the attack diary: `attack log|end|list|show|edit|delete`, `checkin`, `kept`,
+`calendar`, `meds`, `medclass`, and the Migraine Buddy side of `import`.
+
+Only typer is imported at module level: `--help` and Tab completion stay instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from migraine_diary import cli as shared
+from migraine_diary.cli import (
+    PROG,
+    Json,
+    Notes,
+    Since,
+    Until,
+    app,
+    ask,
+    diary_from,
+    existing_diary,
+    print_json,
+    writable_diary,
+)
+
+attack_app = typer.Typer(no_args_is_help=True)
+app.add_typer(
+    attack_app,
+    name="attack",
+    help="Migraine attacks: log one (as it happens or afterwards), end it, list, show, edit, "
+    "delete.\n\nExample: migraine attack log --hours 4 --peak 7 --med 'sumatriptan 50mg'",
+)
+
+AttackId = Annotated[
+    int, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
+]
+When = Annotated[
+    str | None,
+    typer.Option(
+        "--when",
+        "-w",
+        help="When it began: '2026-11-20 14:30', 'yesterday 17:00' (default: now).",
+        metavar="W",
+    ),
+]
+Hours = Annotated[
+    str | None,
+    typer.Option(
+        "--hours",
+        "-H",
+        help="How long it lasted, in hours: 4, 1.5 (at most 72). Without --when it ended now.",
+        metavar="H",
+    ),
+]
+UntilWhen = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="When it ended (with --when): '2026-11-20 18:30', or a time alone on the "
+        "attack's day.",
+        metavar="W",
+    ),
+]
+Ongoing = Annotated[
+    bool, typer.Option("--ongoing", help="Still going on: end it later with `attack end ID`.")
+]
+Peak = Annotated[str | None, typer.Option("--peak", "-p", help="Worst pain, 0-10.", metavar="0-10")]
+Med = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--med",
+        help="Acute medication taken: NAME\\[@TIME]\\[=HELPFULNESS], e.g. "
+        "'sumatriptan 50mg@14:30=helpful'. TIME alone is the one nearest the start; "
+        "HELPFULNESS: helpful, somewhat, unhelpful or unsure. Repeat for each.",
+        metavar="NAME",
+    ),
+]
+Months = Annotated[
+    str | None,
+    typer.Option(
+        "--months",
+        "-m",
+        help="The N calendar months ending with this one (default 3).",
+        metavar="N",
+    ),
+]
+
+
+def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[str | None, bool]:
+    """With no length given: ask on a terminal, refuse in a script (a guess would be wrong)."""
+    from migraine_diary.attacks import length_given
+
+    if length_given(hours, until, ongoing):
+        return hours, ongoing
+    if shared.on_terminal():
+        answer: str = typer.prompt("How many hours did it last? (e.g. 4 or 1.5, or 'ongoing')")
+        if answer.strip().casefold() == "ongoing":
+            return None, True
+        return answer, False
+    from migraine_diary.errors import InputError
+    from migraine_diary.models import RULES
+
+    raise InputError(
+        f"missing --hours, --until or --ongoing: how long it lasted ({RULES['hours']}), "
+        "when it ended, or that it is still going"
+    )
+
+
+@attack_app.command("log")
+def log(
+    ctx: typer.Context,
+    when: When = None,
+    hours: Hours = None,
+    until: UntilWhen = None,
+    ongoing: Ongoing = False,
+    peak: Peak = None,
+    aura: Annotated[bool, typer.Option("--aura", help="It came with an aura.")] = False,
+    med: Med = None,
+    notes: Notes = None,
+) -> None:
+    """Log a migraine attack: when it began, how long it lasted, peak pain, medication.
+
+    Give one of --hours, --until or --ongoing (asked for on a terminal; required in a script).
+
+    Prints a warning when the attack's month is over an ICHD-3 medication-overuse level.
+
+    Example: migraine attack log --when 'today 09:00' --hours 5 --peak 7 --med sumatriptan@09:30
+    """
+    from migraine_diary import attacks, dates, render_attacks
+
+    now = dates.now()
+    peak = ask(peak, "--peak", "Peak pain (0-10)")
+    hours, ongoing = _ask_length(hours, until, ongoing)
+    attack = attacks.typed_attack(
+        when=when,
+        hours=hours,
+        until=until,
+        ongoing=ongoing,
+        peak=peak,
+        aura=aura,
+        meds=med or [],
+        notes=notes,
+        now=now,
+    )
+    result = attacks.log_attack(writable_diary(ctx), attack, now)
+    render_attacks.logged(result, now)
+
+
+@attack_app.command("end")
+def end(
+    ctx: typer.Context,
+    attack_id: AttackId,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--when",
+            "-w",
+            help="When it ended: 'today 18:30', or a time alone on the attack's day "
+            "(default: now).",
+            metavar="W",
+        ),
+    ] = None,
+) -> None:
+    """End an ongoing attack.
+
+    Example: migraine attack end 12 --when 18:30
+    """
+    from migraine_diary import attacks, dates, render_attacks
+
+    now = dates.now()
+    attack = attacks.end_attack(existing_diary(ctx), attack_id, when, now)
+    render_attacks.attack_changed(attack, "Ended", now)
+
+
+@attack_app.command("list")
+def list_(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="How many attacks to show, newest first.", min=1)
+    ] = 50,
+    json: Json = False,
+) -> None:
+    """List attacks, newest first (by the day they began).
+
+    Example: migraine attack list --since 2026-11-01
+    """
+    from migraine_diary import attacks, dates
+
+    since_day = dates.parse_day(since, field="since") if since else None
+    until_day = dates.parse_day(until, field="until") if until else None
+    now = dates.now()
+    found, total = attacks.list_attacks(diary_from(ctx, write=False), since_day, until_day, limit)
+    if json:
+        print_json([a.to_json() for a in found])
+        return
+    from migraine_diary import render_attacks
+
+    render_attacks.attacks_table(found, total, now)
+
+
+@attack_app.command("show")
+def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
+    """Show one attack with its medication.
+
+    Example: migraine attack show 12
+    """
+    from migraine_diary import attacks, dates
+
+    attack = attacks.get_attack(diary_from(ctx, write=False), attack_id)
+    if json:
+        print_json(attack.to_json())
+        return
+    from migraine_diary import render_attacks
+
+    render_attacks.attack_detail(attack, dates.now())
+
+
+@attack_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    attack_id: AttackId,
+    when: When = None,
+    hours: Hours = None,
+    until: UntilWhen = None,
+    ongoing: Annotated[bool, typer.Option("--ongoing", help="Mark it as still going on.")] = False,
+    peak: Peak = None,
+    aura: Annotated[
+        bool | None, typer.Option("--aura/--no-aura", help="With an aura or not.")
+    ] = None,
+    med: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--med",
+            help="Add a medication: NAME\\[@TIME]\\[=HELPFULNESS]. Repeat for each.",
+            metavar="NAME",
+        ),
+    ] = None,
+    clear_meds: Annotated[
+        bool,
+        typer.Option("--clear-meds", help="Remove the medication logged so far (then --med)."),
+    ] = False,
+    notes: Annotated[
+        str | None, typer.Option("--notes", "-n", help="Notes ('' clears them).")
+    ] = None,
+) -> None:
+    """Change fields of an attack; the rest stay as they are.
+
+    A new --when alone keeps the stored end; --hours counts from the start.
+
+    Example: migraine attack edit 12 --peak 8 --med 'ibuprofen 400mg@16:00=somewhat'
+    """
+    from migraine_diary import attacks, dates, render_attacks
+
+    now = dates.now()
+    attack = attacks.edit_attack(
+        existing_diary(ctx),
+        attack_id,
+        when=when,
+        hours=hours,
+        until=until,
+        ongoing=ongoing,
+        peak=peak,
+        aura=aura,
+        add_meds=med or [],
+        clear_meds=clear_meds,
+        notes=notes,
+        now=now,
+    )
+    render_attacks.attack_changed(attack, "Updated", now)
+
+
+@attack_app.command("delete")
+def delete(
+    ctx: typer.Context,
+    attack_id: AttackId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an attack and its medication (asks first unless --yes).
+
+    Example: migraine attack delete 12 --yes
+    """
+    from migraine_diary import attacks, dates, render_attacks
+
+    diary = existing_diary(ctx)
+    attack = attacks.get_attack(diary, attack_id)
+    if not yes:
+        if not shared.on_terminal():
+            from migraine_diary.errors import InputError
+
+            raise InputError("delete asks for confirmation: add --yes when not on a terminal")
+        typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
+    attacks.delete_attack(diary, attack_id)
+    typer.echo(f"Deleted attack {attack_id}.")
+
+
+@app.command()
+def checkin(
+    ctx: typer.Context,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", help="The day: 2026-11-20, yesterday (default: today).", metavar="D"
+        ),
+    ] = None,
+) -> None:
+    """Record a day without a migraine, so it counts as migraine-free rather than unknown.
+
+    A day is recorded when it has an attack, a session, a check-in, or is in a `kept` range.
+
+    Example: migraine checkin --date yesterday
+    """
+    from migraine_diary import attacks, dates
+
+    today = attacks.local_today(dates.now())
+    day = attacks.check_day(date, field="date", today=today)
+    if attacks.checkin(writable_diary(ctx), day):
+        typer.echo(f"Checked in {day}: no migraine that day.")
+    else:
+        typer.echo(f"{day} was already checked in; nothing changed.")
+
+
+@app.command()
+def kept(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(metavar="FROM", help="First day.", show_default=False)],
+    last: Annotated[str, typer.Argument(metavar="TO", help="Last day.", show_default=False)],
+) -> None:
+    """Declare the days FROM to TO fully recorded, e.g. a paper diary typed in later.
+
+    Days in the range without an attack count as migraine-free, not unknown.
+
+    Example: migraine kept 2026-09-01 2026-09-30
+    """
+    from migraine_diary import attacks, dates
+
+    today = attacks.local_today(dates.now())
+    first_day = attacks.check_day(first, field="FROM", today=today)
+    last_day = attacks.check_day(last, field="TO", today=today)
+    if first_day > last_day:
+        from migraine_diary.errors import InputError
+
+        raise InputError(f"FROM must be on or before TO (got {first_day} after {last_day})")
+    span = f"{first_day} to {last_day}"
+    if attacks.keep(writable_diary(ctx), first_day, last_day):
+        count = (last_day - first_day).days + 1
+        typer.echo(
+            f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
+            "there count as migraine-free."
+        )
+    else:
+        typer.echo(f"{span} was already kept; nothing changed.")
+
+
+@app.command("calendar")
+def calendar_(
+    ctx: typer.Context,
+    months: Months = None,
+    since: Since = None,
+    until: Until = None,
+    json: Json = False,
+) -> None:
+    """A month grid: migraine days, other attacks, migraine-free and unknown days, sessions.
+
+    M migraine day, a attack (not a migraine day), · migraine-free, ? nothing recorded.
+
+    * after a day: a treatment session that day.
+
+    Migraine day: an attack of 30 minutes or more or with aura, or a migraine-specific drug.
+
+    Example: migraine calendar --months 2
+    """
+    from migraine_diary import attacks, dates
+
+    now = dates.now()
+    today = attacks.local_today(now)
+    first, last = attacks.date_range(months, since, until, today)
+    summaries = attacks.calendar_months(diary_from(ctx, write=False), first, last, now)
+    if json:
+        from migraine_diary.days import calendar_json
+
+        print_json(calendar_json(summaries))
+        return
+    from migraine_diary import render_attacks
+
+    render_attacks.calendar_view(summaries, today)
+
+
+@app.command()
+def meds(
+    ctx: typer.Context,
+    months: Months = None,
+    since: Since = None,
+    until: Until = None,
+    json: Json = False,
+) -> None:
+    """Days with acute medication per month, by class, against the ICHD-3 overuse levels.
+
+    Warns when three months in a row are over a level. Counts whole calendar months.
+
+    Example: migraine meds --months 6
+    """
+    from migraine_diary import attacks, dates
+
+    now = dates.now()
+    today = attacks.local_today(now)
+    first, last = attacks.date_range(months, since, until, today)
+    report = attacks.meds_report(diary_from(ctx, write=False), first, last, now)
+    if json:
+        from migraine_diary.days import meds_json
+
+        print_json(meds_json(report.months))
+        return
+    from migraine_diary import render_attacks
+
+    render_attacks.meds_table(report)
+
+
+@app.command()
+def medclass(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="A medication name as logged.", show_default=False)
+    ] = None,
+    med_class: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="CLASS",
+            help="triptan, simple_analgesic, combination_analgesic, opioid, ergot, gepant, "
+            "ditan or other.",
+            show_default=False,
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Set the class of a medication name the built-in table does not know (or show classes).
+
+    No arguments: every name in the diary with its class. NAME: its class.
+
+    NAME CLASS: from now on NAME (any dose, any case) counts as CLASS, in every attack.
+
+    Example: migraine medclass 'Migrastop' triptan
+    """
+    from migraine_diary import attacks
+
+    if name is None:
+        rows = attacks.name_classes(diary_from(ctx, write=False))
+        if json:
+            print_json(
+                [
+                    {"name": r.name, "class": r.med_class, "from": r.origin, "doses": r.doses}
+                    for r in rows
+                ]
+            )
+            return
+        from migraine_diary import render_attacks
+
+        render_attacks.name_classes_table(rows)
+        return
+    from migraine_diary.medications import class_label
+
+    if med_class is None:
+        found = attacks.describe_name(diary_from(ctx, write=False), name)
+        if json:
+            print_json({"name": found.name, "class": found.med_class, "from": found.origin})
+        elif found.med_class is None:
+            typer.echo(
+                f"{name!r} is not in the medication table: unclassified. Set its class with: "
+                f"migraine medclass {name!r} CLASS"
+            )
+        else:
+            source = "your class" if found.origin == "yours" else "built-in table"
+            typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
+        return
+    clean, chosen = attacks.check_class(name, med_class)
+    from migraine_diary.medications import classify
+
+    builtin = classify(clean)
+    result = attacks.set_class(writable_diary(ctx), clean, chosen)
+    note = ""
+    if builtin is not None and builtin != chosen:
+        note = f" (instead of the built-in {class_label(builtin)})"
+    typer.echo(
+        f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s)."
+    )
+
+
+def import_migraine_buddy(
+    ctx: typer.Context, file: Path, *, format: str, dry_run: bool, skip_bad: bool
+) -> None:
+    """`migraine import --format migraine-buddy FILE`: the command lives in cli.py."""
+    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.errors import InputError
+
+    if format != "migraine-buddy":
+        raise InputError(f"format must be csv or migraine-buddy (got {format})")
+    now = dates.now()
+    plan = attacks.check_buddy(file, skip_bad=skip_bad, now=now)
+    diary = diary_from(ctx, write=False) if dry_run else writable_diary(ctx)
+    result = attacks.import_buddy(diary, plan, dry_run=dry_run)
+    for problem in result.bad:
+        typer.echo(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
+    typer.echo(render_attacks.buddy_summary(result, str(file)))
+    if result.unclassified and result.added:
+        typer.echo(render_attacks.unclassified_hint(result.unclassified))

@@ -1,0 +1,220 @@
+"""Queries about attacks, their acute medication, user-set medication classes and the days a
+person declared recorded (check-ins and kept ranges).
+
+Instants are fixed-width UTC text (text order is time order); days are local 'YYYY-MM-DD'.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+ATTACK_COLUMNS = 'SELECT a.id, a.start, a."end", a.peak, a.aura, a.notes, a.source FROM attack a'
+MEDICATION_COLUMNS = "SELECT m.attack_id, m.name, m.helpfulness, m.taken_at FROM medication m"
+
+
+def _window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
+    """Attacks that started in [since, until): the same convention as session filters."""
+    clauses, params = [], {}
+    if since is not None:
+        clauses.append("a.start >= :since")
+        params["since"] = since
+    if until is not None:
+        clauses.append("a.start < :until")
+        params["until"] = until
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
+    """Store one attack; None when its import_key is already in the diary (nothing added)."""
+    from sqlalchemy import text
+
+    row = conn.execute(
+        text(
+            'INSERT INTO attack (start, "end", peak, aura, notes, source, import_key)'
+            " VALUES (:start, :end, :peak, :aura, :notes, :source, :import_key)"
+            " ON CONFLICT (import_key) DO NOTHING RETURNING id"
+        ),
+        values,
+    ).first()
+    return int(row[0]) if row is not None else None
+
+
+def insert_medications(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO medication (attack_id, name, helpfulness, taken_at)"
+            " VALUES (:attack_id, :name, :helpfulness, :taken_at)"
+        ),
+        rows,
+    )
+
+
+def attack_by_id(conn: Connection, attack_id: int) -> tuple[Any, ...] | None:
+    from sqlalchemy import text
+
+    row = conn.execute(text(ATTACK_COLUMNS + " WHERE a.id = :id"), {"id": attack_id}).first()
+    return tuple(row) if row else None
+
+
+def attack_rows(
+    conn: Connection, since: str | None, until: str | None, limit: int | None = None
+) -> list[tuple[Any, ...]]:
+    """Attacks that started in the window, newest first."""
+    from sqlalchemy import text
+
+    where, params = _window(since, until)
+    sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def count_attacks(conn: Connection, since: str | None, until: str | None) -> int:
+    from sqlalchemy import text
+
+    where, params = _window(since, until)
+    return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
+
+
+def medications_of(conn: Connection, attack_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """(name, helpfulness, taken_at) per attack id, in the order they were stored."""
+    from sqlalchemy import text
+
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    for offset in range(0, len(attack_ids), 500):
+        chunk = attack_ids[offset : offset + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        sql = MEDICATION_COLUMNS + f" WHERE m.attack_id IN ({marks}) ORDER BY m.attack_id, m.id"
+        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
+            found.setdefault(r[0], []).append((r[1], r[2], r[3]))
+    return found
+
+
+def attacks_touching(conn: Connection, since: str, until: str) -> list[tuple[Any, ...]]:
+    """Attacks that overlap [since, until) (an ongoing one runs on), with their medications:
+    one row per medication (name, helpfulness, taken_at NULL for an attack without any)."""
+    from sqlalchemy import text
+
+    sql = (
+        'SELECT a.id, a.start, a."end", a.aura, m.name, m.helpfulness, m.taken_at'
+        " FROM attack a LEFT JOIN medication m ON m.attack_id = a.id"
+        ' WHERE a.start < :until AND (a."end" IS NULL OR a."end" >= :since)'
+        " ORDER BY a.start, a.id, m.id"
+    )
+    return [tuple(r) for r in conn.execute(text(sql), {"since": since, "until": until})]
+
+
+def ongoing_attacks(conn: Connection) -> list[tuple[int, str]]:
+    """(id, start) of every attack without an end yet."""
+    from sqlalchemy import text
+
+    sql = 'SELECT id, start FROM attack WHERE "end" IS NULL ORDER BY start, id'
+    return [(r[0], r[1]) for r in conn.execute(text(sql))]
+
+
+def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> None:
+    from sqlalchemy import text
+
+    assignments = ", ".join(f'"{column}" = :{column}' for column in values)
+    conn.execute(
+        text(f"UPDATE attack SET {assignments} WHERE id = :id"), {**values, "id": attack_id}
+    )
+
+
+def delete_medications(conn: Connection, attack_id: int) -> None:
+    from sqlalchemy import text
+
+    conn.execute(text("DELETE FROM medication WHERE attack_id = :id"), {"id": attack_id})
+
+
+def delete_attack(conn: Connection, attack_id: int) -> int:
+    """Delete an attack (its medications go with it: ON DELETE CASCADE); rows deleted."""
+    from sqlalchemy import text
+
+    result = conn.execute(text("DELETE FROM attack WHERE id = :id"), {"id": attack_id})
+    return int(result.rowcount)
+
+
+def session_instants(conn: Connection, since: str, until: str) -> list[str]:
+    """When each treatment session in [since, until) took place, for the calendar's marker."""
+    from sqlalchemy import text
+
+    sql = 'SELECT "when" FROM session WHERE "when" >= :since AND "when" < :until'
+    return [r[0] for r in conn.execute(text(sql), {"since": since, "until": until})]
+
+
+def checkin_days(conn: Connection, first: str, last: str) -> list[str]:
+    from sqlalchemy import text
+
+    sql = "SELECT day FROM checkin WHERE day BETWEEN :first AND :last ORDER BY day"
+    return [r[0] for r in conn.execute(text(sql), {"first": first, "last": last})]
+
+
+def add_checkin(conn: Connection, day: str) -> bool:
+    """Record a check-in; False when that day was already checked in."""
+    from sqlalchemy import text
+
+    result = conn.execute(
+        text("INSERT INTO checkin (day) VALUES (:day) ON CONFLICT (day) DO NOTHING"), {"day": day}
+    )
+    return bool(result.rowcount)
+
+
+def kept_ranges(conn: Connection, first: str, last: str) -> list[tuple[str, str]]:
+    """Kept ranges that overlap the days from `first` to `last` (inclusive)."""
+    from sqlalchemy import text
+
+    sql = "SELECT first, last FROM kept_range WHERE first <= :last AND last >= :first"
+    return [(r[0], r[1]) for r in conn.execute(text(sql), {"first": first, "last": last})]
+
+
+def add_kept_range(conn: Connection, first: str, last: str) -> bool:
+    """Declare days recorded; False when exactly that range was declared before."""
+    from sqlalchemy import text
+
+    result = conn.execute(
+        text(
+            "INSERT INTO kept_range (first, last) VALUES (:first, :last)"
+            " ON CONFLICT (first, last) DO NOTHING"
+        ),
+        {"first": first, "last": last},
+    )
+    return bool(result.rowcount)
+
+
+def user_classes(conn: Connection) -> dict[str, str]:
+    """Normalised medication name -> the class the user set for it."""
+    from sqlalchemy import text
+
+    return {r[0]: r[1] for r in conn.execute(text('SELECT key, "class" FROM medication_class'))}
+
+
+def set_user_class(conn: Connection, key: str, name: str, med_class: str) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            'INSERT INTO medication_class (key, name, "class") VALUES (:key, :name, :class)'
+            ' ON CONFLICT (key) DO UPDATE SET name = excluded.name, "class" = excluded."class"'
+        ),
+        {"key": key, "name": name, "class": med_class},
+    )
+
+
+def medication_names(conn: Connection) -> list[tuple[str, int, int]]:
+    """Every medication name in the diary as typed: (name, doses, attacks), most used first."""
+    from sqlalchemy import text
+
+    sql = (
+        "SELECT name, COUNT(*) AS doses, COUNT(DISTINCT attack_id) FROM medication"
+        " GROUP BY name ORDER BY doses DESC, name"
+    )
+    return [(r[0], r[1], r[2]) for r in conn.execute(text(sql))]

@@ -1,0 +1,351 @@
+"""Rich output for the attack diary: attack lines and tables, the month calendar, the
+medication-days table.
+
+The calendar reads without colour too: every day has a glyph, colour only repeats it.
+    M  migraine day             a  attack, not a migraine day
+    ·  migraine-free (recorded) ?  unknown: nothing recorded that day
+    *  after the glyph: a treatment session that day
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import shlex
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from migraine_diary import days
+from migraine_diary.attacks import Attack, BuddyResult, Logged, MedsReport, NameClass, local_day
+from migraine_diary.dates import format_local
+from migraine_diary.medications import CLASSES, UNCLASSIFIED, class_label
+from migraine_diary.render import DASH, _table, console
+
+GLYPHS = {
+    days.STATUS_MIGRAINE: "M",
+    days.STATUS_ATTACK: "a",
+    days.STATUS_FREE: "·",
+    days.STATUS_UNKNOWN: "?",
+}
+SESSION_MARK = "*"
+STYLES = {
+    days.STATUS_MIGRAINE: Style(color="red", bold=True),
+    days.STATUS_ATTACK: Style(color="yellow"),
+    days.STATUS_FREE: Style(color="green"),
+    days.STATUS_UNKNOWN: Style(dim=True),
+}
+SESSION_STYLE = Style(color="cyan", bold=True)
+LEGEND = (
+    "M migraine day          a attack, not a migraine day   * treatment session\n"
+    "· migraine-free day     ? unknown: nothing recorded"
+)
+CELL = 4  # two digits, the glyph, the session mark
+MONTH_WIDTH = 7 * CELL + 6
+MONTH_GAP = 4
+SHORT_LABELS = {
+    "simple_analgesic": "simple an.",
+    "combination_analgesic": "combination",
+    UNCLASSIFIED: "unclassified",
+}
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """`4 h`, `1 h 30 min`, `45 min`, `1 d 2 h`: to the minute, never more precise."""
+    minutes = round(delta.total_seconds() / 60)
+    whole_days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{whole_days} d"] if whole_days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if mins or not parts:
+        parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+def when_text(attack: Attack, now: dt.datetime) -> str:
+    """Start to end in local time; the end's date only when it is another day."""
+    start = format_local(attack.start)
+    if attack.end is None:
+        return f"{start}, ongoing ({duration_text(attack.lasted(now))} so far)"
+    end = format_local(attack.end)
+    if end[:10] == start[:10]:
+        end = end[11:]
+    return f"{start} to {end} ({duration_text(attack.lasted(now))})"
+
+
+def dose_text(name: str, med_class: str | None, helpfulness: str | None, taken: str) -> str:
+    details = [class_label(med_class)]
+    if taken:
+        details.append(taken)
+    if helpfulness:
+        details.append(helpfulness)
+    return f"{name} ({', '.join(details)})"
+
+
+def attack_line(attack: Attack, verb: str, now: dt.datetime) -> str:
+    aura = ", aura" if attack.aura else ""
+    return f"{verb} attack {attack.id}: {when_text(attack, now)}, peak {attack.peak}{aura}"
+
+
+def _doses(attack: Attack) -> str:
+    return ", ".join(
+        dose_text(
+            d.name,
+            d.med_class,
+            d.helpfulness,
+            format_local(d.taken_at)[11:]
+            if d.taken_at and local_day(d.taken_at) == local_day(attack.start)
+            else (format_local(d.taken_at) if d.taken_at else ""),
+        )
+        for d in attack.medications
+    )
+
+
+def unclassified_hint(names: Sequence[str]) -> str:
+    example = shlex.quote(names[0])
+    listed = ", ".join(names)
+    return (
+        f"Not in the medication table, so counted as unclassified (never guessed): {listed}.\n"
+        f"Set a class with: migraine medclass {example} CLASS"
+    )
+
+
+def logged(result: Logged, now: dt.datetime, verb: str = "Logged") -> None:
+    """What `attack log` prints: the stored attack, its medication, and any warning."""
+    attack = result.attack
+    console.print(attack_line(attack, verb, now))
+    if attack.medications:
+        console.print(f"Medication: {_doses(attack)}")
+    unknown = [d.name for d in attack.medications if d.med_class is None]
+    if unknown:
+        console.print(unclassified_hint(unknown))
+    for other_id, start in result.other_ongoing:
+        console.print(
+            f"Attack {other_id} (since {format_local(start)}) is still marked ongoing; "
+            f"end it with: migraine attack end {other_id} --when W"
+        )
+    if result.month is not None:
+        warning = days.overuse_warning(result.month)
+        if warning:
+            console.print(warning)
+
+
+def attack_changed(attack: Attack, verb: str, now: dt.datetime) -> None:
+    console.print(attack_line(attack, verb, now))
+    if attack.medications:
+        console.print(f"Medication: {_doses(attack)}")
+
+
+def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> None:
+    if not attacks:
+        console.print("No attacks match. Log one with: migraine attack log --hours 4 --peak 6")
+        return
+    table = _table()
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("start", no_wrap=True)
+    table.add_column("lasted", no_wrap=True)
+    table.add_column("peak", justify="right", no_wrap=True)
+    table.add_column("aura", no_wrap=True)
+    table.add_column("medication", overflow="ellipsis", no_wrap=True, max_width=40)
+    for a in attacks:
+        lasted = duration_text(a.lasted(now)) + (" so far" if a.ongoing else "")
+        meds = ", ".join(d.name for d in a.medications)
+        table.add_row(
+            str(a.id),
+            format_local(a.start),
+            lasted,
+            str(a.peak),
+            "aura" if a.aura else "",
+            meds or DASH,
+        )
+    console.print(table)
+    if total > len(attacks):
+        console.print(f"Showing the newest {len(attacks)} of {total} attacks (--limit N for more).")
+
+
+def attack_detail(attack: Attack, now: dt.datetime) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    lasted = duration_text(attack.lasted(now)) + (" so far" if attack.ongoing else "")
+    rows = [
+        ("id", str(attack.id)),
+        ("start", format_local(attack.start)),
+        ("end", format_local(attack.end) if attack.end else "ongoing"),
+        ("lasted", lasted),
+        ("peak pain", str(attack.peak)),
+        ("aura", "yes" if attack.aura else "no"),
+    ]
+    if attack.medications:
+        for number, dose in enumerate(attack.medications):
+            taken = format_local(dose.taken_at) if dose.taken_at else ""
+            rows.append(
+                (
+                    "medication" if number == 0 else "",
+                    dose_text(dose.name, dose.med_class, dose.helpfulness, taken),
+                )
+            )
+    else:
+        rows.append(("medication", DASH))
+    rows += [("notes", attack.notes or DASH), ("source", attack.source)]
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------- calendar
+
+
+def _cell(status: days.DayStatus | None, day: int, future: bool) -> Text:
+    if status is None:
+        return Text(" " * CELL)
+    if future:
+        return Text(f"{day:>2}  ", style=Style(dim=True))
+    kind = status.status
+    cell = Text(f"{day:>2}", style=STYLES[kind] if kind == days.STATUS_MIGRAINE else "")
+    cell.append(GLYPHS[kind], style=STYLES[kind])
+    cell.append(SESSION_MARK if status.session else " ", style=SESSION_STYLE)
+    return cell
+
+
+def month_block(summary: days.MonthSummary, today: dt.date) -> Text:
+    """One month: its name, a Mon-Sun grid of glyphs, and three counts under it."""
+    by_day = {d.date.day: d for d in summary.days}
+    year, month = summary.year, summary.month_number
+    block = Text()
+    block.append(f"{calendar.month_name[month]} {year}\n", style=Style(bold=True))
+    block.append(" ".join(f"{name[:2]:<{CELL}}" for name in calendar.day_abbr).rstrip() + "\n")
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        line = Text()
+        for index, day in enumerate(week):
+            if index:
+                line.append(" ")
+            status = by_day.get(day) if day else None
+            future = day != 0 and dt.date(year, month, day) > today
+            line.append_text(_cell(status, day, future))
+        line.rstrip()
+        block.append_text(line)
+        block.append("\n")
+    so_far = sum(1 for d in summary.days if d.date <= today)
+    block.append(
+        _count(summary.migraine_days, "migraine day") + "\n", style=STYLES[days.STATUS_MIGRAINE]
+    )
+    block.append(f"{summary.recorded_days} of {_count(so_far, 'day')} recorded\n")
+    block.append(_count(summary.acute_medication_days, "day") + " with acute medication")
+    if summary.session_days:
+        block.append("\n" + _count(summary.session_days, "day") + " with a treatment session")
+    return block
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def calendar_view(months: Sequence[days.MonthSummary], today: dt.date) -> None:
+    """Months two abreast when the terminal has room (80 columns do), then the legend."""
+    per_row = 2 if console.width >= 2 * MONTH_WIDTH + MONTH_GAP else 1
+    for offset in range(0, len(months), per_row):
+        row = months[offset : offset + per_row]
+        grid = Table.grid(padding=(0, MONTH_GAP, 0, 0))
+        for _ in row:
+            grid.add_column(min_width=MONTH_WIDTH, no_wrap=True)
+        grid.add_row(*(month_block(m, today) for m in row))
+        console.print(grid)
+        console.print()
+    console.print(LEGEND)
+
+
+# ------------------------------------------------------------------------- medication
+
+THRESHOLD_NOTE = (
+    "Days with acute medication, by class; total: days with any (each day once).\n"
+    "ICHD-3 medication-overuse levels, days a month (! marks a count at or over one):\n"
+    "triptan, ergot, opioid or combination analgesic 10; simple analgesic 15;\n"
+    "several classes together 10 in total."
+)
+
+
+def _flag_text(month: days.MonthOveruse) -> str:
+    names = ["several classes" if f == days.MULTIPLE_FLAG else class_label(f) for f in month.flags]
+    if month.overuse_pattern:
+        names.append("3rd month in a row or more")
+    return ", ".join(names)
+
+
+def meds_table(report: MedsReport) -> None:
+    months = report.months
+    used = {c for m in months for c in m.days_by_class}
+    order = [*CLASSES, UNCLASSIFIED]
+    columns = [c for c in order if c in used] + sorted(used - set(order))
+    table = _table()
+    table.add_column("month", no_wrap=True)
+    for med_class in columns:
+        label = SHORT_LABELS.get(med_class, class_label(med_class))
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("over the threshold", overflow="fold")
+    for month in months:
+        cells = []
+        for med_class in columns:
+            count = month.days_by_class.get(med_class, 0)
+            mark = "!" if med_class in month.flags else ""
+            cells.append(f"{count}{mark}" if count else DASH)
+        total = f"{month.total_days}{'!' if days.MULTIPLE_FLAG in month.flags else ''}"
+        table.add_row(month.month, *cells, total, _flag_text(month) or DASH)
+    console.print(table)
+    console.print(THRESHOLD_NOTE)
+    flagged = [m for m in months if m.flags]
+    if flagged:
+        latest = flagged[-1]
+        earlier = [m.month for m in flagged[:-1] if m.overuse_pattern]
+        if earlier:
+            console.print(
+                f"{', '.join(earlier)}: the third month in a row or more over a level. "
+                + days.OVERUSE_WARNING
+            )
+        warning = days.overuse_warning(latest)
+        if warning:
+            console.print(warning)
+    if report.unclassified:
+        names = [f"{name} ({n} day{'s' if n != 1 else ''})" for name, n in report.unclassified]
+        console.print(
+            "Not in the medication table, so counted as unclassified (never guessed): "
+            f"{', '.join(names)}.\nSet a class with: migraine medclass "
+            f"{shlex.quote(report.unclassified[0][0])} CLASS"
+        )
+
+
+def name_classes_table(rows: Sequence[NameClass]) -> None:
+    if not rows:
+        console.print("No medication in the diary yet.")
+        return
+    table = _table()
+    table.add_column("medication", overflow="fold")
+    table.add_column("class", no_wrap=True)
+    table.add_column("from", no_wrap=True)
+    table.add_column("doses", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(row.name, class_label(row.med_class), row.origin, str(row.doses))
+    console.print(table)
+    if any(r.med_class is None for r in rows):
+        console.print("Set a class with: migraine medclass NAME CLASS")
+
+
+def buddy_summary(result: BuddyResult, path: str) -> str:
+    verb = "Would add" if result.dry_run else "Added"
+    parts = [f"{verb} {result.added} attack(s) from {path}"]
+    if result.already_there:
+        parts.append(f"{result.already_there} already in the diary")
+    if result.bad:
+        parts.append(f"{result.bad_rows} bad row(s) skipped")
+    not_imported = []
+    if result.ongoing_skipped:
+        not_imported.append(f"{result.ongoing_skipped} ongoing event(s) in the preamble")
+    if result.unfinished_skipped:
+        not_imported.append(f"{result.unfinished_skipped} attack(s) without an end")
+    if not_imported:
+        parts.append("not imported, no end yet: " + " and ".join(not_imported))
+    return "; ".join(parts) + "."

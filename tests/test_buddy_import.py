@@ -1,0 +1,250 @@
+"""`migraine import --format migraine-buddy`: a Migraine Buddy export built here from the
+known facts of the format, imported through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Cli, fingerprint
+
+GEOHASH = "u33dbfcyegvc"
+COLUMNS = [
+    "#",
+    "Started",
+    "Lasted",
+    "Start UTC Offset (min)",
+    "End UTC Offset (min)",
+    "Geohash",
+    "Attack Types",
+    "Attack Location",
+    "Pain Level",
+    "Affected Activities",
+    "Potential Triggers",
+    "Symptoms",
+    "Most Bothersome Symptom",
+    "Premonitory Symptoms",
+    "Pain Positions",
+    "Helpful Medication",
+    "Somewhat Helpful Medication",
+    "Unhelpful Medication",
+    "Unsure Medication",
+    "Helpful Non Drug Relief Methods",
+    "Somewhat Helpful Non Drug Relief Methods",
+    "Unhelpful Non Drug Relief Methods",
+    "Unsure Non Drug Relief Methods",
+    "Notes",
+]
+
+
+def quoted(cells: list[str]) -> str:
+    return ",".join('"' + c.replace('"', '""') + '"' for c in cells)
+
+
+def row(number: int, started: str, lasted: str, pain: str, offset: int = 60, **cells: str) -> str:
+    values = {
+        "#": str(number),
+        "Started": started,
+        "Lasted": lasted,
+        "Start UTC Offset (min)": str(offset),
+        "End UTC Offset (min)": str(offset),
+        "Geohash": GEOHASH,
+        "Pain Level": pain,
+        **{c: "No medication" for c in COLUMNS if c.endswith(" Medication")},
+        **{c: "None" for c in COLUMNS if c.endswith("Relief Methods")},
+    }
+    values.update({name.replace("_", " "): value for name, value in cells.items()})
+    return quoted([values.get(c, "") for c in COLUMNS])
+
+
+EXPORT = [
+    quoted(["Date", "Time Period", "Description", "Notes"]),  # line 1
+    '"11/20/24","Ongoing","Migraine","started at work',  # line 2: a note over two lines
+    'and still going"',  # line 3
+    "",  # line 4
+    quoted(COLUMNS),  # line 5
+    # line 6: one hour in Berlin, a triptan that helped and ibuprofen that somewhat did
+    row(
+        1,
+        "11/16/24 13:12",
+        "01h 00m",
+        "7",
+        Helpful_Medication="Sumatriptan 50mg",
+        Somewhat_Helpful_Medication="Ibuprofen 400mg, Migrastop",
+        Potential_Triggers="Stress, Bright light",
+        Attack_Location="Home",
+        Notes="tired",
+    ),
+    # lines 7-8: a day-spanning attack with a note over two lines, no medication
+    row(
+        2,
+        "11/17/24 21:30",
+        "06h 15m",
+        "5",
+        Attack_Types="Migraine with aura",
+        Notes="woke up\nat 3",
+    ),
+    # line 9: pain 14 cannot be read
+    row(3, "11/18/24 9:05", "02h 00m", "14"),
+    # line 10: a date that is not a date
+    row(4, "next tuesday", "02h 00m", "4"),
+    # line 11: no end yet
+    row(5, "11/19/24 8:00", "", "6"),
+    # line 12: New York (UTC-5), the hour without a leading zero
+    row(6, "11/21/24 9:40", "03h 20m", "6", offset=-300, Unsure_Medication="Excedrin"),
+]
+BAD = [
+    "line 9: Pain Level must be a whole number from 0 to 10 (got '14')",
+    "line 10: Started must be a date and time like 11/16/24 13:12 (month/day/two-digit year, "
+    "24-hour clock) (got 'next tuesday')",
+]
+NOT_IMPORTED = (
+    "not imported, no end yet: 1 ongoing event(s) in the preamble and 1 attack(s) without an end"
+)
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    path = tmp_path / "MigraineBuddy_export.csv"
+    path.write_text("\n".join(EXPORT) + "\n", encoding="utf-8")
+    return path
+
+
+def buddy(cli: Cli, path: Path, *extra: str) -> Any:
+    return cli("import", "--format", "migraine-buddy", str(path), *extra)
+
+
+def test_bad_rows_refuse_the_file_and_write_nothing(cli: Cli, export: Path) -> None:
+    result = buddy(cli, export)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        *(f"migraine: error: {line}" for line in BAD),
+        f"migraine: error: 2 bad row(s) in {export}; nothing was imported "
+        "(--skip-bad imports the good rows)",
+    ]
+    assert not cli.db_path.exists()
+    cli.ok("checkin", "--date", "2026-11-01")
+    before = fingerprint(cli.db_path)
+    assert buddy(cli, export).exit_code == 2
+    assert fingerprint(cli.db_path) == before
+
+
+def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: Path) -> None:
+    result = buddy(cli, export, "--skip-bad")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"migraine: skipped {line}" for line in BAD]
+    assert result.stdout.splitlines() == [
+        f"Added 3 attack(s) from {export}; 2 bad row(s) skipped; {NOT_IMPORTED}.",
+        "Not in the medication table, so counted as unclassified (never guessed): Migrastop.",
+        "Set a class with: migraine medclass Migrastop CLASS",
+    ]
+    first, second, third = sorted(cli.json("attack", "list"), key=lambda a: a["id"])
+    source = "migraine-buddy:MigraineBuddy_export.csv"
+    assert first == {
+        "id": 1,
+        "start": "2024-11-16T12:12:00+00:00",
+        "end": "2024-11-16T13:12:00+00:00",
+        "peak": 7,
+        "aura": False,
+        "medications": [
+            {
+                "name": "Sumatriptan 50mg",
+                "class": "triptan",
+                "helpfulness": "helpful",
+                "taken_at": None,
+            },
+            {
+                "name": "Ibuprofen 400mg",
+                "class": "simple_analgesic",
+                "helpfulness": "somewhat",
+                "taken_at": None,
+            },
+            {"name": "Migrastop", "class": None, "helpfulness": "somewhat", "taken_at": None},
+        ],
+        "notes": "Attack Location: Home\nPotential Triggers: Stress, Bright light\nNotes: tired",
+        "source": source,
+    }
+    assert second["medications"] == []  # "No medication"
+    assert second["aura"] is True
+    assert second["notes"].endswith("Notes: woke up\nat 3")
+    assert (second["start"], second["end"]) == (
+        "2024-11-17T20:30:00+00:00",
+        "2024-11-18T02:45:00+00:00",
+    )
+    assert third["start"] == "2024-11-21T14:40:00+00:00"  # 9:40 at UTC-5
+    assert third["medications"][0]["class"] == "combination_analgesic"
+    # the day-spanning attack touches both local days
+    (november,) = cli.json("calendar", "--since", "2024-11-16", "--until", "2024-11-19")
+    assert [d["status"] for d in november["days"]] == [
+        "migraine",
+        "migraine",
+        "migraine",
+        "unknown",
+    ]
+
+
+def test_importing_the_same_file_twice_adds_nothing(cli: Cli, export: Path) -> None:
+    assert buddy(cli, export, "--skip-bad").exit_code == 0
+    again = buddy(cli, export, "--skip-bad")
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[0] == (
+        f"Added 0 attack(s) from {export}; 3 already in the diary; 2 bad row(s) skipped; "
+        f"{NOT_IMPORTED}."
+    )
+    assert len(cli.json("attack", "list")) == 3
+
+
+def test_dry_run_writes_nothing(cli: Cli, export: Path) -> None:
+    result = buddy(cli, export, "--skip-bad", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith(f"Would add 3 attack(s) from {export};")
+    assert not cli.db_path.exists()
+    cli.ok("checkin", "--date", "2026-11-01")
+    before = fingerprint(cli.db_path)
+    result = buddy(cli, export, "--skip-bad", "--dry-run")
+    assert result.stdout.splitlines()[0].startswith(f"Would add 3 attack(s) from {export};")
+    assert fingerprint(cli.db_path) == before
+    assert cli.json("attack", "list") == []
+
+
+def test_the_geohash_never_reaches_the_database(cli: Cli, export: Path) -> None:
+    assert buddy(cli, export, "--skip-bad").exit_code == 0
+    files = [cli.db_path, Path(f"{cli.db_path}-wal")]
+    raw = b"".join(f.read_bytes() for f in files if f.exists())
+    assert GEOHASH.encode() not in raw
+    assert b"Bright light" in raw  # the other columns are there, readable
+    with sqlite3.connect(cli.db_path) as conn:
+        cells = [str(c) for r in conn.execute("SELECT * FROM attack") for c in r]
+    assert not any(GEOHASH in c or "Geohash" in c for c in cells)
+    assert GEOHASH not in json.dumps(cli.json("attack", "list"))
+
+
+def test_a_file_that_is_not_an_export_is_refused(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "sessions.csv"
+    other.write_text("when,therapy,minutes,pain_before,pain_after\n")
+    result = buddy(cli, other)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"migraine: error: {other}: not a Migraine Buddy export: no header row starting "
+        '"#","Started","Lasted" found\n'
+    )
+    missing = buddy(cli, tmp_path / "nope.csv")
+    assert missing.exit_code == 1
+    assert missing.stderr == f"migraine: error: cannot read {tmp_path / 'nope.csv'}: no such file\n"
+    assert not cli.db_path.exists()
+
+
+def test_format_and_skip_bad_are_checked(cli: Cli, export: Path) -> None:
+    wrong = cli("import", "--format", "buddy", str(export))
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "migraine: error: format must be csv or migraine-buddy (got buddy)\n"
+    csv_skip = cli("import", str(export), "--skip-bad")
+    assert csv_skip.exit_code == 2
+    assert csv_skip.stderr == (
+        "migraine: error: --skip-bad works with --format migraine-buddy only\n"
+    )
+    assert not cli.db_path.exists()

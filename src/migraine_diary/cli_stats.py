@@ -1,0 +1,148 @@
+"""`migraine stats`: load the sessions once, let the pure `stats` module judge them, render.
+
+Only typer is imported at module level: the database, numpy/scipy and Rich load inside the
+command, so `--help` and Tab completion stay instant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from migraine_diary.cli import Json, Since, Until, app, diary_from, print_json, session_filters
+
+if TYPE_CHECKING:
+    from migraine_diary.courses import TherapyVerdicts
+    from migraine_diary.db import Diary
+
+# Indented JSON is written by Python's slow encoder: at 100,000 sessions it takes longer than
+# the statistics. From this many sessions on, the same data is printed on one line.
+COMPACT_JSON_FROM = 5000
+
+
+StatsTherapy = Annotated[
+    str | None,
+    typer.Argument(
+        help="Only this therapy (any case); default: every therapy.", show_default=False
+    ),
+]
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    therapy: StatsTherapy = None,
+    since: Since = None,
+    until: Until = None,
+    json: Json = False,
+) -> None:
+    """What your sessions can and cannot tell, per therapy: relief with its 95% interval, how
+    often it helped, cost per point of relief, whether session length or the number of
+    sessions goes with the relief, relief during attacks, and (with the attack diary) whether
+    migraine days fell during the course. Says "not enough data" rather than guess.
+
+    Example: migraine stats craniosacral --since 2026-09-01
+    """
+    results = judged_therapies(diary_from(ctx, write=False), therapy, since, until)
+    if json:
+        from migraine_diary import preventive
+        from migraine_diary.stats import acute_to_json, to_json
+
+        data = {
+            "therapies": [
+                {
+                    **to_json(r.stats),
+                    "acute": acute_to_json(r.acute),
+                    "preventive": None
+                    if r.prevention is None
+                    else preventive.to_json(r.prevention),
+                }
+                for r in results
+            ]
+        }
+        if sum(r.stats.sessions for r in results) < COMPACT_JSON_FROM:
+            print_json(data)
+        else:
+            import json as jsonlib
+
+            typer.echo(jsonlib.dumps(data, ensure_ascii=False, allow_nan=False))
+        if not results:
+            typer.echo(nothing_to_show(therapy, since, until), err=True)
+        return
+    from migraine_diary import render_stats
+
+    if not results:
+        render_stats.say(nothing_to_show(therapy, since, until))
+        return
+    render_stats.therapy_sections(results)
+
+
+@app.command()
+def verdict(ctx: typer.Context, json: Json = False) -> None:
+    """One line per therapy: does a session ease the pain (acute), did migraine days fall
+    during the course (preventive), and what it cost in all.
+
+    Example: migraine verdict
+    """
+    results = judged_therapies(diary_from(ctx, write=False), None, None, None)
+    if json:
+        print_json([r.verdict_json() for r in results])
+        return
+    from migraine_diary import render_stats
+
+    if not results:
+        render_stats.say(nothing_to_show(None, None, None))
+        return
+    render_stats.verdict_table(results)
+
+
+def judged_therapies(
+    diary: Diary | None, therapy: str | None, since: str | None, until: str | None
+) -> list[TherapyVerdicts]:
+    """Every therapy's figures and verdicts from one read of the diary; most sessions first.
+
+    Session figures cover --since/--until; the preventive verdict always looks at the whole
+    course, since it compares the month before the first session with the second month.
+    """
+    from migraine_diary.courses import TherapyVerdicts, judge
+    from migraine_diary.dates import now, parse_day
+    from migraine_diary.stats import acute_verdict, analyse_therapy
+
+    where = session_filters(therapy, since, until)
+    first = parse_day(since, field="since") if since else None
+    last = parse_day(until, field="until") if until else None
+    moment = now()
+    judged = judge(diary, where, today=moment.astimezone().date(), now=moment)
+    results = []
+    for course in judged.courses:
+        sessions = course.within(first, last)
+        if sessions:
+            results.append(
+                TherapyVerdicts(
+                    analyse_therapy(course.name, sessions),
+                    acute_verdict(sessions),
+                    judged.preventive.get(course.name),
+                    judged.attack_diary,
+                )
+            )
+    return results
+
+
+def nothing_to_show(therapy: str | None, since: str | None, until: str | None) -> str:
+    """Why there are no figures, in words: an empty result is an answer, not an error."""
+    span = ""
+    if since and until:
+        span = f" from {since} to {until}"
+    elif since:
+        span = f" since {since}"
+    elif until:
+        span = f" up to {until}"
+    if therapy is not None:
+        return (
+            f"Not enough data: no sessions of {therapy!r}{span}.\n"
+            "See the therapies in your diary with: migraine therapies"
+        )
+    if span:
+        return f"Not enough data: no sessions{span}."
+    return "Not enough data: no sessions yet.\nLog one with: migraine log THERAPY -m 45 -b 5 -a 4"

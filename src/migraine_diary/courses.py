@@ -1,0 +1,192 @@
+"""A therapy's course: its sessions, the days around it, and what they say.
+
+One place loads every therapy's sessions and the day statuses around them, so that `stats`,
+`verdict` and the doctor's report judge a course the same way: acute relief from the sessions
+(`stats`), prevention from migraine days before and during the course (`preventive`). It
+imports the database and scipy, so commands import it inside their bodies only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from migraine_diary import attacks, days, db, preventive
+from migraine_diary.dates import from_storage
+from migraine_diary.models import amount
+from migraine_diary.stats import AcuteVerdict, SessionPoint, TherapyStats
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from migraine_diary.preventive import PreventiveResult
+
+#: Days read before a course's first session: the baseline window, the eight weeks of the
+#: weekly comparison and the two months the regression-to-the-mean check looks at.
+DAYS_BEFORE_COURSE = 3 * preventive.WINDOW_DAYS
+#: Days read from the first session: the run-in month and the treatment window.
+DAYS_FROM_COURSE = 2 * preventive.WINDOW_DAYS
+NO_ATTACK_DIARY = (
+    "Needs the attack diary: log attacks and check-ins (`migraine attack log`, "
+    "`migraine checkin`) to compare migraine days before and during the course."
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Course:
+    """All of one therapy's sessions, in time order."""
+
+    name: str
+    sessions: tuple[SessionPoint, ...]
+
+    def first_day(self) -> dt.date:
+        return attacks.local_day(self.sessions[0].when)
+
+    def last_day(self) -> dt.date:
+        return attacks.local_day(self.sessions[-1].when)
+
+    def within(self, since: dt.date | None, until: dt.date | None) -> list[SessionPoint]:
+        """The sessions on the local days `since` to `until` (either end open)."""
+        return [
+            s
+            for s in self.sessions
+            if (since is None or since <= attacks.local_day(s.when))
+            and (until is None or attacks.local_day(s.when) <= until)
+        ]
+
+
+def load_courses(conn: Connection, where: db.Filters | None = None) -> list[Course]:
+    """Every therapy's sessions from one streaming read, most sessions first as in `summary`."""
+    grouped: dict[int, tuple[str, list[SessionPoint]]] = {}
+    for therapy_id, name, sid, when, minutes, before, after, later, cents, attack in db.stats_rows(
+        conn, where or db.Filters()
+    ):
+        point = SessionPoint(
+            sid, from_storage(when), minutes, before, after, later, amount(cents), bool(attack)
+        )
+        grouped.setdefault(therapy_id, (name, []))[1].append(point)
+    courses = [Course(name, tuple(points)) for name, points in grouped.values()]
+    return sorted(courses, key=lambda c: (-len(c.sessions), c.name.casefold()))
+
+
+def has_attack_diary(conn: Connection) -> bool:
+    """Whether the diary knows anything besides sessions: without it, a day with no session
+    is unknown, and migraine days cannot be told."""
+    return bool(
+        db.count_attacks(conn, None, None)
+        or db.checkin_days(conn, "0001-01-01", "9999-12-31")
+        or db.kept_ranges(conn, "0001-01-01", "9999-12-31")
+    )
+
+
+def course_days(
+    conn: Connection, courses: Sequence[Course], today: dt.date, moment: dt.datetime
+) -> dict[dt.date, days.DayStatus]:
+    """Day statuses covering every course's preventive windows, read once."""
+    if not courses:
+        return {}
+    first = min(c.first_day() for c in courses) - dt.timedelta(days=DAYS_BEFORE_COURSE)
+    last = max(
+        max(c.first_day() + dt.timedelta(days=DAYS_FROM_COURSE), c.last_day())
+        + dt.timedelta(days=preventive.WINDOW_DAYS)
+        for c in courses
+    )
+    last = min(last, today)
+    if first > last:
+        return {}
+    return attacks.day_table(conn, first, last, moment).statuses
+
+
+def preventive_result(
+    course: Course,
+    statuses: Mapping[dt.date, days.DayStatus],
+    today: dt.date,
+    courses: Sequence[Course] = (),
+) -> preventive.PreventiveResult:
+    """The preventive verdict for one course; the other therapies count as overlapping care."""
+    return preventive.preventive_verdict(
+        statuses,
+        first_session=course.first_day(),
+        last_session=course.last_day(),
+        today=today,
+        session_costs=[(attacks.local_day(s.when), s.cost) for s in course.sessions],
+        other_treatments=[
+            preventive.OtherTreatment(other.name, other.first_day(), other.last_day())
+            for other in courses
+            if other.name != course.name
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the diary says of each course: prevention where an attack diary exists."""
+
+    courses: list[Course]
+    preventive: dict[str, preventive.PreventiveResult]
+    attack_diary: bool
+
+
+def judge(
+    diary: db.Diary | None,
+    where: db.Filters | None = None,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+) -> Judged:
+    """Load the courses (filtered by therapy only: prevention needs the whole course) and the
+    preventive verdict of each, in one read of the diary."""
+    if diary is None:
+        return Judged([], {}, attack_diary=False)
+    therapy_only = db.Filters(therapy_key=where.therapy_key) if where else None
+    with diary.connect() as conn:
+        courses = load_courses(conn, therapy_only)
+        attack_diary = has_attack_diary(conn)
+        everyone = load_courses(conn) if therapy_only and therapy_only.therapy_key else courses
+        statuses = course_days(conn, everyone, today, now) if attack_diary and courses else {}
+    verdicts = (
+        {c.name: preventive_result(c, statuses, today, everyone) for c in courses}
+        if attack_diary
+        else {}
+    )
+    return Judged(courses, verdicts, attack_diary)
+
+
+@dataclass(frozen=True)
+class TherapyVerdicts:
+    """A therapy's session figures with its acute and (where possible) preventive verdicts."""
+
+    stats: TherapyStats
+    acute: AcuteVerdict
+    prevention: PreventiveResult | None
+    attack_diary: bool
+
+    def verdict_json(self) -> dict[str, Any]:
+        return {
+            "therapy": self.stats.therapy,
+            "sessions": self.stats.sessions,
+            "acute": {"verdict": self.acute.verdict, "message": self.acute.message},
+            "preventive": {
+                "verdict": "not_enough_data"
+                if self.prevention is None
+                else self.prevention.verdict,
+                "message": self.preventive_message,
+            },
+            "total_cost": f"{self.stats.cost.total:.2f}",
+        }
+
+    @property
+    def preventive_word(self) -> str:
+        return "not_enough_data" if self.prevention is None else self.prevention.verdict
+
+    @property
+    def preventive_message(self) -> str:
+        return NO_ATTACK_DIARY if self.prevention is None else self.prevention.message
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]

@@ -1,0 +1,453 @@
+"""Rich text for `migraine stats`: every figure with its n, intervals instead of p-values, and a
+chart of relief by session number, because people see a pattern faster than they read it.
+
+Precision follows the data: means of 0-10 scores to 1 decimal, shares as whole percents, money
+to the cent. Everything fits 80 columns, piped or on a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from migraine_diary.dates import format_local
+from migraine_diary.render import DASH, console, money
+from migraine_diary.stats import (
+    MIN_FOR_INTERVAL,
+    MIN_FOR_MEDIAN_INTERVAL,
+    AcuteVerdict,
+    ChartPoint,
+    Durability,
+    LengthVsNumber,
+    ReliefEstimate,
+    Share,
+    TherapyStats,
+)
+
+if TYPE_CHECKING:
+    from migraine_diary.courses import TherapyVerdicts
+    from migraine_diary.preventive import WindowStats
+
+WIDTH = 80
+INDENT = 2
+CHART_MAX = 40  # bars drawn; a longer course shows its first and last CHART_MAX // 2 sessions
+CELLS_PER_POINT = 2
+BAR, WORSE, AXIS = "█", "░", "│"
+VERDICT_WORDS = {
+    "one_length": "every session the same length",
+    "cannot_separate": "can't tell them apart",
+    "too_few": "too few sessions to tell",
+    "perfect_fit": "an exact fit, so no margin of error",
+    "fragile": "rests on one session",
+    "weak": "told apart only roughly",
+    "estimated": "both estimated, with intervals",
+}
+SHARE_LABELS = (
+    ("any_relief", "any relief (1 point or more)"),
+    ("important_relief", "clear relief (2+ points or 30%+)"),
+    ("half_reduction", "pain at least halved"),
+    ("pain_free", "pain-free afterwards"),
+    ("worse", "worse afterwards"),
+)
+
+
+def say(item: RenderableType = "", *, indent: int = 0) -> None:
+    """Print within 80 columns even when the console is wider (piped output is 120), with no
+    trailing blanks (Rich pads table cells and wrapped lines; a pasted or piped copy should not
+    carry them)."""
+    width = min(console.width, WIDTH)
+    if item == "":
+        console.print()
+        return
+    options = console.options.update_width(width - indent)
+    for segments in console.render_lines(item, options, pad=False):
+        line = Text(" " * indent)
+        for segment in segments:
+            line.append(segment.text, segment.style)
+        line.rstrip()
+        console.print(line, width=width, no_wrap=True, crop=False)
+
+
+def signed(value: float | None) -> str:
+    """A mean of 0-10 scores: 1 decimal, with its sign, never '-0.0'."""
+    if value is None:
+        return DASH
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def whole_percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _sessions(n: int) -> str:
+    return "1 session" if n == 1 else f"{n} sessions"
+
+
+def _grid() -> Table:
+    return Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+
+
+def therapy_sections(results: Sequence[TherapyVerdicts]) -> None:
+    for index, result in enumerate(results):
+        if index:
+            say("")
+        therapy_section(result.stats)
+        _acute(result.acute)
+        _prevention(result)
+
+
+def therapy_section(stats: TherapyStats) -> None:
+    """One therapy: the plain answer to 'did it help, what did it cost, and why did it stop?'"""
+    _header(stats)
+    _relief(stats)
+    if stats.relief.n:
+        _shares(stats)
+    _by_length(stats)
+    _chart(stats.points)
+    _verdict(stats.length_vs_number)
+    if stats.relief.n:
+        _durability(stats.durability)
+    _cost(stats)
+
+
+def _header(stats: TherapyStats) -> None:
+    first, last = stats.points[0].when, stats.points[-1].when
+    days = format_local(first)[:10]
+    if format_local(last)[:10] != days:
+        days += f" to {format_local(last)[:10]}"
+    title = f"{stats.therapy}: {_sessions(stats.sessions)}, {days}"
+    say(Text(title, style="bold"))
+    say("=" * min(len(title), WIDTH))
+
+
+def _relief(stats: TherapyStats) -> None:
+    rel = stats.relief
+    say(Text("Relief (pain before minus pain right after, 0-10 scale)", style="bold"))
+    if stats.excluded_no_pain:
+        say(
+            f"{_left_out(stats.excluded_no_pain)} began at pain 0 and cannot show relief: left "
+            "out of the relief figures, still counted in the session numbers.",
+            indent=INDENT,
+        )
+    if rel.n == 0:
+        say(
+            f"Not enough data: none of your {_sessions(stats.sessions)} began with pain, so "
+            "there is no relief to measure.",
+            indent=INDENT,
+        )
+        return
+    grid = _grid()
+    grid.add_row("mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
+    median_note = (
+        f"95% interval {signed(rel.median_ci[0])} to {signed(rel.median_ci[1])}"
+        if rel.median_ci is not None
+        else ""
+    )
+    grid.add_row("median", signed(rel.median), median_note, f"n {rel.n}")
+    say(grid, indent=INDENT)
+    if rel.all_same:
+        say(
+            f"Every one of the {_sessions(rel.n)} brought the same relief "
+            f"({signed(rel.mean)}), so there is no spread to give an interval from.",
+            indent=INDENT,
+        )
+    elif rel.n < MIN_FOR_INTERVAL:
+        say(
+            f"Not enough data for an interval: that needs at least {MIN_FOR_INTERVAL} sessions "
+            f"that began with pain, you have {rel.n}.",
+            indent=INDENT,
+        )
+    elif rel.median_ci is None and rel.n < MIN_FOR_MEDIAN_INTERVAL:
+        say(
+            f"(An interval for the median needs at least {MIN_FOR_MEDIAN_INTERVAL} sessions.)",
+            indent=INDENT,
+        )
+
+
+def _left_out(k: int) -> str:
+    return "1 session" if k == 1 else f"{k} sessions"
+
+
+def _mean_interval(rel: ReliefEstimate) -> str:
+    if rel.ci is None:
+        return ""
+    return f"95% interval {signed(rel.ci[0])} to {signed(rel.ci[1])}"
+
+
+def _share_cells(share: Share) -> list[str]:
+    if share.share is None:
+        return [f"{share.k}/{share.n}", DASH, ""]
+    interval = "" if share.ci is None else f"{whole_percent(share.ci[0])} to "
+    interval += "" if share.ci is None else whole_percent(share.ci[1])
+    return [f"{share.k}/{share.n}", whole_percent(share.share), interval]
+
+
+def _shares(stats: TherapyStats) -> None:
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    table.add_column("Sessions with")
+    table.add_column("k/n", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("95% interval", justify="right")
+    for name, label in SHARE_LABELS:
+        table.add_row(label, *_share_cells(getattr(stats.shares, name)))
+    say("")
+    say(table)
+
+
+def _by_length(stats: TherapyStats) -> None:
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    table.add_column("By length")
+    table.add_column("n", justify="right")
+    table.add_column("mean relief", justify="right")
+    for group in stats.by_length:
+        table.add_row(group.label, str(group.n), signed(group.mean_relief))
+    say("")
+    say(table)
+
+
+# --- the chart --------------------------------------------------------------------------------
+
+
+def _chart(points: Sequence[ChartPoint]) -> None:
+    """One bar per session in time order, marked by its length: right of the axis is relief,
+    left of it (shaded differently) is pain that got worse."""
+    say("")
+    say(Text("Relief by session number (one bar per session, with its length)", style="bold"))
+    shown: list[ChartPoint | None] = list(points)
+    if len(points) > CHART_MAX:
+        half = CHART_MAX // 2
+        shown = [*points[:half], None, *points[-half:]]
+    drawn = [p.relief for p in shown if p is not None and p.relief is not None]
+    left = CELLS_PER_POINT * max([0, *(-r for r in drawn)])
+    number_width = len(f"#{points[-1].number}")
+    for point in shown:
+        if point is None:
+            hidden = len(points) - 2 * (CHART_MAX // 2)
+            say(f"{'':>{number_width}}  ... {hidden} sessions not drawn (--json lists them all)")
+        else:
+            say(_bar(point, left, number_width))
+    legend = f"{BAR * CELLS_PER_POINT} 1 point of relief"
+    if left:
+        legend += f"   {WORSE * CELLS_PER_POINT} 1 point worse"
+    if any(p.relief is None for p in points):
+        legend += "   . began at pain 0, left out"
+    say(legend, indent=INDENT)
+
+
+def _bar(point: ChartPoint, left: int, number_width: int) -> Text:
+    line = Text(f"{'#' + str(point.number):>{number_width}}  {format_local(point.when)[:10]}  ")
+    line.append(f"{point.minutes:>3}m  ")
+    relief = point.relief
+    if relief is None:
+        line.append(" " * left + AXIS + " . began at pain 0, left out", style="dim")
+        return line
+    worse = CELLS_PER_POINT * max(0, -relief)
+    line.append(" " * (left - worse))
+    line.append(WORSE * worse, style="red")
+    line.append(AXIS)
+    line.append(BAR * (CELLS_PER_POINT * max(0, relief)), style="green")
+    line.append(f" {'+' if relief > 0 else ''}{relief}")
+    return line
+
+
+# --- length vs number, durability, cost -------------------------------------------------------
+
+
+def _verdict(lvn: LengthVsNumber) -> None:
+    say("")
+    say(
+        Text(
+            f"Session length or session number? {lvn.verdict}: {VERDICT_WORDS[lvn.verdict]}",
+            style="bold",
+        )
+    )
+    head, next_step, note = _message_parts(lvn)
+    say(head, indent=INDENT)
+    if next_step:
+        say(f"Next step: {next_step}", indent=INDENT)
+    if note:
+        say(Text(note, style="dim"), indent=INDENT)
+
+
+def _message_parts(lvn: LengthVsNumber) -> tuple[str, str | None, str | None]:
+    """`message` already ends with the next step and the note: print each once, apart."""
+    tail = " ".join(part for part in (lvn.next_step, lvn.note) if part)
+    if tail and lvn.message.endswith(" " + tail):
+        return lvn.message[: -len(tail) - 1], lvn.next_step, lvn.note
+    return lvn.message, None, None
+
+
+def _durability(dur: Durability) -> None:
+    say("")
+    say(Text("Later that day", style="bold"))
+    if dur.n == 0 or dur.share is None:
+        say(
+            "No pain later that day recorded for these sessions; add it in the evening with: "
+            "migraine edit ID --later N",
+            indent=INDENT,
+        )
+        return
+    interval = (
+        ""
+        if dur.ci is None
+        else (f", 95% interval {whole_percent(dur.ci[0])} to {whole_percent(dur.ci[1])}")
+    )
+    say(
+        f"Pain stayed at or below its level right after the session: {dur.held}/{dur.n} "
+        f"({whole_percent(dur.share)}{interval}).",
+        indent=INDENT,
+    )
+    say(
+        f"Pain later minus pain right after, mean: {signed(dur.mean_rebound)} points "
+        f"(n {dur.n}; + means it came back up).",
+        indent=INDENT,
+    )
+
+
+def _cost(stats: TherapyStats) -> None:
+    cost, n = stats.cost, stats.relief.n
+    grid = _grid()
+    grid.add_column(justify="left")
+    grid.add_column(justify="right")
+    grid.add_column(justify="left")
+    grid.add_row("total", money(cost.total), _sessions(stats.sessions))
+    if n == 0:
+        note = "no session began with pain"
+    elif cost.per_relief_point is None:
+        note = f"n {n}; no relief, so no price per point"
+    elif cost.per_relief_point_range is None:
+        note = f"n {n}"
+    else:
+        low, high = cost.per_relief_point_range
+        note = f"range {money(low)} to {'no upper limit' if high is None else money(high)}, n {n}"
+    grid.add_row("per point of relief", money(cost.per_relief_point), note)
+    if n:
+        grid.add_row(
+            "per session with clear relief",
+            money(cost.per_important_relief_session),
+            f"{stats.shares.important_relief.k} of {n}",
+        )
+    say("")
+    say(Text("Cost", style="bold"))
+    say(grid, indent=INDENT)
+
+
+# --- acute and preventive ---------------------------------------------------------------------
+
+ACUTE_WORDS = {
+    "helps": "eases pain",
+    "no_clear_effect": "no clear effect",
+    "worse": "pain worse afterwards",
+    "not_enough_data": "not enough data",
+}
+PREVENTIVE_WORDS = {
+    "responder": "halved (responder)",
+    "improved": "fewer days",
+    "worse": "more days",
+    "inconclusive": "could be chance",
+    "too_early": "too early to tell",
+    "not_enough_data": "not enough data",
+}
+
+
+def _acute(acute: AcuteVerdict) -> None:
+    say("")
+    say(Text(f"Acute relief? {acute.verdict}: {ACUTE_WORDS[acute.verdict]}", style="bold"))
+    say(acute.message, indent=INDENT)
+    grid = _grid()
+    for label, rel in (("during attacks", acute.during_attack), ("at other times", acute.other)):
+        grid.add_row(label, signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
+    say(grid, indent=INDENT)
+
+
+def _prevention(result: TherapyVerdicts) -> None:
+    """Migraine days per 28 days before, during and after the course, and the verdict."""
+    say("")
+    prevention = result.prevention
+    if prevention is None:
+        say(Text("Preventive? not_enough_data", style="bold"))
+        say(result.preventive_message, indent=INDENT)
+        return
+    word = PREVENTIVE_WORDS[prevention.verdict]
+    say(Text(f"Preventive? {prevention.verdict}: {word}", style="bold"))
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    for name, justify in (
+        ("Migraine days", "left"),
+        ("dates", "left"),
+        ("recorded", "right"),
+        ("migraine", "right"),
+        ("per 28 days", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    windows: list[tuple[str, WindowStats | None]] = [
+        ("before (baseline)", prevention.baseline),
+        ("month 2 (treatment)", prevention.treatment),
+        ("after the course", prevention.after),
+    ]
+    for label, window in windows:
+        if window is None:
+            table.add_row(label, "not yet", DASH, DASH, DASH)
+            continue
+        per_28 = DASH if window.mmd is None else f"{window.mmd:.1f}"
+        table.add_row(
+            label,
+            f"{window.start:%b %d} to {window.end:%b %d}",
+            f"{window.recorded_days}/28",
+            str(window.migraine_days),
+            per_28,
+        )
+    say(table, indent=INDENT)
+    say(prevention.message, indent=INDENT)
+    if prevention.cost_per_migraine_day_avoided == 0:
+        say(
+            "No sessions were paid for in month 2, so no cost per migraine day avoided.",
+            indent=INDENT,
+        )
+    elif prevention.cost_per_migraine_day_avoided is not None:
+        say(
+            f"Cost per migraine day avoided: {money(prevention.cost_per_migraine_day_avoided)} "
+            "(sessions in month 2 over the drop in migraine days per 28 days).",
+            indent=INDENT,
+        )
+    for line in prevention.context:
+        say(Text(line, style="dim"), indent=INDENT)
+
+
+def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
+    """One line per therapy: what a session does, what the course did, what it all cost."""
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    longest = max(len(r.stats.therapy) for r in results)
+    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
+    table.add_column("n", justify="right")
+    table.add_column("acute", no_wrap=True)
+    table.add_column("preventive", no_wrap=True)
+    table.add_column("cost", justify="right", no_wrap=True)
+    for r in results:
+        rel = r.acute.relief
+        acute = ACUTE_WORDS[r.acute.verdict]
+        if rel.mean is not None and rel.n:
+            acute += f" {signed(rel.mean)} (n {rel.n})"
+        prevention = PREVENTIVE_WORDS[r.preventive_word]
+        if r.prevention is not None and r.prevention.change is not None:
+            prevention += f" {r.prevention.change:+.1f}/28d"
+        table.add_row(
+            r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total)
+        )
+    say(table)
+    say("")
+    say(
+        Text(
+            "n: sessions. acute: mean relief right after a session (points, 0-10), judged on "
+            "sessions during attacks when there are 3 or more, with the sessions it rests on. "
+            "preventive: change in migraine days per 28 days from the month before the course "
+            "to its second month. `migraine stats THERAPY` gives the figures behind each word.",
+            style="dim",
+        )
+    )
+    if not any(r.attack_diary for r in results):
+        say(Text(results[0].preventive_message, style="dim"))

@@ -1,0 +1,365 @@
+"""`migraine stats` through the real CLI: the user story's verdict, advice and chart, the reference
+values in --json, "not enough data" instead of errors, filters, and a fast --help."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import Cli, fingerprint
+from migraine_diary.cli import app
+from migraine_diary.dates import to_storage as stored
+
+TOL = 1e-6
+STORY_DAYS = ["01", "03", "06", "08", "10", "13", "15"]
+STORY_AFTER = [4, 4, 4, 5, 5, 5, 5]
+STORY_MINUTES = [45, 45, 45, 30, 30, 30, 30]
+STORY_COST = [90, 90, 90, 60, 60, 60, 60]
+ADVICE = (
+    "Book the next two or three sessions at 45 minutes: if relief comes back, length is the "
+    "likelier reason."
+)
+NO_SESSIONS = (
+    "Not enough data: no sessions yet.\nLog one with: migraine log THERAPY -m 45 -b 5 -a 4"
+)
+
+
+def log_story(cli: Cli, therapy: str = "craniosacral") -> None:
+    """The user story: three 45-minute sessions one point lower, four 30-minute ones without."""
+    for day, after, minutes, cost in zip(
+        STORY_DAYS, STORY_AFTER, STORY_MINUTES, STORY_COST, strict=True
+    ):
+        cli.log(
+            therapy,
+            minutes=minutes,
+            pain_before=5,
+            pain_after=after,
+            cost=cost,
+            when=f"2024-10-{day} 16:30",
+        )
+
+
+def no_nan(text: str) -> Any:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def close(got: float | None, want: float) -> bool:
+    return got is not None and abs(got - want) < TOL
+
+
+def lines_fit(text: str) -> None:
+    """80 columns, and no trailing blanks in a piped or pasted copy."""
+    for line in text.splitlines():
+        assert len(line) <= 80, line
+        assert line == line.rstrip(), repr(line)
+
+
+# --- the user story ---------------------------------------------------------------------------
+
+
+def test_user_story_text_gives_the_verdict_the_advice_and_the_chart(cli: Cli) -> None:
+    log_story(cli)
+    out = cli.ok("stats", "craniosacral").stdout
+    assert out.startswith("craniosacral: 7 sessions, 2024-10-01 to 2024-10-15\n")
+    assert "  mean    +0.4  95% interval -0.1 to +0.9  n 7\n" in out
+    assert "any relief (1 point or more)      3/7    43%    16% to 75%\n" in out
+    assert "clear relief (2+ points or 30%+)  0/7     0%     0% to 35%\n" in out
+    assert "30 min     4          0.0\n45 min     3         +1.0\n" in out
+    chart = [
+        "#1  2024-10-01   45m  │██ +1",
+        "#2  2024-10-03   45m  │██ +1",
+        "#3  2024-10-06   45m  │██ +1",
+        "#4  2024-10-08   30m  │ 0",
+        "#5  2024-10-10   30m  │ 0",
+        "#6  2024-10-13   30m  │ 0",
+        "#7  2024-10-15   30m  │ 0",
+    ]
+    assert "\n".join(chart) in out
+    assert "Session length or session number? cannot_separate: can't tell them apart\n" in out
+    assert "(r = -0.87, 7" in out
+    assert "'Shorter sessions help less' and 'the effect wore off after session" in out
+    flat = " ".join(out.split())
+    assert f"Next step: {ADVICE}" in flat
+    assert flat.count("Book the next two or three sessions") == 1  # message, step, note once
+    assert flat.count("migraine pain changes by itself over time") == 1
+    assert "per point of relief            170.00  range 78.94 to no upper limit, n 7" in out
+    assert "total                          510.00  7 sessions" in out
+    assert "p =" not in out
+    assert "p-value" not in out
+    lines_fit(out)
+
+
+def test_user_story_json_has_the_reference_values(cli: Cli) -> None:
+    log_story(cli)
+    result = cli.ok("stats", "craniosacral", "--json")
+    (story,) = no_nan(result.stdout)["therapies"]
+    assert story["therapy"] == "craniosacral"
+    assert story["sessions"] == 7
+    assert story["excluded_no_pain"] == 0
+    relief = story["relief"]
+    assert close(relief["mean"], 0.428571)
+    assert close(relief["ci"][0], -0.065779)
+    assert close(relief["ci"][1], 0.922922)
+    share = story["shares"]["any_relief"]
+    assert (share["k"], share["n"]) == (3, 7)
+    assert close(share["ci"][0], 0.158220)
+    assert close(share["ci"][1], 0.749542)
+    important = story["shares"]["important_relief"]
+    assert (important["k"], important["n"]) == (0, 7)
+    assert close(important["ci"][0], 0.0)
+    assert close(important["ci"][1], 0.354330)
+    lvn = story["length_vs_number"]
+    assert lvn["verdict"] == "cannot_separate"
+    assert close(lvn["r"], -0.866025)
+    assert ADVICE in lvn["message"]
+    cost = story["cost"]
+    assert cost["total"] == "510.00"
+    assert close(cost["per_relief_point"], 170.0)
+    low, high = cost["per_relief_point_range"]
+    assert close(low, 78.941797)
+    assert high is None
+    assert [p["relief"] for p in story["points"]] == [1, 1, 1, 0, 0, 0, 0]
+    assert [g["n"] for g in story["by_session_number"]] == [1] * 7
+
+
+def test_therapy_is_matched_without_regard_to_case(cli: Cli) -> None:
+    log_story(cli)
+    out = cli.ok("stats", "  CranioSacral ").stdout
+    assert out.startswith("craniosacral: 7 sessions")
+
+
+def test_demo_diary_prints_the_user_story(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--db", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["--db", str(path), "stats", "craniosacral"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("craniosacral: 7 sessions")
+    assert "cannot_separate" in out
+    assert ADVICE in " ".join(out.split())
+    bars = [line for line in out.splitlines() if "│" in line]
+    assert len(bars) == 7
+    assert all(line.endswith("45m  │██ +1") for line in bars[:3])
+    assert all(line.endswith("30m  │ 0") for line in bars[3:])
+    lines_fit(out)
+
+
+def test_every_therapy_most_sessions_first_and_json_is_finite(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--db", str(path)]).exit_code == 0
+    out = runner.invoke(app, ["--db", str(path), "stats"]).stdout
+    headers = [line.split(":")[0] for line in out.splitlines() if " sessions, " in line]
+    assert headers == ["acupuncture", "craniosacral", "physiotherapy", "massage"]
+    assert "2 sessions began at pain 0 and cannot show relief" in out
+    assert "│ . began at pain 0, left out" in out
+    lines_fit(out)
+    data = no_nan(runner.invoke(app, ["--db", str(path), "stats", "--json"]).stdout)
+    assert [t["therapy"] for t in data["therapies"]] == headers
+    assert [t["sessions"] for t in data["therapies"]] == [8, 7, 6, 4]
+
+
+# --- not enough data --------------------------------------------------------------------------
+
+
+def test_no_diary_is_not_enough_data_and_creates_nothing(cli: Cli, db_path: Path) -> None:
+    result = cli("stats")
+    assert result.exit_code == 0
+    assert result.stdout == NO_SESSIONS + "\n"
+    assert result.stderr == f"There is no diary at {db_path} yet; logging a session creates it.\n"
+    assert not db_path.exists()
+    result = cli("stats", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"therapies": []}
+    assert NO_SESSIONS in result.stderr
+
+
+def test_empty_diary_is_not_enough_data(cli: Cli) -> None:
+    cli.log()
+    cli.ok("delete", "1", "--yes")
+    result = cli.ok("stats")
+    assert result.stdout == NO_SESSIONS + "\n"
+    assert result.stderr == ""
+
+
+def test_one_session_says_not_enough_data(cli: Cli) -> None:
+    cli.log("cst", minutes=45, pain_before=5, pain_after=4, cost=90, when="2024-10-01 16:30")
+    out = cli.ok("stats").stdout
+    assert out.startswith("cst: 1 session, 2024-10-01\n")
+    flat = " ".join(out.split())
+    assert (
+        "Not enough data for an interval: that needs at least 3 sessions that began with pain, "
+        "you have 1." in flat
+    )
+    assert "one_length" in out
+    assert "Not enough data for a trend over the sessions either" in flat
+    assert "#1  2024-10-01   45m  │██ +1" in out
+    (only,) = cli.json("stats")["therapies"]
+    assert only["relief"]["ci"] is None
+    assert only["relief"]["mean"] == 1.0
+
+
+def test_unknown_therapy_is_not_enough_data(cli: Cli, db_path: Path) -> None:
+    log_story(cli)
+    before = fingerprint(db_path)
+    result = cli("stats", "reiki")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Not enough data: no sessions of 'reiki'.\n"
+        "See the therapies in your diary with: migraine therapies\n"
+    )
+    result = cli("stats", "reiki", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"therapies": []}
+    assert "no sessions of 'reiki'" in result.stderr
+    assert fingerprint(db_path) == before
+
+
+def test_all_sessions_at_pain_zero(cli: Cli) -> None:
+    for day in ("01", "02"):
+        cli.log("yoga", minutes=60, pain_before=0, pain_after=0, when=f"2024-10-{day}")
+    out = cli.ok("stats").stdout
+    flat = " ".join(out.split())
+    assert "2 sessions began at pain 0 and cannot show relief" in flat
+    assert "Not enough data: none of your 2 sessions began with pain" in flat
+    assert "too_few" in out
+    assert "  per point of relief     -  no session began with pain\n" in out
+    assert "per session with clear relief" not in out
+
+
+# --- filters, chart, refusals -----------------------------------------------------------------
+
+
+def test_since_and_until(cli: Cli) -> None:
+    log_story(cli)
+    later = cli.ok("stats", "--since", "2024-10-08").stdout
+    assert later.startswith("craniosacral: 4 sessions, 2024-10-08 to 2024-10-15")
+    assert "one_length" in later
+    first = cli.json("stats", "--until", "2024-10-06")["therapies"][0]
+    assert first["sessions"] == 3
+    assert first["cost"]["total"] == "270.00"
+    both = cli.json("stats", "--since", "2024-10-03", "--until", "2024-10-08")["therapies"][0]
+    assert [p["minutes"] for p in both["points"]] == [45, 45, 30]
+    result = cli.ok("stats", "--since", "2025-01-01", "--until", "2025-01-31")
+    assert result.stdout == "Not enough data: no sessions from 2025-01-01 to 2025-01-31.\n"
+
+
+def test_bad_day_is_one_line_exit_2(cli: Cli, db_path: Path) -> None:
+    log_story(cli)
+    before = fingerprint(db_path)
+    result = cli("stats", "--since", "last week")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "migraine: error: since must be a date such as 2026-11-20, today or yesterday "
+        "(got last week)\n"
+    )
+    assert result.stdout == ""
+    assert fingerprint(db_path) == before
+
+
+def test_stats_writes_nothing(cli: Cli, db_path: Path) -> None:
+    log_story(cli)
+    before = fingerprint(db_path)
+    cli.ok("stats")
+    cli.ok("stats", "--json")
+    assert fingerprint(db_path) == before
+
+
+def test_worse_afterwards_is_drawn_left_of_the_axis(cli: Cli) -> None:
+    for day, before, after in (("01", 5, 7), ("02", 0, 0), ("03", 4, 3)):
+        cli.log("tens", minutes=30, pain_before=before, pain_after=after, when=f"2024-10-{day}")
+    out = cli.ok("stats").stdout
+    assert "#1  2024-10-01   30m  ░░░░│ -2\n" in out
+    assert "#2  2024-10-02   30m      │ . began at pain 0, left out\n" in out
+    assert "#3  2024-10-03   30m      │██ +1\n" in out
+    assert "██ 1 point of relief   ░░ 1 point worse   . began at pain 0, left out" in out
+
+
+def bulk_sessions(db_path: Path, cli: Cli, count: int) -> None:
+    """A long diary quickly: one session through the CLI creates it, the rest go in directly."""
+    cli.log("acupuncture", minutes=60, pain_before=5, pain_after=3, when="2020-01-01 10:00")
+    start = datetime(2020, 1, 1, 10, tzinfo=UTC)
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after,'
+            " cost_cents) VALUES (1, ?, ?, ?, ?, 8500)",
+            [
+                (stored(start + timedelta(minutes=10 * i)), [30, 60][i % 2], 5, 5 - i % 4)
+                for i in range(1, count)
+            ],
+        )
+
+
+def test_a_long_course_draws_its_first_and_last_sessions(cli: Cli, db_path: Path) -> None:
+    bulk_sessions(db_path, cli, 50)
+    out = cli.ok("stats").stdout
+    bars = [line for line in out.splitlines() if "│" in line]
+    assert len(bars) == 40
+    assert bars[0].startswith(" #1  ")
+    assert bars[-1].startswith("#50  ")
+    assert "     ... 10 sessions not drawn (--json lists them all)\n" in out
+    assert len(cli.json("stats")["therapies"][0]["points"]) == 50
+    lines_fit(out)
+
+
+def test_a_large_diary_prints_compact_json(cli: Cli, db_path: Path) -> None:
+    bulk_sessions(db_path, cli, 5000)
+    result = cli.ok("stats", "--json")
+    assert result.stdout.count("\n") == 1
+    (course,) = no_nan(result.stdout)["therapies"]
+    assert course["sessions"] == 5000
+    assert len(course["points"]) == 5000
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from migraine_diary.cli import app\n"
+        "r = CliRunner().invoke(app, ['stats', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'Example: migraine stats' in r.stdout\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy',"
+        " 'migraine_diary.models', 'migraine_diary.db', 'migraine_diary.stats',"
+        " 'migraine_diary.render', 'migraine_diary.render_stats') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_session_numbers_cost_no_numpy_call_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """100,000 sessions must take under 3 s: the per-number figures once called numpy's mean
+    for every session, which was most of the time."""
+    from migraine_diary import stats
+
+    calls = 0
+    real = stats._mean
+
+    def counting(values: Any) -> float | None:
+        nonlocal calls
+        calls += 1
+        return real(values)
+
+    monkeypatch.setattr(stats, "_mean", counting)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    points = [
+        stats.SessionPoint(i, start + timedelta(days=i), 45, 5, 5 - i % 3, None, Decimal(50), False)
+        for i in range(1, 301)
+    ]
+    result = stats.analyse_therapy("cst", points)
+    assert [g.mean_relief for g in result.by_session_number[:3]] == [1.0, 2.0, 0.0]
+    assert calls < 20

@@ -1,0 +1,123 @@
+"""`migraine report`: the visit summary for a doctor, as a printable HTML page or Markdown.
+
+Only typer (and the standard library) is imported at module level: the database, scipy,
+matplotlib and Jinja2 load inside the command, so `--help` and Tab completion stay instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from migraine_diary.cli import Since, State, Until, app, diary_from
+
+if TYPE_CHECKING:
+    from datetime import date
+
+FORMATS = ("html", "md")
+QUESTION_RULE = "text of 1 to 300 characters"
+MAX_QUESTION = 300
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (default: migraine-report-DATE.html here; Markdown goes to "
+            "standard output).",
+            dir_okay=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    open_it: Annotated[
+        bool, typer.Option("--open", help="Open the HTML report in your web browser.")
+    ] = False,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (a page to print) or md (Markdown for a patient portal).",
+            metavar="html|md",
+        ),
+    ] = "html",
+    question: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--question",
+            "-q",
+            help="A question for your doctor, printed in a box on the report. Repeat for more.",
+            metavar="TEXT",
+        ),
+    ] = None,
+) -> None:
+    """A report to take to your doctor: migraine days, acute medication against the ICHD-3
+    overuse limits, each treatment with what it did and cost, the attacks, your questions.
+    Default period: the last 3 calendar months, up to today. At most two printed pages.
+
+    Example: migraine report --question 'Should I try a preventive?' --open
+    """
+    from migraine_diary.errors import InputError, field_error
+
+    if format not in FORMATS:
+        raise field_error("format", "html or md", format)
+    if open_it and format != "html":
+        raise InputError("--open works with --format html only")
+    questions = [" ".join(q.split()) for q in question or []]
+    for asked, clean in zip(question or [], questions, strict=True):
+        if not clean or len(clean) > MAX_QUESTION:
+            raise field_error("question", QUESTION_RULE, asked)
+    first, last, today = report_period(since, until)
+    if output is None and format == "html":
+        output = Path(f"migraine-report-{today.isoformat()}.html")
+
+    from migraine_diary import db, export, report_data
+    from migraine_diary.report import plural, render_html, render_markdown
+
+    path = db.locate(ctx.ensure_object(State).db)
+    if not path.exists():
+        from migraine_diary.errors import DiaryError
+
+        raise DiaryError(f"there is no diary at {path} yet; log a session or an attack first")
+    data = report_data.build_report(diary_from(ctx, write=False), first, last, questions, today)
+    text = render_html(data) if format == "html" else render_markdown(data)
+    with export.private_output(output) as out:
+        out.write(text)
+    if output is None:
+        return
+    therapies = plural(len(data.therapies), "therapy", "therapies")
+    typer.echo(
+        f"Wrote the report for {first} to {last} to {output} "
+        f"({therapies}, {plural(len(data.attacks), 'attack')}).",
+        err=True,
+    )
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())
+
+
+def report_period(since: str | None, until: str | None) -> tuple[date, date, date]:
+    """First and last day of the report, and today: by default the 3 calendar months ending
+    with this one, up to today (days still to come would read as unrecorded)."""
+    from migraine_diary import days
+    from migraine_diary.attacks import local_today
+    from migraine_diary.dates import now, parse_day
+    from migraine_diary.errors import InputError, field_error
+
+    today = local_today(now())
+    last = parse_day(until, field="until", today=today) if until else today
+    if last > today:
+        raise field_error("until", "today or a day before it", until)
+    first = parse_day(since, field="since", today=today) if since else days.last_months(last, 3)[0]
+    if first > last:
+        raise InputError(f"since must be on or before until (got {first} after {last})")
+    return first, last, today

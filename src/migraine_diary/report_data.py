@@ -1,0 +1,215 @@
+"""Gather the doctor's report from the diary: one read, then the pure modules judge it.
+
+`build_report` reads sessions, attacks and day statuses, lets `stats`, `preventive` and `days`
+compute, and returns a `report.ReportData` for the renderers. It imports the database and
+scipy, so the CLI imports it inside the report command only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from migraine_diary import attacks, days, db
+from migraine_diary.courses import (
+    NO_ATTACK_DIARY,
+    Course,
+    course_days,
+    first_sentence,
+    has_attack_diary,
+    load_courses,
+    preventive_result,
+)
+from migraine_diary.dates import now as current_time
+from migraine_diary.report import (
+    AttackEntry,
+    MonthFigures,
+    ReportData,
+    TherapyFigures,
+    one_decimal,
+)
+from migraine_diary.stats import ReliefEstimate, acute_split, analyse_therapy
+
+if TYPE_CHECKING:
+    pass
+
+VERDICT_WORDS = {
+    "responder": "Responder",
+    "improved": "Improved",
+    "worse": "Worse",
+    "inconclusive": "Inconclusive",
+}
+
+
+def build_report(
+    diary: db.Diary | None,
+    since: dt.date,
+    until: dt.date,
+    questions: Sequence[str],
+    today: dt.date,
+    *,
+    now: dt.datetime | None = None,
+) -> ReportData:
+    """Everything the report shows for the local days ``since`` to ``until`` (inclusive).
+
+    Sessions count in the period by their local day; a therapy's preventive verdict looks at
+    its whole course, which may reach outside the period. Months count only the period's days
+    (the report's default period starts on the first of a month, so only the current month is
+    partial, as in `migraine meds`).
+    """
+    moment = now or current_time()
+    if diary is None:
+        return ReportData(
+            start=since,
+            end=until,
+            recorded_days=0,
+            months=(),
+            therapies=(),
+            attacks=(),
+            questions=tuple(questions),
+            generated_at=moment,
+            notes=("The diary is empty.",),
+        )
+    history_first = days.add_months(since, -(days.OVERUSE_RUN_MONTHS - 1))
+    with diary.connect() as conn:
+        courses = load_courses(conn)
+        attack_diary = has_attack_diary(conn)
+        table = attacks.day_table(conn, history_first, until, moment)
+        statuses = course_days(conn, courses, today, moment) if attack_diary else {}
+    found, _total = attacks.list_attacks(diary, since, until, None)
+
+    period = {d: s for d, s in table.statuses.items() if since <= d <= until}
+    notes: list[str] = []
+    months: tuple[MonthFigures, ...] = ()
+    if attack_diary:
+        months = _months(table.statuses, since)
+        unknown = sorted(
+            name for name, seen in table.unclassified.items() if any(since <= d for d in seen)
+        )
+        if unknown:
+            notes.append(
+                "Medication without a known class (counted in acute-medication days, never as "
+                f"migraine-specific): {', '.join(unknown)}."
+            )
+    else:
+        notes.append(
+            "No attacks, check-ins or kept ranges in the diary yet, so no migraine days or "
+            "medication days: log them with `migraine attack log` and `migraine checkin`."
+        )
+    return ReportData(
+        start=since,
+        end=until,
+        recorded_days=sum(1 for s in period.values() if s.recorded),
+        months=months,
+        therapies=tuple(
+            sorted(
+                (
+                    _therapy(course, since, until, statuses, today, attack_diary, courses)
+                    for course in courses
+                    if any(since <= attacks.local_day(s.when) <= until for s in course.sessions)
+                ),
+                key=lambda t: (-t.sessions, t.name.casefold()),
+            )
+        ),
+        attacks=tuple(_attack_entry(a) for a in reversed(found)),
+        questions=tuple(questions),
+        generated_at=moment,
+        notes=tuple(notes),
+    )
+
+
+def _attack_entry(attack: attacks.Attack) -> AttackEntry:
+    return AttackEntry(
+        start=attack.start,
+        duration=attack.end - attack.start if attack.end is not None else None,
+        peak=attack.peak,
+        aura=attack.aura,
+        medications=tuple(
+            days.MedicationTaken(d.name, d.med_class, d.taken_at) for d in attack.medications
+        ),
+        notes=attack.notes or "",
+    )
+
+
+def _months(statuses: Mapping[dt.date, days.DayStatus], since: dt.date) -> tuple[MonthFigures, ...]:
+    """The period's months with their overuse flags; the months before it only to see a run."""
+    period = {d: s for d, s in statuses.items() if d >= since}
+    before = {d: s for d, s in statuses.items() if d < since.replace(day=1)}
+    shown = days.months(period)
+    overuse = days.overuse(shown, history=days.months(before))
+    return tuple(
+        MonthFigures(
+            month=m.month,
+            days=len(m.days),
+            migraine_days=m.migraine_days,
+            recorded_days=m.recorded_days,
+            medication_days_by_class=dict(o.days_by_class),
+            medication_days=o.total_days,
+            flags=o.flags,
+            overuse_pattern=o.overuse_pattern,
+        )
+        for m, o in zip(shown, overuse, strict=True)
+    )
+
+
+def _therapy(
+    course: Course,
+    since: dt.date,
+    until: dt.date,
+    statuses: Mapping[dt.date, days.DayStatus],
+    today: dt.date,
+    attack_diary: bool,
+    courses: Sequence[Course],
+) -> TherapyFigures:
+    in_period = [s for s in course.sessions if since <= attacks.local_day(s.when) <= until]
+    figures = analyse_therapy(course.name, in_period)
+    relief = figures.relief
+    return TherapyFigures(
+        name=course.name,
+        sessions=figures.sessions,
+        minutes=sum(s.minutes for s in in_period),
+        relief_n=relief.n,
+        relief_mean=relief.mean,
+        relief_ci=relief.ci,
+        acute=acute_sentence(*acute_split(in_period)),
+        preventive=(
+            preventive_sentence(course, statuses, today, courses)
+            if attack_diary
+            else NO_ATTACK_DIARY
+        ),
+        cost=sum((s.cost for s in in_period), Decimal(0)),
+        relief_all_same=relief.all_same,
+    )
+
+
+def _relief_words(estimate: ReliefEstimate) -> str:
+    n = f"n = {estimate.n}"
+    if estimate.mean is None:
+        return "no sessions"
+    mean = one_decimal(estimate.mean)
+    if estimate.ci is not None:
+        low, high = (one_decimal(v) for v in estimate.ci)
+        return f"mean relief {mean} (95% CI {low} to {high}, {n})"
+    if estimate.all_same:
+        return f"relief {mean} in every session ({n})"
+    return f"mean relief {mean} ({n}, too few for an interval)"
+
+
+def acute_sentence(during: ReliefEstimate, other: ReliefEstimate) -> str:
+    """Relief in sessions during an attack and at other times, side by side, in one sentence."""
+    return f"During attacks: {_relief_words(during)}; at other times: {_relief_words(other)}."
+
+
+def preventive_sentence(
+    course: Course,
+    statuses: Mapping[dt.date, days.DayStatus],
+    today: dt.date,
+    courses: Sequence[Course] = (),
+) -> str:
+    """The preventive verdict's first sentence, led by its word where the sentence lacks it."""
+    result = preventive_result(course, statuses, today, courses)
+    sentence = first_sentence(result.message)
+    word = VERDICT_WORDS.get(result.verdict)
+    return f"{word}: {sentence[0].lower()}{sentence[1:]}" if word else sentence

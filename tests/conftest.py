@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -26,6 +26,33 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     time.tzset()
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """migraine-diary never opens a network connection: any attempt in any test fails it.
+
+    Internet sockets, connections and name lookups raise; local socket pairs stay allowed.
+    """
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(what: str) -> NoReturn:
+        attempts.append(what)
+        raise OSError(f"network access in a test: {what}")
+
+    class LocalOnlySocket(socket.socket):
+        def __init__(self, family: int = -1, type: int = -1, proto: int = -1, fileno: Any = None):
+            if fileno is None and family in (-1, socket.AF_INET, socket.AF_INET6):
+                refuse(f"socket.socket(family={family})")
+            super().__init__(family, type, proto, fileno)
+
+    monkeypatch.setattr(socket, "socket", LocalOnlySocket)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse("create_connection"))
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: refuse("getaddrinfo"))
+    yield attempts
+    assert not attempts, f"the code tried to use the network: {attempts}"
 
 
 @pytest.fixture

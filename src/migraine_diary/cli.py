@@ -44,13 +44,17 @@ class DiaryGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         debug = "--debug" in (kwargs.get("args") or (args[0] if args else None) or sys.argv)
+        # A file name or argument with bytes that are not UTF-8 is shown escaped, rather than
+        # failing after the work is done (stderr already escapes them).
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")
         try:
             code = super().main(*args, **kwargs)
         except DiaryError as error:
             _fail(error.message, error.exit_code)
         except typer.Abort:
             _fail("aborted; nothing was changed", 1)
-        except (typer.BadParameter, typer.Exit) as error:  # pragma: no cover - via ClickException
+        except typer.Exit as error:  # pragma: no cover - via ClickException
             raise error
         except Exception as error:
             if _is_click_error(error):
@@ -506,16 +510,46 @@ def export(
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A CSV file in the export format.", show_default=False)
+        Path,
+        typer.Argument(
+            help="A CSV file in the export format, or a Migraine Buddy export.",
+            show_default=False,
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row, write nothing.")
     ] = False,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv (sessions, as `export` writes them) or migraine-buddy (attacks from "
+            "Migraine Buddy's CSV export).",
+            metavar="csv|migraine-buddy",
+        ),
+    ] = "csv",
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="migraine-buddy: import the good rows, report the bad ones."
+        ),
+    ] = False,
 ) -> None:
-    """Import sessions from a CSV in the export format: all rows, or none.
+    """Import sessions from a CSV in the export format: all rows, or none. With --format
+    migraine-buddy, import attacks from a Migraine Buddy export (see the README).
 
     Example: migraine import sessions.csv --dry-run
     """
+    if format != "csv" or skip_bad:
+        from migraine_diary.cli_attacks import import_migraine_buddy
+
+        if format == "csv":
+            from migraine_diary.errors import InputError
+
+            raise InputError("--skip-bad works with --format migraine-buddy only")
+        import_migraine_buddy(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
+        return
     from migraine_diary import export as exporter
 
     rows = exporter.read_csv(file)
@@ -559,3 +593,7 @@ def main() -> None:
 
 # Command modules: each registers its commands on `app` and imports only typer at import time.
 # (Imported last because they use the helpers above.)
+import migraine_diary.cli_attacks  # noqa: E402, F401
+import migraine_diary.cli_care as cli_care  # noqa: E402, F401
+import migraine_diary.cli_report as cli_report  # noqa: E402, F401
+from migraine_diary import cli_stats  # noqa: E402, F401

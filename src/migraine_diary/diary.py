@@ -115,11 +115,17 @@ def edit_session(
     new_therapy: bool = False,
     label: dict[str, str] | None = None,
 ) -> Session:
-    """Change some fields of a stored session; the whole session is validated again."""
-    current = get_session(diary, session_id)
-    merged = {**current.input_fields(), **changes}
-    session = validate_session(merged, label=label)
+    """Change some fields of a stored session; the whole session is validated again.
+
+    The session is read and written under one write lock: read first and written later, a
+    concurrent edit of another field in between would be undone by this one.
+    """
     with diary.transaction() as conn:
+        current = db.session_by_id(conn, session_id)
+        if current is None:
+            raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+        merged = {**session_from_row(current).input_fields(), **changes}
+        session = validate_session(merged, label=label)
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=new_therapy)
         row = SessionRow.from_input(session, therapy_id)
         db.update_session(conn, session_id, row.model_dump(exclude={"id"}))

@@ -17,8 +17,16 @@ class InputError(DiaryError):
     exit_code = 2
 
 
+# Free text can hold anything a person wrote about their health: a message never repeats it
+# (error messages end up in terminals' scrollback, shell logs and bug reports).
+PRIVATE_FIELDS = frozenset({"notes"})
+
+
 def field_error(field: str, rule: str, got: object) -> InputError:
     """The one message shape for a bad value: which field, what is allowed, what was given."""
+    if field in PRIVATE_FIELDS:
+        size = f"{len(got)} characters" if isinstance(got, str) else type(got).__name__
+        return InputError(f"{field} must be {rule} (got {size}; not shown, to keep it private)")
     return InputError(f"{field} must be {rule} (got {_show(got)})")
 
 

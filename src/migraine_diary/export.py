@@ -235,7 +235,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
             key = therapy_key(row.session.therapy)
             if key not in therapy_ids:
                 therapy_ids[key] = resolve_therapy(conn, row.session.therapy, allow_new=True)
-            values = SessionRow.from_input(row.session, therapy_ids[key]).model_dump(exclude={"id"})
+            values = SessionRow.values_from_input(row.session, therapy_ids[key])
             if row.id is not None:
                 if row.id in seen:
                     conflicts.append(f"line {row.line}: id {row.id} appears twice in the file")

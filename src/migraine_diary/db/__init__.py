@@ -1,6 +1,28 @@
 """Storage: the one package that speaks SQL. `core` opens, creates and upgrades the diary;
 the other modules hold the queries, one module per kind of record."""
 
+from migraine_diary.db.attacks import (
+    add_checkin,
+    add_kept_range,
+    attack_by_id,
+    attack_rows,
+    attacks_touching,
+    checkin_days,
+    count_attacks,
+    delete_attack,
+    delete_medications,
+    insert_attack,
+    insert_medications,
+    kept_ranges,
+    medication_names,
+    medications_of,
+    ongoing_attacks,
+    session_instants,
+    set_user_class,
+    update_attack,
+    user_classes,
+)
+from migraine_diary.db.care import BackupCopy, Health, backup_diary, check_diary
 from migraine_diary.db.core import (
     ENV_VAR,
     LATEST,
@@ -26,6 +48,7 @@ from migraine_diary.db.sessions import (
     session_by_id,
     session_rows,
     sessions_by_ids,
+    stats_rows,
     summary_sums,
     therapies,
     therapy_by_key,
@@ -55,6 +78,7 @@ __all__ = [
     "session_by_id",
     "session_rows",
     "sessions_by_ids",
+    "stats_rows",
     "stream",
     "summary_sums",
     "therapies",
@@ -62,3 +86,25 @@ __all__ = [
     "therapy_keys",
     "update_session",
 ]
+__all__ += [  # attacks
+    "add_checkin",
+    "add_kept_range",
+    "attack_by_id",
+    "attack_rows",
+    "attacks_touching",
+    "checkin_days",
+    "count_attacks",
+    "delete_attack",
+    "delete_medications",
+    "insert_attack",
+    "insert_medications",
+    "kept_ranges",
+    "medication_names",
+    "medications_of",
+    "ongoing_attacks",
+    "session_instants",
+    "set_user_class",
+    "update_attack",
+    "user_classes",
+]
+__all__ += ["BackupCopy", "Health", "backup_diary", "check_diary"]  # care

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy.engine import Connection
 
 
@@ -164,6 +166,29 @@ def summary_sums(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
 
     where, params = filters.where()
     return [tuple(r) for r in conn.execute(text(SUMMARY_SQL.format(where=where)), params)]
+
+
+# One pass for `stats`: grouped by therapy, time order within it (the (therapy_id, when) index).
+STATS_SQL = (
+    'SELECT t.id, t.name, s.id, s."when", s.minutes, s.pain_before, s.pain_after,'
+    " s.pain_later, s.cost_cents, s.during_attack"
+    " FROM session s JOIN therapy t ON t.id = s.therapy_id{where}"
+    ' ORDER BY s.therapy_id, s."when", s.id'
+)
+
+
+def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
+    """(therapy id, therapy name, id, when, minutes, pain before, pain after, pain later,
+    cost cents, during attack) per session, streamed as SQLite steps through them: the query
+    holds no copy of the diary, so memory is what the caller keeps."""
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    result = conn.execute(
+        text(STATS_SQL.format(where=where)), params, execution_options={"yield_per": 2000}
+    )
+    for row in result:
+        yield tuple(row)
 
 
 # The CSV written by `export`: neutralising formula-like text and formatting money in SQL keeps

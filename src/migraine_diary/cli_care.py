@@ -1,0 +1,110 @@
+"""`migraine backup FILE` and `migraine check`: keep a copy, and know the diary is sound.
+
+Only typer is imported at module level: the database loads inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from migraine_diary.cli import Json, State, app, print_json
+
+if TYPE_CHECKING:
+    from migraine_diary.db import Health
+
+
+def _diary_path(ctx: typer.Context) -> Path:
+    from migraine_diary import db
+
+    return db.locate(ctx.ensure_object(State).db)
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The copy to write: a new file (an existing one is never replaced).",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Copy the diary to a new file: one consistent state even while another migraine command
+    writes, readable by you only, and checked to open as a diary.
+
+    Use the copy like any diary: migraine --db FILE list.
+
+    Example: migraine backup ~/backups/diary-2026-11-26.db
+    """
+    from migraine_diary import db
+
+    copy = db.backup_diary(_diary_path(ctx), file.expanduser())
+    counts = ", ".join(
+        f"{copy.tables[table]} {label}"
+        for table, label in (("session", "session(s)"), ("attack", "attack(s)"))
+        if table in copy.tables
+    )
+    typer.echo(f"Backed up the diary to {copy.path} ({counts}; {_size(copy.size_bytes)}).")
+
+
+@app.command()
+def check(ctx: typer.Context, json: Json = False) -> None:
+    """Check the diary: integrity, schema version, rows per table, who may read or change the
+    file and its folder, and the write-ahead log. Changes nothing.
+
+    Exit code 0 when healthy, 1 when not; each problem comes with its fix.
+
+    Example: migraine check
+    """
+    from migraine_diary import db
+
+    health = db.check_diary(_diary_path(ctx))
+    if json:
+        print_json(health.to_json())
+    else:
+        for line in _report(health):
+            typer.echo(line)
+    if not health.healthy:
+        raise typer.Exit(1)
+
+
+def _report(health: Health) -> list[str]:
+    from migraine_diary.db import LATEST
+
+    version = f"{health.schema_version} (current)"
+    if health.schema_version < LATEST:
+        version = f"{health.schema_version} (upgraded to {LATEST} on the next use, after a backup)"
+    log = (
+        f"{health.journal_mode}, {_size(health.wal_bytes)} waiting to be written back"
+        if health.wal_bytes
+        else f"{health.journal_mode}, nothing waiting"
+    )
+    lines = [
+        f"diary       {health.path} ({_size(health.size_bytes)})",
+        f"integrity   {health.integrity[0]}",
+        *(f"            {finding}" for finding in health.integrity[1:]),
+        f"schema      {version}",
+        "rows        " + ", ".join(f"{name} {n}" for name, n in health.tables.items()),
+        f"file        {health.file_mode:04o}",
+        f"folder      {health.folder_mode:04o} {health.folder}",
+        f"journal     {log}",
+    ]
+    if health.healthy:
+        return [*lines, "Verdict: healthy."]
+    return [
+        *lines,
+        *(f"problem: {problem}" for problem in health.problems),
+        f"Verdict: NOT healthy ({len(health.problems)} problem(s) above).",
+    ]
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n / 1024 / 1024:.1f} MiB"

@@ -1,0 +1,179 @@
+"""Looking after the diary file: a health check that changes nothing, and a consistent copy."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migraine_diary.db.core import (
+    LATEST,
+    backup,
+    inspect_file,
+    permission_problem,
+    read_connection,
+    sqlite_error,
+)
+from migraine_diary.errors import DiaryError
+
+MAX_INTEGRITY_LINES = 5
+
+
+@dataclass(frozen=True)
+class Health:
+    """What `migraine check` found; every problem is one line that says how to fix it."""
+
+    path: Path
+    schema_version: int
+    integrity: list[str]  # ["ok"] for a sound file, else SQLite's first findings
+    tables: dict[str, int]  # rows per table
+    file_mode: int
+    folder: Path
+    folder_mode: int
+    journal_mode: str
+    wal_bytes: int  # changes waiting in the write-ahead log (0: none, or no log)
+    size_bytes: int
+    problems: list[str]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "healthy": self.healthy,
+            "integrity": self.integrity,
+            "schema_version": self.schema_version,
+            "latest_schema_version": LATEST,
+            "tables": self.tables,
+            "file_mode": f"{self.file_mode:04o}",
+            "folder": str(self.folder),
+            "folder_mode": f"{self.folder_mode:04o}",
+            "journal_mode": self.journal_mode,
+            "wal_bytes": self.wal_bytes,
+            "size_bytes": self.size_bytes,
+            "problems": self.problems,
+        }
+
+
+def check_diary(path: Path) -> Health:
+    """Integrity, schema version, rows per table, permissions and log state of the diary.
+
+    Reads only (a read-only connection, no upgrade): checking a diary never changes it. A file
+    that is not a diary at all is refused with one line, as every command refuses it.
+    """
+    version = inspect_file(path)
+    if version is None:
+        raise DiaryError(f"there is no diary at {path} yet; logging a session creates it")
+    problems = []
+    trouble = permission_problem(path)
+    if trouble:
+        problems.append(trouble)
+    info = path.stat()
+    if os.name == "posix" and info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        problems.append(f"{path} can be read by other users; fix it with: chmod 600 '{path}'")
+    folder = path.resolve().parent
+    integrity, tables, journal = _look_inside(path)
+    if integrity != ["ok"]:
+        problems.append(
+            "the integrity check found damage; restore the diary from a backup (a backup "
+            "taken now, with migraine backup, keeps what is still readable)"
+        )
+    wal = Path(f"{path}-wal")
+    return Health(
+        path=path,
+        schema_version=version,
+        integrity=integrity,
+        tables=tables,
+        file_mode=stat.S_IMODE(info.st_mode),
+        folder=folder,
+        folder_mode=stat.S_IMODE(folder.stat().st_mode),
+        journal_mode=journal,
+        wal_bytes=wal.stat().st_size if wal.exists() else 0,
+        size_bytes=info.st_size,
+        problems=problems,
+    )
+
+
+def _look_inside(path: Path) -> tuple[list[str], dict[str, int], str]:
+    """(integrity findings, rows per table, journal mode); a diary too damaged to answer is
+    reported as damaged rather than raised, since saying so is the check's job."""
+    tables: dict[str, int] = {}
+    journal = "unknown"
+    try:
+        with closing(read_connection(path)) as conn:
+            journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+            integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            names = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            for name in names:
+                quoted = '"' + name.replace('"', '""') + '"'
+                tables[name] = int(conn.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
+            integrity += [
+                f"foreign key: a row of {r[0]} refers to a missing row of {r[2]}"
+                for r in conn.execute("PRAGMA foreign_key_check")
+            ]
+    except sqlite3.DatabaseError as error:
+        name = getattr(error, "sqlite_errorname", "")
+        if not name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise sqlite_error(path, error) from None
+        integrity = [str(error)]
+    return integrity[:MAX_INTEGRITY_LINES], tables, journal
+
+
+@dataclass(frozen=True)
+class BackupCopy:
+    """A backup just written and checked: where, how big, what it holds."""
+
+    path: Path
+    size_bytes: int
+    tables: dict[str, int]
+
+
+def backup_diary(path: Path, target: Path) -> BackupCopy:
+    """Copy the diary to a new file through SQLite's online backup API.
+
+    The copy is one consistent state even while another process writes (the backup reads one
+    snapshot), readable by you only, never replaces an existing file, and is checked to open
+    as a diary before it is reported.
+    """
+    if inspect_file(path) is None:
+        raise DiaryError(f"there is no diary at {path} yet; nothing to back up")
+    if target.exists() or target.is_symlink():
+        raise DiaryError(
+            f"{target} already exists; a backup never replaces a file, so give a new name"
+        )
+    try:
+        with closing(read_connection(path)) as conn:
+            backup(conn, target)
+    except FileExistsError:
+        raise DiaryError(
+            f"{target} already exists; a backup never replaces a file, so give a new name"
+        ) from None
+    except OSError as error:
+        raise DiaryError(
+            f"cannot write the backup {target}: {error.strerror}; the diary is unchanged"
+        ) from None
+    except sqlite3.Error as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DiaryError(
+            f"cannot write the backup {target}: {reason}; the diary is unchanged"
+        ) from None
+    inspect_file(target)
+    integrity, tables, _ = _look_inside(target)
+    if integrity != ["ok"]:
+        raise DiaryError(
+            f"the backup {target} was written, but its integrity check failed "
+            f"({integrity[0]}); run: migraine check"
+        )
+    return BackupCopy(target, target.stat().st_size, tables)

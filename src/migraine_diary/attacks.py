@@ -10,14 +10,20 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migraine_diary import dates, days, db, medications
-from migraine_diary.dates import day_start, format_local, from_storage, parse_day, to_storage
+from migraine_diary.dates import (
+    LOCAL,
+    day_start,
+    format_local,
+    from_storage,
+    parse_day,
+    to_storage,
+)
 from migraine_diary.errors import DiaryError, InputError, field_error
 from migraine_diary.migraine_buddy import (
     BuddyImport,
@@ -43,38 +49,6 @@ TYPED = "typed"
 BUDDY_SOURCE = "migraine-buddy"
 MAX_MONTHS = 120
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-_EPOCH = dt.datetime(1970, 1, 1)
-
-
-class SystemLocalTime(dt.tzinfo):
-    """The system's local time with its daylight-saving rules, asked of the C library per
-    instant (as `dates.format_local` shows times).
-
-    `dates.local_zone()` is the offset in force now: read in winter, a summer attack at
-    00:30 would land on the day before.
-    """
-
-    def fromutc(self, moment: dt.datetime) -> dt.datetime:
-        naive = moment.replace(tzinfo=None)
-        offset = time.localtime((naive - _EPOCH).total_seconds()).tm_gmtoff
-        return (naive + dt.timedelta(seconds=offset)).replace(tzinfo=self)
-
-    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta:
-        stamp = time.time() if moment is None else time.mktime((*moment.timetuple()[:8], -1))
-        return dt.timedelta(seconds=time.localtime(stamp).tm_gmtoff)
-
-    def dst(self, moment: dt.datetime | None) -> dt.timedelta | None:
-        return None
-
-    def tzname(self, moment: dt.datetime | None) -> str:
-        stamp = time.time() if moment is None else time.mktime((*moment.timetuple()[:8], -1))
-        return time.localtime(stamp).tm_zone
-
-    def __repr__(self) -> str:
-        return "SystemLocalTime()"
-
-
-LOCAL = SystemLocalTime()
 
 
 def local_today(now: dt.datetime) -> dt.date:

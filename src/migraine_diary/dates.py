@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time as clock
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from migraine_diary.errors import field_error
@@ -15,13 +16,38 @@ DAY_RULE = "a date such as 2026-11-20, today or yesterday"
 NOON = time(12, 0)
 _RELATIVE = {"today": 0, "yesterday": 1}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_EPOCH = datetime(1970, 1, 1)
 
 
-def local_zone() -> tzinfo:
-    """The user's local time zone, read at call time so tests can set TZ."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+class SystemLocalTime(tzinfo):
+    """The system's local time with its daylight-saving rules, asked of the C library per
+    instant (as `dates.format_local` shows times).
+
+    A fixed offset (the one in force now) would be wrong half the year: read in winter, a
+    summer attack at 00:30 would land on the day before.
+    """
+
+    def fromutc(self, moment: datetime) -> datetime:
+        naive = moment.replace(tzinfo=None)
+        offset = clock.localtime((naive - _EPOCH).total_seconds()).tm_gmtoff
+        return (naive + timedelta(seconds=offset)).replace(tzinfo=self)
+
+    def utcoffset(self, moment: datetime | None) -> timedelta:
+        stamp = clock.time() if moment is None else clock.mktime((*moment.timetuple()[:8], -1))
+        return timedelta(seconds=clock.localtime(stamp).tm_gmtoff)
+
+    def dst(self, moment: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, moment: datetime | None) -> str:
+        stamp = clock.time() if moment is None else clock.mktime((*moment.timetuple()[:8], -1))
+        return clock.localtime(stamp).tm_zone
+
+    def __repr__(self) -> str:
+        return "SystemLocalTime()"
+
+
+LOCAL = SystemLocalTime()
 
 
 def now() -> datetime:

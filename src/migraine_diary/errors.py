@@ -24,6 +24,13 @@ PRIVATE_FIELDS = frozenset({"notes"})
 
 def field_error(field: str, rule: str, got: object) -> InputError:
     """The one message shape for a bad value: which field, what is allowed, what was given."""
+    if isinstance(got, str) and any("\ud800" <= c <= "\udfff" for c in got):
+        # A byte of another encoding reaches Python as a lone surrogate: no rule is broken
+        # but the encoding, and the text cannot be stored.
+        return InputError(
+            f"{field} must be UTF-8 text: it holds a byte from another encoding (check the "
+            "terminal's or the file's encoding)"
+        )
     if field in PRIVATE_FIELDS:
         size = f"{len(got)} characters" if isinstance(got, str) else type(got).__name__
         return InputError(f"{field} must be {rule} (got {size}; not shown, to keep it private)")

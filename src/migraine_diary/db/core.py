@@ -6,6 +6,7 @@ run on PostgreSQL later; checking it on open is one indexed read, whatever the d
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import sqlite3
@@ -148,7 +149,7 @@ def inspect_file(path: Path) -> int | None:
         raise DiaryError(f"cannot read the diary at {path}: {error.strerror}") from None
     if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise DiaryError(f"{path} is not a migraine diary (not an SQLite database); left untouched")
-    cut = _cut_short(path, header, info.st_size)
+    cut = _cut_short(header, info.st_size)
     if cut:
         raise DiaryError(f"{path} is damaged: {cut}; restore it from a backup; left untouched")
     # In write-ahead-log mode (header byte 18 is 2) a read-only connection would leave the
@@ -184,25 +185,15 @@ def inspect_file(path: Path) -> int | None:
     return version
 
 
-def _cut_short(path: Path, header: bytes, size: int) -> str | None:
-    """Why the file is shorter than its own header says (a copy cut off), or None.
+def _cut_short(header: bytes, size: int) -> str | None:
+    """Why a file with SQLite's signature is too short to be a database, or None.
 
-    The header's page count is trusted only when its version-valid-for number matches the
-    change counter, as SQLite does; while a write-ahead log holds changes, a checkpoint may be
-    growing the file, so the size is not judged then.
+    A file cut off further on is SQLite's to find: it compares the page count in the header
+    with the file and its write-ahead log under its own locks (a check made here, without
+    them, could catch a checkpoint halfway through growing the file).
     """
     if len(header) < HEADER_SIZE:
         return f"it ends after {size} bytes, inside the database header"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    if header[24:28] != header[92:96] or not pages:
-        return None
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return None
-    if size < pages * page_size:
-        return f"it ends after {size} of its {pages * page_size} bytes"
     return None
 
 
@@ -367,6 +358,10 @@ def migrate(path: Path, current: int) -> Path | None:
             try:
                 (current,) = conn.execute("SELECT version FROM schema_version").fetchone()
                 if current < LATEST:
+                    # Copies left unfinished by an upgrade killed earlier: with the write lock
+                    # held, no other process can be writing one now.
+                    for stale in path.parent.glob(f".{glob.escape(path.stem)}-backup-*.part-*"):
+                        stale.unlink(missing_ok=True)
                     target = backup_name(path, current)
                     # A second connection reads the last committed state while this one
                     # holds the lock (the backup API cannot copy from a writing connection).

@@ -215,6 +215,7 @@ def test_backup_without_a_diary_or_into_a_missing_folder(
 def test_backup_of_an_old_diary_copies_it_as_it_is(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "diary-v1.db", old)
+    old.chmod(0o600)  # git checks files out 0644
     before = fingerprint(old)
     result = Cli(old)("backup", str(tmp_path / "copy.db"))
     assert result.exit_code == 0, result.stderr
@@ -326,6 +327,7 @@ def test_check_finds_damage_and_changes_nothing(cli: Cli, db_path: Path) -> None
 def test_check_does_not_upgrade_an_old_diary(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "diary-v1.db", old)
+    old.chmod(0o600)  # git checks files out 0644
     before = fingerprint(old)
     result = Cli(old)("check")
     assert result.exit_code == 0, result.stderr
@@ -706,6 +708,7 @@ def test_disk_full_while_exporting_or_backing_up_leaves_no_half_file(
 def test_disk_full_during_an_upgrade_leaves_the_old_diary(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "diary-v1.db", old)
+    old.chmod(0o600)  # git checks files out 0644
     before = fingerprint(old)
     # Room for the diary's shared memory and its backup, not for the upgrade's changes.
     result = migraine(old, "list", preexec=with_file_size_limit(36 * 1024))
@@ -816,6 +819,7 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
 ) -> None:
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "diary-v1.db", old)
+    old.chmod(0o600)  # git checks files out 0644
 
     def interrupted(conn: sqlite3.Connection, current: int) -> None:
         raise sqlite3.OperationalError("interrupted")
@@ -839,6 +843,7 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
 def test_two_processes_upgrading_at_once_upgrade_once(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "diary-v1.db", old)
+    old.chmod(0o600)  # git checks files out 0644
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "migraine_diary", "--db", str(old), "list", "--json"],

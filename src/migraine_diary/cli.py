@@ -94,6 +94,9 @@ app = typer.Typer(
     help="A personal migraine treatment diary: log each session, see what helps and what it costs.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    # Plain help: Typer's Rich help formatting loads markdown and pygments (about 50 ms), and
+    # `--help` must feel instant.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Example: migraine log craniosacral --minutes 45 -b 5 -a 4 --cost 90",
 )

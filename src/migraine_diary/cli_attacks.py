@@ -72,7 +72,7 @@ Med = Annotated[
     list[str] | None,
     typer.Option(
         "--med",
-        help="Acute medication taken: NAME\\[@TIME]\\[=HELPFULNESS], e.g. "
+        help="Acute medication taken: NAME[@TIME][=HELPFULNESS], e.g. "
         "'sumatriptan 50mg@14:30=helpful'. TIME alone is the one nearest the start; "
         "HELPFULNESS: helpful, somewhat, unhelpful or unsure. Repeat for each.",
         metavar="NAME",
@@ -236,7 +236,7 @@ def edit(
         list[str] | None,
         typer.Option(
             "--med",
-            help="Add a medication: NAME\\[@TIME]\\[=HELPFULNESS]. Repeat for each.",
+            help="Add a medication: NAME[@TIME][=HELPFULNESS]. Repeat for each.",
             metavar="NAME",
         ),
     ] = None,

@@ -11,20 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from migraine_diary import db
 from migraine_diary.dates import parse_when, to_storage
 from migraine_diary.errors import DiaryError, InputError, field_error
-from migraine_diary.models import (
-    RULES,
-    SessionInput,
-    SessionRow,
-    cents,
-    therapy_key,
-    validate_session,
-)
 from migraine_diary.session import FIELDS
+
+if TYPE_CHECKING:
+    from migraine_diary.models import SessionInput
+
+# The table and input models (SQLModel, pydantic) load only for import: export streams rows
+# with sqlite3 alone and should not pay for them.
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_BAD_ROWS_SHOWN = 20
@@ -196,6 +194,8 @@ def _check_header(record: list[str], path: Path) -> list[str]:
 
 
 def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
+    from migraine_diary.models import RULES, validate_session
+
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
     cells: dict[str, Any] = dict(zip(header, record, strict=True))
@@ -222,6 +222,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
     """Add the rows in one transaction. A row whose id is already stored with the same values
     is skipped (so importing a file twice adds nothing); with other values it is an error."""
     from migraine_diary.diary import resolve_therapy
+    from migraine_diary.models import SessionRow, therapy_key
 
     added = skipped = 0
     with diary.transaction() as conn:
@@ -270,6 +271,8 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
 
 
 def _comparable(session: SessionInput) -> tuple[Any, ...]:
+    from migraine_diary.models import cents, therapy_key
+
     return (
         to_storage(session.when),
         therapy_key(session.therapy),

@@ -11,10 +11,12 @@ import os
 import secrets
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -427,11 +429,16 @@ def _sync(path: Path) -> None:
 
 @dataclass
 class Diary:
-    """An open diary: the SQLAlchemy engine for the ORM, and the path for messages."""
+    """An open diary: its path, and a SQLAlchemy engine built on first use (streaming reads
+    go through sqlite3 alone and never need one)."""
 
     path: Path
-    engine: Engine
+    write: bool = False
     upgraded_from: int | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        return _engine(self.path, write=self.write)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -463,7 +470,7 @@ def open_diary(path: Path, *, write: bool, create: bool = True) -> Diary | None:
             )
         if version < LATEST and migrate(path, version) is not None:
             upgraded_from = version
-    return Diary(path, _engine(path, write=write), upgraded_from)
+    return Diary(path, write, upgraded_from)
 
 
 def _engine(path: Path, *, write: bool) -> Engine:
@@ -492,18 +499,25 @@ def _engine(path: Path, *, write: bool) -> Engine:
 
 @contextmanager
 def database_errors(path: Path) -> Iterator[None]:
-    """Turn any SQLite error (raw, or wrapped by SQLAlchemy) into one DiaryError line."""
-    from sqlalchemy.exc import DBAPIError
+    """Turn any SQLite error (raw, or wrapped by SQLAlchemy) into one DiaryError line.
 
+    SQLAlchemy's exceptions are looked up only if SQLAlchemy is loaded: a command that
+    streams through sqlite3 alone (export) should not pay for importing it.
+    """
     try:
         yield
-    except (sqlite3.Error, DBAPIError) as error:
+    except sqlite3.Error as error:
         raise sqlite_error(path, error) from None
     except UnicodeEncodeError:  # a lone surrogate: a byte of another encoding in the input
         raise InputError(
             "some of the text given is not valid UTF-8 (a byte from another encoding? check "
             "the terminal's or the file's encoding); nothing was written"
         ) from None
+    except Exception as error:
+        wrapped = sys.modules.get("sqlalchemy.exc")
+        if wrapped is not None and isinstance(error, wrapped.DBAPIError):
+            raise sqlite_error(path, error) from None
+        raise
 
 
 def sqlite_error(path: Path, error: BaseException) -> DiaryError:
@@ -568,7 +582,7 @@ def _first_line(error: BaseException) -> str:
 def stream(diary: Diary, sql: str, batch: int = 2000) -> Iterator[Iterator[tuple[Any, ...]]]:
     """Rows of a query in batches, on the raw driver cursor: constant memory at any size."""
     with database_errors(diary.path):
-        raw = diary.engine.raw_connection()
+        raw = read_connection(diary.path)
         try:
             cursor = raw.cursor()
             cursor.arraysize = batch

@@ -422,3 +422,20 @@ def test_markup_in_names_is_shown_as_typed(cli: Cli) -> None:
     cli.log("[bold]x[/] :smile:", when="2026-11-01", notes="[red]note")
     out = cli.ok("list").stdout
     assert "[bold]x[/] :smile:" in out
+
+
+def test_reading_commands_do_not_load_sqlmodel(cli: Cli) -> None:
+    """list, summary and export read through SQLAlchemy Core or sqlite3: SQLModel's tables
+    (hundreds of milliseconds to import) load only for commands that write through them."""
+    cli.log(when="2026-11-01")
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from migraine_diary.cli import app\n"
+        f"for args in (['list'], ['summary'], ['export']):\n"
+        f"    r = CliRunner().invoke(app, ['--db', {str(cli.db_path)!r}, *args])\n"
+        "    assert r.exit_code == 0, r.stderr\n"
+        "print([m for m in ('sqlmodel', 'migraine_diary.tables') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -36,8 +36,6 @@ from migraine_diary.models import (
     CLOCK_SLACK,
     RULES,
     AttackInput,
-    AttackRow,
-    MedicationRow,
     parse_helpfulness,
     parse_hours,
     validate_attack,
@@ -322,6 +320,8 @@ def typed_attack(
 
 def _store(conn: Any, attack: AttackInput) -> int | None:
     """Insert one attack and its medications; None when its import key is already stored."""
+    from migraine_diary.tables import AttackRow, MedicationRow
+
     attack_id = db.insert_attack(conn, AttackRow.from_input(attack).model_dump(exclude={"id"}))
     if attack_id is not None:
         db.insert_medications(
@@ -425,6 +425,8 @@ def edit_attack(
         if end is not None and not given:
             typed["end"] = format_local(end)
         attack = validate_attack(data, label=LABELS, typed=typed, now=now)
+        from migraine_diary.tables import AttackRow, MedicationRow
+
         row = AttackRow.from_input(attack).model_dump(exclude={"id", "source", "import_key"})
         db.update_attack(conn, attack_id, row)
         db.delete_medications(conn, attack_id)

@@ -13,7 +13,6 @@ from migraine_diary.dates import day_start, from_storage, to_storage
 from migraine_diary.errors import DiaryError, InputError
 from migraine_diary.models import (
     SessionInput,
-    SessionRow,
     amount,
     money_text,
     therapy_key,
@@ -85,6 +84,8 @@ def log_session(
 def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Session:
     from sqlmodel import Session as OrmSession
 
+    from migraine_diary.tables import SessionRow
+
     with diary.transaction() as conn:
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
         row = SessionRow.from_input(session, therapy_id)
@@ -127,6 +128,8 @@ def edit_session(
         merged = {**session_from_row(current).input_fields(), **changes}
         session = validate_session(merged, label=label)
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=new_therapy)
+        from migraine_diary.tables import SessionRow
+
         row = SessionRow.from_input(session, therapy_id)
         db.update_session(conn, session_id, row.model_dump(exclude={"id"}))
         stored = db.session_by_id(conn, session_id)

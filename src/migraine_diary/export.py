@@ -222,7 +222,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
     """Add the rows in one transaction. A row whose id is already stored with the same values
     is skipped (so importing a file twice adds nothing); with other values it is an error."""
     from migraine_diary.diary import resolve_therapy
-    from migraine_diary.models import SessionRow, therapy_key
+    from migraine_diary.models import session_values, therapy_key
 
     added = skipped = 0
     with diary.transaction() as conn:
@@ -236,7 +236,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
             key = therapy_key(row.session.therapy)
             if key not in therapy_ids:
                 therapy_ids[key] = resolve_therapy(conn, row.session.therapy, allow_new=True)
-            values = SessionRow.values_from_input(row.session, therapy_ids[key])
+            values = session_values(row.session, therapy_ids[key])
             if row.id is not None:
                 if row.id in seen:
                     conflicts.append(f"line {row.line}: id {row.id} appears twice in the file")

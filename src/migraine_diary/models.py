@@ -1,4 +1,9 @@
-"""Tables and input models: every range and rule of a session lives here, once."""
+"""Input models: every range and rule of a session or an attack lives here, once.
+
+The SQLModel tables are in `tables.py`, loaded only by the commands that write through them:
+reading a diary should not pay for SQLModel. `models.SessionRow` and the other table names
+still resolve here, lazily.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 from migraine_diary.dates import WHEN_RULE, to_storage
 from migraine_diary.errors import InputError, field_error
@@ -139,53 +141,21 @@ def money_text(cents_value: int) -> str:
     return f"{amount(cents_value):.2f}"
 
 
-class Therapy(SQLModel, table=True):
-    """A therapy's name as first spelled; `key` makes 'CST' and 'cst' one therapy."""
-
-    __tablename__ = "therapy"
-
-    id: int | None = Column(default=None, primary_key=True)
-    name: str
-    key: str = Column(unique=True)
-
-
-class SessionRow(SQLModel, table=True):
-    """A stored treatment session: UTC instant as fixed-width text, cost in whole cents."""
-
-    __tablename__ = "session"
-
-    id: int | None = Column(default=None, primary_key=True)
-    therapy_id: int = Column(foreign_key="therapy.id")
-    when: str
-    minutes: int
-    pain_before: int
-    pain_after: int
-    pain_later: int | None = None
-    cost_cents: int = 0
-    provider: str | None = None
-    during_attack: bool = False
-    notes: str | None = None
-
-    @classmethod
-    def from_input(cls, session: SessionInput, therapy_id: int) -> SessionRow:
-        return cls.model_validate(cls.values_from_input(session, therapy_id))
-
-    @staticmethod
-    def values_from_input(session: SessionInput, therapy_id: int) -> dict[str, Any]:
-        """The stored columns of a validated session, without building a table model: an
-        import of 100,000 sessions spent most of its time constructing them."""
-        return {
-            "therapy_id": therapy_id,
-            "when": to_storage(session.when),
-            "minutes": session.minutes,
-            "pain_before": session.pain_before,
-            "pain_after": session.pain_after,
-            "pain_later": session.pain_later,
-            "cost_cents": cents(session.cost),
-            "provider": session.provider,
-            "during_attack": session.during_attack,
-            "notes": session.notes,
-        }
+def session_values(session: SessionInput, therapy_id: int) -> dict[str, Any]:
+    """The stored columns of a validated session, without building a table model: an import
+    of 100,000 sessions spent most of its time constructing them."""
+    return {
+        "therapy_id": therapy_id,
+        "when": to_storage(session.when),
+        "minutes": session.minutes,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "pain_later": session.pain_later,
+        "cost_cents": cents(session.cost),
+        "provider": session.provider,
+        "during_attack": session.during_attack,
+        "notes": session.notes,
+    }
 
 
 def therapy_key(name: str) -> str:
@@ -311,85 +281,22 @@ def parse_helpfulness(text: str, *, field: str = "helpfulness") -> str:
     return value
 
 
-class AttackRow(SQLModel, table=True):
-    """A stored attack: UTC instants as fixed-width text; `end` NULL while ongoing.
-
-    `import_key` (UNIQUE) identifies an imported attack, so a file imported twice adds nothing.
-    """
-
-    __tablename__ = "attack"
-
-    id: int | None = Column(default=None, primary_key=True)
-    start: str = Column(index=True)
-    end: str | None = None
-    peak: int
-    aura: bool = False
-    notes: str | None = None
-    source: str = "typed"
-    import_key: str | None = Column(default=None, unique=True)
-
-    @classmethod
-    def from_input(cls, attack: AttackInput) -> AttackRow:
-        return cls.model_validate(
-            {
-                "start": to_storage(attack.start),
-                "end": to_storage(attack.end) if attack.end is not None else None,
-                "peak": attack.peak,
-                "aura": attack.aura,
-                "notes": attack.notes,
-                "source": attack.source,
-                "import_key": attack.import_key,
-            }
-        )
+_TABLES = frozenset(
+    {
+        "Therapy",
+        "SessionRow",
+        "AttackRow",
+        "MedicationRow",
+        "MedicationClassRow",
+        "CheckinRow",
+        "KeptRangeRow",
+    }
+)
 
 
-class MedicationRow(SQLModel, table=True):
-    """An acute medication taken for an attack, by the name typed; its class is looked up
-    when read, so a class the user sets later applies to every dose."""
+def __getattr__(name: str) -> Any:
+    if name in _TABLES:
+        from migraine_diary import tables
 
-    __tablename__ = "medication"
-
-    id: int | None = Column(default=None, primary_key=True)
-    attack_id: int = Column(foreign_key="attack.id", ondelete="CASCADE")
-    name: str
-    helpfulness: str | None = None
-    taken_at: str | None = None
-
-    @classmethod
-    def from_input(cls, med: MedicationInput, attack_id: int) -> MedicationRow:
-        return cls.model_validate(
-            {
-                "attack_id": attack_id,
-                "name": med.name,
-                "helpfulness": med.helpfulness,
-                "taken_at": to_storage(med.taken_at) if med.taken_at is not None else None,
-            }
-        )
-
-
-class MedicationClassRow(SQLModel, table=True):
-    """A class the user set for a name the built-in table does not know (or gets wrong)."""
-
-    __tablename__ = "medication_class"
-
-    key: str = Column(primary_key=True)
-    name: str
-    med_class: str = Column(sa_column=sa.Column("class", sa.Text, nullable=False))
-
-
-class CheckinRow(SQLModel, table=True):
-    """A local day the user said was migraine-free ('YYYY-MM-DD')."""
-
-    __tablename__ = "checkin"
-
-    day: str = Column(primary_key=True)
-
-
-class KeptRangeRow(SQLModel, table=True):
-    """Local days (inclusive) the user declares completely recorded, e.g. a paper diary."""
-
-    __tablename__ = "kept_range"
-
-    id: int | None = Column(default=None, primary_key=True)
-    first: str
-    last: str
+        return getattr(tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,132 @@
+"""The SQLModel tables, matching the migrations in db/core.py (a test compares them).
+
+Stored instants are fixed-width UTC text and money is whole cents, so both sort and sum exactly
+in SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Field as Column
+from sqlmodel import SQLModel
+
+from migraine_diary.dates import to_storage
+from migraine_diary.models import AttackInput, MedicationInput, SessionInput, session_values
+
+
+class Therapy(SQLModel, table=True):
+    """A therapy's name as first spelled; `key` makes 'CST' and 'cst' one therapy."""
+
+    __tablename__ = "therapy"
+
+    id: int | None = Column(default=None, primary_key=True)
+    name: str
+    key: str = Column(unique=True)
+
+
+class SessionRow(SQLModel, table=True):
+    """A stored treatment session: UTC instant as fixed-width text, cost in whole cents."""
+
+    __tablename__ = "session"
+
+    id: int | None = Column(default=None, primary_key=True)
+    therapy_id: int = Column(foreign_key="therapy.id")
+    when: str
+    minutes: int
+    pain_before: int
+    pain_after: int
+    pain_later: int | None = None
+    cost_cents: int = 0
+    provider: str | None = None
+    during_attack: bool = False
+    notes: str | None = None
+
+    @classmethod
+    def from_input(cls, session: SessionInput, therapy_id: int) -> SessionRow:
+        return cls.model_validate(session_values(session, therapy_id))
+
+    values_from_input = staticmethod(session_values)
+
+
+class AttackRow(SQLModel, table=True):
+    """A stored attack: UTC instants as fixed-width text; `end` NULL while ongoing.
+
+    `import_key` (UNIQUE) identifies an imported attack, so a file imported twice adds nothing.
+    """
+
+    __tablename__ = "attack"
+
+    id: int | None = Column(default=None, primary_key=True)
+    start: str = Column(index=True)
+    end: str | None = None
+    peak: int
+    aura: bool = False
+    notes: str | None = None
+    source: str = "typed"
+    import_key: str | None = Column(default=None, unique=True)
+
+    @classmethod
+    def from_input(cls, attack: AttackInput) -> AttackRow:
+        return cls.model_validate(
+            {
+                "start": to_storage(attack.start),
+                "end": to_storage(attack.end) if attack.end is not None else None,
+                "peak": attack.peak,
+                "aura": attack.aura,
+                "notes": attack.notes,
+                "source": attack.source,
+                "import_key": attack.import_key,
+            }
+        )
+
+
+class MedicationRow(SQLModel, table=True):
+    """An acute medication taken for an attack, by the name typed; its class is looked up
+    when read, so a class the user sets later applies to every dose."""
+
+    __tablename__ = "medication"
+
+    id: int | None = Column(default=None, primary_key=True)
+    attack_id: int = Column(foreign_key="attack.id", ondelete="CASCADE")
+    name: str
+    helpfulness: str | None = None
+    taken_at: str | None = None
+
+    @classmethod
+    def from_input(cls, med: MedicationInput, attack_id: int) -> MedicationRow:
+        return cls.model_validate(
+            {
+                "attack_id": attack_id,
+                "name": med.name,
+                "helpfulness": med.helpfulness,
+                "taken_at": to_storage(med.taken_at) if med.taken_at is not None else None,
+            }
+        )
+
+
+class MedicationClassRow(SQLModel, table=True):
+    """A class the user set for a name the built-in table does not know (or gets wrong)."""
+
+    __tablename__ = "medication_class"
+
+    key: str = Column(primary_key=True)
+    name: str
+    med_class: str = Column(sa_column=sa.Column("class", sa.Text, nullable=False))
+
+
+class CheckinRow(SQLModel, table=True):
+    """A local day the user said was migraine-free ('YYYY-MM-DD')."""
+
+    __tablename__ = "checkin"
+
+    day: str = Column(primary_key=True)
+
+
+class KeptRangeRow(SQLModel, table=True):
+    """Local days (inclusive) the user declares completely recorded, e.g. a paper diary."""
+
+    __tablename__ = "kept_range"
+
+    id: int | None = Column(default=None, primary_key=True)
+    first: str
+    last: str

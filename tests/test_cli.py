@@ -439,3 +439,36 @@ def test_reading_commands_do_not_load_sqlmodel(cli: Cli) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_command_prints_the_help() -> None:
+    from typer.testing import CliRunner
+
+    for args in ([], ["attack"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("Usage: migraine")
+        assert "\nCommands:\n" in result.stdout
+        assert result.stderr == ""
+
+
+def test_tab_completion_offers_commands_without_pydantic() -> None:
+    """Completion runs on every Tab: it must not pay for pydantic's parameter coercion."""
+    import os
+
+    env = {
+        **os.environ,
+        "_MIGRAINE_COMPLETE": "complete_bash",
+        "COMP_WORDS": "migraine l",
+        "COMP_CWORD": "1",
+    }
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('pydantic' in sys.modules, file=sys.stderr))\n"
+        "sys.argv[0] = 'migraine'\n"
+        "from migraine_diary.cli import main\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert set(out.stdout.split()) == {"list", "log"}
+    assert out.stderr.strip() == "False"

@@ -6,6 +6,7 @@ commands that need them, so that `--help` and Tab completion stay instant.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,11 @@ class DiaryGroup(TyperGroup):
     """One exit point: every expected error is one line on stderr; a traceback only with
     --debug. Typer's boxed error panels are replaced by a single line a script can read."""
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _skip_coercion_while_completing(params)
+        return params
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         debug = "--debug" in (kwargs.get("args") or (args[0] if args else None) or sys.argv)
@@ -57,6 +63,9 @@ class DiaryGroup(TyperGroup):
         except typer.Exit as error:  # pragma: no cover - via ClickException
             raise error
         except Exception as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # `migraine` or `migraine attack`
+                sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
+                sys.exit(0)
             if _is_click_error(error):
                 _fail(_click_message(error), getattr(error, "exit_code", 2))
             if isinstance(error, BrokenPipeError):
@@ -69,6 +78,25 @@ class DiaryGroup(TyperGroup):
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class _AsGiven:
+    """Parameter coercion that keeps the value: completion never uses the values it parses."""
+
+    def coerce(self, value: Any, **_: Any) -> Any:
+        return value
+
+
+def _skip_coercion_while_completing(params: list[Any]) -> None:
+    """Typer coerces every parameter through pydantic, even a None default: about 60 ms that
+    Tab completion would pay on every keystroke for values it never uses. Only in a process
+    that the shell started to complete (it exits right after), so no later parse is affected.
+    """
+    if f"_{PROG.upper()}_COMPLETE" not in os.environ:
+        return
+    for param in params:
+        if getattr(param, "_runtime_param", False) is None:
+            param._runtime_param = _AsGiven()
 
 
 def _is_click_error(error: Exception) -> bool:

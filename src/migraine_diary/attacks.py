@@ -702,16 +702,9 @@ class BuddyResult:
 
 def read_buddy(path: Path) -> BuddyImport:
     """Read and parse an export; a file that cannot be read or is not an export is refused."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DiaryError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise DiaryError(f"cannot read {path}: it is a folder") from None
-    except OSError as error:
-        raise DiaryError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+    from migraine_diary.export import read_text
+
+    text = read_text(path)
     try:
         return parse_migraine_buddy(text)
     except NotMigraineBuddyExport as error:

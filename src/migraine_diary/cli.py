@@ -613,8 +613,10 @@ def demo(
     diary = fill_demo(db)
     render.summary_table(summarize(diary, filters()))
     render.console.print(
-        f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' list"
+        f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"
         f"\n     migraine --db '{diary.path}' stats craniosacral"
+        f"\n     migraine --db '{diary.path}' calendar"
+        f"\n     migraine --db '{diary.path}' report --output visit.html"
     )
 
 

@@ -135,10 +135,10 @@ BOOLEANS = {
 }
 
 
-def read_csv(path: Path) -> list[ImportRow]:
-    """Read and validate every row before anything is written; report every bad row."""
+def read_text(path: Path) -> str:
+    """A file to import, as text (a UTF-8 byte-order mark is dropped), or one clear line."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise DiaryError(f"cannot read {path}: no such file") from None
     except IsADirectoryError:
@@ -147,6 +147,11 @@ def read_csv(path: Path) -> list[ImportRow]:
         raise DiaryError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def read_csv(path: Path) -> list[ImportRow]:
+    """Read and validate every row before anything is written; report every bad row."""
+    text = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[ImportRow] = []
     problems: list[str] = []

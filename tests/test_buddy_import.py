@@ -10,35 +10,10 @@ from typing import Any
 
 import pytest
 
+from buddy_format import BUDDY_COLUMNS as COLUMNS
 from conftest import Cli, fingerprint
 
 GEOHASH = "u33dbfcyegvc"
-COLUMNS = [
-    "#",
-    "Started",
-    "Lasted",
-    "Start UTC Offset (min)",
-    "End UTC Offset (min)",
-    "Geohash",
-    "Attack Types",
-    "Attack Location",
-    "Pain Level",
-    "Affected Activities",
-    "Potential Triggers",
-    "Symptoms",
-    "Most Bothersome Symptom",
-    "Premonitory Symptoms",
-    "Pain Positions",
-    "Helpful Medication",
-    "Somewhat Helpful Medication",
-    "Unhelpful Medication",
-    "Unsure Medication",
-    "Helpful Non Drug Relief Methods",
-    "Somewhat Helpful Non Drug Relief Methods",
-    "Unhelpful Non Drug Relief Methods",
-    "Unsure Non Drug Relief Methods",
-    "Notes",
-]
 
 
 def quoted(cells: list[str]) -> str:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from buddy_format import BUDDY_COLUMNS as COLUMNS
 from migraine_diary.migraine_buddy import (
     BuddyAttack,
     BuddyMedication,
@@ -17,32 +18,6 @@ from migraine_diary.migraine_buddy import (
     parse_migraine_buddy,
 )
 
-COLUMNS = [
-    "#",
-    "Started",
-    "Lasted",
-    "Start UTC Offset (min)",
-    "End UTC Offset (min)",
-    "Geohash",
-    "Attack Types",
-    "Attack Location",
-    "Pain Level",
-    "Affected Activities",
-    "Potential Triggers",
-    "Symptoms",
-    "Most Bothersome Symptom",
-    "Premonitory Symptoms",
-    "Pain Positions",
-    "Helpful Medication",
-    "Somewhat Helpful Medication",
-    "Unhelpful Medication",
-    "Unsure Medication",
-    "Helpful Non Drug Relief Methods",
-    "Somewhat Helpful Non Drug Relief Methods",
-    "Unhelpful Non Drug Relief Methods",
-    "Unsure Non Drug Relief Methods",
-    "Notes",
-]
 NO_MEDS = {c: "No medication" for c in COLUMNS if c.endswith(" Medication")}
 GEOHASH = "u33dbfcyegvc"
 

@@ -30,9 +30,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from buddy_format import BUDDY_COLUMNS
 from conftest import Cli, fingerprint
 from migraine_diary import db
 from migraine_diary.cli import app
+from migraine_diary.session import FIELDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INJECTION = "'; DROP TABLE session; --"
@@ -1117,45 +1119,6 @@ def test_sql_in_names_is_stored_as_text(cli: Cli, db_path: Path, name: str) -> N
 
 # ---------------------------------------------------------------------------- hostile CSV
 
-SESSION_COLUMNS = [
-    "id",
-    "when",
-    "therapy",
-    "minutes",
-    "pain_before",
-    "pain_after",
-    "pain_later",
-    "cost",
-    "provider",
-    "during_attack",
-    "notes",
-]
-BUDDY_COLUMNS = [
-    "#",
-    "Started",
-    "Lasted",
-    "Start UTC Offset (min)",
-    "End UTC Offset (min)",
-    "Geohash",
-    "Attack Types",
-    "Attack Location",
-    "Pain Level",
-    "Affected Activities",
-    "Potential Triggers",
-    "Symptoms",
-    "Most Bothersome Symptom",
-    "Premonitory Symptoms",
-    "Pain Positions",
-    "Helpful Medication",
-    "Somewhat Helpful Medication",
-    "Unhelpful Medication",
-    "Unsure Medication",
-    "Helpful Non Drug Relief Methods",
-    "Somewhat Helpful Non Drug Relief Methods",
-    "Unhelpful Non Drug Relief Methods",
-    "Unsure Non Drug Relief Methods",
-    "Notes",
-]
 CELL = st.one_of(
     st.sampled_from(
         [
@@ -1248,7 +1211,7 @@ def test_special_import_files(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    content=st.one_of(hostile_csv(SESSION_COLUMNS), hostile_csv(BUDDY_COLUMNS)),
+    content=st.one_of(hostile_csv(list(FIELDS)), hostile_csv(BUDDY_COLUMNS)),
     fmt=st.sampled_from(["csv", "migraine-buddy"]),
     dry_run=st.booleans(),
 )

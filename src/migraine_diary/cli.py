@@ -60,8 +60,10 @@ class DiaryGroup(TyperGroup):
             _fail(error.message, error.exit_code)
         except typer.Abort:
             _fail("aborted; nothing was changed", 1)
-        except typer.Exit as error:  # pragma: no cover - via ClickException
-            raise error
+        except (
+            typer.Exit
+        ) as error:  # Typer returns these as codes; kept for a raise from a callback
+            sys.exit(error.exit_code)
         except Exception as error:
             if type(error).__name__ == "NoArgsIsHelpError":  # `migraine` or `migraine attack`
                 sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]

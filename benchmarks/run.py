@@ -12,7 +12,7 @@ Options: --sizes (comma list; 10k, 100k, 1m or plain numbers), --runs N timed ru
 command (default 5), --large-runs N for sizes of 1M and more (default 3), --json FILE,
 --keep DIR (diaries are built there and reused when present; `log` adds a few rows each run).
 
-What it does: builds synthetic diaries (created by `migraine_diary.db.create_diary`, so the
+What it does: builds synthetic diaries (created by `migraine_diary.storage.create_diary`, so the
 schema is the real one, then filled in one transaction with a fixed seed and a skewed mix of
 therapies, lengths, pains, costs, providers and notes), then times each command as users run
 it: the `migraine` console script next to sys.executable, with `--db` pointing at the diary.
@@ -220,7 +220,7 @@ def synthetic_rows(count: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
 
 def build_diary(path: Path, count: int) -> float:
     """Create the diary through the real code path, then bulk-insert; returns seconds."""
-    from migraine_diary.db.core import create_diary
+    from migraine_diary.storage.core import create_diary
 
     begin = time.perf_counter()
     create_diary(path)

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import pytest
 from typer.testing import CliRunner
 
-from migraine_diary.cli import app
+from migraine_diary.cli.app import app
 
 
 @pytest.fixture(autouse=True)

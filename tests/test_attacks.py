@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from conftest import Cli, fingerprint
-from migraine_diary.cli import app
-from migraine_diary.days import OVERUSE_WARNING
+from migraine_diary.cli.app import app
+from migraine_diary.domain.days import OVERUSE_WARNING
 
 WHEN = (
     "a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, yesterday or "
@@ -504,7 +504,7 @@ def test_bad_input_on_a_new_diary_creates_nothing(cli: Cli) -> None:
 
 
 def test_length_is_asked_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import migraine_diary.cli as cli_module
+    import migraine_diary.cli.app as cli_module
 
     monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
     result = cli("attack", "log", "--when", "2026-11-01 08:00", input="6\n2.5\n")
@@ -560,11 +560,12 @@ def test_attack_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from migraine_diary.cli import app\n"
+        "from migraine_diary.cli.app import app\n"
         "for args in (['attack', 'log', '--help'], ['calendar', '--help'], ['meds', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'migraine_diary.models',"
-        " 'migraine_diary.db', 'migraine_diary.attacks', 'migraine_diary.render_attacks')"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'migraine_diary.domain.models',"
+        " 'migraine_diary.storage', 'migraine_diary.diary.attacks',"
+        " 'migraine_diary.render.attacks')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
@@ -573,7 +574,7 @@ def test_attack_help_does_not_import_heavy_modules() -> None:
 
 
 def test_demo_diary_has_a_baseline_and_a_course(tmp_path: Path) -> None:
-    from migraine_diary.demo import COURSE_SHIFT
+    from migraine_diary.diary.demo import COURSE_SHIFT
 
     demo = Cli(tmp_path / "demo.db")
     result = demo.runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])

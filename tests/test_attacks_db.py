@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, fingerprint
-from migraine_diary import db
+from migraine_diary import storage as db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ATTACK_TABLES = ("attack", "medication", "medication_class", "checkin", "kept_range")
 
 
 def test_schema_matches_the_attack_table_models(tmp_path: Path) -> None:
-    from migraine_diary.models import (
+    from migraine_diary.domain.models import (
         AttackRow,
         CheckinRow,
         KeptRangeRow,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, fingerprint
-from migraine_diary.cli import app
+from migraine_diary.cli.app import app
 
 COST = "cost must be an amount of 0 or more with at most 2 decimals, such as 120 or 89.50"
 WHEN = (
@@ -211,7 +211,7 @@ def test_missing_values_without_a_terminal_are_an_error(cli: Cli, db_path: Path)
 def test_missing_values_are_prompted_on_a_terminal(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import migraine_diary.cli as cli_module
+    import migraine_diary.cli.app as cli_module
 
     monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
     result = cli("log", "cst", "--when", "2026-11-01", input="45\n5\n3\n")
@@ -347,14 +347,15 @@ def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from migraine_diary.cli import app\n"
+        "from migraine_diary.cli.app import app\n"
         "r = CliRunner().invoke(app, ['--help'])\n"
         "assert r.exit_code == 0\n"
         "r = CliRunner().invoke(app, ['log', '--help'])\n"
         "assert r.exit_code == 0\n"
         # pydantic itself may load: Typer uses it to coerce parameters. Our models may not.
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy',"
-        " 'migraine_diary.models', 'migraine_diary.db', 'migraine_diary.stats')"
+        " 'migraine_diary.domain.models', 'migraine_diary.storage',"
+        " 'migraine_diary.analysis.stats')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )
@@ -431,11 +432,11 @@ def test_reading_commands_do_not_load_sqlmodel(cli: Cli) -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from migraine_diary.cli import app\n"
+        "from migraine_diary.cli.app import app\n"
         f"for args in (['list'], ['summary'], ['export']):\n"
         f"    r = CliRunner().invoke(app, ['--db', {str(cli.db_path)!r}, *args])\n"
         "    assert r.exit_code == 0, r.stderr\n"
-        "print([m for m in ('sqlmodel', 'migraine_diary.tables') if m in sys.modules])\n"
+        "print([m for m in ('sqlmodel', 'migraine_diary.storage.tables') if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
@@ -466,7 +467,7 @@ def test_tab_completion_offers_commands_without_pydantic() -> None:
         "import atexit, sys\n"
         "atexit.register(lambda: print('pydantic' in sys.modules, file=sys.stderr))\n"
         "sys.argv[0] = 'migraine'\n"
-        "from migraine_diary.cli import main\n"
+        "from migraine_diary.cli.app import main\n"
         "main()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)

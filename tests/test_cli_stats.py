@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import Cli, fingerprint
-from migraine_diary.cli import app
-from migraine_diary.dates import to_storage as stored
+from migraine_diary.cli.app import app
+from migraine_diary.domain.dates import to_storage as stored
 
 TOL = 1e-6
 STORY_DAYS = ["01", "03", "06", "08", "10", "13", "15"]
@@ -328,13 +328,14 @@ def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from migraine_diary.cli import app\n"
+        "from migraine_diary.cli.app import app\n"
         "r = CliRunner().invoke(app, ['stats', '--help'])\n"
         "assert r.exit_code == 0, r.output\n"
         "assert 'Example: migraine stats' in r.stdout\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy',"
-        " 'migraine_diary.models', 'migraine_diary.db', 'migraine_diary.stats',"
-        " 'migraine_diary.render', 'migraine_diary.render_stats') if m in sys.modules]\n"
+        " 'migraine_diary.domain.models', 'migraine_diary.storage',"
+        " 'migraine_diary.analysis.stats',"
+        " 'migraine_diary.render.sessions', 'migraine_diary.render.stats') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -344,7 +345,7 @@ def test_help_does_not_import_heavy_modules() -> None:
 def test_session_numbers_cost_no_numpy_call_each(monkeypatch: pytest.MonkeyPatch) -> None:
     """100,000 sessions must take under 3 s: the per-number figures once called numpy's mean
     for every session, which was most of the time."""
-    from migraine_diary import stats
+    from migraine_diary.analysis import stats
 
     calls = 0
     real = stats._mean

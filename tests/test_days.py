@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from migraine_diary.days import (
+from migraine_diary.domain.days import (
     OVERUSE_WARNING,
     AttackSpan,
     DayStatus,

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, fingerprint
-from migraine_diary.export import neutralise, restore
-from migraine_diary.session import FIELDS
+from migraine_diary.domain.session import FIELDS
+from migraine_diary.transfer.sessions import neutralise, restore
 
 
 def test_csv_export_streams_oldest_first_with_header(cli: Cli) -> None:
@@ -238,10 +238,10 @@ sessions = st.fixed_dictionaries(
 def test_export_import_round_trip_property(
     tmp_path_factory: pytest.TempPathFactory, data: list[dict]
 ) -> None:
-    from migraine_diary.dates import parse_when
-    from migraine_diary.db import open_diary
-    from migraine_diary.diary import log_session
-    from migraine_diary.export import import_rows, read_csv, write_csv
+    from migraine_diary.diary.sessions import log_session
+    from migraine_diary.domain.dates import parse_when
+    from migraine_diary.storage import open_diary
+    from migraine_diary.transfer.sessions import import_rows, read_csv, write_csv
 
     folder = tmp_path_factory.mktemp("rt")
     source = open_diary(folder / "a.db", write=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migraine_diary.medications import (
+from migraine_diary.domain.medications import (
     CLASS_LABELS,
     CLASSES,
     COMBINATION_ANALGESIC,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
-from migraine_diary.migraine_buddy import (
+from migraine_diary.transfer.migraine_buddy import (
     BuddyAttack,
     BuddyMedication,
     NotMigraineBuddyExport,

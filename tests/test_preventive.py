@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migraine_diary.preventive import (
+from migraine_diary.analysis.preventive import (
     PLACEBO_CONTEXT,
     VERDICTS,
     OtherTreatment,

@@ -32,9 +32,9 @@ from typer.testing import CliRunner
 
 from buddy_format import BUDDY_COLUMNS
 from conftest import Cli, fingerprint
-from migraine_diary import db
-from migraine_diary.cli import app
-from migraine_diary.session import FIELDS
+from migraine_diary import storage as db
+from migraine_diary.cli.app import app
+from migraine_diary.domain.session import FIELDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INJECTION = "'; DROP TABLE session; --"
@@ -781,7 +781,7 @@ def test_edits_of_different_fields_at_once_are_both_kept(
 ) -> None:
     """An edit read the session, another process changed a field, and the first edit wrote
     every field back: the other change was lost. Both now survive."""
-    from migraine_diary import diary as use_cases
+    from migraine_diary.diary import sessions as use_cases
 
     validate = use_cases.validate_session
     other: list[subprocess.Popen[str]] = []

@@ -22,9 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import Cli, fingerprint
-from migraine_diary.cli import app
-from migraine_diary.days import OVERUSE_WARNING, MedicationTaken
-from migraine_diary.report import (
+from migraine_diary.cli.app import app
+from migraine_diary.domain.days import OVERUSE_WARNING, MedicationTaken
+from migraine_diary.render.report import (
     AttackEntry,
     MonthFigures,
     ReportData,
@@ -449,8 +449,8 @@ def small_diary(cli: Cli) -> Cli:
 
 
 def test_build_report_from_a_diary(kept_diary: Cli) -> None:
-    from migraine_diary import db
-    from migraine_diary.report_data import build_report
+    from migraine_diary import storage as db
+    from migraine_diary.diary.report import build_report
 
     diary = db.open_diary(kept_diary.db_path, write=False)
     data = build_report(
@@ -587,12 +587,12 @@ def test_report_help_stays_light() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from migraine_diary.cli import app\n"
+        "from migraine_diary.cli.app import app\n"
         "r = CliRunner().invoke(app, ['report', '--help'])\n"
         "assert r.exit_code == 0, r.output\n"
         "assert 'Example:' in r.output\n"
         "heavy = [m for m in ('matplotlib', 'jinja2', 'sqlalchemy', 'scipy',"
-        " 'migraine_diary.report', 'migraine_diary.report_data') if m in sys.modules]\n"
+        " 'migraine_diary.render.report', 'migraine_diary.diary.report') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,7 +17,7 @@ import statsmodels.api as sm  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migraine_diary.stats import (
+from migraine_diary.analysis.stats import (
     SessionPoint,
     TherapyStats,
     acute_split,

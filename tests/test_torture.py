@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from migraine_diary import db
+from migraine_diary import storage as db
 from test_reliability import (
     COMMAND_LIST,
     DISK_FULL,
@@ -51,9 +51,11 @@ IMPORT_ROWS = 100_000
 # `python -m migraine_diary` would be) without paying the interpreter's start-up 400 times.
 WORKER = r"""
 import json, os, sys, time
-import migraine_diary.cli as cli
-import migraine_diary.attacks, migraine_diary.diary, migraine_diary.export  # warm imports
-import migraine_diary.render, migraine_diary.render_attacks, migraine_diary.db.care
+import migraine_diary.cli.app as cli
+import migraine_diary.diary.attacks, migraine_diary.diary.sessions  # warm imports
+import migraine_diary.transfer.sessions
+import migraine_diary.render.sessions, migraine_diary.render.attacks
+import migraine_diary.storage.care
 
 commands, folder = json.loads(sys.argv[1]), sys.argv[2]
 results = []
@@ -332,10 +334,10 @@ HEAVY_STEP = [
 ]
 PATCHED_CHILD = (
     "import sys\n"
-    "import migraine_diary.db.core as core\n"
+    "import migraine_diary.storage.core as core\n"
     f"core.MIGRATIONS.append({HEAVY_STEP!r})\n"
     "core.LATEST = len(core.MIGRATIONS)\n"
-    "from migraine_diary.cli import main\n"
+    "from migraine_diary.cli.app import main\n"
     "sys.argv = ['migraine', '--db', sys.argv[1], 'list', '--limit', '1']\n"
     "main()\n"
 )

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import Cli
-from migraine_diary.stats import SessionPoint, acute_verdict
+from migraine_diary.analysis.stats import SessionPoint, acute_verdict
 
 FIRST = dt.date(2026, 6, 1)
 BEFORE = [2, 3, 1, 2, 2, 3, 2, 1]  # migraine days per week, the 8 weeks before the course

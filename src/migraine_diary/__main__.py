@@ -1,5 +1,5 @@
 """python -m migraine_diary"""
 
-from migraine_diary.cli import main
+from migraine_diary.cli.app import main
 
 main()

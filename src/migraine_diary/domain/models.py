@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from migraine_diary.dates import WHEN_RULE, to_storage
+from migraine_diary.domain.dates import WHEN_RULE, to_storage
 from migraine_diary.errors import InputError, field_error
 
 PAIN_RULE = "a whole number from 0 to 10"
@@ -256,7 +256,7 @@ def validate_attack(
 def _shown(value: object) -> object:
     """A parsed moment as a person reads it, for an error message."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        from migraine_diary.dates import format_local
+        from migraine_diary.domain.dates import format_local
 
         return format_local(value)
     return value
@@ -296,7 +296,7 @@ _TABLES = frozenset(
 
 def __getattr__(name: str) -> Any:
     if name in _TABLES:
-        from migraine_diary import tables
+        from migraine_diary.storage import tables
 
         return getattr(tables, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

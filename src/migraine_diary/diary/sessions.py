@@ -8,17 +8,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from migraine_diary import db
-from migraine_diary.dates import day_start, from_storage, to_storage
-from migraine_diary.errors import DiaryError, InputError
-from migraine_diary.models import (
+from migraine_diary import storage as db
+from migraine_diary.domain.dates import day_start, from_storage, to_storage
+from migraine_diary.domain.models import (
     SessionInput,
     amount,
     money_text,
     therapy_key,
     validate_session,
 )
-from migraine_diary.session import Session
+from migraine_diary.domain.session import Session
+from migraine_diary.errors import DiaryError, InputError
 
 NEAR_MISS_CUTOFF = 0.8
 
@@ -84,7 +84,7 @@ def log_session(
 def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Session:
     from sqlmodel import Session as OrmSession
 
-    from migraine_diary.tables import SessionRow
+    from migraine_diary.storage.tables import SessionRow
 
     with diary.transaction() as conn:
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
@@ -128,7 +128,7 @@ def edit_session(
         merged = {**session_from_row(current).input_fields(), **changes}
         session = validate_session(merged, label=label)
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=new_therapy)
-        from migraine_diary.tables import SessionRow
+        from migraine_diary.storage.tables import SessionRow
 
         row = SessionRow.from_input(session, therapy_id)
         db.update_session(conn, session_id, row.model_dump(exclude={"id"}))

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from migraine_diary import cli as shared
-from migraine_diary.cli import (
+from migraine_diary.cli import app as shared
+from migraine_diary.cli.app import (
     PROG,
     Json,
     Notes,
@@ -91,7 +91,7 @@ Months = Annotated[
 
 def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[str | None, bool]:
     """With no length given: ask on a terminal, refuse in a script (a guess would be wrong)."""
-    from migraine_diary.attacks import length_given
+    from migraine_diary.diary.attacks import length_given
 
     if length_given(hours, until, ongoing):
         return hours, ongoing
@@ -100,8 +100,8 @@ def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[st
         if answer.strip().casefold() == "ongoing":
             return None, True
         return answer, False
+    from migraine_diary.domain.models import RULES
     from migraine_diary.errors import InputError
-    from migraine_diary.models import RULES
 
     raise InputError(
         f"missing --hours, --until or --ongoing: how long it lasted ({RULES['hours']}), "
@@ -129,7 +129,9 @@ def log(
 
     Example: migraine attack log --when 'today 09:00' --hours 5 --peak 7 --med sumatriptan@09:30
     """
-    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
+    from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
     peak = ask(peak, "--peak", "Peak pain (0-10)")
@@ -168,7 +170,9 @@ def end(
 
     Example: migraine attack end 12 --when 18:30
     """
-    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
+    from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
     attack = attacks.end_attack(existing_diary(ctx), attack_id, when, now)
@@ -189,7 +193,8 @@ def list_(
 
     Example: migraine attack list --since 2026-11-01
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     since_day = dates.parse_day(since, field="since") if since else None
     until_day = dates.parse_day(until, field="until") if until else None
@@ -198,7 +203,7 @@ def list_(
     if json:
         print_json([a.to_json() for a in found])
         return
-    from migraine_diary import render_attacks
+    from migraine_diary.render import attacks as render_attacks
 
     render_attacks.attacks_table(found, total, now)
 
@@ -209,13 +214,14 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
 
     Example: migraine attack show 12
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     attack = attacks.get_attack(diary_from(ctx, write=False), attack_id)
     if json:
         print_json(attack.to_json())
         return
-    from migraine_diary import render_attacks
+    from migraine_diary.render import attacks as render_attacks
 
     render_attacks.attack_detail(attack, dates.now())
 
@@ -254,7 +260,9 @@ def edit(
 
     Example: migraine attack edit 12 --peak 8 --med 'ibuprofen 400mg@16:00=somewhat'
     """
-    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
+    from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
     attack = attacks.edit_attack(
@@ -284,7 +292,9 @@ def delete(
 
     Example: migraine attack delete 12 --yes
     """
-    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
+    from migraine_diary.render import attacks as render_attacks
 
     diary = existing_diary(ctx)
     attack = attacks.get_attack(diary, attack_id)
@@ -314,7 +324,8 @@ def checkin(
 
     Example: migraine checkin --date yesterday
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     today = attacks.local_today(dates.now())
     day = attacks.check_day(date, field="date", today=today)
@@ -336,7 +347,8 @@ def kept(
 
     Example: migraine kept 2026-09-01 2026-09-30
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     today = attacks.local_today(dates.now())
     first_day = attacks.check_day(first, field="FROM", today=today)
@@ -374,18 +386,19 @@ def calendar_(
 
     Example: migraine calendar --months 2
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     now = dates.now()
     today = attacks.local_today(now)
     first, last = attacks.date_range(months, since, until, today)
     summaries = attacks.calendar_months(diary_from(ctx, write=False), first, last, now)
     if json:
-        from migraine_diary.days import calendar_json
+        from migraine_diary.domain.days import calendar_json
 
         print_json(calendar_json(summaries))
         return
-    from migraine_diary import render_attacks
+    from migraine_diary.render import attacks as render_attacks
 
     render_attacks.calendar_view(summaries, today)
 
@@ -404,18 +417,19 @@ def meds(
 
     Example: migraine meds --months 6
     """
-    from migraine_diary import attacks, dates
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
 
     now = dates.now()
     today = attacks.local_today(now)
     first, last = attacks.date_range(months, since, until, today)
     report = attacks.meds_report(diary_from(ctx, write=False), first, last, now)
     if json:
-        from migraine_diary.days import meds_json
+        from migraine_diary.domain.days import meds_json
 
         print_json(meds_json(report.months))
         return
-    from migraine_diary import render_attacks
+    from migraine_diary.render import attacks as render_attacks
 
     render_attacks.meds_table(report)
 
@@ -445,7 +459,7 @@ def medclass(
 
     Example: migraine medclass 'Migrastop' triptan
     """
-    from migraine_diary import attacks
+    from migraine_diary.diary import attacks
 
     if name is None:
         rows = attacks.name_classes(diary_from(ctx, write=False))
@@ -457,11 +471,11 @@ def medclass(
                 ]
             )
             return
-        from migraine_diary import render_attacks
+        from migraine_diary.render import attacks as render_attacks
 
         render_attacks.name_classes_table(rows)
         return
-    from migraine_diary.medications import class_label
+    from migraine_diary.domain.medications import class_label
 
     if med_class is None:
         found = attacks.describe_name(diary_from(ctx, write=False), name)
@@ -477,7 +491,7 @@ def medclass(
             typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
         return
     clean, chosen = attacks.check_class(name, med_class)
-    from migraine_diary.medications import classify
+    from migraine_diary.domain.medications import classify
 
     builtin = classify(clean)
     result = attacks.set_class(writable_diary(ctx), clean, chosen)
@@ -493,8 +507,10 @@ def import_migraine_buddy(
     ctx: typer.Context, file: Path, *, format: str, dry_run: bool, skip_bad: bool
 ) -> None:
     """`migraine import --format migraine-buddy FILE`: the command lives in cli.py."""
-    from migraine_diary import attacks, dates, render_attacks
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
     from migraine_diary.errors import InputError
+    from migraine_diary.render import attacks as render_attacks
 
     if format != "migraine-buddy":
         raise InputError(f"format must be csv or migraine-buddy (got {format})")

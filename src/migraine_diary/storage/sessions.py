@@ -244,6 +244,6 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Many sessions in one statement (import): the caller's transaction keeps it all-or-none."""
     from sqlalchemy import insert
 
-    from migraine_diary.tables import SessionRow
+    from migraine_diary.storage.tables import SessionRow
 
     conn.execute(insert(SessionRow), rows)

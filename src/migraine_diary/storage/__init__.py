@@ -1,7 +1,7 @@
 """Storage: the one package that speaks SQL. `core` opens, creates and upgrades the diary;
 the other modules hold the queries, one module per kind of record."""
 
-from migraine_diary.db.attacks import (
+from migraine_diary.storage.attacks import (
     add_checkin,
     add_kept_range,
     attack_by_id,
@@ -22,8 +22,8 @@ from migraine_diary.db.attacks import (
     update_attack,
     user_classes,
 )
-from migraine_diary.db.care import BackupCopy, Health, backup_diary, check_diary
-from migraine_diary.db.core import (
+from migraine_diary.storage.care import BackupCopy, Health, backup_diary, check_diary
+from migraine_diary.storage.core import (
     ENV_VAR,
     LATEST,
     MIGRATIONS,
@@ -34,7 +34,7 @@ from migraine_diary.db.core import (
     open_diary,
     stream,
 )
-from migraine_diary.db.sessions import (
+from migraine_diary.storage.sessions import (
     EXPORT_SQL,
     RAW_SQL,
     SESSION_COLUMNS,

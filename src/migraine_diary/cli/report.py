@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli import Since, State, Until, app, diary_from
+from migraine_diary.cli.app import Since, State, Until, app, diary_from
 
 if TYPE_CHECKING:
     from datetime import date
@@ -79,8 +79,10 @@ def report(
     if output is None and format == "html":
         output = Path(f"migraine-report-{today.isoformat()}.html")
 
-    from migraine_diary import db, export, report_data
-    from migraine_diary.report import plural, render_html, render_markdown
+    from migraine_diary import storage as db
+    from migraine_diary.diary import report as report_data
+    from migraine_diary.render.report import plural, render_html, render_markdown
+    from migraine_diary.transfer import sessions as export
 
     path = db.locate(ctx.ensure_object(State).db)
     if not path.exists():
@@ -108,9 +110,9 @@ def report(
 def report_period(since: str | None, until: str | None) -> tuple[date, date, date]:
     """First and last day of the report, and today: by default the 3 calendar months ending
     with this one, up to today (days still to come would read as unrecorded)."""
-    from migraine_diary import days
-    from migraine_diary.attacks import local_today
-    from migraine_diary.dates import now, parse_day
+    from migraine_diary.diary.attacks import local_today
+    from migraine_diary.domain import days
+    from migraine_diary.domain.dates import now, parse_day
     from migraine_diary.errors import InputError, field_error
 
     today = local_today(now())

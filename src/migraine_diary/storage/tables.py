@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Field as Column
 from sqlmodel import SQLModel
 
-from migraine_diary.dates import to_storage
-from migraine_diary.models import AttackInput, MedicationInput, SessionInput, session_values
+from migraine_diary.domain.dates import to_storage
+from migraine_diary.domain.models import AttackInput, MedicationInput, SessionInput, session_values
 
 
 class Therapy(SQLModel, table=True):

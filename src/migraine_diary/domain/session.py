@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from migraine_diary.dates import to_storage
+from migraine_diary.domain.dates import to_storage
 
 FIELDS = (
     "id",

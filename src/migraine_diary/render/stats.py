@@ -14,9 +14,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from migraine_diary.dates import format_local
-from migraine_diary.render import DASH, console, money
-from migraine_diary.stats import (
+from migraine_diary.analysis.stats import (
     MIN_FOR_INTERVAL,
     MIN_FOR_MEDIAN_INTERVAL,
     AcuteVerdict,
@@ -27,10 +25,12 @@ from migraine_diary.stats import (
     Share,
     TherapyStats,
 )
+from migraine_diary.domain.dates import format_local
+from migraine_diary.render.sessions import DASH, console, money
 
 if TYPE_CHECKING:
-    from migraine_diary.courses import TherapyVerdicts
-    from migraine_diary.preventive import WindowStats
+    from migraine_diary.analysis.preventive import WindowStats
+    from migraine_diary.diary.courses import TherapyVerdicts
 
 WIDTH = 80
 INDENT = 2

@@ -18,11 +18,18 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from migraine_diary import days
-from migraine_diary.attacks import Attack, BuddyResult, Logged, MedsReport, NameClass, local_day
-from migraine_diary.dates import format_local
-from migraine_diary.medications import CLASSES, UNCLASSIFIED, class_label
-from migraine_diary.render import DASH, _table, console
+from migraine_diary.diary.attacks import (
+    Attack,
+    BuddyResult,
+    Logged,
+    MedsReport,
+    NameClass,
+    local_day,
+)
+from migraine_diary.domain import days
+from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, class_label
+from migraine_diary.render.sessions import DASH, _table, console
 
 GLYPHS = {
     days.STATUS_MIGRAINE: "M",

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli import Json, State, app, print_json
+from migraine_diary.cli.app import Json, State, app, print_json
 
 if TYPE_CHECKING:
-    from migraine_diary.db import Health
+    from migraine_diary.storage import Health
 
 
 def _diary_path(ctx: typer.Context) -> Path:
-    from migraine_diary import db
+    from migraine_diary import storage as db
 
     return db.locate(ctx.ensure_object(State).db)
 
@@ -40,7 +40,7 @@ def backup(
 
     Example: migraine backup ~/backups/diary-2026-11-26.db
     """
-    from migraine_diary import db
+    from migraine_diary import storage as db
 
     copy = db.backup_diary(_diary_path(ctx), file.expanduser())
     counts = ", ".join(
@@ -60,7 +60,7 @@ def check(ctx: typer.Context, json: Json = False) -> None:
 
     Example: migraine check
     """
-    from migraine_diary import db
+    from migraine_diary import storage as db
 
     health = db.check_diary(_diary_path(ctx))
     if json:
@@ -73,7 +73,7 @@ def check(ctx: typer.Context, json: Json = False) -> None:
 
 
 def _report(health: Health) -> list[str]:
-    from migraine_diary.db import LATEST
+    from migraine_diary.storage import LATEST
 
     version = f"{health.schema_version} (current)"
     if health.schema_version < LATEST:

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from migraine_diary import db
-from migraine_diary.attacks import add_history
-from migraine_diary.diary import log_session
+from migraine_diary import storage as db
+from migraine_diary.diary.attacks import add_history
+from migraine_diary.diary.sessions import log_session
+from migraine_diary.domain.models import AttackInput, validate_attack
 from migraine_diary.errors import DiaryError
-from migraine_diary.models import AttackInput, validate_attack
 
 SEED = 20261126
 # The craniosacral course began this many days before its second month ended, so the demo

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migraine_diary.db.core import (
+from migraine_diary.errors import DiaryError
+from migraine_diary.storage.core import (
     LATEST,
     backup,
     inspect_file,
@@ -18,7 +19,6 @@ from migraine_diary.db.core import (
     read_connection,
     sqlite_error,
 )
-from migraine_diary.errors import DiaryError
 
 MAX_INTEGRITY_LINES = 5
 

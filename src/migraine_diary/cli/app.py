@@ -21,7 +21,7 @@ from migraine_diary.errors import DiaryError
 if TYPE_CHECKING:
     from datetime import date
 
-    from migraine_diary.db import Diary, Filters
+    from migraine_diary.storage import Diary, Filters
 
 PROG = "migraine"
 # Option names as the user types them, for error messages about those fields.
@@ -172,7 +172,7 @@ def main_options(
 
 
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
-    from migraine_diary import db
+    from migraine_diary import storage as db
 
     path = db.locate(ctx.ensure_object(State).db)
     diary = db.open_diary(path, write=write, create=create)
@@ -197,7 +197,7 @@ def existing_diary(ctx: typer.Context) -> Diary:
     """A diary to change that must already exist: editing never creates an empty one."""
     diary = diary_from(ctx, write=True, create=False)
     if diary is None:
-        from migraine_diary import db
+        from migraine_diary import storage as db
 
         path = db.locate(ctx.ensure_object(State).db)
         raise DiaryError(f"there is no diary at {path} yet; log a session first")
@@ -205,8 +205,8 @@ def existing_diary(ctx: typer.Context) -> Diary:
 
 
 def session_filters(therapy: str | None, since: str | None, until: str | None) -> Filters:
-    from migraine_diary.dates import parse_day
-    from migraine_diary.diary import filters
+    from migraine_diary.diary.sessions import filters
+    from migraine_diary.domain.dates import parse_day
 
     since_day: date | None = parse_day(since, field="since") if since else None
     until_day: date | None = parse_day(until, field="until") if until else None
@@ -231,8 +231,8 @@ def ask(value: str | None, option: str, prompt: str) -> str:
     if on_terminal():
         answer: str = typer.prompt(prompt)
         return answer
+    from migraine_diary.domain.models import RULES
     from migraine_diary.errors import InputError
-    from migraine_diary.models import RULES
 
     field = option.removeprefix("--").replace("-", "_")
     raise InputError(f"missing {option}: {RULES[field]}")
@@ -304,9 +304,9 @@ def log(
 
     Example: migraine log craniosacral -m 45 -b 5 -a 4 -c 90 --when 'yesterday 17:00'
     """
-    from migraine_diary import render
-    from migraine_diary.dates import now, parse_when
-    from migraine_diary.diary import log_session
+    from migraine_diary.diary.sessions import log_session
+    from migraine_diary.domain.dates import now, parse_when
+    from migraine_diary.render import sessions as render
 
     data = {
         "therapy": therapy,
@@ -320,7 +320,7 @@ def log(
         "during_attack": attack,
         "notes": notes,
     }
-    from migraine_diary.models import validate_session
+    from migraine_diary.domain.models import validate_session
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
     session = log_session(writable_diary(ctx), data, new_therapy=new_therapy, label=CLI_LABELS)
@@ -342,14 +342,14 @@ def list_(
 
     Example: migraine list --therapy craniosacral --since 2026-11-01
     """
-    from migraine_diary.diary import list_sessions
+    from migraine_diary.diary.sessions import list_sessions
 
     where = session_filters(therapy, since, until)
     sessions, total = list_sessions(diary_from(ctx, write=False), where, limit)
     if json:
         print_json([s.to_json() for s in sessions])
         return
-    from migraine_diary import render
+    from migraine_diary.render import sessions as render
 
     render.sessions_table(sessions, total)
 
@@ -360,13 +360,13 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
 
     Example: migraine show 7
     """
-    from migraine_diary.diary import get_session
+    from migraine_diary.diary.sessions import get_session
 
     session = get_session(diary_from(ctx, write=False), session_id)
     if json:
         print_json(session.to_json())
         return
-    from migraine_diary import render
+    from migraine_diary.render import sessions as render
 
     render.session_detail(session)
 
@@ -402,9 +402,9 @@ def edit(
 
     Example: migraine edit 7 --later 4   (in the evening, pain later that day)
     """
-    from migraine_diary import render
-    from migraine_diary.dates import parse_when
-    from migraine_diary.diary import edit_session
+    from migraine_diary.diary.sessions import edit_session
+    from migraine_diary.domain.dates import parse_when
+    from migraine_diary.render import sessions as render
 
     given = {
         "therapy": therapy,
@@ -439,8 +439,8 @@ def delete(
 
     Example: migraine delete 7 --yes
     """
-    from migraine_diary import render
-    from migraine_diary.diary import delete_session, get_session
+    from migraine_diary.diary.sessions import delete_session, get_session
+    from migraine_diary.render import sessions as render
 
     diary = existing_diary(ctx)
     session = get_session(diary, session_id)
@@ -460,13 +460,13 @@ def therapies(ctx: typer.Context, json: Json = False) -> None:
 
     Example: migraine therapies
     """
-    from migraine_diary.diary import therapies as names
+    from migraine_diary.diary.sessions import therapies as names
 
     rows = names(diary_from(ctx, write=False))
     if json:
         print_json([{"therapy": name, "sessions": n} for name, n in rows])
         return
-    from migraine_diary import render
+    from migraine_diary.render import sessions as render
 
     render.therapies_table(rows)
 
@@ -481,7 +481,7 @@ def rename(
 
     Example: migraine rename 'cranio sacral' craniosacral
     """
-    from migraine_diary.diary import rename_therapy
+    from migraine_diary.diary.sessions import rename_therapy
 
     typer.echo(rename_therapy(existing_diary(ctx), old, new))
 
@@ -498,13 +498,13 @@ def summary(
 
     Example: migraine summary --since 2026-09-01
     """
-    from migraine_diary.diary import summarize
+    from migraine_diary.diary.sessions import summarize
 
     result = summarize(diary_from(ctx, write=False), session_filters(therapy, since, until))
     if json:
         print_json(result.to_json())
         return
-    from migraine_diary import render
+    from migraine_diary.render import sessions as render
 
     render.summary_table(result)
 
@@ -530,7 +530,7 @@ def export(
         from migraine_diary.errors import InputError
 
         raise InputError(f"format must be csv or json (got {format})")
-    from migraine_diary import export as exporter
+    from migraine_diary.transfer import sessions as exporter
 
     diary = diary_from(ctx, write=False)
     with exporter.private_output(output) as out:
@@ -575,7 +575,7 @@ def import_(
     Example: migraine import sessions.csv --dry-run
     """
     if format != "csv" or skip_bad:
-        from migraine_diary.cli_attacks import import_migraine_buddy
+        from migraine_diary.cli.attacks import import_migraine_buddy
 
         if format == "csv":
             from migraine_diary.errors import InputError
@@ -583,7 +583,7 @@ def import_(
             raise InputError("--skip-bad works with --format migraine-buddy only")
         import_migraine_buddy(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
         return
-    from migraine_diary import export as exporter
+    from migraine_diary.transfer import sessions as exporter
 
     rows = exporter.read_csv(file)
     result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
@@ -608,9 +608,9 @@ def demo(
 
     Never touches your own diary. Example: migraine demo
     """
-    from migraine_diary import render
-    from migraine_diary.demo import fill_demo
-    from migraine_diary.diary import filters, summarize
+    from migraine_diary.diary.demo import fill_demo
+    from migraine_diary.diary.sessions import filters, summarize
+    from migraine_diary.render import sessions as render
 
     diary = fill_demo(db)
     render.summary_table(summarize(diary, filters()))
@@ -628,7 +628,7 @@ def main() -> None:
 
 # Command modules: each registers its commands on `app` and imports only typer at import time.
 # (Imported last because they use the helpers above.)
-import migraine_diary.cli_attacks  # noqa: E402, F401
-import migraine_diary.cli_care as cli_care  # noqa: E402, F401
-import migraine_diary.cli_report as cli_report  # noqa: E402, F401
-from migraine_diary import cli_stats  # noqa: E402, F401
+import migraine_diary.cli.attacks  # noqa: E402, F401
+import migraine_diary.cli.care as cli_care  # noqa: E402, F401
+import migraine_diary.cli.report as cli_report  # noqa: E402, F401
+from migraine_diary.cli import analysis as cli_stats  # noqa: E402, F401

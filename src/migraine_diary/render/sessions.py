@@ -10,9 +10,9 @@ from decimal import Decimal
 from rich.console import Console
 from rich.table import Table
 
-from migraine_diary.dates import format_local
-from migraine_diary.diary import Summary, SummaryRow
-from migraine_diary.session import Session
+from migraine_diary.diary.sessions import Summary, SummaryRow
+from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.session import Session
 
 # Diary text is shown as typed: no markup, emoji codes or highlighting read into it.
 # Piped output is not squeezed into 80 columns: a file or a pager can take wide tables.

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from migraine_diary import db
-from migraine_diary.dates import parse_when, to_storage
+from migraine_diary import storage as db
+from migraine_diary.domain.dates import parse_when, to_storage
+from migraine_diary.domain.session import FIELDS
 from migraine_diary.errors import DiaryError, InputError, field_error
-from migraine_diary.session import FIELDS
 
 if TYPE_CHECKING:
-    from migraine_diary.models import SessionInput
+    from migraine_diary.domain.models import SessionInput
 
 # The table and input models (SQLModel, pydantic) load only for import: export streams rows
 # with sqlite3 alone and should not pay for them.
@@ -79,7 +79,7 @@ def write_csv(diary: db.Diary | None, out: IO[str]) -> int:
 
 def write_json(diary: db.Diary | None, out: IO[str]) -> int:
     """A JSON list of sessions, streamed one object at a time."""
-    from migraine_diary.diary import session_from_row
+    from migraine_diary.diary.sessions import session_from_row
 
     out.write("[")
     count = 0
@@ -199,7 +199,7 @@ def _check_header(record: list[str], path: Path) -> list[str]:
 
 
 def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
-    from migraine_diary.models import RULES, validate_session
+    from migraine_diary.domain.models import RULES, validate_session
 
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
@@ -226,8 +226,8 @@ def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
 def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> ImportResult:
     """Add the rows in one transaction. A row whose id is already stored with the same values
     is skipped (so importing a file twice adds nothing); with other values it is an error."""
-    from migraine_diary.diary import resolve_therapy
-    from migraine_diary.models import session_values, therapy_key
+    from migraine_diary.diary.sessions import resolve_therapy
+    from migraine_diary.domain.models import session_values, therapy_key
 
     added = skipped = 0
     with diary.transaction() as conn:
@@ -276,7 +276,7 @@ def import_rows(diary: db.Diary, rows: list[ImportRow], *, dry_run: bool) -> Imp
 
 
 def _comparable(session: SessionInput) -> tuple[Any, ...]:
-    from migraine_diary.models import cents, therapy_key
+    from migraine_diary.domain.models import cents, therapy_key
 
     return (
         to_storage(session.when),

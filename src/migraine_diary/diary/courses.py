@@ -14,15 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from migraine_diary import attacks, days, db, preventive
-from migraine_diary.dates import from_storage
-from migraine_diary.models import amount
-from migraine_diary.stats import AcuteVerdict, SessionPoint, TherapyStats
+from migraine_diary import storage as db
+from migraine_diary.analysis import preventive
+from migraine_diary.analysis.stats import AcuteVerdict, SessionPoint, TherapyStats
+from migraine_diary.diary import attacks
+from migraine_diary.domain import days
+from migraine_diary.domain.dates import from_storage
+from migraine_diary.domain.models import amount
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from migraine_diary.preventive import PreventiveResult
+    from migraine_diary.analysis.preventive import PreventiveResult
 
 #: Days read before a course's first session: the baseline window, the eight weeks of the
 #: weekly comparison and the two months the regression-to-the-mean check looks at.

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from migraine_diary import attacks, days, db
-from migraine_diary.courses import (
+from migraine_diary import storage as db
+from migraine_diary.analysis.stats import ReliefEstimate, acute_split, analyse_therapy
+from migraine_diary.diary import attacks
+from migraine_diary.diary.courses import (
     NO_ATTACK_DIARY,
     Course,
     course_days,
@@ -22,15 +24,15 @@ from migraine_diary.courses import (
     load_courses,
     preventive_result,
 )
-from migraine_diary.dates import now as current_time
-from migraine_diary.report import (
+from migraine_diary.domain import days
+from migraine_diary.domain.dates import now as current_time
+from migraine_diary.render.report import (
     AttackEntry,
     MonthFigures,
     ReportData,
     TherapyFigures,
     one_decimal,
 )
-from migraine_diary.stats import ReliefEstimate, acute_split, analyse_therapy
 
 if TYPE_CHECKING:
     pass

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli import Json, Since, Until, app, diary_from, print_json, session_filters
+from migraine_diary.cli.app import Json, Since, Until, app, diary_from, print_json, session_filters
 
 if TYPE_CHECKING:
-    from migraine_diary.courses import TherapyVerdicts
-    from migraine_diary.db import Diary
+    from migraine_diary.diary.courses import TherapyVerdicts
+    from migraine_diary.storage import Diary
 
 # Indented JSON is written by Python's slow encoder: at 100,000 sessions it takes longer than
 # the statistics. From this many sessions on, the same data is printed on one line.
@@ -46,8 +46,8 @@ def stats(
     """
     results = judged_therapies(diary_from(ctx, write=False), therapy, since, until)
     if json:
-        from migraine_diary import preventive
-        from migraine_diary.stats import acute_to_json, to_json
+        from migraine_diary.analysis import preventive
+        from migraine_diary.analysis.stats import acute_to_json, to_json
 
         data = {
             "therapies": [
@@ -70,7 +70,7 @@ def stats(
         if not results:
             typer.echo(nothing_to_show(therapy, since, until), err=True)
         return
-    from migraine_diary import render_stats
+    from migraine_diary.render import stats as render_stats
 
     if not results:
         render_stats.say(nothing_to_show(therapy, since, until))
@@ -89,7 +89,7 @@ def verdict(ctx: typer.Context, json: Json = False) -> None:
     if json:
         print_json([r.verdict_json() for r in results])
         return
-    from migraine_diary import render_stats
+    from migraine_diary.render import stats as render_stats
 
     if not results:
         render_stats.say(nothing_to_show(None, None, None))
@@ -105,9 +105,9 @@ def judged_therapies(
     Session figures cover --since/--until; the preventive verdict always looks at the whole
     course, since it compares the month before the first session with the second month.
     """
-    from migraine_diary.courses import TherapyVerdicts, judge
-    from migraine_diary.dates import now, parse_day
-    from migraine_diary.stats import acute_verdict, analyse_therapy
+    from migraine_diary.analysis.stats import acute_verdict, analyse_therapy
+    from migraine_diary.diary.courses import TherapyVerdicts, judge
+    from migraine_diary.domain.dates import now, parse_day
 
     where = session_filters(therapy, since, until)
     first = parse_day(since, field="since") if since else None

@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary import __version__
-from migraine_diary.days import (
+from migraine_diary.domain.days import (
     MULTIPLE_FLAG,
     MULTIPLE_THRESHOLD,
     OVERUSE_THRESHOLDS,
     OVERUSE_WARNING,
     MedicationTaken,
 )
-from migraine_diary.medications import CLASSES, UNCLASSIFIED, class_label
+from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, class_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -597,7 +597,7 @@ def render_html(data: ReportData) -> str:
     from markupsafe import Markup
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("migraine_diary", "templates"),
+        loader=jinja2.PackageLoader("migraine_diary.render", "templates"),
         autoescape=True,  # diary text (therapy names, notes, questions) is shown as typed
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from migraine_diary.medications import (
+from migraine_diary.domain.medications import (
     CLASSES,
     COMBINATION_ANALGESIC,
     ERGOT,

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migraine_diary import dates, days, db, medications
-from migraine_diary.dates import (
+from migraine_diary import storage as db
+from migraine_diary.domain import dates, days, medications
+from migraine_diary.domain.dates import (
     LOCAL,
     day_start,
     format_local,
@@ -24,21 +25,21 @@ from migraine_diary.dates import (
     parse_day,
     to_storage,
 )
-from migraine_diary.errors import DiaryError, InputError, field_error
-from migraine_diary.migraine_buddy import (
-    BuddyImport,
-    NotMigraineBuddyExport,
-    RowError,
-    dedupe_key,
-    parse_migraine_buddy,
-)
-from migraine_diary.models import (
+from migraine_diary.domain.models import (
     CLOCK_SLACK,
     RULES,
     AttackInput,
     parse_helpfulness,
     parse_hours,
     validate_attack,
+)
+from migraine_diary.errors import DiaryError, InputError, field_error
+from migraine_diary.transfer.migraine_buddy import (
+    BuddyImport,
+    NotMigraineBuddyExport,
+    RowError,
+    dedupe_key,
+    parse_migraine_buddy,
 )
 
 # Field names as the command line shows them.
@@ -320,7 +321,7 @@ def typed_attack(
 
 def _store(conn: Any, attack: AttackInput) -> int | None:
     """Insert one attack and its medications; None when its import key is already stored."""
-    from migraine_diary.tables import AttackRow, MedicationRow
+    from migraine_diary.storage.tables import AttackRow, MedicationRow
 
     attack_id = db.insert_attack(conn, AttackRow.from_input(attack).model_dump(exclude={"id"}))
     if attack_id is not None:
@@ -425,7 +426,7 @@ def edit_attack(
         if end is not None and not given:
             typed["end"] = format_local(end)
         attack = validate_attack(data, label=LABELS, typed=typed, now=now)
-        from migraine_diary.tables import AttackRow, MedicationRow
+        from migraine_diary.storage.tables import AttackRow, MedicationRow
 
         row = AttackRow.from_input(attack).model_dump(exclude={"id", "source", "import_key"})
         db.update_attack(conn, attack_id, row)
@@ -702,7 +703,7 @@ class BuddyResult:
 
 def read_buddy(path: Path) -> BuddyImport:
     """Read and parse an export; a file that cannot be read or is not an export is refused."""
-    from migraine_diary.export import read_text
+    from migraine_diary.transfer.sessions import read_text
 
     text = read_text(path)
     try:

@@ -1,0 +1,1 @@
+"""Use cases in the user's words; they call storage and never write SQL."""

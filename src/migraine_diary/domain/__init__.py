@@ -1,0 +1,1 @@
+"""Plain data and rules: input models, ranges and vocabularies, dates, days, medication classes."""

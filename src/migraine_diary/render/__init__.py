@@ -1,0 +1,1 @@
+"""Text for people: the only importers of rich, jinja2 and matplotlib."""

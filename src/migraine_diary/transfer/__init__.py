@@ -1,0 +1,1 @@
+"""Files in and out: CSV/JSON export and import, Migraine Buddy."""

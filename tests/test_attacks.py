@@ -504,7 +504,7 @@ def test_bad_input_on_a_new_diary_creates_nothing(cli: Cli) -> None:
 
 
 def test_length_is_asked_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import migraine_diary.cli.app as cli_module
+    import migraine_diary.cli.common as cli_module
 
     monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
     result = cli("attack", "log", "--when", "2026-11-01 08:00", input="6\n2.5\n")

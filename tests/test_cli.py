@@ -211,7 +211,7 @@ def test_missing_values_without_a_terminal_are_an_error(cli: Cli, db_path: Path)
 def test_missing_values_are_prompted_on_a_terminal(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import migraine_diary.cli.app as cli_module
+    import migraine_diary.cli.common as cli_module
 
     monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
     result = cli("log", "cst", "--when", "2026-11-01", input="45\n5\n3\n")

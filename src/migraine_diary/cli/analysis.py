@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.app import Json, Since, Until, app, diary_from, print_json, session_filters
+from migraine_diary.cli.common import Json, Since, Until, diary_from, print_json, session_filters
+
+app = typer.Typer()
 
 if TYPE_CHECKING:
     from migraine_diary.diary.courses import TherapyVerdicts

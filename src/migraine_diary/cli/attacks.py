@@ -11,14 +11,13 @@ from typing import Annotated
 
 import typer
 
-from migraine_diary.cli import app as shared
-from migraine_diary.cli.app import (
+from migraine_diary.cli import common
+from migraine_diary.cli.common import (
     PROG,
     Json,
     Notes,
     Since,
     Until,
-    app,
     ask,
     diary_from,
     existing_diary,
@@ -26,6 +25,7 @@ from migraine_diary.cli.app import (
     writable_diary,
 )
 
+app = typer.Typer()
 attack_app = typer.Typer(no_args_is_help=True)
 app.add_typer(
     attack_app,
@@ -95,7 +95,7 @@ def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[st
 
     if length_given(hours, until, ongoing):
         return hours, ongoing
-    if shared.on_terminal():
+    if common.on_terminal():
         answer: str = typer.prompt("How many hours did it last? (e.g. 4 or 1.5, or 'ongoing')")
         if answer.strip().casefold() == "ongoing":
             return None, True
@@ -299,7 +299,7 @@ def delete(
     diary = existing_diary(ctx)
     attack = attacks.get_attack(diary, attack_id)
     if not yes:
-        if not shared.on_terminal():
+        if not common.on_terminal():
             from migraine_diary.errors import InputError
 
             raise InputError("delete asks for confirmation: add --yes when not on a terminal")

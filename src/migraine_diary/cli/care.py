@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.app import Json, State, app, print_json
+from migraine_diary.cli.common import Json, State, print_json
+
+app = typer.Typer()
 
 if TYPE_CHECKING:
     from migraine_diary.storage import Health

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.app import Since, State, Until, app, diary_from
+from migraine_diary.cli.common import Since, State, Until, diary_from
+
+app = typer.Typer()
 
 if TYPE_CHECKING:
     from datetime import date

@@ -1,0 +1,37 @@
+"""`migraine demo`: a throwaway sample diary, so a new user sees the product in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="Where to write the demo diary (a new or empty file).", metavar="PATH"
+        ),
+    ] = None,
+) -> None:
+    """Fill a throwaway diary with a realistic sample and show its summary.
+
+    Never touches your own diary. Example: migraine demo
+    """
+    from migraine_diary.diary.demo import fill_demo
+    from migraine_diary.diary.sessions import filters, summarize
+    from migraine_diary.render import sessions as render
+
+    diary = fill_demo(db)
+    render.summary_table(summarize(diary, filters()))
+    render.console.print(
+        f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"
+        f"\n     migraine --db '{diary.path}' stats craniosacral"
+        f"\n     migraine --db '{diary.path}' calendar"
+        f"\n     migraine --db '{diary.path}' report --output visit.html"
+    )

@@ -1,0 +1,101 @@
+"""Commands that move records in and out of the diary: export and import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from migraine_diary.cli.common import (
+    diary_from,
+    writable_diary,
+)
+
+app = typer.Typer()
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="csv or json.", metavar="csv|json")
+    ] = "csv",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: standard output).", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Export every session, oldest first (CSV by default).
+
+    Example: migraine export --output sessions.csv
+    """
+    if format not in ("csv", "json"):
+        from migraine_diary.errors import InputError
+
+        raise InputError(f"format must be csv or json (got {format})")
+    from migraine_diary.transfer import sessions as exporter
+
+    diary = diary_from(ctx, write=False)
+    with exporter.private_output(output) as out:
+        count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
+    if output is not None:
+        typer.echo(f"Exported {count} session(s) to {output}.", err=True)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV file in the export format, or a Migraine Buddy export.",
+            show_default=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, write nothing.")
+    ] = False,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv (sessions, as `export` writes them) or migraine-buddy (attacks from "
+            "Migraine Buddy's CSV export).",
+            metavar="csv|migraine-buddy",
+        ),
+    ] = "csv",
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="migraine-buddy: import the good rows, report the bad ones."
+        ),
+    ] = False,
+) -> None:
+    """Import sessions from a CSV in the export format: all rows, or none. With --format
+    migraine-buddy, import attacks from a Migraine Buddy export (see the README).
+
+    Example: migraine import sessions.csv --dry-run
+    """
+    if format != "csv" or skip_bad:
+        from migraine_diary.cli.attacks import import_migraine_buddy
+
+        if format == "csv":
+            from migraine_diary.errors import InputError
+
+            raise InputError("--skip-bad works with --format migraine-buddy only")
+        import_migraine_buddy(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
+        return
+    from migraine_diary.transfer import sessions as exporter
+
+    rows = exporter.read_csv(file)
+    result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
+    verb = "Would add" if dry_run else "Added"
+    typer.echo(
+        f"{verb} {result.added} session(s) from {file}"
+        + (f"; {result.already_there} already in the diary" if result.already_there else "")
+        + "."
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -12,20 +14,40 @@ import pytest
 from typer.testing import CliRunner
 
 from migraine_diary.cli.app import app
+from migraine_diary.domain.dates import NOW_VAR
+
+PINNED_NOW = "2026-11-26 12:00"
+
+
+def keep_private(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """A private home, no diary from the environment, the tests' time zone and a pinned
+    "today": no test can touch real data or depend on the day or the place it runs."""
+    home.mkdir(exist_ok=True)
+    patch.setenv("HOME", str(home))
+    patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    patch.delenv("MIGRAINE_DIARY_DB", raising=False)
+    patch.setenv("TZ", "Europe/Berlin")
+    # A test that is about dates pins its own (see tests/test_pinned_days.py).
+    patch.setenv(NOW_VAR, PINNED_NOW)
+    time.tzset()
+
+
+@contextmanager
+def private_environment(home: Path) -> Iterator[None]:
+    """What the per-test fixture guarantees, for module-scoped fixtures that run outside it."""
+    with pytest.MonkeyPatch.context() as patch:
+        keep_private(patch, home)
+        yield
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    monkeypatch.delenv("MIGRAINE_DIARY_DB", raising=False)
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    import time
-
+    keep_private(monkeypatch, home)
+    yield home
+    monkeypatch.undo()
     time.tzset()
-    return home
 
 
 @pytest.fixture(autouse=True)

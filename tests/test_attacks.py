@@ -15,6 +15,7 @@ import pytest
 
 from conftest import Cli, fingerprint
 from migraine_diary.cli.app import app
+from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.days import OVERUSE_WARNING
 
 WHEN = (
@@ -297,7 +298,7 @@ def test_hours_without_when_end_now_and_until_is_a_time_on_the_start_day(cli: Cl
     start = dt.datetime.fromisoformat(attack["start"])
     end = dt.datetime.fromisoformat(attack["end"])
     assert end - start == dt.timedelta(minutes=90)
-    assert abs(dt.datetime.now(dt.UTC) - end) < dt.timedelta(minutes=1)
+    assert end == dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)  # the pinned now, 12:00 CET
     assert "(1 h 30 min), peak 4" in out
     log(cli, "2026-11-20 22:00", "--until", "03:30", hours=None)
     assert cli.json("attack", "show", "2")["end"] == "2026-11-21T02:30:00+00:00"
@@ -537,7 +538,7 @@ def test_calendar_and_meds_on_a_missing_diary(cli: Cli) -> None:
 
 def test_default_months_end_with_the_current_month(cli: Cli) -> None:
     months = cli.json("calendar")
-    today = dt.date.today()
+    today = current_day()
     assert len(months) == 3
     assert months[-1]["month"] == f"{today.year:04d}-{today.month:02d}"
     assert len(cli.json("meds", "--months", "5")) == 5
@@ -579,7 +580,7 @@ def test_demo_diary_has_a_baseline_and_a_course(tmp_path: Path) -> None:
     demo = Cli(tmp_path / "demo.db")
     result = demo.runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.stderr
-    today = dt.date.today()
+    today = current_day()
 
     def window(first: int, last: int) -> tuple[int, int]:
         months = demo.json(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import ctypes
-import datetime
 import io
 import json
 import os
@@ -34,6 +33,7 @@ from buddy_format import BUDDY_COLUMNS
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
 from migraine_diary.cli.app import app
+from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.session import FIELDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -837,7 +837,7 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)) == 3
     backups = {p.name for p in tmp_path.glob("old-backup-*")}
-    day = datetime.date.today().isoformat()
+    day = current_day().isoformat()
     v = db.LATEST
     assert backups == {f"old-backup-{day}-v1-to-v{v}.db", f"old-backup-{day}-v1-to-v{v}-2.db"}
 

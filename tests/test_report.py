@@ -8,9 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +18,9 @@ import html5lib
 import pytest
 from typer.testing import CliRunner
 
-from conftest import Cli, fingerprint
+from conftest import Cli, fingerprint, private_environment
 from migraine_diary.cli.app import app
+from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.days import OVERUSE_WARNING, MedicationTaken
 from migraine_diary.render.report import (
     AttackEntry,
@@ -392,21 +390,6 @@ def test_markdown_escaping(text: str, escaped: str) -> None:
 PAST_SINCE, PAST_UNTIL = "2025-03-01", "2025-05-31"
 
 
-@contextmanager
-def private_environment(home: Path) -> Iterator[None]:
-    """What conftest's per-test fixture guarantees, for module-scoped fixtures that run
-    outside it: a private home, no diary from the environment, the tests' time zone."""
-    home.mkdir(exist_ok=True)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-        patch.delenv("MIGRAINE_DIARY_DB", raising=False)
-        patch.setenv("TZ", "Europe/Berlin")
-        time.tzset()
-        yield
-    time.tzset()
-
-
 @pytest.fixture(scope="module")
 def kept_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Mar-May 2025 kept completely: two March attacks (one short with aura), eleven triptan
@@ -458,7 +441,7 @@ def test_build_report_from_a_diary(kept_diary: Cli) -> None:
         dt.date(2025, 3, 1),
         dt.date(2025, 5, 31),
         ["Triptans?"],
-        dt.date.today(),
+        current_day(),
     )
     assert (data.days, data.recorded_days) == (92, 92)
     assert [
@@ -518,7 +501,7 @@ def test_report_default_file_name_and_markdown_on_standard_output(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     kept_diary.ok("report")
-    today = dt.date.today().isoformat()
+    today = current_day().isoformat()
     assert (tmp_path / f"migraine-report-{today}.html").is_file()
     result = kept_diary.ok("report", "--format", "md", "--since", PAST_SINCE,
                            "--until", PAST_UNTIL)  # fmt: skip

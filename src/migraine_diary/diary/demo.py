@@ -11,6 +11,7 @@ from typing import Any
 from migraine_diary import storage as db
 from migraine_diary.diary.attacks import add_history
 from migraine_diary.diary.sessions import log_session
+from migraine_diary.domain import dates
 from migraine_diary.domain.models import AttackInput, validate_attack
 from migraine_diary.errors import DiaryError
 
@@ -21,7 +22,7 @@ COURSE_SHIFT = 30
 
 
 def _at(days_ago: int, hour: int, minute: int = 0) -> datetime:
-    day = datetime.now().date() - timedelta(days=days_ago)
+    day = dates.current_day() - timedelta(days=days_ago)
     return datetime.combine(day, time(hour, minute)).astimezone().astimezone(UTC)
 
 
@@ -183,7 +184,7 @@ def sample_attacks() -> list[AttackInput]:
 
 def sample_recorded_days() -> tuple[list[date], list[tuple[date, date]]]:
     """Check-ins on the course's days without an attack, and the baseline's kept range."""
-    today = datetime.now().date()
+    today = dates.current_day()
     attack_days = {days_ago + COURSE_SHIFT for days_ago, *_ in COURSE_ATTACKS}
     checkins = [
         today - timedelta(days=days_ago)

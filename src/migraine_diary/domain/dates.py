@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time as clock
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -50,8 +51,31 @@ class SystemLocalTime(tzinfo):
 LOCAL = SystemLocalTime()
 
 
+NOW_VAR = "MIGRAINE_DIARY_NOW"
+
+
 def now() -> datetime:
+    """The moment every command takes as now: the clock, unless $MIGRAINE_DIARY_NOW pins it.
+
+    The one place the code reads the time, so that tests (and anyone re-checking a printed
+    report) can pin "today": `MIGRAINE_DIARY_NOW=2026-12-01` (noon, local) or
+    `MIGRAINE_DIARY_NOW='2026-12-01 08:30'`.
+    """
+    pinned = os.environ.get(NOW_VAR, "").strip()
+    if pinned:
+        try:
+            moment = datetime.fromisoformat(pinned)
+        except ValueError:
+            raise field_error(NOW_VAR, "a date or a local date and time", pinned) from None
+        if len(pinned) == 10:
+            moment = datetime.combine(moment.date(), NOON)
+        return _localise(moment) if moment.tzinfo is None else moment.astimezone(UTC)
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def current_day() -> date:
+    """The local calendar day of `now()`."""
+    return now().astimezone(LOCAL).date()
 
 
 def parse_when(text: str, *, field: str = "when", today: date | None = None) -> datetime:
@@ -61,7 +85,7 @@ def parse_when(text: str, *, field: str = "when", today: date | None = None) -> 
     """
     raw = text.strip()
     lowered = raw.lower()
-    base = today or datetime.now().date()
+    base = today or current_day()
     day_word, _, rest = lowered.partition(" ")
     if day_word in _RELATIVE:
         day = base - timedelta(days=_RELATIVE[day_word])
@@ -81,7 +105,7 @@ def parse_when(text: str, *, field: str = "when", today: date | None = None) -> 
 def parse_day(text: str, *, field: str, today: date | None = None) -> date:
     """A calendar day for --since / --until."""
     lowered = text.strip().lower()
-    base = today or datetime.now().date()
+    base = today or current_day()
     if lowered in _RELATIVE:
         return base - timedelta(days=_RELATIVE[lowered])
     try:

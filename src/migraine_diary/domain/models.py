@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from migraine_diary.domain import dates
 from migraine_diary.domain.dates import WHEN_RULE, to_storage
 from migraine_diary.errors import InputError, field_error
 
@@ -114,7 +115,7 @@ def validate_session(data: dict[str, Any], *, label: dict[str, str] | None = Non
         session = SessionInput.model_validate(data)
     except ValidationError as error:
         raise _first_error(error, data, label or {}) from None
-    if session.when.tzinfo is None or session.when > datetime.now(UTC) + timedelta(days=1):
+    if session.when.tzinfo is None or session.when > dates.now() + timedelta(days=1):
         field = (label or {}).get("when", "when")
         raise field_error(field, RULES["when"], str(data.get("when")))
     return session
@@ -240,7 +241,7 @@ def validate_attack(
         if name not in RULES:
             raise InputError(f"unknown field {name!r}") from None
         raise error(name, data.get(name)) from None
-    latest = (now or datetime.now(UTC)) + CLOCK_SLACK
+    latest = (now or dates.now()) + CLOCK_SLACK
     if attack.start.tzinfo is None or attack.start > latest:
         raise error("start", attack.start)
     if attack.end is not None and (

@@ -176,7 +176,7 @@ def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
 
 
 def test_schema_matches_the_table_models(tmp_path: Path) -> None:
-    from migraine_diary.domain.models import SessionRow, Therapy
+    from migraine_diary.storage.tables import SessionRow, Therapy
 
     path = tmp_path / "d.db"
     db.create_diary(path)

@@ -220,7 +220,7 @@ def synthetic_rows(count: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
 
 def build_diary(path: Path, count: int) -> float:
     """Create the diary through the real code path, then bulk-insert; returns seconds."""
-    from migraine_diary.storage.core import create_diary
+    from migraine_diary.storage import create_diary
 
     begin = time.perf_counter()
     create_diary(path)

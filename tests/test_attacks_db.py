@@ -16,7 +16,7 @@ ATTACK_TABLES = ("attack", "medication", "medication_class", "checkin", "kept_ra
 
 
 def test_schema_matches_the_attack_table_models(tmp_path: Path) -> None:
-    from migraine_diary.domain.models import (
+    from migraine_diary.storage.tables import (
         AttackRow,
         CheckinRow,
         KeptRangeRow,

@@ -43,13 +43,13 @@ def test_older_schema_is_upgraded_with_a_backup(
     shutil.copy(FIXTURES / "diary-v1.db", copy)
     copy.chmod(0o600)
     extra = ["CREATE TABLE upgrade_probe (x INTEGER)"]
-    monkeypatch.setattr(db.core, "MIGRATIONS", [*db.MIGRATIONS, extra])
-    monkeypatch.setattr(db.core, "LATEST", len(db.MIGRATIONS) + 1)
+    monkeypatch.setattr(db.schema, "MIGRATIONS", [*db.MIGRATIONS, extra])
+    monkeypatch.setattr(db.schema, "LATEST", len(db.MIGRATIONS) + 1)
     result = Cli(copy)("list", "--json")
     assert result.exit_code == 0, result.stderr
     assert "Upgraded the diary from schema 1" in result.stderr
     with sqlite3.connect(copy) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.core.LATEST
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.schema.LATEST
         assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 3
     (backup,) = tmp_path.glob("old-backup-*-v1-to-v*.db")
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
@@ -64,8 +64,8 @@ def test_failed_upgrade_leaves_the_diary_as_it_was(
     shutil.copy(FIXTURES / "diary-v1.db", copy)
     copy.chmod(0o600)
     broken = ["CREATE TABLE fine (x INTEGER)", "THIS IS NOT SQL"]
-    monkeypatch.setattr(db.core, "MIGRATIONS", [*db.MIGRATIONS, broken])
-    monkeypatch.setattr(db.core, "LATEST", len(db.MIGRATIONS) + 1)
+    monkeypatch.setattr(db.schema, "MIGRATIONS", [*db.MIGRATIONS, broken])
+    monkeypatch.setattr(db.schema, "LATEST", len(db.MIGRATIONS) + 1)
     result = Cli(copy)("list")
     assert result.exit_code == 1
     assert "could not upgrade the diary" in result.stderr
@@ -176,7 +176,7 @@ def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
 
 
 def test_schema_matches_the_table_models(tmp_path: Path) -> None:
-    from migraine_diary.domain.models import SessionRow, Therapy
+    from migraine_diary.storage.tables import SessionRow, Therapy
 
     path = tmp_path / "d.db"
     db.create_diary(path)

@@ -425,7 +425,7 @@ HOSTILE_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
         "is not a migraine diary (not an SQLite database); left untouched",
     ),
     "SQLite header, then random bytes": (
-        _file(db.core.SQLITE_HEADER + random.Random(8).randbytes(8192)),
+        _file(db.sqlite.files.SQLITE_HEADER + random.Random(8).randbytes(8192)),
         "is damaged (",
     ),
     "SQLite file of another program": (
@@ -434,7 +434,7 @@ HOSTILE_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
     ),
     "diary from a newer version": (_newer, "was written by a newer migraine-diary"),
     "empty file": (_file(b""), "is not a migraine diary (not an SQLite database)"),
-    "header only": (_file(db.core.SQLITE_HEADER), "is damaged: it ends after 16 bytes"),
+    "header only": (_file(db.sqlite.files.SQLITE_HEADER), "is damaged: it ends after 16 bytes"),
     "directory": (_folder, "is a folder, not a diary file; give a file path with --db"),
     "symlink loop": (_loop, "Too many levels of symbolic links"),
     "broken symlink": (_broken_link, "is a broken symbolic link, not a diary"),
@@ -584,9 +584,9 @@ def test_group_writable_is_fine_only_for_a_private_group(
     folder.mkdir(mode=0o700)
     Cli(folder / "diary.db").log()
     folder.chmod(0o770)
-    monkeypatch.setattr(db.core, "_private_group", lambda gid: True)
+    monkeypatch.setattr(db.sqlite.files, "_private_group", lambda gid: True)
     assert Cli(folder / "diary.db")("list").exit_code == 0
-    monkeypatch.setattr(db.core, "_private_group", lambda gid: False)
+    monkeypatch.setattr(db.sqlite.files, "_private_group", lambda gid: False)
     result = Cli(folder / "diary.db")("list")
     assert result.exit_code == 1
     assert one_line_error(result.stderr) == (
@@ -734,7 +734,7 @@ def test_disk_full_during_an_upgrade_leaves_the_old_diary(tmp_path: Path) -> Non
 def test_a_diary_locked_too_long_is_one_line_without_the_data(
     cli: Cli, diary: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db.core, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(db.sqlite.connections, "BUSY_TIMEOUT_S", 0.2)
     before = dump(diary)
     with closing(sqlite3.connect(diary, isolation_level=None)) as other:
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
@@ -770,7 +770,7 @@ def test_database_errors_become_one_line_without_sql_or_parameters(tmp_path: Pat
     )
     error = sqlite3.OperationalError("disk I/O error")
     error.sqlite_errorname = "SQLITE_IOERR_WRITE"  # type: ignore[attr-defined]
-    assert db.core.sqlite_error(path, error).message == (
+    assert db.sqlite.errors.sqlite_error(path, error).message == (
         f"the diary at {path} could not be read or written: disk I/O error (is the disk full "
         "or failing?); the change was not saved"
     )
@@ -826,7 +826,7 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
     def interrupted(conn: sqlite3.Connection, current: int) -> None:
         raise sqlite3.OperationalError("interrupted")
 
-    monkeypatch.setattr(db.core, "_steps", interrupted)
+    monkeypatch.setattr(db.sqlite.migrate, "_steps", interrupted)
     result = Cli(old)("list")
     assert result.exit_code == 1  # the backup it took is kept, as it should be
     assert one_line_error(result.stderr) == (

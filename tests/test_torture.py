@@ -55,7 +55,7 @@ import migraine_diary.cli.app as cli
 import migraine_diary.diary.attacks, migraine_diary.diary.sessions  # warm imports
 import migraine_diary.transfer.sessions
 import migraine_diary.render.sessions, migraine_diary.render.attacks
-import migraine_diary.storage.care
+import migraine_diary.storage.sqlite.care
 
 commands, folder = json.loads(sys.argv[1]), sys.argv[2]
 results = []
@@ -334,9 +334,9 @@ HEAVY_STEP = [
 ]
 PATCHED_CHILD = (
     "import sys\n"
-    "import migraine_diary.storage.core as core\n"
-    f"core.MIGRATIONS.append({HEAVY_STEP!r})\n"
-    "core.LATEST = len(core.MIGRATIONS)\n"
+    "import migraine_diary.storage.schema as schema\n"
+    f"schema.MIGRATIONS.append({HEAVY_STEP!r})\n"
+    "schema.LATEST = len(schema.MIGRATIONS)\n"
     "from migraine_diary.cli.app import main\n"
     "sys.argv = ['migraine', '--db', sys.argv[1], 'list', '--limit', '1']\n"
     "main()\n"

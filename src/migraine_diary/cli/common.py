@@ -45,7 +45,7 @@ def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary
         typer.echo(f"There is no diary at {path} yet; logging a session creates it.", err=True)
     if diary is not None and diary.upgraded_from is not None:
         typer.echo(
-            f"Upgraded the diary from schema {diary.upgraded_from} to {db.core.LATEST} "
+            f"Upgraded the diary from schema {diary.upgraded_from} to {db.schema.LATEST} "
             "(a backup was kept next to it).",
             err=True,
         )

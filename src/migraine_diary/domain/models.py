@@ -1,8 +1,7 @@
 """Input models: every range and rule of a session or an attack lives here, once.
 
-The SQLModel tables are in `tables.py`, loaded only by the commands that write through them:
-reading a diary should not pay for SQLModel. `models.SessionRow` and the other table names
-still resolve here, lazily.
+The SQLModel tables are in `storage.tables`, loaded only by the commands that write through
+them: reading a diary should not pay for SQLModel.
 """
 
 from __future__ import annotations
@@ -280,24 +279,3 @@ def parse_helpfulness(text: str, *, field: str = "helpfulness") -> str:
     if value not in HELPFULNESS:
         raise field_error(field, RULES["helpfulness"], text)
     return value
-
-
-_TABLES = frozenset(
-    {
-        "Therapy",
-        "SessionRow",
-        "AttackRow",
-        "MedicationRow",
-        "MedicationClassRow",
-        "CheckinRow",
-        "KeptRangeRow",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _TABLES:
-        from migraine_diary.storage import tables
-
-        return getattr(tables, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

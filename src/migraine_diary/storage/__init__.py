@@ -1,5 +1,6 @@
-"""Storage: the one package that speaks SQL. `core` opens, creates and upgrades the diary;
-the other modules hold the queries, one module per kind of record."""
+"""Storage: the one package that speaks SQL. `schema` holds the migrations, `sqlite` the diary
+file (opening, creating, upgrading, care); the other modules hold the queries, one per kind of
+record."""
 
 from migraine_diary.storage.attacks import (
     add_checkin,
@@ -22,18 +23,7 @@ from migraine_diary.storage.attacks import (
     update_attack,
     user_classes,
 )
-from migraine_diary.storage.care import BackupCopy, Health, backup_diary, check_diary
-from migraine_diary.storage.core import (
-    ENV_VAR,
-    LATEST,
-    MIGRATIONS,
-    Diary,
-    create_diary,
-    inspect_file,
-    locate,
-    open_diary,
-    stream,
-)
+from migraine_diary.storage.schema import LATEST, MIGRATIONS
 from migraine_diary.storage.sessions import (
     EXPORT_SQL,
     RAW_SQL,
@@ -55,6 +45,10 @@ from migraine_diary.storage.sessions import (
     therapy_keys,
     update_session,
 )
+from migraine_diary.storage.sqlite.care import BackupCopy, Health, backup_diary, check_diary
+from migraine_diary.storage.sqlite.diary import Diary, open_diary, stream
+from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file, locate
+from migraine_diary.storage.sqlite.migrate import create_diary
 
 __all__ = [
     "ENV_VAR",

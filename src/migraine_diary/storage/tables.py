@@ -1,4 +1,4 @@
-"""The SQLModel tables, matching the migrations in db/core.py (a test compares them).
+"""The SQLModel tables, matching the migrations in schema.py (a test compares them).
 
 Stored instants are fixed-width UTC text and money is whole cents, so both sort and sum exactly
 in SQLite and PostgreSQL alike.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import stat
 from contextlib import closing
@@ -11,14 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from migraine_diary.errors import DiaryError
-from migraine_diary.storage.core import (
-    LATEST,
-    backup,
-    inspect_file,
-    permission_problem,
-    read_connection,
-    sqlite_error,
-)
+from migraine_diary.storage import schema
+from migraine_diary.storage.sqlite.connections import read_connection
+from migraine_diary.storage.sqlite.errors import sqlite_error
+from migraine_diary.storage.sqlite.files import inspect_file, permission_problem
 
 MAX_INTEGRITY_LINES = 5
 
@@ -49,7 +46,7 @@ class Health:
             "healthy": self.healthy,
             "integrity": self.integrity,
             "schema_version": self.schema_version,
-            "latest_schema_version": LATEST,
+            "latest_schema_version": schema.LATEST,
             "tables": self.tables,
             "file_mode": f"{self.file_mode:04o}",
             "folder": str(self.folder),
@@ -177,3 +174,33 @@ def backup_diary(path: Path, target: Path) -> BackupCopy:
             f"({integrity[0]}); run: migraine check"
         )
     return BackupCopy(target, target.stat().st_size, tables)
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy through SQLite's online backup API, readable by its owner only.
+
+    The copy is written beside the target and linked into place when complete, so a crash or a
+    full disk never leaves half a copy under the target's name, and an existing file (or
+    symbolic link) is never replaced: that raises FileExistsError.
+    """
+    temporary = target.with_name(f".{target.name}.part-{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    os.close(fd)
+    try:
+        with closing(sqlite3.connect(temporary)) as copy:
+            conn.backup(copy)
+        _sync(temporary)
+        os.link(temporary, target, follow_symlinks=False)
+        _sync(target.parent)
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file, or a folder's new entry, to the disk before reporting it written."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

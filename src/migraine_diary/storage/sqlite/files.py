@@ -1,0 +1,184 @@
+"""Where the diary lives, whether a file there is a diary, and who else could change it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from contextlib import closing
+from pathlib import Path
+
+from migraine_diary.errors import DiaryError
+from migraine_diary.storage import schema
+from migraine_diary.storage.sqlite import connections
+from migraine_diary.storage.sqlite.connections import read_connection, read_only_uri
+from migraine_diary.storage.sqlite.errors import sqlite_error
+
+ENV_VAR = "MIGRAINE_DIARY_DB"
+SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+
+
+def locate(option: Path | None) -> Path:
+    """--db wins over MIGRAINE_DIARY_DB, which wins over the platform's user data folder."""
+    if option is not None:
+        return option.expanduser()
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_data_path
+
+    path = user_data_path("migraine-diary", appauthor=False) / "diary.db"
+    stay_in_data_folder(path)
+    return path
+
+
+def stay_in_data_folder(path: Path) -> None:
+    """The default diary must not lead out of the data folder through a symbolic link: a link
+    planted there would send every session to a file of someone else's choosing. A diary kept
+    elsewhere on purpose is named with --db or MIGRAINE_DIARY_DB."""
+    root = path.parent.parent
+    try:
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        raise DiaryError(f"cannot use {path}: it is a loop of symbolic links") from None
+    if not inside:
+        raise DiaryError(
+            f"{path} leads out of your data folder {root} through a symbolic link (to "
+            f"{resolved}), so it is not used; to keep the diary there, name it with --db or "
+            f"{ENV_VAR}"
+        )
+
+
+def inspect_file(path: Path) -> int | None:
+    """Schema version of an existing diary, None when there is no file; refuse anything else.
+
+    Reads only the header and one row, and never writes: a refused file is left untouched.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DiaryError(f"{path} is a broken symbolic link, not a diary") from None
+        return None
+    except OSError as error:
+        raise DiaryError(f"cannot read the diary at {path}: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DiaryError(f"{path} is a folder, not a diary file; give a file path with --db")
+    if not stat.S_ISREG(info.st_mode):
+        raise DiaryError(f"{path} is not a regular file, so it cannot be a diary")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(HEADER_SIZE)
+    except OSError as error:
+        raise DiaryError(f"cannot read the diary at {path}: {error.strerror}") from None
+    if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
+        raise DiaryError(f"{path} is not a migraine diary (not an SQLite database); left untouched")
+    cut = _cut_short(header, info.st_size)
+    if cut:
+        raise DiaryError(f"{path} is damaged: {cut}; restore it from a backup; left untouched")
+    # In write-ahead-log mode (header byte 18 is 2) a read-only connection would leave the
+    # -wal and -shm files behind; a query-only one tidies them away, and has no rollback
+    # journal to replay there. Anything else is opened read-only.
+    wal_mode = header[18] == 2
+    try:
+        opened = (
+            read_connection(path) if wal_mode else sqlite3.connect(read_only_uri(path), uri=True)
+        )
+        with closing(opened) as conn:
+            conn.execute(f"PRAGMA busy_timeout = {int(connections.BUSY_TIMEOUT_S * 1000)}")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        if "no such table" in str(error):
+            raise DiaryError(
+                f"{path} is an SQLite database of another program, not a migraine diary; "
+                "left untouched"
+            ) from None
+        if getattr(error, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise DiaryError(
+                f"{path} is damaged ({error}); restore it from a backup; left untouched"
+            ) from None
+        raise sqlite_error(path, error) from None
+    if row is None or not isinstance(row[0], int):
+        raise DiaryError(f"{path} has no schema version, so it is not a usable diary")
+    version: int = row[0]
+    if version > schema.LATEST:
+        raise DiaryError(
+            f"{path} was written by a newer migraine-diary (schema {version}; this version "
+            f"reads up to {schema.LATEST}); upgrade migraine-diary to open it"
+        )
+    return version
+
+
+def _cut_short(header: bytes, size: int) -> str | None:
+    """Why a file with SQLite's signature is too short to be a database, or None.
+
+    A file cut off further on is SQLite's to find: it compares the page count in the header
+    with the file and its write-ahead log under its own locks (a check made here, without
+    them, could catch a checkpoint halfway through growing the file).
+    """
+    if len(header) < HEADER_SIZE:
+        return f"it ends after {size} bytes, inside the database header"
+    return None
+
+
+def check_permissions(path: Path) -> None:
+    """A diary others can write to, or one in a folder where others could swap the file or
+    plant its write-ahead log, could be altered behind the user's back: refuse it."""
+    problem = permission_problem(path)
+    if problem:
+        raise DiaryError(problem)
+
+
+def permission_problem(path: Path) -> str | None:
+    """What lets other users change the diary, with the fix; None when only you can."""
+    if os.name != "posix":
+        return None  # Windows keeps access rules in ACLs, which mode bits do not describe
+    info = path.stat()
+    if info.st_uid not in (os.geteuid(), 0):
+        return (
+            f"{path} belongs to another user (uid {info.st_uid}), who can change it; "
+            "keep your diary in a file of your own"
+        )
+    if _writable_by_others(info):
+        return f"{path} can be changed by other users; fix it with: chmod 600 '{path}'"
+    folders = dict.fromkeys([path.resolve().parent, path.absolute().parent])
+    return next(filter(None, map(folder_problem, folders)), None)
+
+
+def folder_problem(folder: Path) -> str | None:
+    """What lets other users replace a diary in this folder, with the fix; None if nothing."""
+    if os.name != "posix":
+        return None
+    info = folder.stat()
+    if not _writable_by_others(info):
+        return None
+    shared = info.st_mode & stat.S_ISVTX or info.st_uid not in (os.geteuid(), 0)
+    fix = (
+        "keep the diary in a folder of your own (e.g. made with: mkdir -m 700 FOLDER)"
+        if shared
+        else f"fix it with: chmod go-w '{folder}'"
+    )
+    return f"the folder {folder} can be changed by other users, who could replace the diary; {fix}"
+
+
+def _writable_by_others(info: os.stat_result) -> bool:
+    if info.st_uid not in (os.geteuid(), 0) or info.st_mode & stat.S_IWOTH:
+        return True
+    return bool(info.st_mode & stat.S_IWGRP) and not _private_group(info.st_gid)
+
+
+def _private_group(gid: int) -> bool:
+    """A user-private group (many Linux systems give each user one, with umask 002) has its
+    user as its only member, so group-writable is still yours only."""
+    import grp
+    import pwd
+
+    try:
+        group, user = grp.getgrgid(gid), pwd.getpwuid(os.geteuid())
+    except KeyError:
+        return False
+    if gid != user.pw_gid or group.gr_name != user.pw_name or set(group.gr_mem) - {user.pw_name}:
+        return False
+    return not any(u.pw_gid == gid and u.pw_uid != user.pw_uid for u in pwd.getpwall())

@@ -566,7 +566,8 @@ def test_attack_help_does_not_import_heavy_modules() -> None:
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'migraine_diary.domain.models',"
         " 'migraine_diary.storage', 'migraine_diary.diary.attacks',"
-        " 'migraine_diary.render.attacks')"
+        " 'migraine_diary.diary.days', 'migraine_diary.diary.medclass',"
+        " 'migraine_diary.transfer.migraine_buddy_import', 'migraine_diary.render.attacks')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
+from migraine_diary.domain.buddy import RowError
 from migraine_diary.transfer.migraine_buddy import (
     BuddyAttack,
     BuddyMedication,
     NotMigraineBuddyExport,
-    RowError,
     dedupe_key,
     parse_migraine_buddy,
 )

@@ -324,12 +324,12 @@ def checkin(
 
     Example: migraine checkin --date yesterday
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import days
     from migraine_diary.domain import dates
 
-    today = attacks.local_today(dates.now())
-    day = attacks.check_day(date, field="date", today=today)
-    if attacks.checkin(writable_diary(ctx), day):
+    today = dates.local_today(dates.now())
+    day = days.check_day(date, field="date", today=today)
+    if days.checkin(writable_diary(ctx), day):
         typer.echo(f"Checked in {day}: no migraine that day.")
     else:
         typer.echo(f"{day} was already checked in; nothing changed.")
@@ -347,18 +347,18 @@ def kept(
 
     Example: migraine kept 2026-09-01 2026-09-30
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import days
     from migraine_diary.domain import dates
 
-    today = attacks.local_today(dates.now())
-    first_day = attacks.check_day(first, field="FROM", today=today)
-    last_day = attacks.check_day(last, field="TO", today=today)
+    today = dates.local_today(dates.now())
+    first_day = days.check_day(first, field="FROM", today=today)
+    last_day = days.check_day(last, field="TO", today=today)
     if first_day > last_day:
         from migraine_diary.errors import InputError
 
         raise InputError(f"FROM must be on or before TO (got {first_day} after {last_day})")
     span = f"{first_day} to {last_day}"
-    if attacks.keep(writable_diary(ctx), first_day, last_day):
+    if days.keep(writable_diary(ctx), first_day, last_day):
         count = (last_day - first_day).days + 1
         typer.echo(
             f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
@@ -386,13 +386,13 @@ def calendar_(
 
     Example: migraine calendar --months 2
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import days
     from migraine_diary.domain import dates
 
     now = dates.now()
-    today = attacks.local_today(now)
-    first, last = attacks.date_range(months, since, until, today)
-    summaries = attacks.calendar_months(diary_from(ctx, write=False), first, last, now)
+    today = dates.local_today(now)
+    first, last = days.date_range(months, since, until, today)
+    summaries = days.calendar_months(diary_from(ctx, write=False), first, last, now)
     if json:
         from migraine_diary.domain.days import calendar_json
 
@@ -417,13 +417,13 @@ def meds(
 
     Example: migraine meds --months 6
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import days
     from migraine_diary.domain import dates
 
     now = dates.now()
-    today = attacks.local_today(now)
-    first, last = attacks.date_range(months, since, until, today)
-    report = attacks.meds_report(diary_from(ctx, write=False), first, last, now)
+    today = dates.local_today(now)
+    first, last = days.date_range(months, since, until, today)
+    report = days.meds_report(diary_from(ctx, write=False), first, last, now)
     if json:
         from migraine_diary.domain.days import meds_json
 
@@ -459,10 +459,10 @@ def medclass(
 
     Example: migraine medclass 'Migrastop' triptan
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import medclass as med_classes
 
     if name is None:
-        rows = attacks.name_classes(diary_from(ctx, write=False))
+        rows = med_classes.name_classes(diary_from(ctx, write=False))
         if json:
             print_json(
                 [
@@ -478,7 +478,7 @@ def medclass(
     from migraine_diary.domain.medications import class_label
 
     if med_class is None:
-        found = attacks.describe_name(diary_from(ctx, write=False), name)
+        found = med_classes.describe_name(diary_from(ctx, write=False), name)
         if json:
             print_json({"name": found.name, "class": found.med_class, "from": found.origin})
         elif found.med_class is None:
@@ -490,11 +490,11 @@ def medclass(
             source = "your class" if found.origin == "yours" else "built-in table"
             typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
         return
-    clean, chosen = attacks.check_class(name, med_class)
+    clean, chosen = med_classes.check_class(name, med_class)
     from migraine_diary.domain.medications import classify
 
     builtin = classify(clean)
-    result = attacks.set_class(writable_diary(ctx), clean, chosen)
+    result = med_classes.set_class(writable_diary(ctx), clean, chosen)
     note = ""
     if builtin is not None and builtin != chosen:
         note = f" (instead of the built-in {class_label(builtin)})"
@@ -507,17 +507,17 @@ def import_migraine_buddy(
     ctx: typer.Context, file: Path, *, format: str, dry_run: bool, skip_bad: bool
 ) -> None:
     """`migraine import --format migraine-buddy FILE`: the command lives in cli.py."""
-    from migraine_diary.diary import attacks
     from migraine_diary.domain import dates
     from migraine_diary.errors import InputError
     from migraine_diary.render import attacks as render_attacks
+    from migraine_diary.transfer import migraine_buddy_import as buddy
 
     if format != "migraine-buddy":
         raise InputError(f"format must be csv or migraine-buddy (got {format})")
     now = dates.now()
-    plan = attacks.check_buddy(file, skip_bad=skip_bad, now=now)
+    plan = buddy.check_buddy(file, skip_bad=skip_bad, now=now)
     diary = diary_from(ctx, write=False) if dry_run else writable_diary(ctx)
-    result = attacks.import_buddy(diary, plan, dry_run=dry_run)
+    result = buddy.import_buddy(diary, plan, dry_run=dry_run)
     for problem in result.bad:
         typer.echo(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
     typer.echo(render_attacks.buddy_summary(result, str(file)))

@@ -112,9 +112,8 @@ def report(
 def report_period(since: str | None, until: str | None) -> tuple[date, date, date]:
     """First and last day of the report, and today: by default the 3 calendar months ending
     with this one, up to today (days still to come would read as unrecorded)."""
-    from migraine_diary.diary.attacks import local_today
     from migraine_diary.domain import days
-    from migraine_diary.domain.dates import now, parse_day
+    from migraine_diary.domain.dates import local_today, now, parse_day
     from migraine_diary.errors import InputError, field_error
 
     today = local_today(now())

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from migraine_diary import storage as db
 from migraine_diary.analysis import preventive
 from migraine_diary.analysis.stats import AcuteVerdict, SessionPoint, TherapyStats
-from migraine_diary.diary import attacks
+from migraine_diary.diary.days import day_table
 from migraine_diary.domain import days
-from migraine_diary.domain.dates import from_storage
+from migraine_diary.domain.dates import from_storage, local_day
 from migraine_diary.domain.models import amount
 
 if TYPE_CHECKING:
@@ -47,18 +47,18 @@ class Course:
     sessions: tuple[SessionPoint, ...]
 
     def first_day(self) -> dt.date:
-        return attacks.local_day(self.sessions[0].when)
+        return local_day(self.sessions[0].when)
 
     def last_day(self) -> dt.date:
-        return attacks.local_day(self.sessions[-1].when)
+        return local_day(self.sessions[-1].when)
 
     def within(self, since: dt.date | None, until: dt.date | None) -> list[SessionPoint]:
         """The sessions on the local days `since` to `until` (either end open)."""
         return [
             s
             for s in self.sessions
-            if (since is None or since <= attacks.local_day(s.when))
-            and (until is None or attacks.local_day(s.when) <= until)
+            if (since is None or since <= local_day(s.when))
+            and (until is None or local_day(s.when) <= until)
         ]
 
 
@@ -101,7 +101,7 @@ def course_days(
     last = min(last, today)
     if first > last:
         return {}
-    return attacks.day_table(conn, first, last, moment).statuses
+    return day_table(conn, first, last, moment).statuses
 
 
 def preventive_result(
@@ -116,7 +116,7 @@ def preventive_result(
         first_session=course.first_day(),
         last_session=course.last_day(),
         today=today,
-        session_costs=[(attacks.local_day(s.when), s.cost) for s in course.sessions],
+        session_costs=[(local_day(s.when), s.cost) for s in course.sessions],
         other_treatments=[
             preventive.OtherTreatment(other.name, other.first_day(), other.last_day())
             for other in courses

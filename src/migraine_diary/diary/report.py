@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from migraine_diary import storage as db
 from migraine_diary.analysis.stats import ReliefEstimate, acute_split, analyse_therapy
-from migraine_diary.diary import attacks
+from migraine_diary.diary.attacks import list_attacks
 from migraine_diary.diary.courses import (
     NO_ATTACK_DIARY,
     Course,
@@ -24,7 +24,10 @@ from migraine_diary.diary.courses import (
     load_courses,
     preventive_result,
 )
+from migraine_diary.diary.days import day_table
 from migraine_diary.domain import days
+from migraine_diary.domain.attack import Attack
+from migraine_diary.domain.dates import local_day
 from migraine_diary.domain.dates import now as current_time
 from migraine_diary.render.report import (
     AttackEntry,
@@ -78,9 +81,9 @@ def build_report(
     with diary.connect() as conn:
         courses = load_courses(conn)
         attack_diary = has_attack_diary(conn)
-        table = attacks.day_table(conn, history_first, until, moment)
+        table = day_table(conn, history_first, until, moment)
         statuses = course_days(conn, courses, today, moment) if attack_diary else {}
-    found, _total = attacks.list_attacks(diary, since, until, None)
+    found, _total = list_attacks(diary, since, until, None)
 
     period = {d: s for d, s in table.statuses.items() if since <= d <= until}
     notes: list[str] = []
@@ -110,7 +113,7 @@ def build_report(
                 (
                     _therapy(course, since, until, statuses, today, attack_diary, courses)
                     for course in courses
-                    if any(since <= attacks.local_day(s.when) <= until for s in course.sessions)
+                    if any(since <= local_day(s.when) <= until for s in course.sessions)
                 ),
                 key=lambda t: (-t.sessions, t.name.casefold()),
             )
@@ -122,7 +125,7 @@ def build_report(
     )
 
 
-def _attack_entry(attack: attacks.Attack) -> AttackEntry:
+def _attack_entry(attack: Attack) -> AttackEntry:
     return AttackEntry(
         start=attack.start,
         duration=attack.end - attack.start if attack.end is not None else None,
@@ -165,7 +168,7 @@ def _therapy(
     attack_diary: bool,
     courses: Sequence[Course],
 ) -> TherapyFigures:
-    in_period = [s for s in course.sessions if since <= attacks.local_day(s.when) <= until]
+    in_period = [s for s in course.sessions if since <= local_day(s.when) <= until]
     figures = analyse_therapy(course.name, in_period)
     relief = figures.relief
     return TherapyFigures(

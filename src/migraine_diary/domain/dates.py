@@ -142,3 +142,12 @@ def from_storage(text: str) -> datetime:
 def format_local(moment: datetime) -> str:
     """How a person reads a stored instant: local wall-clock time to the minute."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(moment: datetime) -> date:
+    """The local calendar day an instant falls on (the days of the calendar and the rules)."""
+    return moment.astimezone(LOCAL).date()
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(LOCAL).date()

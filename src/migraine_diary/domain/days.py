@@ -390,6 +390,14 @@ def meds_json(overuses: Iterable[MonthOveruse]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class MedsReport:
+    """Whole calendar months of acute medication, and the names without a class."""
+
+    months: list[MonthOveruse]
+    unclassified: list[tuple[str, int]]
+
+
 def current_month_overuse(
     statuses: Mapping[dt.date, DayStatus], today: dt.date
 ) -> MonthOveruse | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 TRIPTAN = "triptan"
 SIMPLE_ANALGESIC = "simple_analgesic"
@@ -392,3 +393,31 @@ def builtin_names() -> dict[str, str]:
         if med_class is not None:
             table[name] = med_class
     return table
+
+
+class Classes:
+    """Medication names to classes: the user's own classes first, then the built-in table.
+
+    Cached per name: a diary repeats the same few names thousands of times.
+    """
+
+    def __init__(self, user: dict[str, str]) -> None:
+        self.user = user
+        self._cache: dict[str, str | None] = {}
+
+    def of(self, name: str) -> str | None:
+        if name not in self._cache:
+            key = normalise_key(name)
+            found = self.user.get(key)
+            self._cache[name] = found if found else classify(name)
+        return self._cache[name]
+
+
+@dataclass(frozen=True)
+class NameClass:
+    """A medication name in the diary, its class and where the class comes from."""
+
+    name: str
+    med_class: str | None
+    origin: str  # "yours", "built-in" or "unclassified"
+    doses: int = 0

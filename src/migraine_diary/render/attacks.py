@@ -18,17 +18,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from migraine_diary.diary.attacks import (
-    Attack,
-    BuddyResult,
-    Logged,
-    MedsReport,
-    NameClass,
-    local_day,
-)
 from migraine_diary.domain import days
-from migraine_diary.domain.dates import format_local
-from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, class_label
+from migraine_diary.domain.attack import Attack, Logged
+from migraine_diary.domain.buddy import BuddyResult
+from migraine_diary.domain.dates import format_local, local_day
+from migraine_diary.domain.days import MedsReport
+from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.render.sessions import DASH, _table, console
 
 GLYPHS = {

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from migraine_diary.domain.buddy import RowError
+
 HELPFUL = "helpful"
 SOMEWHAT = "somewhat"
 UNHELPFUL = "unhelpful"
@@ -128,18 +130,6 @@ class BuddyAttack:
     aura: bool
     medications: tuple[BuddyMedication, ...]
     notes: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A field that could not be read; ``field`` is the export's column name."""
-
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass

@@ -1,0 +1,181 @@
+"""Which day is what, as the diary holds it: check-ins and kept ranges, the day table read
+from storage, and the calendar and medication-days reports built on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from migraine_diary import storage as db
+from migraine_diary.domain import days
+from migraine_diary.domain.dates import (
+    LOCAL,
+    day_start,
+    from_storage,
+    local_day,
+    parse_day,
+    to_storage,
+)
+from migraine_diary.domain.days import MedsReport
+from migraine_diary.domain.medications import Classes
+from migraine_diary.domain.models import RULES
+from migraine_diary.errors import InputError, field_error
+
+MAX_MONTHS = 120
+
+
+def check_day(text: str | None, *, field: str, today: dt.date) -> dt.date:
+    """A local day typed for check-ins and kept ranges: never one that has not happened."""
+    day = parse_day(text, field=field, today=today) if text else today
+    if day > today:
+        raise field_error(field, RULES["date"], text)
+    return day
+
+
+def checkin(diary: db.Diary, day: dt.date) -> bool:
+    """Record 'no migraine that day'; False when it was already checked in."""
+    with diary.transaction() as conn:
+        return db.add_checkin(conn, day.isoformat())
+
+
+def keep(diary: db.Diary, first: dt.date, last: dt.date) -> bool:
+    """Declare the days from `first` to `last` recorded; False when declared before."""
+    with diary.transaction() as conn:
+        return db.add_kept_range(conn, first.isoformat(), last.isoformat())
+
+
+# -------------------------------------------------------------- calendar and medication
+
+
+@dataclass
+class DayTable:
+    """Day statuses for a range, and the unclassified names met on its days."""
+
+    statuses: dict[dt.date, days.DayStatus]
+    unclassified: dict[str, set[dt.date]] = field(default_factory=dict)
+
+
+def _spans(rows: Iterable[tuple[Any, ...]], classes: Classes) -> list[days.AttackSpan]:
+    """Rows of db.attacks_touching (one per medication) grouped into attacks."""
+    grouped: dict[int, tuple[tuple[Any, ...], list[days.MedicationTaken]]] = {}
+    for attack_id, start, end, aura, name, _helpfulness, taken_at in rows:
+        _, meds = grouped.setdefault(attack_id, ((start, end, aura), []))
+        if name is not None:
+            moment = from_storage(taken_at) if taken_at else None
+            meds.append(days.MedicationTaken(name, classes.of(name), moment))
+    return [
+        days.AttackSpan(
+            start=from_storage(start),
+            end=from_storage(end) if end else None,
+            aura=bool(aura),
+            medications=tuple(meds),
+        )
+        for (start, end, aura), meds in grouped.values()
+    ]
+
+
+def day_table(conn: Any, first: dt.date, last: dt.date, now: dt.datetime) -> DayTable:
+    """Everything the day rules need for the local days `first` to `last`, read in SQL."""
+    # A dose may be taken a little before or after its attack: read a day either side.
+    since = to_storage(day_start(first - dt.timedelta(days=1)))
+    until = to_storage(day_start(last + dt.timedelta(days=2)))
+    classes = Classes(db.user_classes(conn))
+    spans = _spans(db.attacks_touching(conn, since, until), classes)
+    sessions = db.session_instants(
+        conn, to_storage(day_start(first)), to_storage(day_start(last + dt.timedelta(days=1)))
+    )
+    statuses = days.day_statuses(
+        first,
+        last,
+        attacks=spans,
+        session_times=[from_storage(s) for s in sessions],
+        checkins=[dt.date.fromisoformat(d) for d in db.checkin_days(conn, str(first), str(last))],
+        kept_ranges=[
+            (dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+            for a, b in db.kept_ranges(conn, str(first), str(last))
+        ],
+        tz=LOCAL,
+        now=now,
+    )
+    unclassified: dict[str, set[dt.date]] = {}
+    for span in spans:
+        start_day = local_day(span.start)
+        for med in span.medications:
+            day = local_day(med.taken_at) if med.taken_at else start_day
+            if med.med_class is None and first <= day <= last:
+                unclassified.setdefault(med.name, set()).add(day)
+    return DayTable(statuses, unclassified)
+
+
+def _empty_table(first: dt.date, last: dt.date, now: dt.datetime) -> DayTable:
+    return DayTable(days.day_statuses(first, last, attacks=(), tz=LOCAL, now=now))
+
+
+def month_overuse(diary: db.Diary, day: dt.date, now: dt.datetime) -> days.MonthOveruse | None:
+    """The overuse record of `day`'s month, with the two months before it as history."""
+    first, last = days.last_months(day, days.OVERUSE_RUN_MONTHS)
+    with diary.connect() as conn:
+        table = day_table(conn, first, last, now).statuses
+    return days.current_month_overuse(table, day)
+
+
+def date_range(
+    months: str | None, since: str | None, until: str | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The days a calendar or medication report covers: the N calendar months ending with
+    the current one (3 by default), or --since/--until."""
+    if months is not None and (since or until):
+        raise InputError("give either --months or --since/--until, not both")
+    if since or until:
+        last = parse_day(until, field="until", today=today) if until else today
+        first = (
+            parse_day(since, field="since", today=today) if since else days.last_months(last, 3)[0]
+        )
+        if first > last:
+            raise InputError(f"since must be on or before until (got {first} after {last})")
+        return first, last
+    count = 3
+    if months is not None:
+        text = months.strip()
+        if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
+            raise field_error("months", RULES["months"], months)
+        count = int(text)
+    return days.last_months(today, count)
+
+
+def calendar_months(
+    diary: db.Diary | None, first: dt.date, last: dt.date, now: dt.datetime
+) -> list[days.MonthSummary]:
+    if diary is None:
+        return days.months(_empty_table(first, last, now).statuses)
+    with diary.connect() as conn:
+        return days.months(day_table(conn, first, last, now).statuses)
+
+
+def meds_report(
+    diary: db.Diary | None, first: dt.date, last: dt.date, now: dt.datetime
+) -> MedsReport:
+    """Acute-medication days per whole calendar month against the ICHD-3 thresholds; the two
+    months before the first are read too, so a run of flagged months is seen."""
+    first = first.replace(day=1)
+    last = days.month_end(last)
+    history_first = days.add_months(first, -(days.OVERUSE_RUN_MONTHS - 1))
+    if diary is None:
+        table = _empty_table(history_first, last, now)
+    else:
+        with diary.connect() as conn:
+            table = day_table(conn, history_first, last, now)
+    by_month = days.months(table.statuses)
+    shown = [m for m in by_month if m.month >= days.month_key(first)]
+    history = [m for m in by_month if m.month < days.month_key(first)]
+    unclassified = sorted(
+        (
+            (name, len({d for d in found if d >= first}))
+            for name, found in table.unclassified.items()
+            if any(d >= first for d in found)
+        ),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
+    return MedsReport(days.overuse(shown, history=history), unclassified)

@@ -1,0 +1,84 @@
+"""The attack as a person sees it: light enough to import without the database layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from migraine_diary.domain import days
+from migraine_diary.domain.dates import to_storage
+
+
+@dataclass(frozen=True)
+class Dose:
+    """An acute medication as a person sees it; `med_class` None means unclassified."""
+
+    name: str
+    med_class: str | None
+    helpfulness: str | None
+    taken_at: dt.datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "class": self.med_class,
+            "helpfulness": self.helpfulness,
+            "taken_at": to_storage(self.taken_at) if self.taken_at else None,
+        }
+
+    def as_input(self) -> dict[str, Any]:
+        return {"name": self.name, "helpfulness": self.helpfulness, "taken_at": self.taken_at}
+
+
+@dataclass(frozen=True)
+class Attack:
+    """A stored attack; `end` None while it is still going on."""
+
+    id: int
+    start: dt.datetime
+    end: dt.datetime | None
+    peak: int
+    aura: bool
+    notes: str | None
+    source: str
+    medications: tuple[Dose, ...] = ()
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end is None
+
+    def lasted(self, now: dt.datetime) -> dt.timedelta:
+        """How long it lasted, or has lasted so far."""
+        return max((self.end or now) - self.start, dt.timedelta(0))
+
+    def span(self) -> days.AttackSpan:
+        return days.AttackSpan(
+            start=self.start,
+            end=self.end,
+            aura=self.aura,
+            medications=tuple(
+                days.MedicationTaken(d.name, d.med_class, d.taken_at) for d in self.medications
+            ),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": to_storage(self.start),
+            "end": to_storage(self.end) if self.end else None,
+            "peak": self.peak,
+            "aura": self.aura,
+            "medications": [d.to_json() for d in self.medications],
+            "notes": self.notes,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A stored attack with what the person should hear about right away."""
+
+    attack: Attack
+    month: days.MonthOveruse | None
+    other_ongoing: list[tuple[int, dt.datetime]]

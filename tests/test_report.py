@@ -309,7 +309,7 @@ def test_a_long_attack_list_is_set_in_two_columns_of_one_table() -> None:
         (dt.timedelta(minutes=45), "45 min"),
         (dt.timedelta(hours=5, minutes=30), "5 h 30 min"),
         (dt.timedelta(hours=3), "3 h"),
-        (dt.timedelta(days=1, hours=2, minutes=15), "1 d 2 h"),
+        (dt.timedelta(days=1, hours=2, minutes=15), "1 d 2 h 15 min"),
         (None, "ongoing"),
     ],
 )

@@ -303,6 +303,11 @@ def _pts(x: float) -> str:
     return "0.0" if text in ("+0.0", "-0.0") else text
 
 
+def _unsigned(x: float) -> str:
+    """One decimal, a minus only below zero: never '-0.0'."""
+    return _pts(x).removeprefix("+")
+
+
 def _sessions(n: int) -> str:
     return "1 session" if n == 1 else f"{n} sessions"
 
@@ -408,8 +413,8 @@ def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> Lengt
             "to what it was then, length is the likelier reason; if not, the number of sessions is."
         )
     head += (
-        f" fit your data equally well (mean relief {before:.1f} at {first} minutes, "
-        f"{after:.1f} after)."
+        f" fit your data equally well (mean relief {_unsigned(before)} at {first} minutes, "
+        f"{_unsigned(after)} after)."
     )
     return _verdict("cannot_separate", n, head, r=r, next_step=step)
 
@@ -652,7 +657,7 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
             "no_clear_effect": "no clear change, the interval includes zero",
         }[verdict]
         message = (
-            f"Mean relief {relief.mean:+.1f} {where} (95% interval {low:+.1f} to {high:+.1f}, "
+            f"Mean relief {_pts(relief.mean)} {where} (95% interval {_pts(low)} to {_pts(high)}, "
             f"n {relief.n}): {reading}."
         )
     return AcuteVerdict(verdict, basis, relief, during, other, message)

@@ -26,12 +26,12 @@ from migraine_diary.diary.courses import (
 )
 from migraine_diary.domain import days
 from migraine_diary.domain.dates import now as current_time
+from migraine_diary.render.format import one_decimal
 from migraine_diary.render.report import (
     AttackEntry,
     MonthFigures,
     ReportData,
     TherapyFigures,
-    one_decimal,
 )
 
 if TYPE_CHECKING:

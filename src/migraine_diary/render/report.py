@@ -24,6 +24,7 @@ from migraine_diary.domain.days import (
     MedicationTaken,
 )
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, class_label
+from migraine_diary.render.format import DASH, duration_text, money, one_decimal, plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,7 +47,6 @@ NOTE_CHARACTERS = 60
 #: With more attacks than this, the attack table is split in two side-by-side columns.
 ATTACKS_PER_COLUMN = 26
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-DASH = "-"
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -140,38 +140,6 @@ class ReportData:
 
 
 # --- wording shared by both formats -----------------------------------------------------------
-
-
-def one_decimal(value: float) -> str:
-    """Means of 0-10 scores: one decimal, without a stray minus on zero."""
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
-def share(k: int, n: int) -> str:
-    return f"{round(100 * k / n)}%" if n else DASH
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
-def duration_text(duration: timedelta | None) -> str:
-    """``45 min``, ``5 h 30 min``, ``1 d 2 h``; ``ongoing`` while it lasts."""
-    if duration is None:
-        return "ongoing"
-    minutes = int(duration.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
 
 
 def relief_text(t: TherapyFigures) -> str:

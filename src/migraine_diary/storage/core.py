@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.helpfulness import HELPFULNESS
 from migraine_diary.errors import DiaryError, InputError
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ MIGRATIONS: list[list[str]] = [
         " attack_id INTEGER NOT NULL REFERENCES attack(id) ON DELETE CASCADE,"
         " name TEXT NOT NULL,"
         " helpfulness TEXT"
-        " CHECK (helpfulness IN ('helpful', 'somewhat', 'unhelpful', 'unsure')),"
+        f" CHECK (helpfulness IN ({', '.join(repr(word) for word in HELPFULNESS)})),"
         " taken_at TEXT)",
         "CREATE INDEX ix_medication_attack ON medication (attack_id)",
         "CREATE TABLE medication_class ("

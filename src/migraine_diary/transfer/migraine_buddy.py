@@ -17,11 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-HELPFUL = "helpful"
-SOMEWHAT = "somewhat"
-UNHELPFUL = "unhelpful"
-UNSURE = "unsure"
-HELPFULNESS: tuple[str, ...] = (HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE)
+from migraine_diary.domain.helpfulness import HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE
 
 COL_NUMBER = "#"
 COL_STARTED = "Started"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import Cli
+from migraine_diary.analysis.report import AttackEntry, ReportData
 from migraine_diary.diary.attacks import Attack
 from migraine_diary.render.attacks import when_text
 from migraine_diary.render.format import (
@@ -21,7 +22,7 @@ from migraine_diary.render.format import (
     share,
     signed,
 )
-from migraine_diary.render.report import AttackEntry, ReportData, render_markdown
+from migraine_diary.render.report import render_markdown
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = dt.datetime(2026, 11, 20, 8, 0, tzinfo=BERLIN)

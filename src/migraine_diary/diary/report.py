@@ -1,7 +1,7 @@
 """Gather the doctor's report from the diary: one read, then the pure modules judge it.
 
 `build_report` reads sessions, attacks and day statuses, lets `stats`, `preventive` and `days`
-compute, and returns a `report.ReportData` for the renderers. It imports the database and
+compute, and returns an `analysis.report.ReportData` for the renderers. It imports the database and
 scipy, so the CLI imports it inside the report command only.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from migraine_diary import storage as db
-from migraine_diary.analysis.stats import ReliefEstimate, acute_split, analyse_therapy
+from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
+from migraine_diary.analysis.stats import acute_split, analyse_therapy
 from migraine_diary.diary import attacks
 from migraine_diary.diary.courses import (
     NO_ATTACK_DIARY,
@@ -26,16 +26,6 @@ from migraine_diary.diary.courses import (
 )
 from migraine_diary.domain import days
 from migraine_diary.domain.dates import now as current_time
-from migraine_diary.render.format import one_decimal
-from migraine_diary.render.report import (
-    AttackEntry,
-    MonthFigures,
-    ReportData,
-    TherapyFigures,
-)
-
-if TYPE_CHECKING:
-    pass
 
 VERDICT_WORDS = {
     "responder": "Responder",
@@ -175,7 +165,7 @@ def _therapy(
         relief_n=relief.n,
         relief_mean=relief.mean,
         relief_ci=relief.ci,
-        acute=acute_sentence(*acute_split(in_period)),
+        acute=acute_split(in_period),
         preventive=(
             preventive_sentence(course, statuses, today, courses)
             if attack_diary
@@ -184,24 +174,6 @@ def _therapy(
         cost=sum((s.cost for s in in_period), Decimal(0)),
         relief_all_same=relief.all_same,
     )
-
-
-def _relief_words(estimate: ReliefEstimate) -> str:
-    n = f"n = {estimate.n}"
-    if estimate.mean is None:
-        return "no sessions"
-    mean = one_decimal(estimate.mean)
-    if estimate.ci is not None:
-        low, high = (one_decimal(v) for v in estimate.ci)
-        return f"mean relief {mean} (95% CI {low} to {high}, {n})"
-    if estimate.all_same:
-        return f"relief {mean} in every session ({n})"
-    return f"mean relief {mean} ({n}, too few for an interval)"
-
-
-def acute_sentence(during: ReliefEstimate, other: ReliefEstimate) -> str:
-    """Relief in sessions during an attack and at other times, side by side, in one sentence."""
-    return f"During attacks: {_relief_words(during)}; at other times: {_relief_words(other)}."
 
 
 def preventive_sentence(

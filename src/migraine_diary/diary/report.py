@@ -14,9 +14,9 @@ from decimal import Decimal
 from migraine_diary import storage as db
 from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
 from migraine_diary.analysis.stats import acute_split, analyse_therapy
+from migraine_diary.analysis.verdicts import NO_ATTACK_DIARY
 from migraine_diary.diary import attacks
 from migraine_diary.diary.courses import (
-    NO_ATTACK_DIARY,
     Course,
     course_days,
     first_sentence,

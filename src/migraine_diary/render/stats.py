@@ -31,7 +31,7 @@ from migraine_diary.render.sessions import console
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.preventive import WindowStats
-    from migraine_diary.diary.courses import TherapyVerdicts
+    from migraine_diary.analysis.verdicts import TherapyVerdicts
 
 WIDTH = 80
 INDENT = 2

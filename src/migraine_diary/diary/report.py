@@ -1,8 +1,8 @@
 """Gather the doctor's report from the diary: one read, then the pure modules judge it.
 
 `build_report` reads sessions, attacks and day statuses, lets `stats`, `preventive` and `days`
-compute, and returns an `analysis.report.ReportData` for the renderers. It imports the database and
-scipy, so the CLI imports it inside the report command only.
+compute, and returns an `analysis.report.ReportData` for the renderers. It imports the
+database and scipy, so the CLI imports it inside the report command only.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from migraine_diary.analysis.preventive import (
     OtherTreatment,
     PreventiveResult,
     preventive_verdict,
-    to_json,
     weekly_comparison,
     window_stats,
 )
+from migraine_diary.render.json import preventive_json
 
 FIRST = date(2024, 3, 4)
 LAST = FIRST + timedelta(days=49)
@@ -94,7 +94,7 @@ def verdict(
 
 def assert_json_clean(result: PreventiveResult) -> dict[str, object]:
     """The JSON must serialise without NaN or infinity and keep the issue's keys."""
-    data = to_json(result)
+    data = preventive_json(result)
     json.dumps(data, allow_nan=False)
     assert set(data) == {
         "verdict",
@@ -367,7 +367,7 @@ def test_after_window_not_yet() -> None:
     result = verdict(diary(REFERENCE_BEFORE, REFERENCE_AFTER), today=LAST + timedelta(days=28))
     assert result.after is None
     assert (LAST + timedelta(days=28)).isoformat() in result.message
-    assert to_json(result)["after"] is None
+    assert preventive_json(result)["after"] is None
 
 
 def test_after_window_computed() -> None:
@@ -485,7 +485,7 @@ def test_cost_none_when_nothing_avoided() -> None:
     assert result.change is not None
     assert result.change > 0
     assert result.cost_per_migraine_day_avoided is None
-    assert to_json(result)["cost_per_migraine_day_avoided"] is None
+    assert preventive_json(result)["cost_per_migraine_day_avoided"] is None
 
 
 def test_cost_counts_only_treatment_window_sessions() -> None:

@@ -19,14 +19,13 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import Cli, fingerprint, private_environment
+from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
+from migraine_diary.analysis.stats import ReliefEstimate
 from migraine_diary.cli.app import app
 from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.days import OVERUSE_WARNING, MedicationTaken
 from migraine_diary.render.report import (
-    AttackEntry,
-    MonthFigures,
-    ReportData,
-    TherapyFigures,
+    acute_sentence,
     attack_rows,
     duration_text,
     md,
@@ -41,6 +40,13 @@ SCRIPT_NAME = "craniosacral <script>alert(1)</script>"
 SVG_NAME = "</svg><b>acupuncture</b>"
 SCRIPT_NOTE = "<script>alert('note')</script> woke up with it"
 HOSTILE_QUESTION = "Is craniosacral therapy worth continuing? <script>x</script>"
+
+
+def relief(
+    n: int, mean: float | None, ci: tuple[float, float] | None = None, *, all_same: bool = False
+) -> ReliefEstimate:
+    """A relief estimate as the report shows it: n, mean, interval (the median is not shown)."""
+    return ReliefEstimate(n, mean, ci, mean, None, all_same)
 
 
 def sample_report(**changes: Any) -> ReportData:
@@ -64,8 +70,7 @@ def sample_report(**changes: Any) -> ReportData:
     therapies = (
         TherapyFigures(
             SCRIPT_NAME, 7, 255, 7, 0.428571, (-0.065779, 0.922922),
-            "During attacks: mean relief 1.0 (n = 1, too few for an interval); at other times: "
-            "mean relief 0.3 (95% CI -0.2 to 0.9, n = 6).",
+            (relief(1, 1.0), relief(6, 0.3, (-0.2, 0.9))),
             "Inconclusive: migraine days fell from 9.3 to 8.0 per 28 days (-14%), but the weekly "
             "counts put the change between -3.1 and 0.4 migraine days per 28 days, which "
             "includes no change, so it could be chance.",
@@ -73,15 +78,14 @@ def sample_report(**changes: Any) -> ReportData:
         ),
         TherapyFigures(
             SVG_NAME, 8, 480, 8, 1.625, (0.8, 2.45),
-            "During attacks: mean relief 2.0 (95% CI 0.7 to 3.3, n = 4); at other times: mean "
-            "relief 1.3 (95% CI 0.1 to 2.4, n = 4).",
+            (relief(4, 2.0, (0.7, 3.3)), relief(4, 1.3, (0.1, 2.4))),
             "Not enough diary before the course: the baseline window (2026-06-03 to 2026-06-30) "
             "has 4 recorded days of the 21 needed.",
             Decimal("680.00"),
         ),
         TherapyFigures(
             "physiotherapy", 4, 180, 3, 1.0, None,
-            "During attacks: no sessions; at other times: relief 1.0 in every session (n = 3).",
+            (relief(0, None), relief(3, 1.0, all_same=True)),
             "Too early to tell: the treatment window (2026-11-10 to 2026-12-07), the course's "
             "second month, has not ended yet.",
             Decimal("280.00"), relief_all_same=True,
@@ -307,7 +311,7 @@ def test_a_long_attack_list_is_set_in_two_columns_of_one_table() -> None:
         (dt.timedelta(minutes=45), "45 min"),
         (dt.timedelta(hours=5, minutes=30), "5 h 30 min"),
         (dt.timedelta(hours=3), "3 h"),
-        (dt.timedelta(days=1, hours=2, minutes=15), "1 d 2 h"),
+        (dt.timedelta(days=1, hours=2, minutes=15), "1 d 2 h 15 min"),
         (None, "ongoing"),
     ],
 )
@@ -322,6 +326,18 @@ def test_relief_text_says_its_n_and_why_an_interval_is_missing() -> None:
     assert relief_text(two) == "1.5 (n = 2, too few for an interval)"
     none = dataclasses.replace(base, relief_n=0, relief_mean=None, relief_ci=None)
     assert relief_text(none) == "not enough data (n = 0)"
+
+
+def test_acute_sentence_gives_both_reliefs_with_their_n() -> None:
+    first, second, _ = sample_report().therapies
+    assert acute_sentence(first) == (
+        "During attacks: mean relief 1.0 (n = 1, too few for an interval); at other times: "
+        "mean relief 0.3 (95% CI -0.2 to 0.9, n = 6)."
+    )
+    assert acute_sentence(second) == (
+        "During attacks: mean relief 2.0 (95% CI 0.7 to 3.3, n = 4); at other times: mean "
+        "relief 1.3 (95% CI 0.1 to 2.4, n = 4)."
+    )
 
 
 def test_recorded_text() -> None:
@@ -459,7 +475,7 @@ def test_build_report_from_a_diary(kept_diary: Cli) -> None:
     )  # fmt: skip
     assert therapy.relief_n == 3
     assert therapy.relief_mean == pytest.approx(2 / 3)
-    assert therapy.acute == (
+    assert acute_sentence(therapy) == (
         "During attacks: mean relief 0.0 (n = 1, too few for an interval); "
         "at other times: relief 1.0 in every session (n = 2)."
     )

@@ -23,8 +23,8 @@ from migraine_diary.analysis.stats import (
     acute_split,
     analyse_therapy,
     relief_estimate,
-    to_json,
 )
+from migraine_diary.render.json import therapy_json
 
 START = datetime(2024, 3, 4, 18, 0, tzinfo=UTC)
 TOL = 1e-6
@@ -96,7 +96,7 @@ def close(pair: tuple[float, float | None] | None, low: float, high: float | Non
 
 
 def dumps(stats: TherapyStats) -> str:
-    return json.dumps(to_json(stats), allow_nan=False)
+    return json.dumps(therapy_json(stats), allow_nan=False)
 
 
 # --- reference values from the issue ------------------------------------------------------------
@@ -192,9 +192,9 @@ def test_json_of_the_user_story() -> None:
 
 
 def test_json_effect_and_amounts() -> None:
-    data = to_json(analyse_therapy("x", course([5] * 7, [4] * 7, 45, "90")))
+    data = therapy_json(analyse_therapy("x", course([5] * 7, [4] * 7, 45, "90")))
     assert data["cost"]["total"] == "630.00"
-    per_session = to_json(effective())["length_vs_number"]["per_session"]
+    per_session = therapy_json(effective())["length_vs_number"]["per_session"]
     assert set(per_session) == {"estimate", "ci"}
     assert per_session["ci"] == pytest.approx([-0.367611, 0.403974], abs=TOL)
 
@@ -256,7 +256,7 @@ def test_verdict_fragile_names_the_session() -> None:
     assert lvn.fragile_session_number == 4
     assert lvn.fragile_session_id == 4
     assert "session 4 (90 minutes, 2024-03-10)" in lvn.message
-    assert to_json(verdict_of(*FRAGILE))["length_vs_number"]["fragile_session"] == {
+    assert therapy_json(verdict_of(*FRAGILE))["length_vs_number"]["fragile_session"] == {
         "id": 4,
         "number": 4,
     }
@@ -342,7 +342,7 @@ def test_no_sessions() -> None:
     assert "Not enough data" in s.length_vs_number.message
     assert s.cost.total == Decimal(0)
     assert s.cost.per_relief_point is None
-    assert to_json(s)["cost"]["total"] == "0.00"
+    assert therapy_json(s)["cost"]["total"] == "0.00"
     dumps(s)
 
 
@@ -377,7 +377,7 @@ def test_all_same_relief_is_flagged_not_a_zero_width_interval() -> None:
     assert s.relief.mean == 2.0
     assert s.relief.ci is None
     assert s.relief.median_ci is None
-    assert to_json(s)["relief"]["all_same"] is True
+    assert therapy_json(s)["relief"]["all_same"] is True
     dumps(s)
 
 
@@ -496,7 +496,7 @@ def test_durability() -> None:
     assert d.share == pytest.approx(2 / 3)
     assert d.ci is not None
     assert d.mean_rebound == pytest.approx((0 + 2 - 1) / 3)
-    assert to_json(s)["durability"]["held"] == 2
+    assert therapy_json(s)["durability"]["held"] == 2
 
 
 def test_durability_without_pain_later() -> None:
@@ -509,7 +509,7 @@ def test_cost_per_important_relief_session() -> None:
     assert s.cost.total == Decimal("200.50")
     assert s.cost.per_relief_point == pytest.approx(200.5 / 8)
     assert s.cost.per_important_relief_session == pytest.approx(200.5 / 2)
-    assert to_json(s)["cost"]["total"] == "200.50"
+    assert therapy_json(s)["cost"]["total"] == "200.50"
 
 
 def test_acute_split() -> None:
@@ -560,7 +560,7 @@ def test_any_diary_gives_finite_json(
         for i, (before, after, later, minutes, attack) in enumerate(values, start=1)
     ]
     s = analyse_therapy("any", sessions)
-    json.dumps(to_json(s), allow_nan=False)
+    json.dumps(therapy_json(s), allow_nan=False)
     assert s.relief.n + s.excluded_no_pain == s.sessions == len(sessions)
     shares = [getattr(s.shares, f.name) for f in dataclasses.fields(s.shares)]
     d = s.durability

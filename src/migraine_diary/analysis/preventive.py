@@ -35,7 +35,6 @@ __all__ = [
     "WeeklyComparison",
     "WindowStats",
     "preventive_verdict",
-    "to_json",
     "weekly_comparison",
     "window_stats",
 ]
@@ -506,44 +505,3 @@ def preventive_verdict(
         message=message,
         context=tuple(context),
     )
-
-
-def _window_json(window: WindowStats) -> dict[str, object]:
-    """JSON shape of one window (the issue's contract)."""
-    return {
-        "recorded_days": window.recorded_days,
-        "migraine_days": window.migraine_days,
-        "mmd": _json_float(window.mmd),
-    }
-
-
-def _json_float(value: float | None) -> float | None:
-    """Plain finite float or null: JSON must never carry NaN or infinity."""
-    if value is None:
-        return None
-    return _finite(float(value))
-
-
-def to_json(result: PreventiveResult) -> dict[str, object]:
-    """The ``preventive`` JSON object: the issue's keys, finite numbers or null, unrounded."""
-    weekly = result.weekly
-    ci = [_json_float(weekly.ci[0]), _json_float(weekly.ci[1])] if weekly.ci is not None else None
-    return {
-        "verdict": result.verdict,
-        "baseline": _window_json(result.baseline),
-        "treatment": _window_json(result.treatment),
-        "after": _window_json(result.after) if result.after is not None else None,
-        "change": _json_float(result.change),
-        "percent_change": _json_float(result.percent_change),
-        "responder": result.responder,
-        "weekly": {
-            "change": _json_float(weekly.change),
-            "ci": ci,
-            "p": _json_float(weekly.p),
-            "weeks_before": weekly.weeks_before,
-            "weeks_after": weekly.weeks_after,
-        },
-        "cost_per_migraine_day_avoided": _json_float(result.cost_per_migraine_day_avoided),
-        "message": result.message,
-        "context": list(result.context),
-    }

@@ -35,7 +35,6 @@ __all__ = [
     "acute_split",
     "analyse_therapy",
     "relief_estimate",
-    "to_json",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,7 +52,6 @@ STRONG_R = 0.7
 BIN_MINUTES = 15
 MAX_EXACT_LENGTHS = 5
 PAIN_MAX = 10
-CENT = Decimal("0.01")
 NOTE = (
     "Keep in mind: pain after a longer session is measured longer after the session began, "
     "and migraine pain changes by itself over time, so part of any difference by length "
@@ -303,6 +301,11 @@ def _pts(x: float) -> str:
     return "0.0" if text in ("+0.0", "-0.0") else text
 
 
+def _unsigned(x: float) -> str:
+    """One decimal, a minus only below zero: never '-0.0'."""
+    return _pts(x).removeprefix("+")
+
+
 def _sessions(n: int) -> str:
     return "1 session" if n == 1 else f"{n} sessions"
 
@@ -408,8 +411,8 @@ def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> Lengt
             "to what it was then, length is the likelier reason; if not, the number of sessions is."
         )
     head += (
-        f" fit your data equally well (mean relief {before:.1f} at {first} minutes, "
-        f"{after:.1f} after)."
+        f" fit your data equally well (mean relief {_unsigned(before)} at {first} minutes, "
+        f"{_unsigned(after)} after)."
     )
     return _verdict("cannot_separate", n, head, r=r, next_step=step)
 
@@ -652,112 +655,7 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
             "no_clear_effect": "no clear change, the interval includes zero",
         }[verdict]
         message = (
-            f"Mean relief {relief.mean:+.1f} {where} (95% interval {low:+.1f} to {high:+.1f}, "
+            f"Mean relief {_pts(relief.mean)} {where} (95% interval {_pts(low)} to {_pts(high)}, "
             f"n {relief.n}): {reading}."
         )
     return AcuteVerdict(verdict, basis, relief, during, other, message)
-
-
-def acute_to_json(acute: AcuteVerdict) -> dict[str, Any]:
-    return {
-        "verdict": acute.verdict,
-        "basis": acute.basis,
-        "relief": _relief_json(acute.relief),
-        "during_attack": _relief_json(acute.during_attack),
-        "other": _relief_json(acute.other),
-        "message": acute.message,
-    }
-
-
-# --- JSON -------------------------------------------------------------------------------------
-
-
-def _ci(ci: tuple[float, float | None] | None) -> list[float | None] | None:
-    return None if ci is None else [ci[0], ci[1]]
-
-
-def _share_json(share: Share) -> dict[str, Any]:
-    return {"k": share.k, "n": share.n, "share": share.share, "ci": _ci(share.ci)}
-
-
-def _effect_json(effect: Effect | None) -> dict[str, Any] | None:
-    return None if effect is None else {"estimate": effect.estimate, "ci": _ci(effect.ci)}
-
-
-def _relief_json(rel: ReliefEstimate) -> dict[str, Any]:
-    return {
-        "n": rel.n,
-        "mean": rel.mean,
-        "ci": _ci(rel.ci),
-        "median": rel.median,
-        "median_ci": _ci(rel.median_ci),
-        "all_same": rel.all_same,
-    }
-
-
-def to_json(stats: TherapyStats) -> dict[str, Any]:
-    """The `--json` object for one therapy: unrounded floats, money as exact decimal strings."""
-    rel, lvn, dur, cost = stats.relief, stats.length_vs_number, stats.durability, stats.cost
-    fragile = (
-        None
-        if lvn.fragile_session_number is None
-        else {"id": lvn.fragile_session_id, "number": lvn.fragile_session_number}
-    )
-    return {
-        "therapy": stats.therapy,
-        "sessions": stats.sessions,
-        "excluded_no_pain": stats.excluded_no_pain,
-        "relief": _relief_json(rel),
-        "shares": {
-            name: _share_json(getattr(stats.shares, name))
-            for name in ("any_relief", "important_relief", "half_reduction", "pain_free", "worse")
-        },
-        "by_length": [
-            {
-                "label": g.label,
-                "minutes_low": g.minutes_low,
-                "minutes_high": g.minutes_high,
-                "n": g.n,
-                "mean_relief": g.mean_relief,
-            }
-            for g in stats.by_length
-        ],
-        "by_session_number": [
-            {"number": g.number, "n": g.n, "mean_relief": g.mean_relief}
-            for g in stats.by_session_number
-        ],
-        "points": [
-            {
-                "number": p.number,
-                "id": p.id,
-                "when": p.when.isoformat(),
-                "minutes": p.minutes,
-                "relief": p.relief,
-            }
-            for p in stats.points
-        ],
-        "length_vs_number": {
-            "verdict": lvn.verdict,
-            "n": lvn.n,
-            "r": lvn.r,
-            "per_15_min": _effect_json(lvn.per_15_min),
-            "per_session": _effect_json(lvn.per_session),
-            "message": lvn.message,
-            "next_step": lvn.next_step,
-            "note": lvn.note,
-            "fragile_session": fragile,
-        },
-        "durability": {
-            "n": dur.n,
-            "held": dur.held,
-            "share": dur.share,
-            "ci": _ci(dur.ci),
-            "mean_rebound": dur.mean_rebound,
-        },
-        "cost": {
-            "total": f"{cost.total.quantize(CENT):.2f}",
-            "per_relief_point": cost.per_relief_point,
-            "per_relief_point_range": _ci(cost.per_relief_point_range),
-            "per_important_relief_session": cost.per_important_relief_session,
-        },
-    }

@@ -15,7 +15,7 @@ from migraine_diary.cli.common import Json, Since, Until, diary_from, print_json
 app = typer.Typer()
 
 if TYPE_CHECKING:
-    from migraine_diary.diary.courses import TherapyVerdicts
+    from migraine_diary.analysis.verdicts import TherapyVerdicts
     from migraine_diary.storage import Diary
 
 # Indented JSON is written by Python's slow encoder: at 100,000 sessions it takes longer than
@@ -48,21 +48,9 @@ def stats(
     """
     results = judged_therapies(diary_from(ctx, write=False), therapy, since, until)
     if json:
-        from migraine_diary.analysis import preventive
-        from migraine_diary.analysis.stats import acute_to_json, to_json
+        from migraine_diary.render.json import stats_json
 
-        data = {
-            "therapies": [
-                {
-                    **to_json(r.stats),
-                    "acute": acute_to_json(r.acute),
-                    "preventive": None
-                    if r.prevention is None
-                    else preventive.to_json(r.prevention),
-                }
-                for r in results
-            ]
-        }
+        data = stats_json(results)
         if sum(r.stats.sessions for r in results) < COMPACT_JSON_FROM:
             print_json(data)
         else:
@@ -89,7 +77,9 @@ def verdict(ctx: typer.Context, json: Json = False) -> None:
     """
     results = judged_therapies(diary_from(ctx, write=False), None, None, None)
     if json:
-        print_json([r.verdict_json() for r in results])
+        from migraine_diary.render.json import verdict_json
+
+        print_json([verdict_json(r) for r in results])
         return
     from migraine_diary.render import stats as render_stats
 
@@ -108,7 +98,8 @@ def judged_therapies(
     course, since it compares the month before the first session with the second month.
     """
     from migraine_diary.analysis.stats import acute_verdict, analyse_therapy
-    from migraine_diary.diary.courses import TherapyVerdicts, judge
+    from migraine_diary.analysis.verdicts import TherapyVerdicts
+    from migraine_diary.diary.courses import judge
     from migraine_diary.domain.dates import now, parse_day
 
     where = session_filters(therapy, since, until)

@@ -24,6 +24,7 @@ from migraine_diary.cli.common import (
     print_json,
     writable_diary,
 )
+from migraine_diary.domain.helpfulness import HELPFULNESS_WORDS
 
 app = typer.Typer()
 attack_app = typer.Typer(no_args_is_help=True)
@@ -74,7 +75,7 @@ Med = Annotated[
         "--med",
         help="Acute medication taken: NAME[@TIME][=HELPFULNESS], e.g. "
         "'sumatriptan 50mg@14:30=helpful'. TIME alone is the one nearest the start; "
-        "HELPFULNESS: helpful, somewhat, unhelpful or unsure. Repeat for each.",
+        f"HELPFULNESS: {HELPFULNESS_WORDS}. Repeat for each.",
         metavar="NAME",
     ),
 ]

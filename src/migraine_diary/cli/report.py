@@ -83,7 +83,8 @@ def report(
 
     from migraine_diary import storage as db
     from migraine_diary.diary import report as report_data
-    from migraine_diary.render.report import plural, render_html, render_markdown
+    from migraine_diary.render.format import plural
+    from migraine_diary.render.report import render_html, render_markdown
     from migraine_diary.transfer import sessions as export
 
     path = db.locate(ctx.ensure_object(State).db)

@@ -12,11 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from migraine_diary import storage as db
 from migraine_diary.analysis import preventive
-from migraine_diary.analysis.stats import AcuteVerdict, SessionPoint, TherapyStats
+from migraine_diary.analysis.stats import SessionPoint
 from migraine_diary.diary.days import day_table
 from migraine_diary.domain import days
 from migraine_diary.domain.dates import from_storage, local_day
@@ -25,17 +25,12 @@ from migraine_diary.domain.models import amount
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from migraine_diary.analysis.preventive import PreventiveResult
 
 #: Days read before a course's first session: the baseline window, the eight weeks of the
 #: weekly comparison and the two months the regression-to-the-mean check looks at.
 DAYS_BEFORE_COURSE = 3 * preventive.WINDOW_DAYS
 #: Days read from the first session: the run-in month and the treatment window.
 DAYS_FROM_COURSE = 2 * preventive.WINDOW_DAYS
-NO_ATTACK_DIARY = (
-    "Needs the attack diary: log attacks and check-ins (`migraine attack log`, "
-    "`migraine checkin`) to compare migraine days before and during the course."
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -157,38 +152,6 @@ def judge(
         else {}
     )
     return Judged(courses, verdicts, attack_diary)
-
-
-@dataclass(frozen=True)
-class TherapyVerdicts:
-    """A therapy's session figures with its acute and (where possible) preventive verdicts."""
-
-    stats: TherapyStats
-    acute: AcuteVerdict
-    prevention: PreventiveResult | None
-    attack_diary: bool
-
-    def verdict_json(self) -> dict[str, Any]:
-        return {
-            "therapy": self.stats.therapy,
-            "sessions": self.stats.sessions,
-            "acute": {"verdict": self.acute.verdict, "message": self.acute.message},
-            "preventive": {
-                "verdict": "not_enough_data"
-                if self.prevention is None
-                else self.prevention.verdict,
-                "message": self.preventive_message,
-            },
-            "total_cost": f"{self.stats.cost.total:.2f}",
-        }
-
-    @property
-    def preventive_word(self) -> str:
-        return "not_enough_data" if self.prevention is None else self.prevention.verdict
-
-    @property
-    def preventive_message(self) -> str:
-        return NO_ATTACK_DIARY if self.prevention is None else self.prevention.message
 
 
 def first_sentence(text: str) -> str:

@@ -1,8 +1,8 @@
 """Gather the doctor's report from the diary: one read, then the pure modules judge it.
 
 `build_report` reads sessions, attacks and day statuses, lets `stats`, `preventive` and `days`
-compute, and returns a `report.ReportData` for the renderers. It imports the database and
-scipy, so the CLI imports it inside the report command only.
+compute, and returns an `analysis.report.ReportData` for the renderers. It imports the
+database and scipy, so the CLI imports it inside the report command only.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from migraine_diary import storage as db
-from migraine_diary.analysis.stats import ReliefEstimate, acute_split, analyse_therapy
+from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
+from migraine_diary.analysis.stats import acute_split, analyse_therapy
+from migraine_diary.analysis.verdicts import NO_ATTACK_DIARY
 from migraine_diary.diary.attacks import list_attacks
 from migraine_diary.diary.courses import (
-    NO_ATTACK_DIARY,
     Course,
     course_days,
     first_sentence,
@@ -29,16 +29,6 @@ from migraine_diary.domain import days
 from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import local_day
 from migraine_diary.domain.dates import now as current_time
-from migraine_diary.render.report import (
-    AttackEntry,
-    MonthFigures,
-    ReportData,
-    TherapyFigures,
-    one_decimal,
-)
-
-if TYPE_CHECKING:
-    pass
 
 VERDICT_WORDS = {
     "responder": "Responder",
@@ -178,7 +168,7 @@ def _therapy(
         relief_n=relief.n,
         relief_mean=relief.mean,
         relief_ci=relief.ci,
-        acute=acute_sentence(*acute_split(in_period)),
+        acute=acute_split(in_period),
         preventive=(
             preventive_sentence(course, statuses, today, courses)
             if attack_diary
@@ -187,24 +177,6 @@ def _therapy(
         cost=sum((s.cost for s in in_period), Decimal(0)),
         relief_all_same=relief.all_same,
     )
-
-
-def _relief_words(estimate: ReliefEstimate) -> str:
-    n = f"n = {estimate.n}"
-    if estimate.mean is None:
-        return "no sessions"
-    mean = one_decimal(estimate.mean)
-    if estimate.ci is not None:
-        low, high = (one_decimal(v) for v in estimate.ci)
-        return f"mean relief {mean} (95% CI {low} to {high}, {n})"
-    if estimate.all_same:
-        return f"relief {mean} in every session ({n})"
-    return f"mean relief {mean} ({n}, too few for an interval)"
-
-
-def acute_sentence(during: ReliefEstimate, other: ReliefEstimate) -> str:
-    """Relief in sessions during an attack and at other times, side by side, in one sentence."""
-    return f"During attacks: {_relief_words(during)}; at other times: {_relief_words(other)}."
 
 
 def preventive_sentence(

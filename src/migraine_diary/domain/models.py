@@ -10,12 +10,13 @@ import math
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from migraine_diary.domain import dates
 from migraine_diary.domain.dates import WHEN_RULE, to_storage
+from migraine_diary.domain.helpfulness import HELPFULNESS, HELPFULNESS_WORDS, Helpfulness
 from migraine_diary.errors import InputError, field_error
 
 PAIN_RULE = "a whole number from 0 to 10"
@@ -39,7 +40,7 @@ RULES: dict[str, str] = {
     "hours": "a number of hours above 0 and at most 72 (fractions allowed)",
     "until": WHEN_RULE + " or a time such as 18:30, after the start and not in the future",
     "med": "a medication name of 1 to 100 characters on one line",
-    "helpfulness": "helpful, somewhat, unhelpful or unsure",
+    "helpfulness": HELPFULNESS_WORDS,
     "taken_at": WHEN_RULE + " or a time such as 14:30, not in the future",
     "source": "text of 1 to 300 characters on one line",
     "date": "a date such as 2026-11-20, today or yesterday, not in the future",
@@ -165,7 +166,6 @@ def therapy_key(name: str) -> str:
 
 # ------------------------------------------------------------------------- attacks (issue 5)
 
-HELPFULNESS: tuple[str, ...] = ("helpful", "somewhat", "unhelpful", "unsure")
 MAX_TYPED_HOURS = 72
 # A moment typed a few seconds ahead of the clock (or rounded up to the minute) is not future.
 CLOCK_SLACK = timedelta(minutes=1)
@@ -177,7 +177,6 @@ def _lower_or_none(value: object) -> object:
     return value
 
 
-Helpfulness = Literal["helpful", "somewhat", "unhelpful", "unsure"]
 AttackNotes = Annotated[
     Annotated[str, Field(max_length=5000)] | None, BeforeValidator(_blank_is_none)
 ]

@@ -24,7 +24,8 @@ from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
-from migraine_diary.render.sessions import DASH, _table, console
+from migraine_diary.render.format import DASH, duration_text, plural
+from migraine_diary.render.sessions import _table, console
 
 GLYPHS = {
     days.STATUS_MIGRAINE: "M",
@@ -52,19 +53,6 @@ SHORT_LABELS = {
     "combination_analgesic": "combination",
     UNCLASSIFIED: "unclassified",
 }
-
-
-def duration_text(delta: dt.timedelta) -> str:
-    """`4 h`, `1 h 30 min`, `45 min`, `1 d 2 h`: to the minute, never more precise."""
-    minutes = round(delta.total_seconds() / 60)
-    whole_days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{whole_days} d"] if whole_days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if mins or not parts:
-        parts.append(f"{mins} min")
-    return " ".join(parts)
 
 
 def when_text(attack: Attack, now: dt.datetime) -> str:
@@ -233,17 +221,13 @@ def month_block(summary: days.MonthSummary, today: dt.date) -> Text:
         block.append("\n")
     so_far = sum(1 for d in summary.days if d.date <= today)
     block.append(
-        _count(summary.migraine_days, "migraine day") + "\n", style=STYLES[days.STATUS_MIGRAINE]
+        plural(summary.migraine_days, "migraine day") + "\n", style=STYLES[days.STATUS_MIGRAINE]
     )
-    block.append(f"{summary.recorded_days} of {_count(so_far, 'day')} recorded\n")
-    block.append(_count(summary.acute_medication_days, "day") + " with acute medication")
+    block.append(f"{summary.recorded_days} of {plural(so_far, 'day')} recorded\n")
+    block.append(plural(summary.acute_medication_days, "day") + " with acute medication")
     if summary.session_days:
-        block.append("\n" + _count(summary.session_days, "day") + " with a treatment session")
+        block.append("\n" + plural(summary.session_days, "day") + " with a treatment session")
     return block
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def calendar_view(months: Sequence[days.MonthSummary], today: dt.date) -> None:
@@ -312,7 +296,7 @@ def meds_table(report: MedsReport) -> None:
         if warning:
             console.print(warning)
     if report.unclassified:
-        names = [f"{name} ({n} day{'s' if n != 1 else ''})" for name, n in report.unclassified]
+        names = [f"{name} ({plural(n, 'day')})" for name, n in report.unclassified]
         console.print(
             "Not in the medication table, so counted as unclassified (never guessed): "
             f"{', '.join(names)}.\nSet a class with: migraine medclass "

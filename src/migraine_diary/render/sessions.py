@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
@@ -13,29 +12,13 @@ from rich.table import Table
 from migraine_diary.diary.sessions import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.session import Session
+from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
 
 # Diary text is shown as typed: no markup, emoji codes or highlighting read into it.
 # Piped output is not squeezed into 80 columns: a file or a pager can take wide tables.
 console = Console(
     highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 120
 )
-DASH = "-"
-
-
-def one_decimal(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}"
-
-
-def percent(value: float | None) -> str:
-    return DASH if value is None else f"{value * 100:.0f}%"
-
-
-def money(value: Decimal | float | None) -> str:
-    return DASH if value is None else f"{value:,.2f}"
-
-
-def relief_text(relief: int) -> str:
-    return f"+{relief}" if relief > 0 else str(relief)
 
 
 def session_line(session: Session, verb: str) -> str:
@@ -43,7 +26,7 @@ def session_line(session: Session, verb: str) -> str:
     return (
         f"{verb} session {session.id}: {session.therapy}, {format_local(session.when)}, "
         f"{session.minutes} min, pain {session.pain_before} -> {session.pain_after}{later} "
-        f"(relief {relief_text(session.relief)}), cost {money(session.cost)}"
+        f"(relief {signed_whole(session.relief)}), cost {money(session.cost)}"
     )
 
 
@@ -77,7 +60,7 @@ def sessions_table(sessions: Sequence[Session], total: int) -> None:
             s.therapy,
             str(s.minutes),
             f"{s.pain_before}→{s.pain_after}",
-            relief_text(s.relief),
+            signed_whole(s.relief),
             DASH if s.pain_later is None else str(s.pain_later),
             money(s.cost),
             "A" if s.during_attack else "",
@@ -110,7 +93,7 @@ def session_detail(session: Session) -> None:
         ("minutes", str(session.minutes)),
         ("pain before", str(session.pain_before)),
         ("pain after", str(session.pain_after)),
-        ("relief", relief_text(session.relief)),
+        ("relief", signed_whole(session.relief)),
         ("pain later", DASH if session.pain_later is None else str(session.pain_later)),
         ("cost", money(session.cost)),
         ("provider", session.provider or DASH),

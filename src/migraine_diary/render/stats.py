@@ -26,11 +26,12 @@ from migraine_diary.analysis.stats import (
     TherapyStats,
 )
 from migraine_diary.domain.dates import format_local
-from migraine_diary.render.sessions import DASH, console, money
+from migraine_diary.render.format import DASH, money, one_decimal, percent, plural, signed
+from migraine_diary.render.sessions import console
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.preventive import WindowStats
-    from migraine_diary.diary.courses import TherapyVerdicts
+    from migraine_diary.analysis.verdicts import TherapyVerdicts
 
 WIDTH = 80
 INDENT = 2
@@ -72,22 +73,6 @@ def say(item: RenderableType = "", *, indent: int = 0) -> None:
         console.print(line, width=width, no_wrap=True, crop=False)
 
 
-def signed(value: float | None) -> str:
-    """A mean of 0-10 scores: 1 decimal, with its sign, never '-0.0'."""
-    if value is None:
-        return DASH
-    text = f"{value:+.1f}"
-    return "0.0" if text in ("+0.0", "-0.0") else text
-
-
-def whole_percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
-def _sessions(n: int) -> str:
-    return "1 session" if n == 1 else f"{n} sessions"
-
-
 def _grid() -> Table:
     return Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
 
@@ -120,7 +105,7 @@ def _header(stats: TherapyStats) -> None:
     days = format_local(first)[:10]
     if format_local(last)[:10] != days:
         days += f" to {format_local(last)[:10]}"
-    title = f"{stats.therapy}: {_sessions(stats.sessions)}, {days}"
+    title = f"{stats.therapy}: {plural(stats.sessions, 'session')}, {days}"
     say(Text(title, style="bold"))
     say("=" * min(len(title), WIDTH))
 
@@ -130,14 +115,14 @@ def _relief(stats: TherapyStats) -> None:
     say(Text("Relief (pain before minus pain right after, 0-10 scale)", style="bold"))
     if stats.excluded_no_pain:
         say(
-            f"{_left_out(stats.excluded_no_pain)} began at pain 0 and cannot show relief: left "
-            "out of the relief figures, still counted in the session numbers.",
+            f"{plural(stats.excluded_no_pain, 'session')} began at pain 0 and cannot show "
+            "relief: left out of the relief figures, still counted in the session numbers.",
             indent=INDENT,
         )
     if rel.n == 0:
         say(
-            f"Not enough data: none of your {_sessions(stats.sessions)} began with pain, so "
-            "there is no relief to measure.",
+            f"Not enough data: none of your {plural(stats.sessions, 'session')} began with "
+            "pain, so there is no relief to measure.",
             indent=INDENT,
         )
         return
@@ -152,7 +137,7 @@ def _relief(stats: TherapyStats) -> None:
     say(grid, indent=INDENT)
     if rel.all_same:
         say(
-            f"Every one of the {_sessions(rel.n)} brought the same relief "
+            f"Every one of the {plural(rel.n, 'session')} brought the same relief "
             f"({signed(rel.mean)}), so there is no spread to give an interval from.",
             indent=INDENT,
         )
@@ -169,10 +154,6 @@ def _relief(stats: TherapyStats) -> None:
         )
 
 
-def _left_out(k: int) -> str:
-    return "1 session" if k == 1 else f"{k} sessions"
-
-
 def _mean_interval(rel: ReliefEstimate) -> str:
     if rel.ci is None:
         return ""
@@ -182,9 +163,9 @@ def _mean_interval(rel: ReliefEstimate) -> str:
 def _share_cells(share: Share) -> list[str]:
     if share.share is None:
         return [f"{share.k}/{share.n}", DASH, ""]
-    interval = "" if share.ci is None else f"{whole_percent(share.ci[0])} to "
-    interval += "" if share.ci is None else whole_percent(share.ci[1])
-    return [f"{share.k}/{share.n}", whole_percent(share.share), interval]
+    interval = "" if share.ci is None else f"{percent(share.ci[0])} to "
+    interval += "" if share.ci is None else percent(share.ci[1])
+    return [f"{share.k}/{share.n}", percent(share.share), interval]
 
 
 def _shares(stats: TherapyStats) -> None:
@@ -293,13 +274,11 @@ def _durability(dur: Durability) -> None:
         )
         return
     interval = (
-        ""
-        if dur.ci is None
-        else (f", 95% interval {whole_percent(dur.ci[0])} to {whole_percent(dur.ci[1])}")
+        "" if dur.ci is None else (f", 95% interval {percent(dur.ci[0])} to {percent(dur.ci[1])}")
     )
     say(
         f"Pain stayed at or below its level right after the session: {dur.held}/{dur.n} "
-        f"({whole_percent(dur.share)}{interval}).",
+        f"({percent(dur.share)}{interval}).",
         indent=INDENT,
     )
     say(
@@ -315,7 +294,7 @@ def _cost(stats: TherapyStats) -> None:
     grid.add_column(justify="left")
     grid.add_column(justify="right")
     grid.add_column(justify="left")
-    grid.add_row("total", money(cost.total), _sessions(stats.sessions))
+    grid.add_row("total", money(cost.total), plural(stats.sessions, "session"))
     if n == 0:
         note = "no session began with pain"
     elif cost.per_relief_point is None:
@@ -393,7 +372,7 @@ def _prevention(result: TherapyVerdicts) -> None:
         if window is None:
             table.add_row(label, "not yet", DASH, DASH, DASH)
             continue
-        per_28 = DASH if window.mmd is None else f"{window.mmd:.1f}"
+        per_28 = one_decimal(window.mmd)
         table.add_row(
             label,
             f"{window.start:%b %d} to {window.end:%b %d}",
@@ -434,7 +413,7 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
             acute += f" {signed(rel.mean)} (n {rel.n})"
         prevention = PREVENTIVE_WORDS[r.preventive_word]
         if r.prevention is not None and r.prevention.change is not None:
-            prevention += f" {r.prevention.change:+.1f}/28d"
+            prevention += f" {signed(r.prevention.change)}/28d"
         table.add_row(
             r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total)
         )

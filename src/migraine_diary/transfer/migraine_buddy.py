@@ -18,12 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from migraine_diary.domain.buddy import RowError
-
-HELPFUL = "helpful"
-SOMEWHAT = "somewhat"
-UNHELPFUL = "unhelpful"
-UNSURE = "unsure"
-HELPFULNESS: tuple[str, ...] = (HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE)
+from migraine_diary.domain.helpfulness import HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE
 
 COL_NUMBER = "#"
 COL_STARTED = "Started"

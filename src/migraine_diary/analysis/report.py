@@ -1,0 +1,129 @@
+"""The doctor's report as plain figures: what `diary.report` gathers and `render.report` shows.
+
+Pure data, no I/O and no wording: every figure is computed here or before, the renderers
+only format it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from migraine_diary.domain.days import MedicationTaken
+from migraine_diary.domain.medications import CLASSES
+
+if TYPE_CHECKING:
+    from migraine_diary.analysis.stats import ReliefEstimate
+
+__all__ = [
+    "AttackEntry",
+    "MonthFigures",
+    "ReportData",
+    "TherapyFigures",
+    "ordered_classes",
+]
+
+#: A period needs this many recorded days before migraine days per 28 days are shown
+#: (the rule the preventive verdict uses for a 28-day window).
+MIN_RECORDED_FOR_RATE = 21
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One calendar month of the period (only its days inside the period count)."""
+
+    month: str  # YYYY-MM
+    days: int  # days of this month inside the period
+    migraine_days: int
+    recorded_days: int
+    medication_days_by_class: Mapping[str, int]  # class -> days with it (a day may have two)
+    medication_days: int  # days with any acute medication
+    flags: tuple[str, ...] = ()  # classes over their ICHD-3 threshold, plus "multiple"
+    overuse_pattern: bool = False  # third flagged month in a row, or one continuing the run
+
+    @property
+    def label(self) -> str:
+        """``Sep 2026``: month names in English whatever the locale, like the rest."""
+        return f"{MONTH_NAMES[int(self.month[5:]) - 1]} {self.month[:4]}"
+
+
+@dataclass(frozen=True)
+class TherapyFigures:
+    """What one therapy did in the period, with the n behind every figure."""
+
+    name: str
+    sessions: int
+    minutes: int
+    relief_n: int  # sessions in the relief figures (those that began with pain)
+    relief_mean: float | None
+    relief_ci: tuple[float, float] | None
+    acute: tuple[ReliefEstimate, ReliefEstimate]  # relief during attacks, at other times
+    preventive: str  # one sentence: migraine days before and during the course
+    cost: Decimal
+    relief_all_same: bool = False  # every session the same relief: no interval to show
+
+
+@dataclass(frozen=True)
+class AttackEntry:
+    """One attack of the period; ``duration`` None while it is still going on."""
+
+    start: datetime
+    duration: timedelta | None
+    peak: int
+    aura: bool
+    medications: tuple[MedicationTaken, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, computed beforehand: the renderers only format it."""
+
+    start: date
+    end: date
+    recorded_days: int
+    months: tuple[MonthFigures, ...]
+    therapies: tuple[TherapyFigures, ...]
+    attacks: tuple[AttackEntry, ...]
+    questions: tuple[str, ...]
+    generated_at: datetime
+    notes: tuple[str, ...] = field(default=())  # caveats about the data, shown as they are
+
+    @property
+    def days(self) -> int:
+        """Days in the period, both ends included."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def migraine_days(self) -> int:
+        return sum(m.migraine_days for m in self.months)
+
+    @property
+    def medication_days(self) -> int:
+        return sum(m.medication_days for m in self.months)
+
+    @property
+    def migraine_rate(self) -> float | None:
+        """Migraine days per 28 recorded days; None with too few recorded days to mean much."""
+        recorded = sum(m.recorded_days for m in self.months)
+        if recorded < MIN_RECORDED_FOR_RATE:
+            return None
+        return self.migraine_days / recorded * 28
+
+    @property
+    def flagged_months(self) -> int:
+        return sum(1 for m in self.months if m.flags)
+
+
+def ordered_classes(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Medication classes in the order reports list them; unknown ones last, by name."""
+
+    def order(item: tuple[str, int]) -> tuple[int, str]:
+        name = item[0]
+        return (CLASSES.index(name) if name in CLASSES else len(CLASSES), name)
+
+    return sorted(counts.items(), key=order)

@@ -1,0 +1,73 @@
+"""The one place that turns numbers, money, durations, shares and counts into words.
+
+Every view (the terminal tables, `stats`, the doctor's report) formats through here, so the
+same figure reads the same everywhere. Precision follows the data: means of 0-10 scores to
+1 decimal, shares as whole percents, money to the cent, durations to the minute.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+DASH = "-"
+ONGOING = "ongoing"
+
+
+def one_decimal(value: float | None) -> str:
+    """A mean of 0-10 scores: ``2.4``; never ``-0.0`` (a mean of -0.04 is 0.0, not below)."""
+    if value is None:
+        return DASH
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def signed(value: float | None) -> str:
+    """A change in 0-10 scores: ``+1.2``, ``-0.5``; zero as ``0.0``, without a sign."""
+    if value is None:
+        return DASH
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def signed_whole(value: int) -> str:
+    """Relief in whole points: ``+2``, ``0``, ``-1``."""
+    return f"+{value}" if value > 0 else str(value)
+
+
+def percent(value: float | None) -> str:
+    """A share from 0 to 1 as a whole percent: ``43%``."""
+    return DASH if value is None else f"{round(100 * value)}%"
+
+
+def share(k: int, n: int) -> str:
+    """``k`` of ``n`` as a whole percent; a dash when there is nothing to divide by."""
+    return f"{round(100 * k / n)}%" if n else DASH
+
+
+def money(value: Decimal | float | None) -> str:
+    """To the cent, with thousands separated: ``1,250.00``."""
+    return DASH if value is None else f"{value:,.2f}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 day``, ``3 days``; ``many`` for the irregular ones (``therapies``)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def duration_text(duration: timedelta | None) -> str:
+    """``45 min``, ``1 h 30 min``, ``4 h``, ``1 d 2 h 15 min``; ``ongoing`` while it lasts.
+
+    Rounded to the nearest minute (89 min 59 s is ``1 h 30 min``), never more precise.
+    """
+    if duration is None:
+        return ONGOING
+    minutes = round(duration.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if mins or not parts:
+        parts.append(f"{mins} min")
+    return " ".join(parts)

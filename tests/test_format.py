@@ -113,7 +113,7 @@ def test_attack_list_and_report_show_the_same_duration(
     cli.ok("attack", "log", "--when", "2026-11-20 08:00", *length, "--peak", "5")
     listed = cli.ok("attack", "list").stdout
     report = cli.ok(
-        "report", "--format", "md", "--since", "2026-11-01", "--until", "2026-11-30"
+        "report", "--format", "md", "--since", "2026-11-01", "--until", "2026-11-25"
     ).stdout
     (row,) = [line for line in report.splitlines() if line.startswith("| 2026-11-20 ")]
     assert row.split(" | ")[2] == text

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from migraine_diary.diary.sessions import Summary, SummaryRow
+from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.session import Session
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole

@@ -156,11 +156,12 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     analysis,
     attacks,
     care,
+    days,
     demo,
     report,
     sessions,
     transfer,
 )
 
-for commands in (sessions, transfer, demo, attacks, care, report, analysis):
+for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
     app.add_typer(commands.app)

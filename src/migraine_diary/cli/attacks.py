@@ -1,19 +1,16 @@
-"""Commands of the attack diary: `attack log|end|list|show|edit|delete`, `checkin`, `kept`,
-`calendar`, `meds`, `medclass`, and the Migraine Buddy side of `import`.
+"""Commands of the attack diary: `attack log|end|list|show|edit|delete`.
 
 Only typer is imported at module level: `--help` and Tab completion stay instant.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from migraine_diary.cli import common
 from migraine_diary.cli.common import (
-    PROG,
     Json,
     Notes,
     Since,
@@ -77,15 +74,6 @@ Med = Annotated[
         "'sumatriptan 50mg@14:30=helpful'. TIME alone is the one nearest the start; "
         f"HELPFULNESS: {HELPFULNESS_WORDS}. Repeat for each.",
         metavar="NAME",
-    ),
-]
-Months = Annotated[
-    str | None,
-    typer.Option(
-        "--months",
-        "-m",
-        help="The N calendar months ending with this one (default 3).",
-        metavar="N",
     ),
 ]
 
@@ -307,220 +295,3 @@ def delete(
         typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
     attacks.delete_attack(diary, attack_id)
     typer.echo(f"Deleted attack {attack_id}.")
-
-
-@app.command()
-def checkin(
-    ctx: typer.Context,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date", "-d", help="The day: 2026-11-20, yesterday (default: today).", metavar="D"
-        ),
-    ] = None,
-) -> None:
-    """Record a day without a migraine, so it counts as migraine-free rather than unknown.
-
-    A day is recorded when it has an attack, a session, a check-in, or is in a `kept` range.
-
-    Example: migraine checkin --date yesterday
-    """
-    from migraine_diary.diary import days
-    from migraine_diary.domain import dates
-
-    today = dates.local_today(dates.now())
-    day = days.check_day(date, field="date", today=today)
-    if days.checkin(writable_diary(ctx), day):
-        typer.echo(f"Checked in {day}: no migraine that day.")
-    else:
-        typer.echo(f"{day} was already checked in; nothing changed.")
-
-
-@app.command()
-def kept(
-    ctx: typer.Context,
-    first: Annotated[str, typer.Argument(metavar="FROM", help="First day.", show_default=False)],
-    last: Annotated[str, typer.Argument(metavar="TO", help="Last day.", show_default=False)],
-) -> None:
-    """Declare the days FROM to TO fully recorded, e.g. a paper diary typed in later.
-
-    Days in the range without an attack count as migraine-free, not unknown.
-
-    Example: migraine kept 2026-09-01 2026-09-30
-    """
-    from migraine_diary.diary import days
-    from migraine_diary.domain import dates
-
-    today = dates.local_today(dates.now())
-    first_day = days.check_day(first, field="FROM", today=today)
-    last_day = days.check_day(last, field="TO", today=today)
-    if first_day > last_day:
-        from migraine_diary.errors import InputError
-
-        raise InputError(f"FROM must be on or before TO (got {first_day} after {last_day})")
-    span = f"{first_day} to {last_day}"
-    if days.keep(writable_diary(ctx), first_day, last_day):
-        count = (last_day - first_day).days + 1
-        typer.echo(
-            f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
-            "there count as migraine-free."
-        )
-    else:
-        typer.echo(f"{span} was already kept; nothing changed.")
-
-
-@app.command("calendar")
-def calendar_(
-    ctx: typer.Context,
-    months: Months = None,
-    since: Since = None,
-    until: Until = None,
-    json: Json = False,
-) -> None:
-    """A month grid: migraine days, other attacks, migraine-free and unknown days, sessions.
-
-    M migraine day, a attack (not a migraine day), · migraine-free, ? nothing recorded.
-
-    * after a day: a treatment session that day.
-
-    Migraine day: an attack of 30 minutes or more or with aura, or a migraine-specific drug.
-
-    Example: migraine calendar --months 2
-    """
-    from migraine_diary.diary import days
-    from migraine_diary.domain import dates
-
-    now = dates.now()
-    today = dates.local_today(now)
-    first, last = days.date_range(months, since, until, today)
-    summaries = days.calendar_months(diary_from(ctx, write=False), first, last, now)
-    if json:
-        from migraine_diary.domain.days import calendar_json
-
-        print_json(calendar_json(summaries))
-        return
-    from migraine_diary.render import attacks as render_attacks
-
-    render_attacks.calendar_view(summaries, today)
-
-
-@app.command()
-def meds(
-    ctx: typer.Context,
-    months: Months = None,
-    since: Since = None,
-    until: Until = None,
-    json: Json = False,
-) -> None:
-    """Days with acute medication per month, by class, against the ICHD-3 overuse levels.
-
-    Warns when three months in a row are over a level. Counts whole calendar months.
-
-    Example: migraine meds --months 6
-    """
-    from migraine_diary.diary import days
-    from migraine_diary.domain import dates
-
-    now = dates.now()
-    today = dates.local_today(now)
-    first, last = days.date_range(months, since, until, today)
-    report = days.meds_report(diary_from(ctx, write=False), first, last, now)
-    if json:
-        from migraine_diary.domain.days import meds_json
-
-        print_json(meds_json(report.months))
-        return
-    from migraine_diary.render import attacks as render_attacks
-
-    render_attacks.meds_table(report)
-
-
-@app.command()
-def medclass(
-    ctx: typer.Context,
-    name: Annotated[
-        str | None, typer.Argument(help="A medication name as logged.", show_default=False)
-    ] = None,
-    med_class: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="CLASS",
-            help="triptan, simple_analgesic, combination_analgesic, opioid, ergot, gepant, "
-            "ditan or other.",
-            show_default=False,
-        ),
-    ] = None,
-    json: Json = False,
-) -> None:
-    """Set the class of a medication name the built-in table does not know (or show classes).
-
-    No arguments: every name in the diary with its class. NAME: its class.
-
-    NAME CLASS: from now on NAME (any dose, any case) counts as CLASS, in every attack.
-
-    Example: migraine medclass 'Migrastop' triptan
-    """
-    from migraine_diary.diary import medclass as med_classes
-
-    if name is None:
-        rows = med_classes.name_classes(diary_from(ctx, write=False))
-        if json:
-            print_json(
-                [
-                    {"name": r.name, "class": r.med_class, "from": r.origin, "doses": r.doses}
-                    for r in rows
-                ]
-            )
-            return
-        from migraine_diary.render import attacks as render_attacks
-
-        render_attacks.name_classes_table(rows)
-        return
-    from migraine_diary.domain.medications import class_label
-
-    if med_class is None:
-        found = med_classes.describe_name(diary_from(ctx, write=False), name)
-        if json:
-            print_json({"name": found.name, "class": found.med_class, "from": found.origin})
-        elif found.med_class is None:
-            typer.echo(
-                f"{name!r} is not in the medication table: unclassified. Set its class with: "
-                f"migraine medclass {name!r} CLASS"
-            )
-        else:
-            source = "your class" if found.origin == "yours" else "built-in table"
-            typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
-        return
-    clean, chosen = med_classes.check_class(name, med_class)
-    from migraine_diary.domain.medications import classify
-
-    builtin = classify(clean)
-    result = med_classes.set_class(writable_diary(ctx), clean, chosen)
-    note = ""
-    if builtin is not None and builtin != chosen:
-        note = f" (instead of the built-in {class_label(builtin)})"
-    typer.echo(
-        f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s)."
-    )
-
-
-def import_migraine_buddy(
-    ctx: typer.Context, file: Path, *, format: str, dry_run: bool, skip_bad: bool
-) -> None:
-    """`migraine import --format migraine-buddy FILE`: the command lives in cli.py."""
-    from migraine_diary.domain import dates
-    from migraine_diary.errors import InputError
-    from migraine_diary.render import attacks as render_attacks
-    from migraine_diary.transfer import migraine_buddy_import as buddy
-
-    if format != "migraine-buddy":
-        raise InputError(f"format must be csv or migraine-buddy (got {format})")
-    now = dates.now()
-    plan = buddy.check_buddy(file, skip_bad=skip_bad, now=now)
-    diary = diary_from(ctx, write=False) if dry_run else writable_diary(ctx)
-    result = buddy.import_buddy(diary, plan, dry_run=dry_run)
-    for problem in result.bad:
-        typer.echo(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
-    typer.echo(render_attacks.buddy_summary(result, str(file)))
-    if result.unclassified and result.added:
-        typer.echo(render_attacks.unclassified_hint(result.unclassified))

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migraine_diary.cli.common import (
-    diary_from,
-    writable_diary,
-)
+from migraine_diary.cli.common import PROG, diary_from, writable_diary
 
 app = typer.Typer()
 
@@ -81,8 +78,6 @@ def import_(
     Example: migraine import sessions.csv --dry-run
     """
     if format != "csv" or skip_bad:
-        from migraine_diary.cli.attacks import import_migraine_buddy
-
         if format == "csv":
             from migraine_diary.errors import InputError
 
@@ -99,3 +94,25 @@ def import_(
         + (f"; {result.already_there} already in the diary" if result.already_there else "")
         + "."
     )
+
+
+def import_migraine_buddy(
+    ctx: typer.Context, file: Path, *, format: str, dry_run: bool, skip_bad: bool
+) -> None:
+    """`migraine import --format migraine-buddy FILE`: the command lives in cli.py."""
+    from migraine_diary.domain import dates
+    from migraine_diary.errors import InputError
+    from migraine_diary.render import attacks as render_attacks
+    from migraine_diary.transfer import migraine_buddy_import as buddy
+
+    if format != "migraine-buddy":
+        raise InputError(f"format must be csv or migraine-buddy (got {format})")
+    now = dates.now()
+    plan = buddy.check_buddy(file, skip_bad=skip_bad, now=now)
+    diary = diary_from(ctx, write=False) if dry_run else writable_diary(ctx)
+    result = buddy.import_buddy(diary, plan, dry_run=dry_run)
+    for problem in result.bad:
+        typer.echo(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
+    typer.echo(render_attacks.buddy_summary(result, str(file)))
+    if result.unclassified and result.added:
+        typer.echo(render_attacks.unclassified_hint(result.unclassified))

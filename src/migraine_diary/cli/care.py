@@ -18,12 +18,6 @@ if TYPE_CHECKING:
     from migraine_diary.storage import Health
 
 
-def _diary_path(ctx: typer.Context) -> Path:
-    from migraine_diary import storage as db
-
-    return db.locate(ctx.ensure_object(State).db)
-
-
 @app.command()
 def backup(
     ctx: typer.Context,
@@ -42,9 +36,9 @@ def backup(
 
     Example: migraine backup ~/backups/diary-2026-11-26.db
     """
-    from migraine_diary import storage as db
+    from migraine_diary.diary import files
 
-    copy = db.backup_diary(_diary_path(ctx), file.expanduser())
+    copy = files.backup(ctx.ensure_object(State).db, file.expanduser())
     counts = ", ".join(
         f"{copy.tables[table]} {label}"
         for table, label in (("session", "session(s)"), ("attack", "attack(s)"))
@@ -62,9 +56,9 @@ def check(ctx: typer.Context, json: Json = False) -> None:
 
     Example: migraine check
     """
-    from migraine_diary import storage as db
+    from migraine_diary.diary import files
 
-    health = db.check_diary(_diary_path(ctx))
+    health = files.check(ctx.ensure_object(State).db)
     if json:
         print_json(health.to_json())
     else:
@@ -75,11 +69,12 @@ def check(ctx: typer.Context, json: Json = False) -> None:
 
 
 def _report(health: Health) -> list[str]:
-    from migraine_diary.storage import LATEST
+    from migraine_diary.diary.files import latest_schema
 
+    latest = latest_schema()
     version = f"{health.schema_version} (current)"
-    if health.schema_version < LATEST:
-        version = f"{health.schema_version} (upgraded to {LATEST} on the next use, after a backup)"
+    if health.schema_version < latest:
+        version = f"{health.schema_version} (upgraded to {latest} on the next use, after a backup)"
     log = (
         f"{health.journal_mode}, {_size(health.wal_bytes)} waiting to be written back"
         if health.wal_bytes

@@ -37,19 +37,20 @@ class State:
 
 
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
-    from migraine_diary import storage as db
+    from migraine_diary.diary import files
 
-    path = db.locate(ctx.ensure_object(State).db)
-    diary = db.open_diary(path, write=write, create=create)
-    if diary is None and not write:
-        typer.echo(f"There is no diary at {path} yet; logging a session creates it.", err=True)
-    if diary is not None and diary.upgraded_from is not None:
+    opened = files.open_for(ctx.ensure_object(State).db, write=write, create=create)
+    if opened.diary is None and not write:
         typer.echo(
-            f"Upgraded the diary from schema {diary.upgraded_from} to {db.schema.LATEST} "
+            f"There is no diary at {opened.path} yet; logging a session creates it.", err=True
+        )
+    if opened.upgraded_from is not None:
+        typer.echo(
+            f"Upgraded the diary from schema {opened.upgraded_from} to {opened.latest} "
             "(a backup was kept next to it).",
             err=True,
         )
-    return diary
+    return opened.diary
 
 
 def writable_diary(ctx: typer.Context) -> Diary:
@@ -62,9 +63,9 @@ def existing_diary(ctx: typer.Context) -> Diary:
     """A diary to change that must already exist: editing never creates an empty one."""
     diary = diary_from(ctx, write=True, create=False)
     if diary is None:
-        from migraine_diary import storage as db
+        from migraine_diary.diary import files
 
-        path = db.locate(ctx.ensure_object(State).db)
+        path = files.diary_path(ctx.ensure_object(State).db)
         raise DiaryError(f"there is no diary at {path} yet; log a session first")
     return diary
 

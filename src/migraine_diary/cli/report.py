@@ -81,17 +81,13 @@ def report(
     if output is None and format == "html":
         output = Path(f"migraine-report-{today.isoformat()}.html")
 
-    from migraine_diary import storage as db
+    from migraine_diary.diary import files
     from migraine_diary.diary import report as report_data
     from migraine_diary.render.format import plural
     from migraine_diary.render.report import render_html, render_markdown
     from migraine_diary.transfer import sessions as export
 
-    path = db.locate(ctx.ensure_object(State).db)
-    if not path.exists():
-        from migraine_diary.errors import DiaryError
-
-        raise DiaryError(f"there is no diary at {path} yet; log a session or an attack first")
+    files.existing_path(ctx.ensure_object(State).db, "log a session or an attack first")
     data = report_data.build_report(diary_from(ctx, write=False), first, last, questions, today)
     text = render_html(data) if format == "html" else render_markdown(data)
     with export.private_output(output) as out:

@@ -80,18 +80,12 @@ def log_session(
 
 
 def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Session:
-    from sqlmodel import Session as OrmSession
-
     from migraine_diary.storage.tables import SessionRow
 
     with diary.transaction() as conn:
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
         row = SessionRow.from_input(session, therapy_id)
-        with OrmSession(bind=conn) as orm:
-            orm.add(row)
-            orm.flush()
-            assert row.id is not None
-            stored = db.session_by_id(conn, row.id)
+        stored = db.session_by_id(conn, db.insert_session(conn, row.model_dump(exclude={"id"})))
     assert stored is not None
     return session_from_row(stored)
 

@@ -240,6 +240,17 @@ def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ..
     return found
 
 
+def insert_session(conn: Connection, values: dict[str, Any]) -> int:
+    """One session; its new id."""
+    from sqlalchemy import insert
+
+    from migraine_diary.storage.tables import SessionRow
+
+    key = conn.execute(insert(SessionRow).values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Many sessions in one statement (import): the caller's transaction keeps it all-or-none."""
     from sqlalchemy import insert

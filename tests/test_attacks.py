@@ -529,19 +529,21 @@ def test_days_are_local_days_across_daylight_saving_time(cli: Cli) -> None:
 def test_calendar_and_meds_on_a_missing_diary(cli: Cli) -> None:
     result = cli("calendar", "--months", "1", "--json")
     assert result.exit_code == 0
-    (found,) = json.loads(result.stdout)
-    assert found["recorded_days"] == 0
-    assert {d["status"] for d in found["days"]} == {"unknown"}
+    months = json.loads(result.stdout)
+    assert [m["month"] for m in months] == ["2026-10", "2026-11"]  # one complete, and so far
+    assert all(m["recorded_days"] == 0 for m in months)
+    assert {d["status"] for m in months for d in m["days"]} == {"unknown"}
     assert cli.json("meds", "--months", "1")[0]["total_days"] == 0
     assert not cli.db_path.exists()
 
 
-def test_default_months_end_with_the_current_month(cli: Cli) -> None:
+def test_default_months_are_three_complete_months_and_this_one_so_far(cli: Cli) -> None:
     months = cli.json("calendar")
     today = current_day()
-    assert len(months) == 3
-    assert months[-1]["month"] == f"{today.year:04d}-{today.month:02d}"
-    assert len(cli.json("meds", "--months", "5")) == 5
+    assert [m["month"] for m in months] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert months[-1]["days"][-1]["date"] == today.isoformat()  # up to today, not past it
+    assert len(months[0]["days"]) == 31
+    assert len(cli.json("meds", "--months", "5")) == 6
 
 
 def test_attack_commands_have_help_with_examples() -> None:

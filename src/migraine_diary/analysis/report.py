@@ -6,6 +6,7 @@ only format it.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,11 +45,29 @@ class MonthFigures:
     medication_days: int  # days with any acute medication
     flags: tuple[str, ...] = ()  # classes over their ICHD-3 threshold, plus "multiple"
     overuse_pattern: bool = False  # third flagged month in a row, or one continuing the run
+    so_far: bool = False  # the current month, up to today
+
+    @property
+    def complete(self) -> bool:
+        """All the month's days are in the period and over: only such a month counts against
+        a monthly limit (a few days of a month say nothing about the month). The current
+        month is never complete, even on its last day."""
+        year, month = int(self.month[:4]), int(self.month[5:])
+        return not self.so_far and self.days == calendar.monthrange(year, month)[1]
+
+    @property
+    def name(self) -> str:
+        """``Sep 2026``: month names in English whatever the locale, like the rest."""
+        return f"{MONTH_NAMES[int(self.month[5:]) - 1]} {self.month[:4]}"
 
     @property
     def label(self) -> str:
-        """``Sep 2026``: month names in English whatever the locale, like the rest."""
-        return f"{MONTH_NAMES[int(self.month[5:]) - 1]} {self.month[:4]}"
+        """``Sep 2026``, ``Dec 2026 so far, 1 day`` or ``Aug 2026, 12 days``: a partial month
+        says so wherever it is shown."""
+        if self.complete:
+            return self.name
+        days = f"{self.days} day" + ("" if self.days == 1 else "s")
+        return f"{self.name} so far, {days}" if self.so_far else f"{self.name}, {days}"
 
 
 @dataclass(frozen=True)
@@ -115,8 +134,13 @@ class ReportData:
         return self.migraine_days / recorded * 28
 
     @property
+    def complete_months(self) -> int:
+        return sum(1 for m in self.months if m.complete)
+
+    @property
     def flagged_months(self) -> int:
-        return sum(1 for m in self.months if m.flags)
+        """Complete months over an ICHD-3 limit (the limits are per calendar month)."""
+        return sum(1 for m in self.months if m.flags and m.complete)
 
 
 def ordered_classes(counts: Mapping[str, int]) -> list[tuple[str, int]]:

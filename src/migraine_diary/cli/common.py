@@ -140,6 +140,15 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 Since = Annotated[
     str | None, typer.Option("--since", help="From this day on (inclusive).", metavar="D")
 ]
+Months = Annotated[
+    str | None,
+    typer.Option(
+        "--months",
+        "-m",
+        help="The N complete calendar months before this one, plus this month so far (default 3).",
+        metavar="N",
+    ),
+]
 Until = Annotated[
     str | None, typer.Option("--until", help="Up to this day (inclusive).", metavar="D")
 ]

@@ -8,6 +8,7 @@ import typer
 
 from migraine_diary.cli.common import (
     Json,
+    Months,
     Since,
     Until,
     diary_from,
@@ -16,16 +17,6 @@ from migraine_diary.cli.common import (
 )
 
 app = typer.Typer()
-
-Months = Annotated[
-    str | None,
-    typer.Option(
-        "--months",
-        "-m",
-        help="The N calendar months ending with this one (default 3).",
-        metavar="N",
-    ),
-]
 
 
 @app.command()

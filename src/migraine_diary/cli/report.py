@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Since, State, Until, diary_from
+from migraine_diary.cli.common import Months, Since, State, Until, diary_from
 
 app = typer.Typer()
 
@@ -26,6 +26,7 @@ MAX_QUESTION = 300
 @app.command()
 def report(
     ctx: typer.Context,
+    months: Months = None,
     since: Since = None,
     until: Until = None,
     output: Annotated[
@@ -63,7 +64,8 @@ def report(
 ) -> None:
     """A report to take to your doctor: migraine days, acute medication against the ICHD-3
     overuse limits, each treatment with what it did and cost, the attacks, your questions.
-    Default period: the last 3 calendar months, up to today. At most two printed pages.
+    Default period: the 3 complete calendar months before this one, and this month so far.
+    At most two printed pages.
 
     Example: migraine report --question 'Should I try a preventive?' --open
     """
@@ -77,7 +79,7 @@ def report(
     for asked, clean in zip(question or [], questions, strict=True):
         if not clean or len(clean) > MAX_QUESTION:
             raise field_error("question", QUESTION_RULE, asked)
-    first, last, today = report_period(since, until)
+    first, last, today = report_period(months, since, until)
     if output is None and format == "html":
         output = Path(f"migraine-report-{today.isoformat()}.html")
 
@@ -106,18 +108,17 @@ def report(
         webbrowser.open(output.resolve().as_uri())
 
 
-def report_period(since: str | None, until: str | None) -> tuple[date, date, date]:
-    """First and last day of the report, and today: by default the 3 calendar months ending
-    with this one, up to today (days still to come would read as unrecorded)."""
-    from migraine_diary.domain import days
-    from migraine_diary.domain.dates import local_today, now, parse_day
-    from migraine_diary.errors import InputError, field_error
+def report_period(
+    months: str | None, since: str | None, until: str | None
+) -> tuple[date, date, date]:
+    """First and last day of the report, and today: the period `calendar` and `meds` show,
+    never past today (days still to come would read as unrecorded)."""
+    from migraine_diary.diary.days import date_range
+    from migraine_diary.domain.dates import current_day
+    from migraine_diary.errors import field_error
 
-    today = local_today(now())
-    last = parse_day(until, field="until", today=today) if until else today
+    today = current_day()
+    first, last = date_range(months, since, until, today)
     if last > today:
         raise field_error("until", "today or a day before it", until)
-    first = parse_day(since, field="since", today=today) if since else days.last_months(last, 3)[0]
-    if first > last:
-        raise InputError(f"since must be on or before until (got {first} after {last})")
     return first, last, today

@@ -124,25 +124,26 @@ def month_overuse(diary: db.Diary, day: dt.date, now: dt.datetime) -> days.Month
 def date_range(
     months: str | None, since: str | None, until: str | None, today: dt.date
 ) -> tuple[dt.date, dt.date]:
-    """The days a calendar or medication report covers: the N calendar months ending with
-    the current one (3 by default), or --since/--until."""
+    """The days a report, calendar or medication table covers: by default the three complete
+    calendar months before this one and this month so far; --months N complete months; or
+    --since/--until (--since alone runs to today, --until alone starts three months before)."""
     if months is not None and (since or until):
         raise InputError("give either --months or --since/--until, not both")
     if since or until:
         last = parse_day(until, field="until", today=today) if until else today
         first = (
-            parse_day(since, field="since", today=today) if since else days.last_months(last, 3)[0]
+            parse_day(since, field="since", today=today) if since else days.default_period(last)[0]
         )
         if first > last:
             raise InputError(f"since must be on or before until (got {first} after {last})")
         return first, last
-    count = 3
+    count = days.COMPLETE_MONTHS
     if months is not None:
         text = months.strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
             raise field_error("months", RULES["months"], months)
         count = int(text)
-    return days.last_months(today, count)
+    return days.default_period(today, count)
 
 
 def calendar_months(

@@ -51,8 +51,8 @@ def build_report(
 
     Sessions count in the period by their local day; a therapy's preventive verdict looks at
     its whole course, which may reach outside the period. Months count only the period's days
-    (the report's default period starts on the first of a month, so only the current month is
-    partial, as in `migraine meds`).
+    (the default period starts on the first of a month, so only the current month is partial;
+    it is labelled so and never counted against a monthly limit).
     """
     moment = now or current_time()
     if diary is None:
@@ -79,7 +79,7 @@ def build_report(
     notes: list[str] = []
     months: tuple[MonthFigures, ...] = ()
     if attack_diary:
-        months = _months(table.statuses, since)
+        months = _months(table.statuses, since, today)
         unknown = sorted(
             name for name, seen in table.unclassified.items() if any(since <= d for d in seen)
         )
@@ -128,7 +128,9 @@ def _attack_entry(attack: Attack) -> AttackEntry:
     )
 
 
-def _months(statuses: Mapping[dt.date, days.DayStatus], since: dt.date) -> tuple[MonthFigures, ...]:
+def _months(
+    statuses: Mapping[dt.date, days.DayStatus], since: dt.date, today: dt.date
+) -> tuple[MonthFigures, ...]:
     """The period's months with their overuse flags; the months before it only to see a run."""
     period = {d: s for d, s in statuses.items() if d >= since}
     before = {d: s for d, s in statuses.items() if d < since.replace(day=1)}
@@ -144,6 +146,7 @@ def _months(statuses: Mapping[dt.date, days.DayStatus], since: dt.date) -> tuple
             medication_days=o.total_days,
             flags=o.flags,
             overuse_pattern=o.overuse_pattern,
+            so_far=m.month == f"{today.year:04d}-{today.month:02d}",
         )
         for m, o in zip(shown, overuse, strict=True)
     )

@@ -239,6 +239,20 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+COMPLETE_MONTHS = 3
+
+
+def default_period(today: dt.date, complete: int = COMPLETE_MONTHS) -> tuple[dt.date, dt.date]:
+    """The ``complete`` calendar months before ``today``'s month, plus that month so far.
+
+    "The last three months" that included the current one would, on the 1st, count a one-day
+    month as one of three and drop the month that matters most.
+    """
+    if complete < 1:
+        raise ValueError(f"the number of months must be at least 1 (got {complete})")
+    return add_months(today, -complete), today
+
+
 def last_months(today: dt.date, count: int) -> tuple[dt.date, dt.date]:
     """First and last day of the ``count`` calendar months ending with ``today``'s month."""
     if count < 1:

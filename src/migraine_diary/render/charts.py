@@ -120,16 +120,20 @@ SHORT_LABELS_AFTER = 4
 
 def _month_axis(ax: Any, months: Sequence[MonthFigures]) -> None:
     if len(months) <= SHORT_LABELS_AFTER:
-        labels = [m.label for m in months]
+        labels = [m.name if m.complete else f"{m.name}\n{_partial(m)}" for m in months]
     else:
         labels = [
-            m.label.replace(" ", "\n") if i == 0 or m.month.endswith("-01") else m.label[:3]
+            m.name.replace(" ", "\n") if i == 0 or m.month.endswith("-01") else m.name[:3]
             for i, m in enumerate(months)
         ]
     ax.set_xticks(range(len(months)), labels, fontsize=7 if len(months) <= 8 else 6)
     ax.set_xlim(-0.6, len(months) - 0.4)
     ax.tick_params(axis="x", pad=2)
     ax.tick_params(axis="y", pad=1, labelsize=6)
+
+
+def _partial(month: MonthFigures) -> str:
+    return ("so far, " if month.so_far else "") + f"{month.days} d"
 
 
 def _legend(ax: Any, entries: tuple[list[Any], list[str]], columns: int) -> None:
@@ -200,7 +204,9 @@ def migraine_chart(months: Sequence[MonthFigures], rows: int = 1) -> str:
             )
             if len(months) <= 2 * SHORT_LABELS_AFTER:
                 words = f"{m.recorded_days}/{m.days}" + (" recorded" if few else "")
-                ax.text(i, m.days + 0.5, words, ha="center", va="bottom", fontsize=6, color=MUTED)
+                # Above the bar and clear of the migraine count, even for a one-day month.
+                top = max(m.days, m.migraine_days + 4)
+                ax.text(i, top + 0.5, words, ha="center", va="bottom", fontsize=6, color=MUTED)
         ax.set_ylim(0, 35)
         ax.set_yticks([0, 10, 20, 30])
         _month_axis(ax, months)

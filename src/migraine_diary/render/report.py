@@ -171,8 +171,8 @@ def key_figures(data: ReportData) -> list[KeyFigure]:
         )
         figures.append(
             KeyFigure(
-                f"{data.flagged_months} of {len(data.months)}",
-                "months over an ICHD-3 limit",
+                f"{data.flagged_months} of {data.complete_months}",
+                "complete months over an ICHD-3 limit",
                 "medication-overuse thresholds",
             )
         )

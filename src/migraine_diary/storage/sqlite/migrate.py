@@ -8,9 +8,9 @@ import os
 import secrets
 import sqlite3
 from contextlib import closing
-from datetime import date
 from pathlib import Path
 
+from migraine_diary.domain.dates import current_day
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
 from migraine_diary.storage.sqlite import connections
@@ -119,7 +119,7 @@ def migrate(path: Path, current: int) -> Path | None:
 def backup_name(path: Path, current: int) -> Path:
     """diary-backup-DATE-vOLD-to-vNEW.db beside the diary; -2, -3... when that name is taken
     (an earlier attempt the same day), since a backup never replaces a file."""
-    stem = f"{path.stem}-backup-{date.today().isoformat()}-v{current}-to-v{schema.LATEST}"
+    stem = f"{path.stem}-backup-{current_day().isoformat()}-v{current}-to-v{schema.LATEST}"
     candidate, number = path.with_name(stem + path.suffix), 1
     while candidate.exists() or candidate.is_symlink():
         number += 1

@@ -117,6 +117,23 @@ def cli(db_path: Path) -> Cli:
     return Cli(db_path)
 
 
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small diary built once per test process: tests copy it, never change it."""
+    folder = tmp_path_factory.mktemp("seeded")
+    path = folder / "diary.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("HOME", str(folder))
+        monkeypatch.setenv("XDG_DATA_HOME", str(folder / ".local" / "share"))
+        monkeypatch.delenv("MIGRAINE_DIARY_DB", raising=False)
+        cli = Cli(path)
+        cli.log("craniosacral", when="2026-11-01 16:30", cost=90, notes="first")
+        cli.log("acupuncture", when="2026-11-05 10:00")
+        cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
+               "--med", "sumatriptan@08:30=helpful")  # fmt: skip
+    return path
+
+
 def fingerprint(path: Path) -> str | None:
     """Bytes of the diary and its WAL: equal before and after means nothing was written."""
     if not path.exists():

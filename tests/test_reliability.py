@@ -917,31 +917,6 @@ ODD_TEXT = st.sampled_from(
 ARG_TEXT = st.one_of(ODD_TEXT, st.text(max_size=40))
 
 
-def _seed_diary(path: Path) -> None:
-    cli = Cli(path)
-    cli.log("craniosacral", when="2026-11-01 16:30", cost=90, notes="first")
-    cli.log("acupuncture", when="2026-11-05 10:00")
-    cli.ok(
-        "attack",
-        "log",
-        "--when",
-        "2026-11-04 08:00",
-        "--hours",
-        "5",
-        "--peak",
-        "7",
-        "--med",
-        "sumatriptan@08:30=helpful",
-    )
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "diary.db"
-    _seed_diary(path)
-    return path
-
-
 def _draw_args(data: st.DataObject, command: Any, sandbox: Path) -> list[str]:
     """Arbitrary text for every argument and option of one command. Paths are kept inside
     the sandbox (the text becomes a file name there), so no example writes elsewhere."""

@@ -34,9 +34,7 @@ def pinned(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> d
     monkeypatch.setenv(NOW_VAR, moment)
     monkeypatch.setenv("TZ", zone)
     time.tzset()
-    yield dt.date.fromisoformat(moment[:10])
-    monkeypatch.undo()
-    time.tzset()
+    return dt.date.fromisoformat(moment[:10])  # conftest's private_home undoes both
 
 
 def run(*args: str) -> str:

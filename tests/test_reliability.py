@@ -826,13 +826,13 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
     def interrupted(conn: sqlite3.Connection, current: int) -> None:
         raise sqlite3.OperationalError("interrupted")
 
-    monkeypatch.setattr(db.sqlite.migrate, "_steps", interrupted)
-    result = Cli(old)("list")
+    with monkeypatch.context() as patch:
+        patch.setattr(db.sqlite.migrate, "_steps", interrupted)
+        result = Cli(old)("list")
     assert result.exit_code == 1  # the backup it took is kept, as it should be
     assert one_line_error(result.stderr) == (
         f"could not upgrade the diary at {old}: interrupted; it is unchanged"
     )
-    monkeypatch.undo()
     result = Cli(old)("list", "--json")
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)) == 3

@@ -52,3 +52,12 @@ def _show(value: object) -> str:
     if not text.strip() or any(not c.isprintable() for c in text) or text != text.strip():
         return repr(text)
     return text
+
+
+def cannot_write(what: str, error: OSError) -> DiaryError:
+    """A failed write (a full disk, a closed pipe, a missing folder) as one line."""
+    if isinstance(error, BrokenPipeError):
+        reason = "it was closed before everything was written"
+    else:
+        reason = error.strerror or type(error).__name__
+    return DiaryError(f"cannot write {what}: {reason}")

@@ -226,6 +226,15 @@ def test_a_full_disk_on_standard_output_is_one_line_and_exit_1(
     assert one_line(result.stderr) == "cannot write to standard output: No space left on device"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_while_parsing_the_command_line_is_one_line(diary: Cli) -> None:
+    """`--version` prints before any command runs."""
+    with open("/dev/full", "w") as full:
+        result = run_into(diary.db_path, full.fileno(), "--version")
+    assert result.returncode == 1
+    assert one_line(result.stderr) == "cannot write to standard output: No space left on device"
+
+
 @pytest.mark.parametrize("command", STDOUT_COMMANDS)
 def test_a_closed_pipe_on_standard_output_is_one_line_and_exit_1(
     diary: Cli, command: list[str], closed_pipe: int

@@ -35,14 +35,15 @@ class DiaryGroup(TyperGroup):
         a closed pipe), early or late, is one line and exit code 1, never a truncated file
         that looks complete (Click would end a closed pipe silently)."""
         try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()
+            try:
+                return super().invoke(ctx)
+            finally:  # also when the command ends with an exit code of its own
+                sys.stdout.flush()
         except OSError as error:
             if not _stdout_failed(error):
                 raise
             _silence_stdout()
             raise cannot_write("to standard output", error) from None
-        return result
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -67,8 +68,9 @@ class DiaryGroup(TyperGroup):
                 sys.exit(0)
             if _is_click_error(error):
                 _fail(_click_message(error), getattr(error, "exit_code", 2))
-            if isinstance(error, BrokenPipeError):
-                sys.exit(1)
+            if isinstance(error, OSError) and _stdout_failed(error):  # e.g. from --version
+                _silence_stdout()
+                _fail(cannot_write("to standard output", error).message, 1)
             if debug:
                 raise
             _fail(

@@ -184,6 +184,38 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert not db_path.exists()
 
 
+SECRET = "MIGRAINE WITH BRAINSTEM AURA, SEE NEUROLOGY" * 8  # too long for every field
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["log", "cst", "-m", "45", "-b", "5", "-a", "4", "--provider", SECRET], "provider"),
+        (["log", "cst", "-m", "45", "-b", "5", "-a", "4", "--provider", "Dr. X\x1b"], "provider"),
+        (["log", "cst", "-m", "45", "-b", "5", "-a", "4", "--notes", SECRET * 20], "notes"),
+        (["edit", "1", "--provider", SECRET], "provider"),
+        (["report", "--question", SECRET], "question"),
+        (["report", "--question", "ok", "--question", SECRET[:40] * 9], "question"),
+        (["attack", "log", "--peak", "5", "--hours", "1", "--med", SECRET], "med"),
+        (["attack", "log", "--peak", "5", "--hours", "1", "--med", f"{SECRET}@10:00"], "med"),
+        (["attack", "log", "--peak", "5", "--hours", "1", "--med", "MIGRAINE\n2"], "med"),
+        (["attack", "log", "--peak", "5", "--hours", "1", "--notes", SECRET * 20], "notes"),
+        (["medclass", SECRET, "triptan"], "NAME"),
+    ],
+)
+def test_errors_never_repeat_private_text(cli: Cli, args: list[str], field: str) -> None:
+    """A question, provider, medication or note may name a diagnosis: a message about it
+    names the field, the rule and the length, never a character of the text."""
+    cli.log(when="2026-11-01")
+    result = cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"migraine: error: {field} must be "), result.stderr
+    assert "characters; not shown, to keep it private)" in result.stderr
+    assert "MIGRAINE" not in result.stderr
+    assert "Dr." not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_bad_input_leaves_an_existing_diary_unchanged(cli: Cli, db_path: Path) -> None:
     cli.log(when="2026-11-01")
     before = fingerprint(db_path)

@@ -645,10 +645,22 @@ def _read(pdf: Path) -> Printed:
     )  # fmt: skip
 
 
+LONG_NAME = "x" * 100  # the longest therapy name allowed, with no space to break at
+LONG_QUESTION = "q" * 300  # the longest question allowed, with no space to break at
+
+
+def long_words_report() -> ReportData:
+    """The sample report with the longest unbroken words a user can give."""
+    data = sample_report()
+    therapies = (dataclasses.replace(data.therapies[0], name=LONG_NAME), *data.therapies[1:])
+    return dataclasses.replace(data, therapies=therapies, questions=(LONG_QUESTION,))
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     """One Chromium run per page, all at once: the sample report on Letter (Chromium's
-    default paper) and on A4, and `migraine demo` followed by `migraine report`."""
+    default paper), on A4 and with the longest unbroken words allowed, and `migraine demo`
+    followed by `migraine report`."""
     chromium = _chromium()
     root = tmp_path_factory.mktemp("chromium")
     home = root / "home"
@@ -657,6 +669,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
         html = render_html(sample_report())
         pages["letter"].write_text(html)
         pages["a4"].write_text(html.replace("@page {", "@page { size: A4;", 1))
+        pages["long"] = root / "long.html"
+        pages["long"].write_text(render_html(long_words_report()))
         runner = CliRunner()
         diary = root / "demo.db"
         pages["demo"] = root / "visit.html"
@@ -729,3 +743,23 @@ def test_chromium_prints_the_demo_report(printed: dict[str, Printed]) -> None:
         "Questions for my doctor",
     ):
         assert figure in demo.text, figure
+
+
+def test_chromium_wraps_long_unbroken_words_inside_their_cells(
+    printed: dict[str, Printed],
+) -> None:
+    """A 100-character therapy name and a 300-character question without spaces wrap inside
+    their cells: every column stays on the page and the report stays within two pages."""
+    long = printed["long"]
+    assert 1 <= long.pages <= 2
+    boxes = subprocess.run(["pdftotext", "-bbox", str(long.pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    right_edge = float(long.page_size.split()[0]) - 12 / 25.4 * 72  # the page less its margin
+    rightmost = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert rightmost <= right_edge + 1, (rightmost, right_edge)
+    for heading in ("Therapy", "Sessions", "Minutes", "Mean relief per session", "Cost"):
+        assert heading in long.text, heading
+    for cost in ("510.00", "680.00", "280.00"):
+        assert cost in long.text, cost
+    assert long.text.replace(" ", "").count("x" * 100) == 1  # the whole name, wrapped
+    assert "q" * 300 in long.text.replace(" ", "")

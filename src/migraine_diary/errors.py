@@ -17,13 +17,19 @@ class InputError(DiaryError):
     exit_code = 2
 
 
-# Free text can hold anything a person wrote about their health: a message never repeats it
-# (error messages end up in terminals' scrollback, shell logs and bug reports).
-PRIVATE_FIELDS = frozenset({"notes"})
+# Free text can hold anything a person wrote about their health (a question may name a
+# diagnosis, a provider a clinic, a medication a condition): a message never repeats it, not
+# even its first characters (error messages end up in terminals' scrollback, shell logs and
+# bug reports). A therapy name is the user's own short label and may be shown.
+PRIVATE_FIELDS = frozenset({"notes", "question", "provider", "med"})
 
 
-def field_error(field: str, rule: str, got: object) -> InputError:
-    """The one message shape for a bad value: which field, what is allowed, what was given."""
+def field_error(field: str, rule: str, got: object, *, private: bool | None = None) -> InputError:
+    """The one message shape for a bad value: which field, what is allowed, what was given.
+
+    A private field (PRIVATE_FIELDS, or `private=True` for a label of its own) is described by
+    its length only; a blank one is shown, as it holds nothing to keep.
+    """
     if isinstance(got, str) and any("\ud800" <= c <= "\udfff" for c in got):
         # A byte of another encoding reaches Python as a lone surrogate: no rule is broken
         # but the encoding, and the text cannot be stored.
@@ -31,7 +37,8 @@ def field_error(field: str, rule: str, got: object) -> InputError:
             f"{field} must be UTF-8 text: it holds a byte from another encoding (check the "
             "terminal's or the file's encoding)"
         )
-    if field in PRIVATE_FIELDS:
+    hidden = field in PRIVATE_FIELDS if private is None else private
+    if hidden and not (isinstance(got, str) and not got.strip()):
         size = f"{len(got)} characters" if isinstance(got, str) else type(got).__name__
         return InputError(f"{field} must be {rule} (got {size}; not shown, to keep it private)")
     return InputError(f"{field} must be {rule} (got {_show(got)})")
@@ -45,3 +52,12 @@ def _show(value: object) -> str:
     if not text.strip() or any(not c.isprintable() for c in text) or text != text.strip():
         return repr(text)
     return text
+
+
+def cannot_write(what: str, error: OSError) -> DiaryError:
+    """A failed write (a full disk, a closed pipe, a missing folder) as one line."""
+    if isinstance(error, BrokenPipeError):
+        reason = "it was closed before everything was written"
+    else:
+        reason = error.strerror or type(error).__name__
+    return DiaryError(f"cannot write {what}: {reason}")

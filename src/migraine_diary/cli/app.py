@@ -6,6 +6,8 @@ commands that need them, so that `--help` and Tab completion stay instant.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ from typer.core import TyperGroup
 
 from migraine_diary import __version__
 from migraine_diary.cli.common import PROG, State
-from migraine_diary.errors import DiaryError
+from migraine_diary.errors import DiaryError, cannot_write
 
 
 class DiaryGroup(TyperGroup):
@@ -27,6 +29,21 @@ class DiaryGroup(TyperGroup):
         params = super().get_params(ctx)
         _skip_coercion_while_completing(params)
         return params
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, then flush standard output: a write that fails there (a full disk,
+        a closed pipe), early or late, is one line and exit code 1, never a truncated file
+        that looks complete (Click would end a closed pipe silently)."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:  # also when the command ends with an exit code of its own
+                sys.stdout.flush()
+        except OSError as error:
+            if not _stdout_failed(error):
+                raise
+            _silence_stdout()
+            raise cannot_write("to standard output", error) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -51,8 +68,9 @@ class DiaryGroup(TyperGroup):
                 sys.exit(0)
             if _is_click_error(error):
                 _fail(_click_message(error), getattr(error, "exit_code", 2))
-            if isinstance(error, BrokenPipeError):
-                sys.exit(1)
+            if isinstance(error, OSError) and _stdout_failed(error):  # e.g. from --version
+                _silence_stdout()
+                _fail(cannot_write("to standard output", error).message, 1)
             if debug:
                 raise
             _fail(
@@ -82,6 +100,33 @@ def _skip_coercion_while_completing(params: list[Any]) -> None:
             param._runtime_param = _AsGiven()
 
 
+# What a write to a full or closed output raises: a file the program opens itself names its
+# file in the error (and its callers turn it into a message of their own).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE})
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether the error is standard output refusing a write."""
+    if isinstance(error, BrokenPipeError):
+        return True
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True  # what is still buffered cannot be written either
+    return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+def _silence_stdout() -> None:
+    """Send what is left in standard output's buffer nowhere: otherwise Python's own flush at
+    exit fails again, with a second message and exit code 120."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a file descriptor (a test's captured output): nothing will flush it
+
+
 def _is_click_error(error: Exception) -> bool:
     return hasattr(error, "format_message") and hasattr(error, "exit_code")
 
@@ -93,9 +138,12 @@ def _click_message(error: Exception) -> str:
 
 def _fail(message: str, code: int) -> NoReturn:
     lines = message.splitlines() or [message]
-    for line in lines:
-        sys.stderr.write(f"{PROG}: error: {line}\n")
-    sys.stderr.flush()
+    try:
+        for line in lines:
+            sys.stderr.write(f"{PROG}: error: {line}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # stderr is gone too: the exit code still tells
     sys.exit(code)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from migraine_diary.errors import DiaryError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from datetime import date
 
     from migraine_diary.storage import Diary, Filters
@@ -68,6 +69,18 @@ def existing_diary(ctx: typer.Context) -> Diary:
         path = files.diary_path(ctx.ensure_object(State).db)
         raise DiaryError(f"there is no diary at {path} yet; log a session first")
     return diary
+
+
+def output_file(
+    ctx: typer.Context, path: Path | None, *, force: bool
+) -> AbstractContextManager[IO[str]]:
+    """Where a command writes: standard output, or a file named with --output that never
+    replaces the diary or another database, and another file only with --force."""
+    from migraine_diary.diary import files
+    from migraine_diary.transfer.output import private_output
+
+    diary = files.diary_path(ctx.ensure_object(State).db)
+    return private_output(path, diary=diary, force=force)
 
 
 def session_filters(therapy: str | None, since: str | None, until: str | None) -> Filters:
@@ -135,6 +148,12 @@ Provider = Annotated[str | None, typer.Option("--provider", "-p", help="Who trea
 Notes = Annotated[str | None, typer.Option("--notes", "-n", help="Anything worth remembering.")]
 NewTherapy = Annotated[
     bool, typer.Option("--new-therapy", help="Add a new therapy even if it looks like a typo.")
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the --output file if it exists (never a diary or a database)."
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Since = Annotated[

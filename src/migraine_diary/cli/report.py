@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Months, Since, State, Until, diary_from
+from migraine_diary.cli.common import Force, Months, Since, State, Until, diary_from, output_file
 
 app = typer.Typer()
 
@@ -34,12 +34,13 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="File to write (default: migraine-report-DATE.html here; Markdown goes to "
-            "standard output).",
+            help="File to write (default: migraine-report-DATE.html here, or -2, -3, ... if "
+            "taken; Markdown goes to standard output).",
             dir_okay=False,
             metavar="FILE",
         ),
     ] = None,
+    force: Force = False,
     open_it: Annotated[
         bool, typer.Option("--open", help="Open the HTML report in your web browser.")
     ] = False,
@@ -80,19 +81,20 @@ def report(
         if not clean or len(clean) > MAX_QUESTION:
             raise field_error("question", QUESTION_RULE, asked)
     first, last, today = report_period(months, since, until)
-    if output is None and format == "html":
-        output = Path(f"migraine-report-{today.isoformat()}.html")
-
     from migraine_diary.diary import files
     from migraine_diary.diary import report as report_data
     from migraine_diary.render.format import plural
     from migraine_diary.render.report import render_html, render_markdown
-    from migraine_diary.transfer import sessions as export
+    from migraine_diary.transfer.output import free_name
+
+    if output is None and format == "html":
+        output = Path(f"migraine-report-{today.isoformat()}.html")
+        output = output if force else free_name(output)
 
     files.existing_path(ctx.ensure_object(State).db, "log a session or an attack first")
     data = report_data.build_report(diary_from(ctx, write=False), first, last, questions, today)
     text = render_html(data) if format == "html" else render_markdown(data)
-    with export.private_output(output) as out:
+    with output_file(ctx, output, force=force) as out:
         out.write(text)
     if output is None:
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migraine_diary.cli.common import PROG, diary_from, writable_diary
+from migraine_diary.cli.common import PROG, Force, diary_from, output_file, writable_diary
 
 app = typer.Typer()
 
@@ -24,6 +24,7 @@ def export(
             "--output", "-o", help="File to write (default: standard output).", dir_okay=False
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Export every session, oldest first (CSV by default).
 
@@ -36,7 +37,7 @@ def export(
     from migraine_diary.transfer import sessions as exporter
 
     diary = diary_from(ctx, write=False)
-    with exporter.private_output(output) as out:
+    with output_file(ctx, output, force=force) as out:
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
         typer.echo(f"Exported {count} session(s) to {output}.", err=True)

@@ -34,7 +34,7 @@ def check_class(name: str, med_class: str) -> tuple[str, str]:
     """A name and class as typed for `medclass`, checked before the diary is touched."""
     clean = " ".join(name.split())
     if not clean or len(clean) > 100:
-        raise field_error("NAME", RULES["med"], name)
+        raise field_error("NAME", RULES["med"], name, private=True)
     try:
         return clean, medications.parse_class(med_class)
     except ValueError:

@@ -3,6 +3,8 @@ than the data: means of 0-10 scores to 1 decimal, shares as whole percents, mone
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,9 +16,18 @@ from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.session import Session
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
 
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe is the app's error boundary's to report, in one line, like a full
+        disk (Rich would end the program silently)."""
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 # Diary text is shown as typed: no markup, emoji codes or highlighting read into it.
 # Piped output is not squeezed into 80 columns: a file or a pager can take wide tables.
-console = Console(
+console = _Console(
     highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 120
 )
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -39,28 +36,6 @@ def restore(text: str) -> str:
     if text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'"):
         return text[1:]
     return text
-
-
-@contextmanager
-def private_output(path: Path | None) -> Iterator[IO[str]]:
-    """Standard output, or a file readable by its owner only that appears complete or not at
-    all (written beside it, then renamed into place)."""
-    if path is None:
-        yield sys.stdout
-        return
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    except OSError as error:
-        raise DiaryError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(temporary, path)
-    except OSError as error:
-        raise DiaryError(f"cannot write {path}: {error.strerror}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def write_csv(diary: db.Diary | None, out: IO[str]) -> int:

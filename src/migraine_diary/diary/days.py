@@ -90,7 +90,8 @@ def day_table(conn: Any, first: dt.date, last: dt.date, now: dt.datetime) -> Day
         first,
         last,
         attacks=spans,
-        session_times=[from_storage(s) for s in sessions],
+        session_times=[from_storage(when) for when, _ in sessions],
+        attack_sessions=[from_storage(when) for when, during in sessions if during],
         checkins=[dt.date.fromisoformat(d) for d in db.checkin_days(conn, str(first), str(last))],
         kept_ranges=[
             (dt.date.fromisoformat(a), dt.date.fromisoformat(b))

@@ -143,12 +143,13 @@ def delete_attack(conn: Connection, attack_id: int) -> int:
     return int(result.rowcount)
 
 
-def session_instants(conn: Connection, since: str, until: str) -> list[str]:
-    """When each treatment session in [since, until) took place, for the calendar's marker."""
+def session_instants(conn: Connection, since: str, until: str) -> list[tuple[str, bool]]:
+    """When each treatment session in [since, until) took place (the calendar's marker), and
+    whether it was during an attack."""
     from sqlalchemy import text
 
-    sql = 'SELECT "when" FROM session WHERE "when" >= :since AND "when" < :until'
-    return [r[0] for r in conn.execute(text(sql), {"since": since, "until": until})]
+    sql = 'SELECT "when", during_attack FROM session WHERE "when" >= :since AND "when" < :until'
+    return [(r[0], bool(r[1])) for r in conn.execute(text(sql), {"since": since, "until": until})]
 
 
 def checkin_days(conn: Connection, first: str, last: str) -> list[str]:

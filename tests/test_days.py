@@ -379,6 +379,7 @@ def test_calendar_json_shape() -> None:
         "2024-11-03",
         [attack(at("2024-11-01"), 60)],
         sessions=[at("2024-11-02")],
+        checkins=[dt.date(2024, 11, 2)],
     )
     data = calendar_json(months(result))
     assert json.loads(json.dumps(data)) == [

@@ -17,6 +17,10 @@ class InputError(DiaryError):
     exit_code = 2
 
 
+class Note(UserWarning):
+    """Something a person should hear while the command goes on (one line on stderr)."""
+
+
 # Free text can hold anything a person wrote about their health: a message never repeats it
 # (error messages end up in terminals' scrollback, shell logs and bug reports).
 PRIVATE_FIELDS = frozenset({"notes"})

@@ -11,6 +11,7 @@ from migraine_diary.cli.common import (
     Months,
     Since,
     Until,
+    counting_diary,
     diary_from,
     print_json,
     writable_diary,
@@ -103,7 +104,7 @@ def calendar_(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    summaries = days.calendar_months(diary_from(ctx, write=False), first, last, now)
+    summaries = days.calendar_months(counting_diary(ctx), first, last, now)
     if json:
         from migraine_diary.domain.days import calendar_json
 
@@ -134,7 +135,7 @@ def meds(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    report = days.meds_report(diary_from(ctx, write=False), first, last, now)
+    report = days.meds_report(counting_diary(ctx), first, last, now)
     if json:
         from migraine_diary.domain.days import meds_json
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Months, Since, State, Until, diary_from
+from migraine_diary.cli.common import Months, Since, State, Until, counting_diary
 
 app = typer.Typer()
 
@@ -90,7 +90,7 @@ def report(
     from migraine_diary.transfer import sessions as export
 
     files.existing_path(ctx.ensure_object(State).db, "log a session or an attack first")
-    data = report_data.build_report(diary_from(ctx, write=False), first, last, questions, today)
+    data = report_data.build_report(counting_diary(ctx), first, last, questions, today)
     text = render_html(data) if format == "html" else render_markdown(data)
     with export.private_output(output) as out:
         out.write(text)

@@ -169,6 +169,19 @@ def add_checkin(conn: Connection, day: str) -> bool:
     return bool(result.rowcount)
 
 
+def delete_checkins(conn: Connection, first: str, last: str) -> list[str]:
+    """Remove the check-ins from `first` to `last` (inclusive): the days they were on."""
+    from sqlalchemy import text
+
+    found = checkin_days(conn, first, last)
+    if found:
+        conn.execute(
+            text("DELETE FROM checkin WHERE day BETWEEN :first AND :last"),
+            {"first": first, "last": last},
+        )
+    return found
+
+
 def kept_ranges(conn: Connection, first: str, last: str) -> list[tuple[str, str]]:
     """Kept ranges that overlap the days from `first` to `last` (inclusive)."""
     from sqlalchemy import text

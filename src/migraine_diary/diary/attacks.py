@@ -244,19 +244,22 @@ def _store(conn: Any, attack: AttackInput) -> int | None:
 
 def add_attacks(
     diary: db.Diary, attacks: Sequence[AttackInput], *, dry_run: bool = False
-) -> tuple[int, int]:
-    """Store attacks in one transaction: how many were added, and how many were there already
-    (same import key, UNIQUE). `dry_run` counts the same way, then stores nothing."""
-    added = already = 0
+) -> tuple[int, int, int]:
+    """Store attacks in one transaction: how many were added, how many were there already
+    (same import key, UNIQUE), and how many of those were ongoing and now get the end this
+    file gives them. `dry_run` counts the same way, then stores nothing."""
+    added = already = ended = 0
     with diary.transaction() as conn:
         for attack in attacks:
-            if _store(conn, attack) is None:
-                already += 1
-            else:
+            if _store(conn, attack) is not None:
                 added += 1
+                continue
+            already += 1
+            if attack.end is not None and attack.import_key is not None:
+                ended += db.end_imported(conn, attack.import_key, to_storage(attack.end))
         if dry_run:
             conn.rollback()
-    return added, already
+    return added, already, ended
 
 
 def _span_text(start: dt.datetime, end: dt.datetime | None) -> str:

@@ -334,11 +334,12 @@ def buddy_summary(result: BuddyResult, path: str) -> str:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
         parts.append(f"{result.bad_rows} bad row(s) skipped")
-    not_imported = []
+    if result.ended:
+        parts.append(f"{result.ended} ongoing attack(s) ended")
+    if result.ongoing:
+        parts.append(f"{result.ongoing} without an end, kept as ongoing")
     if result.ongoing_skipped:
-        not_imported.append(f"{result.ongoing_skipped} ongoing event(s) in the preamble")
-    if result.unfinished_skipped:
-        not_imported.append(f"{result.unfinished_skipped} attack(s) without an end")
-    if not_imported:
-        parts.append("not imported, no end yet: " + " and ".join(not_imported))
+        parts.append(
+            f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"
+        )
     return "; ".join(parts) + "."

@@ -129,6 +129,17 @@ def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> N
     )
 
 
+def end_imported(conn: Connection, import_key: str, end: str) -> bool:
+    """Give the ongoing attack with this import key its end; False when there is none."""
+    from sqlalchemy import text
+
+    result = conn.execute(
+        text('UPDATE attack SET "end" = :end WHERE import_key = :key AND "end" IS NULL'),
+        {"end": end, "key": import_key},
+    )
+    return bool(result.rowcount)
+
+
 def delete_medications(conn: Connection, attack_id: int) -> None:
     from sqlalchemy import text
 

@@ -193,3 +193,21 @@ def test_days_are_local_calendar_days_across_both_clock_changes(
     repeated = "2026-11-01 01:30" if name == "America/New_York" else "2026-10-25 02:30"
     result = cli.ok("attack", "log", "--when", repeated, "--hours", "0.25", "--peak", "3")
     assert result.stderr.startswith(f"migraine: note: {repeated} happened twice in {name}")
+
+
+def test_allowed_overlaps_are_kept_and_named_by_attack_list(cli: Cli) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6")
+    cli.ok("attack", "log", "--when", "2026-11-20 10:00", "--hours", "1", "--peak", "5",
+           "--allow-overlap")  # fmt: skip
+    cli.ok("attack", "log", "--when", "2026-11-21 08:00", "--hours", "1", "--peak", "5")
+    listed = cli.ok("attack", "list").stdout.splitlines()
+    assert listed[-1] == (
+        "Attacks 1 and 2 overlap in time: change or delete one with 'migraine attack edit 2' "
+        "or 'migraine attack delete 2'."
+    )
+    assert len(cli.json("attack", "list")) == 3  # the JSON keeps its shape
+    refused(cli, 1, "this attack (2026-11-20 09:00 to 10:00) overlaps attack 1 (2026-11-20 "
+            "08:00 to 12:00): change or delete that one with 'migraine attack edit 1' or "
+            "'migraine attack delete 1', or add --allow-overlap to keep both",
+            "attack", "edit", "3", "--when", "2026-11-20 09:00", "--hours", "1")  # fmt: skip
+    cli.ok("attack", "edit", "3", "--peak", "4")  # no change of time: no new conflict

@@ -78,7 +78,8 @@ BAD = [
     "24-hour clock) (got 'next tuesday')",
 ]
 NOT_IMPORTED = (
-    "not imported, no end yet: 1 ongoing event(s) in the preamble and 1 attack(s) without an end"
+    "1 without an end, kept as ongoing; "
+    "not imported, no end yet: 1 ongoing event(s) in the preamble"
 )
 
 
@@ -113,11 +114,14 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: P
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [f"migraine: skipped {line}" for line in BAD]
     assert result.stdout.splitlines() == [
-        f"Added 3 attack(s) from {export}; 2 bad row(s) skipped; {NOT_IMPORTED}.",
+        f"Added 4 attack(s) from {export}; 2 bad row(s) skipped; {NOT_IMPORTED}.",
         "Not in the medication table, so counted as unclassified (never guessed): Migrastop.",
         "Set a class with: migraine medclass Migrastop CLASS",
     ]
-    first, second, third = sorted(cli.json("attack", "list"), key=lambda a: a["id"])
+    found = sorted(cli.json("attack", "list"), key=lambda a: a["id"])
+    # line 11, without an end, is an ongoing attack
+    assert [a["start"] for a in found if a["end"] is None] == ["2024-11-19T07:00:00+00:00"]
+    first, second, third = [a for a in found if a["end"] is not None]
     source = "migraine-buddy:MigraineBuddy_export.csv"
     assert first == {
         "id": 1,
@@ -152,12 +156,11 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: P
     )
     assert third["start"] == "2024-11-21T14:40:00+00:00"  # 9:40 at UTC-5
     assert third["medications"][0]["class"] == "combination_analgesic"
-    # the day-spanning attack touches both local days
-    (november,) = cli.json("calendar", "--since", "2024-11-16", "--until", "2024-11-19")
+    # the day-spanning attack touches both local days; the ongoing one counts 72 hours, then
+    # its days are unknown
+    (november,) = cli.json("calendar", "--since", "2024-11-16", "--until", "2024-11-23")
     assert [d["status"] for d in november["days"]] == [
-        "migraine",
-        "migraine",
-        "migraine",
+        *["migraine"] * 7,  # 19 November 08:00 to 22 November 08:00: 72 hours
         "unknown",
     ]
 
@@ -167,21 +170,46 @@ def test_importing_the_same_file_twice_adds_nothing(cli: Cli, export: Path) -> N
     again = buddy(cli, export, "--skip-bad")
     assert again.exit_code == 0
     assert again.stdout.splitlines()[0] == (
-        f"Added 0 attack(s) from {export}; 3 already in the diary; 2 bad row(s) skipped; "
+        f"Added 0 attack(s) from {export}; 4 already in the diary; 2 bad row(s) skipped; "
         f"{NOT_IMPORTED}."
     )
-    assert len(cli.json("attack", "list")) == 3
+    assert len(cli.json("attack", "list")) == 4
+
+
+def test_a_later_export_ends_the_ongoing_attack_and_adds_nothing(
+    cli: Cli, export: Path, tmp_path: Path
+) -> None:
+    assert buddy(cli, export, "--skip-bad").exit_code == 0
+    ongoing = [a for a in cli.json("attack", "list") if a["end"] is None]
+    assert len(ongoing) == 1
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "\n".join(EXPORT).replace(
+            row(5, "11/19/24 8:00", "", "6"), row(5, "11/19/24 8:00", "02h 30m", "6")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = buddy(cli, later, "--skip-bad")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"Added 0 attack(s) from {later}; 4 already in the diary; 2 bad row(s) skipped; "
+        "1 ongoing attack(s) ended; not imported, no end yet: 1 ongoing event(s) in the preamble."
+    )
+    after = {a["id"]: a for a in cli.json("attack", "list")}
+    assert len(after) == 4
+    assert after[ongoing[0]["id"]]["end"] == "2024-11-19T09:30:00+00:00"
 
 
 def test_dry_run_writes_nothing(cli: Cli, export: Path) -> None:
     result = buddy(cli, export, "--skip-bad", "--dry-run")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].startswith(f"Would add 3 attack(s) from {export};")
+    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attack(s) from {export};")
     assert not cli.db_path.exists()
     cli.ok("checkin", "--date", "2026-11-01")
     before = fingerprint(cli.db_path)
     result = buddy(cli, export, "--skip-bad", "--dry-run")
-    assert result.stdout.splitlines()[0].startswith(f"Would add 3 attack(s) from {export};")
+    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attack(s) from {export};")
     assert fingerprint(cli.db_path) == before
     assert cli.json("attack", "list") == []
 

@@ -58,6 +58,7 @@ def statuses(
     attacks: Iterable[AttackSpan] = (),
     *,
     sessions: Iterable[dt.datetime] = (),
+    attack_sessions: Iterable[dt.datetime] = (),
     checkins: Iterable[dt.date] = (),
     kept: Iterable[tuple[dt.date, dt.date]] = (),
     tz: dt.tzinfo = BERLIN,
@@ -68,6 +69,7 @@ def statuses(
         dt.date.fromisoformat(last),
         attacks=attacks,
         session_times=sessions,
+        attack_sessions=attack_sessions,
         checkins=checkins,
         kept_ranges=kept,
         tz=tz,
@@ -89,7 +91,7 @@ def test_every_day_in_range_is_reported_and_unrecorded_days_are_unknown() -> Non
     assert not any(s.recorded for s in result.values())
 
 
-def test_checkin_session_and_kept_range_make_free_days() -> None:
+def test_checkin_and_kept_range_make_free_days_and_a_session_alone_does_not() -> None:
     result = statuses(
         "2024-11-01",
         "2024-11-10",
@@ -100,7 +102,8 @@ def test_checkin_session_and_kept_range_make_free_days() -> None:
     assert status_of(result, "2024-11-01") == "unknown"
     assert status_of(result, "2024-11-02") == "free"
     assert status_of(result, "2024-11-03") == "unknown"
-    assert status_of(result, "2024-11-04") == "free"
+    # a session says nothing about the rest of its day: its day stays unknown, marked
+    assert status_of(result, "2024-11-04") == "unknown"
     assert result[dt.date(2024, 11, 4)].session is True
     assert result[dt.date(2024, 11, 2)].session is False
     assert status_of(result, "2024-11-05") == "unknown"
@@ -267,6 +270,52 @@ def test_ongoing_attack_counts_up_to_now_and_not_beyond() -> None:
     ]
 
 
+def test_a_forgotten_ongoing_attack_counts_72_hours_then_its_days_are_unknown() -> None:
+    start = at("2024-11-05", 10)
+    later = attack(at("2024-11-12", 8), 120)
+    result = statuses(
+        "2024-11-04",
+        "2024-11-21",
+        [attack(start, None), later],
+        checkins=[dt.date(2024, 11, 10)],
+        kept=[(dt.date(2024, 11, 13), dt.date(2024, 11, 14))],
+        now=at("2024-11-20", 12),
+    )
+    assert [status_of(result, f"2024-11-{d:02d}") for d in range(4, 22)] == [
+        "unknown",
+        *["migraine"] * 4,  # 5 to 8 November: 72 hours end on the 8th at 10:00
+        "unknown",
+        "unknown",  # checked in, but the attack may have been going on
+        "unknown",
+        "migraine",  # an attack record stands
+        *["unknown"] * 8,
+        "unknown",  # tomorrow
+    ]
+    assert not result[dt.date(2024, 11, 10)].recorded
+    assert result[dt.date(2024, 11, 12)].recorded
+
+
+def test_an_ongoing_attack_within_72_hours_counts_to_now() -> None:
+    start = at("2024-11-05", 10)
+    result = statuses("2024-11-05", "2024-11-08", [attack(start, None)], now=at("2024-11-08", 9))
+    assert [s.status for s in result.values()] == ["migraine"] * 4
+
+
+def test_a_session_during_an_attack_without_an_attack_record_is_an_attack_day() -> None:
+    result = statuses(
+        "2024-11-01",
+        "2024-11-03",
+        [attack(at("2024-11-03", 9), 120)],
+        sessions=[at("2024-11-01", 9), at("2024-11-03", 10)],
+        attack_sessions=[at("2024-11-01", 9), at("2024-11-03", 10)],
+        checkins=[dt.date(2024, 11, 1)],
+    )
+    day = result[dt.date(2024, 11, 1)]
+    assert (day.status, day.recorded, day.migraine, day.session) == ("attack", False, False, True)
+    assert status_of(result, "2024-11-03") == "migraine"
+    assert result[dt.date(2024, 11, 3)].recorded
+
+
 def test_medication_without_time_counts_on_the_attacks_first_day() -> None:
     # a 20-minute attack across midnight with a triptan of unknown time
     result = statuses(
@@ -303,7 +352,7 @@ def test_months_group_days_and_count() -> None:
             attack(at("2024-10-30"), 60, meds=[SUMA, IBU]),
             attack(at("2024-11-01"), 10, meds=[IBU]),
         ],
-        checkins=[dt.date(2024, 10, 31)],
+        checkins=[dt.date(2024, 10, 31), dt.date(2024, 11, 2)],
         sessions=[at("2024-11-02", 8)],
     )
     summaries = months(result)
@@ -330,6 +379,7 @@ def test_calendar_json_shape() -> None:
         "2024-11-03",
         [attack(at("2024-11-01"), 60)],
         sessions=[at("2024-11-02")],
+        checkins=[dt.date(2024, 11, 2)],
     )
     data = calendar_json(months(result))
     assert json.loads(json.dumps(data)) == [

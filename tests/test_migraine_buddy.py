@@ -214,7 +214,7 @@ def test_preamble_ongoing_events_are_counted_not_imported() -> None:
     assert len(result.attacks) == 3
 
 
-def test_rows_without_an_end_are_counted_not_imported() -> None:
+def test_rows_without_an_end_are_ongoing_attacks() -> None:
     text = export(
         row(1, "11/16/24 13:12", lasted=""),
         row(2, "11/17/24 13:12", lasted="ongoing"),
@@ -222,9 +222,24 @@ def test_rows_without_an_end_are_counted_not_imported() -> None:
         row(4, "11/19/24 13:12"),
     )
     result = parse_migraine_buddy(text)
-    assert result.unfinished_skipped == 3
-    assert [a.number for a in result.attacks] == ["4"]
+    assert result.ongoing_rows == 3
+    assert [(a.number, a.end is None) for a in result.attacks] == [
+        ("1", True),
+        ("2", True),
+        ("3", True),
+        ("4", False),
+    ]
     assert result.errors == []
+
+
+def test_a_preamble_saying_there_are_no_ongoing_events_is_no_event() -> None:
+    preamble = [
+        csv_row(["Date", "Time Period", "Description", "Notes"]),
+        csv_row(["No ongoing events recorded during this period.", "", "", ""]),
+        "",
+    ]
+    result = parse_migraine_buddy(export(row(1, "11/16/24 13:12"), preamble=preamble))
+    assert (result.ongoing_skipped, len(result.attacks)) == (0, 1)
 
 
 def test_bad_rows_are_errors_with_line_column_and_allowed_values() -> None:
@@ -383,7 +398,7 @@ CELL = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 def test_any_rows_after_the_header_never_raise(rows: list[list[str]]) -> None:
     text = export(*(csv_row(r) for r in rows))
     result = parse_migraine_buddy(text)
-    assert len(result.attacks) + result.unfinished_skipped <= len(rows)
+    assert result.ongoing_rows <= len(result.attacks) <= len(rows)
     for attack in result.attacks:
         assert isinstance(attack, BuddyAttack)
         assert 0 <= attack.peak <= 10

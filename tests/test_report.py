@@ -459,7 +459,8 @@ def test_build_report_from_a_diary(kept_diary: Cli) -> None:
         ["Triptans?"],
         current_day(),
     )
-    assert (data.days, data.recorded_days) == (92, 92)
+    # 12 May: a session during an attack with no attack record is left out of the recorded days
+    assert (data.days, data.recorded_days) == (92, 91)
     assert [
         (m.month, m.days, m.recorded_days, m.migraine_days, dict(m.medication_days_by_class),
          m.medication_days, m.flags, m.overuse_pattern)
@@ -467,7 +468,7 @@ def test_build_report_from_a_diary(kept_diary: Cli) -> None:
     ] == [
         ("2025-03", 31, 31, 2, {"simple_analgesic": 1}, 1, (), False),
         ("2025-04", 30, 30, 11, {"triptan": 11}, 11, ("triptan",), False),
-        ("2025-05", 31, 31, 1, {"unclassified": 1}, 1, (), False),
+        ("2025-05", 31, 30, 1, {"unclassified": 1}, 1, (), False),
     ]  # fmt: skip
     (therapy,) = data.therapies
     assert (therapy.name, therapy.sessions, therapy.minutes, therapy.cost) == (
@@ -506,7 +507,7 @@ def test_report_writes_a_private_html_file(kept_diary: Cli, tmp_path: Path) -> N
     html5lib.HTMLParser(strict=True).parse(page)
     assert external_references(page) == []
     text = text_of(tree(page))
-    assert "92 of 92 days recorded (100%)" in text
+    assert "91 of 92 days recorded (99%)" in text
     assert "over: triptan 11 d (limit 10)" in text
     assert HOSTILE_QUESTION in text
     assert SCRIPT_NOTE in text

@@ -17,6 +17,10 @@ class InputError(DiaryError):
     exit_code = 2
 
 
+class Note(UserWarning):
+    """Something a person should hear while the command goes on (one line on stderr)."""
+
+
 # Free text can hold anything a person wrote about their health (a question may name a
 # diagnosis, a provider a clinic, a medication a condition): a message never repeats it, not
 # even its first characters (error messages end up in terminals' scrollback, shell logs and

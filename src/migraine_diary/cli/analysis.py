@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Json, Since, Until, diary_from, print_json, session_filters
+from migraine_diary.cli.common import (
+    Json,
+    Since,
+    Until,
+    counting_diary,
+    print_json,
+    session_filters,
+)
 
 app = typer.Typer()
 
@@ -46,7 +53,7 @@ def stats(
 
     Example: migraine stats craniosacral --since 2026-09-01
     """
-    results = judged_therapies(diary_from(ctx, write=False), therapy, since, until)
+    results = judged_therapies(counting_diary(ctx), therapy, since, until)
     if json:
         from migraine_diary.render.json import stats_json
 
@@ -75,7 +82,7 @@ def verdict(ctx: typer.Context, json: Json = False) -> None:
 
     Example: migraine verdict
     """
-    results = judged_therapies(diary_from(ctx, write=False), None, None, None)
+    results = judged_therapies(counting_diary(ctx), None, None, None)
     if json:
         from migraine_diary.render.json import verdict_json
 

@@ -10,6 +10,7 @@ import errno
 import io
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,7 +19,7 @@ from typer.core import TyperGroup
 
 from migraine_diary import __version__
 from migraine_diary.cli.common import PROG, State
-from migraine_diary.errors import DiaryError, cannot_write
+from migraine_diary.errors import DiaryError, Note, cannot_write
 
 
 class DiaryGroup(TyperGroup):
@@ -53,7 +54,10 @@ class DiaryGroup(TyperGroup):
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")
         try:
-            code = super().main(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", Note)
+                warnings.showwarning = _show_note
+                code = super().main(*args, **kwargs)
         except DiaryError as error:
             _fail(error.message, error.exit_code)
         except typer.Abort:
@@ -134,6 +138,21 @@ def _is_click_error(error: Exception) -> bool:
 def _click_message(error: Exception) -> str:
     message: str = error.format_message()  # type: ignore[attr-defined]
     return " ".join(message.split())
+
+
+def _show_note(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A Note from the rules is one line on stderr; any other warning stays Python's."""
+    if issubclass(category, Note):
+        sys.stderr.write(f"{PROG}: note: {message}\n")
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _fail(message: str, code: int) -> NoReturn:

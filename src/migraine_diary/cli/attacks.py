@@ -16,6 +16,7 @@ from migraine_diary.cli.common import (
     Since,
     Until,
     ask,
+    counting_diary,
     diary_from,
     existing_diary,
     print_json,
@@ -65,6 +66,10 @@ UntilWhen = Annotated[
 Ongoing = Annotated[
     bool, typer.Option("--ongoing", help="Still going on: end it later with `attack end ID`.")
 ]
+AllowOverlap = Annotated[
+    bool,
+    typer.Option("--allow-overlap", help="Keep it even though it overlaps another attack in time."),
+]
 Peak = Annotated[str | None, typer.Option("--peak", "-p", help="Worst pain, 0-10.", metavar="0-10")]
 Med = Annotated[
     list[str] | None,
@@ -109,6 +114,7 @@ def log(
     aura: Annotated[bool, typer.Option("--aura", help="It came with an aura.")] = False,
     med: Med = None,
     notes: Notes = None,
+    allow_overlap: AllowOverlap = False,
 ) -> None:
     """Log a migraine attack: when it began, how long it lasted, peak pain, medication.
 
@@ -136,7 +142,7 @@ def log(
         notes=notes,
         now=now,
     )
-    result = attacks.log_attack(writable_diary(ctx), attack, now)
+    result = attacks.log_attack(writable_diary(ctx), attack, now, allow_overlap=allow_overlap)
     render_attacks.logged(result, now)
 
 
@@ -188,7 +194,7 @@ def list_(
     since_day = dates.parse_day(since, field="since") if since else None
     until_day = dates.parse_day(until, field="until") if until else None
     now = dates.now()
-    found, total = attacks.list_attacks(diary_from(ctx, write=False), since_day, until_day, limit)
+    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, limit)
     if json:
         print_json([a.to_json() for a in found])
         return
@@ -242,6 +248,7 @@ def edit(
     notes: Annotated[
         str | None, typer.Option("--notes", "-n", help="Notes ('' clears them).")
     ] = None,
+    allow_overlap: AllowOverlap = False,
 ) -> None:
     """Change fields of an attack; the rest stay as they are.
 
@@ -267,6 +274,7 @@ def edit(
         clear_meds=clear_meds,
         notes=notes,
         now=now,
+        allow_overlap=allow_overlap,
     )
     render_attacks.attack_changed(attack, "Updated", now)
 

@@ -54,6 +54,24 @@ def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary
     return opened.diary
 
 
+def counting_diary(ctx: typer.Context) -> Diary | None:
+    """The diary of a command that counts days, with one note per attack ongoing past the 72
+    hours it counts for, on stderr so that --json keeps its shape."""
+    diary = diary_from(ctx, write=False)
+    from migraine_diary.diary.attacks import overdue
+    from migraine_diary.domain.dates import format_local, now
+
+    moment = now()
+    for attack_id, start in overdue(diary, moment):
+        typer.echo(
+            f"{PROG}: note: attack {attack_id} has been ongoing since {format_local(start)} "
+            f"({(moment - start).days} days): end it with "
+            f"'migraine attack end {attack_id} --when ...'",
+            err=True,
+        )
+    return diary
+
+
 def writable_diary(ctx: typer.Context) -> Diary:
     diary = diary_from(ctx, write=True)
     assert diary is not None

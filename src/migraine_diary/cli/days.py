@@ -11,6 +11,7 @@ from migraine_diary.cli.common import (
     Months,
     Since,
     Until,
+    counting_diary,
     diary_from,
     print_json,
     writable_diary,
@@ -31,7 +32,8 @@ def checkin(
 ) -> None:
     """Record a day without a migraine, so it counts as migraine-free rather than unknown.
 
-    A day is recorded when it has an attack, a session, a check-in, or is in a `kept` range.
+    A day is recorded when an attack, a check-in or a `kept` range covers it (a session alone
+    does not). Refused on a day an attack touches.
 
     Example: migraine checkin --date yesterday
     """
@@ -89,11 +91,13 @@ def calendar_(
 ) -> None:
     """A month grid: migraine days, other attacks, migraine-free and unknown days, sessions.
 
-    M migraine day, a attack (not a migraine day), · migraine-free, ? nothing recorded.
+    M migraine day, a attack (not a migraine day, or a session during an attack of unknown
+    length), · migraine-free, ? nothing recorded.
 
     * after a day: a treatment session that day.
 
     Migraine day: an attack of 30 minutes or more or with aura, or a migraine-specific drug.
+    An ongoing attack counts for 72 hours at most; later days are unknown until it is ended.
 
     Example: migraine calendar --months 2
     """
@@ -103,7 +107,7 @@ def calendar_(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    summaries = days.calendar_months(diary_from(ctx, write=False), first, last, now)
+    summaries = days.calendar_months(counting_diary(ctx), first, last, now)
     if json:
         from migraine_diary.domain.days import calendar_json
 
@@ -134,7 +138,7 @@ def meds(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    report = days.meds_report(diary_from(ctx, write=False), first, last, now)
+    report = days.meds_report(counting_diary(ctx), first, last, now)
     if json:
         from migraine_diary.domain.days import meds_json
 

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Force, Months, Since, State, Until, diary_from, output_file
+from migraine_diary.cli.common import (
+    Force,
+    Months,
+    Since,
+    State,
+    Until,
+    counting_diary,
+    output_file,
+)
 
 app = typer.Typer()
 
@@ -92,7 +100,7 @@ def report(
         output = output if force else free_name(output)
 
     files.existing_path(ctx.ensure_object(State).db, "log a session or an attack first")
-    data = report_data.build_report(diary_from(ctx, write=False), first, last, questions, today)
+    data = report_data.build_report(counting_diary(ctx), first, last, questions, today)
     text = render_html(data) if format == "html" else render_markdown(data)
     with output_file(ctx, output, force=force) as out:
         out.write(text)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from migraine_diary.storage import Diary
 
 from migraine_diary.cli import common
 from migraine_diary.cli.common import (
     CLI_LABELS,
+    PROG,
     Cost,
     Json,
     Later,
@@ -75,8 +81,29 @@ def log(
     from migraine_diary.domain.models import validate_session
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
-    session = log_session(writable_diary(ctx), data, new_therapy=new_therapy, label=CLI_LABELS)
+    diary = writable_diary(ctx)
+    session = log_session(diary, data, new_therapy=new_therapy, label=CLI_LABELS)
     render.console.print(render.session_line(session, "Logged"))
+    _how_to_record(diary, session.when)
+
+
+def _how_to_record(diary: Diary, when: datetime) -> None:
+    """A session says nothing about the rest of its day: one line on how to record the day."""
+    from migraine_diary.diary.days import day_status
+    from migraine_diary.domain.dates import format_local, local_day, now
+
+    day = local_day(when)
+    status = day_status(diary, day, now())
+    if status.recorded:
+        return
+    if status.attack:  # a session during an attack, and no attack record
+        hint = (
+            f"the attack itself is not in the diary: log it with 'migraine attack log --when "
+            f'"{format_local(when)}" --hours H --peak P\''
+        )
+    else:
+        hint = f"if it had no migraine, record it with 'migraine checkin --date {day}'"
+    typer.echo(f"{PROG}: note: {day} is not recorded as a day yet; {hint}", err=True)
 
 
 @app.command("list")

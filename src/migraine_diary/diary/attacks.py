@@ -13,8 +13,8 @@ from typing import Any
 
 from migraine_diary import storage as db
 from migraine_diary.diary.days import month_overuse
-from migraine_diary.domain import dates
-from migraine_diary.domain.attack import Attack, Dose, Logged
+from migraine_diary.domain import dates, days
+from migraine_diary.domain.attack import Attack, Dose, Logged, overlap
 from migraine_diary.domain.dates import (
     day_start,
     format_local,
@@ -99,6 +99,16 @@ def list_attacks(
         return _attacks_from(conn, rows), total
 
 
+def overdue(diary: db.Diary | None, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(id, start) of the attacks still ongoing past the 72 hours an ongoing one counts for:
+    their later days are unknown until they are ended."""
+    if diary is None:
+        return []
+    with diary.connect() as conn:
+        ongoing = [(i, from_storage(s)) for i, s in db.ongoing_attacks(conn)]
+    return [(i, start) for i, start in ongoing if now > start + days.ONGOING_LIMIT]
+
+
 # ---------------------------------------------------------------------- typed input
 
 
@@ -128,12 +138,14 @@ def moment_after(
     if hour > 23 or minute > 59:
         raise field_error(field, RULES[rule], text)
     naive = dt.datetime.combine(local_day(start), dt.time(hour, minute))
-    candidates = [
-        (naive + dt.timedelta(days=shift)).astimezone().astimezone(dt.UTC) for shift in (-1, 0, 1)
-    ]
+    walls = [naive + dt.timedelta(days=shift) for shift in (-1, 0, 1)]
+    candidates = [wall.astimezone().astimezone(dt.UTC) for wall in walls]
     if nearest:
-        return min(candidates, key=lambda moment: abs(moment - start))
-    return next(moment for moment in candidates if moment > start)
+        chosen = min(range(3), key=lambda n: abs(candidates[n] - start))
+    else:
+        chosen = next(n for n in range(3) if candidates[n] > start)
+    # A time the clocks skipped is refused and a repeated one noted, as when typed in full.
+    return dates.local_instant(walls[chosen])
 
 
 def _end(
@@ -232,29 +244,87 @@ def _store(conn: Any, attack: AttackInput) -> int | None:
 
 def add_attacks(
     diary: db.Diary, attacks: Sequence[AttackInput], *, dry_run: bool = False
-) -> tuple[int, int]:
-    """Store attacks in one transaction: how many were added, and how many were there already
-    (same import key, UNIQUE). `dry_run` counts the same way, then stores nothing."""
-    added = already = 0
+) -> tuple[int, int, int]:
+    """Store attacks in one transaction: how many were added, how many were there already
+    (same import key, UNIQUE), and how many of those were ongoing and now get the end this
+    file gives them. `dry_run` counts the same way, then stores nothing."""
+    added = already = ended = 0
     with diary.transaction() as conn:
         for attack in attacks:
-            if _store(conn, attack) is None:
-                already += 1
-            else:
+            if _store(conn, attack) is not None:
                 added += 1
+                continue
+            already += 1
+            if attack.end is not None and attack.import_key is not None:
+                ended += db.end_imported(conn, attack.import_key, to_storage(attack.end))
         if dry_run:
             conn.rollback()
-    return added, already
+    return added, already, ended
 
 
-def log_attack(diary: db.Diary, attack: AttackInput, now: dt.datetime) -> Logged:
-    """Store one attack; report its month against the overuse thresholds."""
+def _span_text(start: dt.datetime, end: dt.datetime | None) -> str:
+    if end is None:
+        return f"{format_local(start)}, ongoing"
+    until = format_local(end)
+    same_day = until[:10] == format_local(start)[:10]
+    return f"{format_local(start)} to {until[11:] if same_day else until}"
+
+
+def _refuse_conflicts(
+    conn: Any,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    *,
+    allow_overlap: bool,
+    itself: int | None = None,
+) -> None:
+    """One ongoing attack at a time, and no attack overlapping another unless asked for: a
+    duplicate would count its days twice, a second ongoing one hides a forgotten first."""
+    others = [(i, from_storage(s)) for i, s in db.ongoing_attacks(conn) if i != itself]
+    if end is None and others:
+        other_id, other_start = others[0]
+        raise DiaryError(
+            f"attack {other_id} is still ongoing (since {format_local(other_start)}): end it "
+            f"first with 'migraine attack end {other_id} --when ...'"
+        )
+    if allow_overlap:
+        return
+    until = to_storage(end) if end is not None else "9999-12-31T00:00:00+00:00"
+    seen: set[int] = set()
+    for other_id, other_start, other_end, *_ in db.attacks_touching(conn, to_storage(start), until):
+        if other_id == itself or other_id in seen:
+            continue
+        seen.add(other_id)
+        began = from_storage(other_start)
+        ended = from_storage(other_end) if other_end else None
+        if overlap(start, end, began, ended):
+            raise DiaryError(
+                f"this attack ({_span_text(start, end)}) overlaps attack {other_id} "
+                f"({_span_text(began, ended)}): change or delete that one with 'migraine "
+                f"attack edit {other_id}' or 'migraine attack delete {other_id}', or add "
+                "--allow-overlap to keep both"
+            )
+
+
+def log_attack(
+    diary: db.Diary, attack: AttackInput, now: dt.datetime, *, allow_overlap: bool = False
+) -> Logged:
+    """Store one attack; report its month against the overuse thresholds. A check-in on one
+    of its days said there was no migraine: the attack replaces it."""
     with diary.transaction() as conn:
+        _refuse_conflicts(conn, attack.start, attack.end, allow_overlap=allow_overlap)
         attack_id = _store(conn, attack)
         assert attack_id is not None
         stored = _attack_by_id(conn, attack_id)
+        first, last = stored.span().local_days(dates.LOCAL, now)
+        replaced = db.delete_checkins(conn, first.isoformat(), last.isoformat())
         ongoing = [(i, from_storage(s)) for i, s in db.ongoing_attacks(conn) if i != attack_id]
-    return Logged(stored, month_overuse(diary, local_day(stored.start), now), ongoing)
+    return Logged(
+        stored,
+        month_overuse(diary, local_day(stored.start), now),
+        ongoing,
+        [dt.date.fromisoformat(d) for d in replaced],
+    )
 
 
 def end_attack(diary: db.Diary, attack_id: int, when: str | None, now: dt.datetime) -> Attack:
@@ -287,6 +357,7 @@ def edit_attack(
     clear_meds: bool = False,
     notes: str | None = None,
     now: dt.datetime,
+    allow_overlap: bool = False,
 ) -> Attack:
     """Change some fields of an attack; the whole attack is checked again.
 
@@ -317,6 +388,10 @@ def edit_attack(
         if end is not None and not given:
             typed["end"] = format_local(end)
         attack = validate_attack(data, label=LABELS, typed=typed, now=now)
+        if when or given:  # a change of peak or notes is no new conflict
+            _refuse_conflicts(
+                conn, attack.start, attack.end, allow_overlap=allow_overlap, itself=attack_id
+            )
         from migraine_diary.storage.tables import AttackRow, MedicationRow
 
         row = AttackRow.from_input(attack).model_dump(exclude={"id", "source", "import_key"})

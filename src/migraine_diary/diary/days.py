@@ -13,6 +13,7 @@ from migraine_diary.domain import days
 from migraine_diary.domain.dates import (
     LOCAL,
     day_start,
+    format_local,
     from_storage,
     local_day,
     parse_day,
@@ -21,7 +22,7 @@ from migraine_diary.domain.dates import (
 from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import RULES
-from migraine_diary.errors import InputError, field_error
+from migraine_diary.errors import DiaryError, InputError, field_error
 
 MAX_MONTHS = 120
 
@@ -35,9 +36,27 @@ def check_day(text: str | None, *, field: str, today: dt.date) -> dt.date:
 
 
 def checkin(diary: db.Diary, day: dt.date) -> bool:
-    """Record 'no migraine that day'; False when it was already checked in."""
+    """Record 'no migraine that day'; False when it was already checked in. Refused on a
+    day an attack touches: the two cannot both be true."""
+    begins, ends = day_start(day), day_start(day + dt.timedelta(days=1))
     with diary.transaction() as conn:
+        for attack_id, start, end, *_ in db.attacks_touching(
+            conn, to_storage(begins), to_storage(ends)
+        ):
+            if end is None or from_storage(end) > begins:
+                raise DiaryError(
+                    f"{day} has attack {attack_id} (from {format_local(from_storage(start))}), "
+                    f"so it cannot be checked in as a day without migraine: change the attack "
+                    f"with 'migraine attack edit {attack_id}' or delete it with 'migraine "
+                    f"attack delete {attack_id}'"
+                )
         return db.add_checkin(conn, day.isoformat())
+
+
+def day_status(diary: db.Diary, day: dt.date, now: dt.datetime) -> days.DayStatus:
+    """What the diary knows about one local day."""
+    with diary.connect() as conn:
+        return day_table(conn, day, day, now).statuses[day]
 
 
 def keep(diary: db.Diary, first: dt.date, last: dt.date) -> bool:
@@ -90,7 +109,8 @@ def day_table(conn: Any, first: dt.date, last: dt.date, now: dt.datetime) -> Day
         first,
         last,
         attacks=spans,
-        session_times=[from_storage(s) for s in sessions],
+        session_times=[from_storage(when) for when, _ in sessions],
+        attack_sessions=[from_storage(when) for when, during in sessions if during],
         checkins=[dt.date.fromisoformat(d) for d in db.checkin_days(conn, str(first), str(last))],
         kept_ranges=[
             (dt.date.fromisoformat(a), dt.date.fromisoformat(b))

@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from migraine_diary.domain import days
 from migraine_diary.domain.dates import to_storage
+
+
+def overlap(
+    start: dt.datetime,
+    end: dt.datetime | None,
+    other_start: dt.datetime,
+    other_end: dt.datetime | None,
+) -> bool:
+    """Whether two attacks overlap in time. An ongoing one's end is not known: it overlaps
+    an ended one that contains its start, and any other ongoing one."""
+    if end is None and other_end is None:
+        return True
+    if end is None:
+        assert other_end is not None
+        return other_start <= start < other_end
+    if other_end is None:
+        return start <= other_start < end
+    return start < other_end and other_start < end
+
+
+def overlapping_pairs(attacks: Sequence[Attack]) -> list[tuple[int, int]]:
+    """(older id, newer id) of every two of `attacks` that overlap, oldest first."""
+    ordered = sorted(attacks, key=lambda a: (a.start, a.id))
+    pairs = []
+    for n, first in enumerate(ordered):
+        for second in ordered[n + 1 :]:
+            if first.end is not None and second.start >= first.end:
+                break
+            if overlap(first.start, first.end, second.start, second.end):
+                pairs.append((first.id, second.id))
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -82,3 +114,4 @@ class Logged:
     attack: Attack
     month: days.MonthOveruse | None
     other_ongoing: list[tuple[int, dt.datetime]]
+    replaced_checkins: list[dt.date] = field(default_factory=list)

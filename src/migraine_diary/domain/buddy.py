@@ -25,7 +25,10 @@ class BuddyResult:
     already_there: int
     bad: list[RowError]
     ongoing_skipped: int
-    unfinished_skipped: int
+    #: attacks in the file without an end (imported as ongoing, or already there)
+    ongoing: int
+    #: ongoing attacks of an earlier import that this file ends
+    ended: int
     unclassified: list[str]
     dry_run: bool
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import time as clock
+import warnings
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 
-from migraine_diary.errors import field_error
+from migraine_diary.errors import InputError, Note, field_error
 
 WHEN_RULE = (
     "a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, "
@@ -90,7 +92,7 @@ def parse_when(text: str, *, field: str = "when", today: date | None = None) -> 
     if day_word in _RELATIVE:
         day = base - timedelta(days=_RELATIVE[day_word])
         clock = _parse_clock(rest.strip(), text, field) if rest.strip() else NOON
-        return _localise(datetime.combine(day, clock))
+        return local_instant(datetime.combine(day, clock))
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
@@ -98,7 +100,7 @@ def parse_when(text: str, *, field: str = "when", today: date | None = None) -> 
     if len(raw) == 10:  # a date alone
         parsed = datetime.combine(parsed.date(), NOON)
     if parsed.tzinfo is None:
-        return _localise(parsed)
+        return local_instant(parsed)
     return parsed.astimezone(UTC).replace(microsecond=0)
 
 
@@ -127,7 +129,80 @@ def _parse_clock(text: str, original: str, field: str) -> time:
 
 
 def _localise(naive: datetime) -> datetime:
+    """The instant of a local wall-clock time; in a gap or a repeated hour, the C library's
+    pick (for midnights and pinned times, where a refusal would help nobody)."""
     return naive.astimezone().astimezone(UTC).replace(microsecond=0)
+
+
+def zone_name() -> str:
+    """The local zone as a person set it: $TZ, else the system's zone name."""
+    tz = os.environ.get("TZ", "").strip().lstrip(":")
+    if tz:
+        return tz
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        return target.split("zoneinfo/", 1)[1]
+    try:
+        named = Path("/etc/timezone").read_text().strip()
+    except OSError:
+        named = ""
+    return named or clock.tzname[0]
+
+
+def _offset(instant: datetime) -> timedelta:
+    return timedelta(seconds=clock.localtime(instant.timestamp()).tm_gmtoff)
+
+
+def _transition(low: datetime, high: datetime) -> datetime:
+    """The UTC instant between `low` and `high` at which the local offset changes."""
+    before = _offset(low)
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if _offset(middle) == before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(second=0, microsecond=0)
+
+
+def local_instant(naive: datetime) -> datetime:
+    """The instant of a local wall-clock time a person typed.
+
+    A time the clocks skipped (spring forward) is refused, naming the gap, rather than moved
+    an hour; a time that happened twice (the repeated hour in autumn) is the first, with a note.
+    """
+    naive = naive.replace(second=0, microsecond=0)
+    first = naive.replace(fold=0).astimezone()
+    second = naive.replace(fold=1).astimezone()
+    earlier, later = sorted((first.astimezone(UTC), second.astimezone(UTC)))
+    if earlier == later:
+        return earlier
+    shown = naive.strftime("%Y-%m-%d %H:%M")
+    change = _transition(earlier, later)
+    old, new = _offset(earlier), _offset(later)
+    start = (change + old).strftime("%H:%M")
+    end = (change + new).strftime("%H:%M")
+    if first.replace(tzinfo=None) != naive:  # neither reading gives the time back: a gap
+        raise InputError(
+            f"{shown} does not exist in {zone_name()}: clocks went from {start} to {end}"
+        )
+    warnings.warn(
+        Note(
+            f"{shown} happened twice in {zone_name()} (clocks went back from {start} to "
+            f"{end}): taken as the first, {shown} UTC{_utc_offset(old)}"
+        ),
+        stacklevel=2,
+    )
+    return earlier
+
+
+def _utc_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def to_storage(moment: datetime) -> str:

@@ -31,6 +31,9 @@ from migraine_diary.domain.medications import (
 
 #: An attack this long (or with aura) makes every day it touches a migraine day.
 MIGRAINE_MIN_DURATION = dt.timedelta(minutes=30)
+#: ICHD-3's longest untreated attack: an ongoing attack counts no further than this from its
+#: start, so a forgotten one does not make every later day a migraine day.
+ONGOING_LIMIT = dt.timedelta(hours=72)
 
 STATUS_MIGRAINE = "migraine"
 STATUS_ATTACK = "attack"
@@ -97,9 +100,19 @@ class AttackSpan:
             if self.end < self.start:
                 raise ValueError("an attack cannot end before it starts")
 
+    def counted_until(self, now: dt.datetime) -> dt.datetime:
+        """Its end, or while ongoing ``now`` but no later than 72 hours from the start."""
+        if self.end is not None:
+            return self.end
+        return min(now, self.start + ONGOING_LIMIT)
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """Still ongoing past the 72 hours an ongoing attack may count for."""
+        return self.end is None and now > self.start + ONGOING_LIMIT
+
     def duration(self, now: dt.datetime) -> dt.timedelta:
-        """How long it lasted, or has lasted by ``now`` while ongoing (never negative)."""
-        until = self.end if self.end is not None else now
+        """How long it lasted, or has counted by ``now`` while ongoing (never negative)."""
+        until = self.counted_until(now)
         # Subtract in UTC: equal tzinfo objects would otherwise compare wall-clock times.
         lasted = until.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)
         return max(lasted, dt.timedelta(0))
@@ -109,9 +122,10 @@ class AttackSpan:
         return self.aura or self.duration(now) >= MIGRAINE_MIN_DURATION
 
     def local_days(self, tz: dt.tzinfo, now: dt.datetime) -> tuple[dt.date, dt.date]:
-        """First and last local day touched; an end exactly at midnight stays on the day before."""
+        """First and last local day touched (an ongoing one: as far as it counts); an end
+        exactly at midnight stays on the day before."""
         start = self.start.astimezone(tz)
-        until = self.end if self.end is not None else max(now, self.start)
+        until = max(self.counted_until(now), self.start)
         end = until.astimezone(tz)
         last = end.date()
         if end.time() == dt.time(0) and until > self.start and last > start.date():
@@ -160,6 +174,7 @@ def day_statuses(
     *,
     attacks: Iterable[AttackSpan],
     session_times: Iterable[dt.datetime] = (),
+    attack_sessions: Iterable[dt.datetime] = (),
     checkins: Iterable[dt.date] = (),
     kept_ranges: Iterable[tuple[dt.date, dt.date]] = (),
     tz: dt.tzinfo,
@@ -167,11 +182,16 @@ def day_statuses(
 ) -> dict[dt.date, DayStatus]:
     """The status of every local day from ``first`` to ``last`` inclusive.
 
-    A day is recorded when it has an attack, an acute medication, a session, a check-in
-    or lies in a kept range; anything else is unknown, not migraine-free. A migraine day
-    is touched by an attack of at least 30 minutes (ongoing: by ``now``) or with aura, or
-    has a migraine-specific medication; a medication without a time counts on the
-    attack's first local day.
+    A day is recorded when an attack, an acute medication, a check-in or a kept range
+    covers it; anything else is unknown, not migraine-free. A session alone records nothing:
+    it says nothing about the rest of the day. A migraine day is touched by an attack of at
+    least 30 minutes or with aura, or has a migraine-specific medication; a medication
+    without a time counts on the attack's first local day. An ongoing attack counts for at
+    most 72 hours from its start; the days after it, up to ``now``, are unknown whatever
+    else was recorded, until it is ended. A day of a session during an attack
+    (``attack_sessions``, also in ``session_times``) that no attack record touches is an
+    attack of unknown length: ``attack``, never free, and not recorded, so it can neither
+    raise nor lower the migraine days counted.
     """
     if first > last:
         raise ValueError(f"first day {first} is after last day {last}")
@@ -182,8 +202,12 @@ def day_statuses(
     sessions: set[dt.date] = set()
     classes: dict[dt.date, set[str]] = {}
 
+    overdue: set[dt.date] = set()
     for attack in attacks:
         start_day, end_day = attack.local_days(tz, now)
+        if attack.overdue(now):
+            after = max(end_day + dt.timedelta(days=1), first)
+            overdue.update(_days(after, min(now.astimezone(tz).date(), last)))
         qualifies = attack.is_migraine(now)
         for day in _days(max(start_day, first), min(end_day, last)):
             attack_days.add(day)
@@ -201,14 +225,21 @@ def day_statuses(
 
     for when in session_times:
         _require_aware(when, "session time")
-        day = when.astimezone(tz).date()
-        sessions.add(day)
-        recorded.add(day)
+        sessions.add(when.astimezone(tz).date())
     recorded.update(checkins)
     for kept_from, kept_to in kept_ranges:
         if kept_from > kept_to:
             raise ValueError(f"kept range starts {kept_from}, after it ends {kept_to}")
         recorded.update(_days(max(kept_from, first), min(kept_to, last)))
+    # What an attack record or a dose says about a day stands; the rest of these is unknown.
+    known = attack_days | set(classes)
+    during_attack: set[dt.date] = set()
+    for when in attack_sessions:
+        _require_aware(when, "session time")
+        during_attack.add(when.astimezone(tz).date())
+    during_attack = {d for d in during_attack if first <= d <= last} - known
+    recorded -= (overdue - known) | during_attack
+    attack_days |= during_attack
 
     return {
         day: DayStatus(

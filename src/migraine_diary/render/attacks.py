@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from migraine_diary.domain import days
-from migraine_diary.domain.attack import Attack, Logged
+from migraine_diary.domain.attack import Attack, Logged, overlapping_pairs
 from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
@@ -112,6 +112,8 @@ def logged(result: Logged, now: dt.datetime, verb: str = "Logged") -> None:
     unknown = [d.name for d in attack.medications if d.med_class is None]
     if unknown:
         console.print(unclassified_hint(unknown))
+    for day in result.replaced_checkins:
+        console.print(f"It replaces the check-in of {day} (no migraine that day).")
     for other_id, start in result.other_ongoing:
         console.print(
             f"Attack {other_id} (since {format_local(start)}) is still marked ongoing; "
@@ -152,6 +154,11 @@ def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> No
             meds or DASH,
         )
     console.print(table)
+    for first, second in overlapping_pairs(attacks):
+        console.print(
+            f"Attacks {first} and {second} overlap in time: change or delete one with "
+            f"'migraine attack edit {second}' or 'migraine attack delete {second}'."
+        )
     if total > len(attacks):
         console.print(f"Showing the newest {len(attacks)} of {total} attacks (--limit N for more).")
 
@@ -327,11 +334,12 @@ def buddy_summary(result: BuddyResult, path: str) -> str:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
         parts.append(f"{result.bad_rows} bad row(s) skipped")
-    not_imported = []
+    if result.ended:
+        parts.append(f"{result.ended} ongoing attack(s) ended")
+    if result.ongoing:
+        parts.append(f"{result.ongoing} without an end, kept as ongoing")
     if result.ongoing_skipped:
-        not_imported.append(f"{result.ongoing_skipped} ongoing event(s) in the preamble")
-    if result.unfinished_skipped:
-        not_imported.append(f"{result.unfinished_skipped} attack(s) without an end")
-    if not_imported:
-        parts.append("not imported, no end yet: " + " and ".join(not_imported))
+        parts.append(
+            f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"
+        )
     return "; ".join(parts) + "."

@@ -131,8 +131,11 @@ def recorded_text(data: ReportData) -> str:
 
 
 DEFINITIONS = (
-    "Recorded day: a day with an attack, a treatment session, a check-in or inside a period "
-    "declared complete; any other day is unknown, not migraine-free.",
+    "Recorded day: a day with an attack, a check-in or inside a period declared complete (a "
+    "treatment session alone does not record it); any other day is unknown, not "
+    "migraine-free. An ongoing attack counts for 72 hours from its start at most; the days "
+    "after are unknown. A session during an attack without an attack record is an attack "
+    "day of unknown length, left out of the recorded days.",
     "Migraine day (the definition of clinical trials): a day touched by an attack of at least "
     "30 minutes or with aura, or on which a triptan, ergot, gepant or ditan was taken.",
     "ICHD-3 8.2 medication-overuse thresholds, per month: triptans, ergots, opioids or "

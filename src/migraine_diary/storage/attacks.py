@@ -129,6 +129,17 @@ def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> N
     )
 
 
+def end_imported(conn: Connection, import_key: str, end: str) -> bool:
+    """Give the ongoing attack with this import key its end; False when there is none."""
+    from sqlalchemy import text
+
+    result = conn.execute(
+        text('UPDATE attack SET "end" = :end WHERE import_key = :key AND "end" IS NULL'),
+        {"end": end, "key": import_key},
+    )
+    return bool(result.rowcount)
+
+
 def delete_medications(conn: Connection, attack_id: int) -> None:
     from sqlalchemy import text
 
@@ -143,12 +154,13 @@ def delete_attack(conn: Connection, attack_id: int) -> int:
     return int(result.rowcount)
 
 
-def session_instants(conn: Connection, since: str, until: str) -> list[str]:
-    """When each treatment session in [since, until) took place, for the calendar's marker."""
+def session_instants(conn: Connection, since: str, until: str) -> list[tuple[str, bool]]:
+    """When each treatment session in [since, until) took place (the calendar's marker), and
+    whether it was during an attack."""
     from sqlalchemy import text
 
-    sql = 'SELECT "when" FROM session WHERE "when" >= :since AND "when" < :until'
-    return [r[0] for r in conn.execute(text(sql), {"since": since, "until": until})]
+    sql = 'SELECT "when", during_attack FROM session WHERE "when" >= :since AND "when" < :until'
+    return [(r[0], bool(r[1])) for r in conn.execute(text(sql), {"since": since, "until": until})]
 
 
 def checkin_days(conn: Connection, first: str, last: str) -> list[str]:
@@ -166,6 +178,19 @@ def add_checkin(conn: Connection, day: str) -> bool:
         text("INSERT INTO checkin (day) VALUES (:day) ON CONFLICT (day) DO NOTHING"), {"day": day}
     )
     return bool(result.rowcount)
+
+
+def delete_checkins(conn: Connection, first: str, last: str) -> list[str]:
+    """Remove the check-ins from `first` to `last` (inclusive): the days they were on."""
+    from sqlalchemy import text
+
+    found = checkin_days(conn, first, last)
+    if found:
+        conn.execute(
+            text("DELETE FROM checkin WHERE day BETWEEN :first AND :last"),
+            {"first": first, "last": last},
+        )
+    return found
 
 
 def kept_ranges(conn: Connection, first: str, last: str) -> list[tuple[str, str]]:

@@ -110,7 +110,8 @@ class BuddyMedication(NamedTuple):
 
 @dataclass(frozen=True)
 class BuddyAttack:
-    """One finished attack read from the export.
+    """One attack read from the export; ``end`` None when ``Lasted`` was empty (still going on
+    when exported: it counts as ongoing, for 72 hours at most).
 
     ``start`` and ``end`` carry the row's own UTC offsets. ``line`` is the 1-based file
     line where the record starts. ``notes`` keeps the columns without a field of their
@@ -120,7 +121,7 @@ class BuddyAttack:
     line: int
     number: str
     start: dt.datetime
-    end: dt.datetime
+    end: dt.datetime | None
     peak: int
     aura: bool
     medications: tuple[BuddyMedication, ...]
@@ -131,15 +132,15 @@ class BuddyAttack:
 class BuddyImport:
     """Everything read from one export.
 
-    ``ongoing_skipped`` counts the preamble's ongoing events; ``unfinished_skipped`` the
-    attack rows whose ``Lasted`` is empty or ongoing. Neither is imported: without an end
-    such an attack would count as ongoing, and so as a migraine day, up to today.
+    ``ongoing_skipped`` counts the preamble's ongoing events, which are not imported (a row
+    saying there were none is no event); ``ongoing_rows`` the attacks among ``attacks``
+    whose ``Lasted`` is empty or ongoing.
     """
 
     attacks: list[BuddyAttack] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ongoing_skipped: int = 0
-    unfinished_skipped: int = 0
+    ongoing_rows: int = 0
 
     @property
     def error_lines(self) -> list[int]:
@@ -332,11 +333,12 @@ def _parse_row(
     result.errors.extend(errors)
     if errors or started is None or start_offset is None or end_offset is None or peak is None:
         return None
-    if lasted is None:  # empty or ongoing: no end yet
-        result.unfinished_skipped += 1
-        return None
     start = started.replace(tzinfo=dt.timezone(dt.timedelta(minutes=start_offset)))
-    end = (start + lasted).astimezone(dt.timezone(dt.timedelta(minutes=end_offset)))
+    end = None
+    if lasted is None:  # empty or ongoing: no end yet
+        result.ongoing_rows += 1
+    else:
+        end = (start + lasted).astimezone(dt.timezone(dt.timedelta(minutes=end_offset)))
     medications = tuple(
         BuddyMedication(name, helpfulness)
         for column, helpfulness in MEDICATION_COLUMNS
@@ -354,6 +356,12 @@ def _parse_row(
     )
 
 
+def _says_none(row: Sequence[str]) -> bool:
+    """The preamble row of an export without ongoing events: "No ongoing events recorded
+    during this period." """
+    return any(c.strip().casefold().startswith("no ongoing events") for c in row)
+
+
 def _is_header(row: Sequence[str]) -> bool:
     return tuple(_canonical(c) for c in row[:3]) == _HEADER_START
 
@@ -366,8 +374,8 @@ def _canonical(cell: str) -> str:
 def parse_migraine_buddy(text: str) -> BuddyImport:
     """Parse a Migraine Buddy export; raises :class:`NotMigraineBuddyExport` only for the file.
 
-    Rows that cannot be read become ``errors``; the preamble's ongoing events and rows
-    without an end are counted, not imported.
+    Rows that cannot be read become ``errors``; the preamble's ongoing events are counted,
+    not imported; rows without an end are attacks still ongoing.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     result = BuddyImport()
@@ -388,7 +396,7 @@ def parse_migraine_buddy(text: str) -> BuddyImport:
                     )
             elif tuple(c.strip().casefold() for c in row[:3]) == _PREAMBLE_START:
                 in_preamble = True
-            elif in_preamble and any(c.strip() for c in row):
+            elif in_preamble and any(c.strip() for c in row) and not _says_none(row):
                 result.ongoing_skipped += 1
             continue
         if row is None:

@@ -66,7 +66,6 @@ class BuddyPlan:
     good: list[AttackInput]
     bad: list[RowError]
     ongoing_skipped: int
-    unfinished_skipped: int
 
 
 def check_buddy(path: Path, *, skip_bad: bool, now: dt.datetime, max_shown: int = 20) -> BuddyPlan:
@@ -88,7 +87,7 @@ def check_buddy(path: Path, *, skip_bad: bool, now: dt.datetime, max_shown: int 
                 ]
             )
         )
-    return BuddyPlan(good, bad, parsed.ongoing_skipped, parsed.unfinished_skipped)
+    return BuddyPlan(good, bad, parsed.ongoing_skipped)
 
 
 def import_buddy(diary: db.Diary | None, plan: BuddyPlan, *, dry_run: bool) -> BuddyResult:
@@ -96,9 +95,9 @@ def import_buddy(diary: db.Diary | None, plan: BuddyPlan, *, dry_run: bool) -> B
     and peak, the UNIQUE import key) is not added again. `diary` None: a dry run with no
     diary yet, where everything would be new."""
     if diary is None:
-        added, already = len(plan.good), 0
+        added, already, ended = len(plan.good), 0, 0
     else:
-        added, already = attacks.add_attacks(diary, plan.good, dry_run=dry_run)
+        added, already, ended = attacks.add_attacks(diary, plan.good, dry_run=dry_run)
     classes = medclass.classes(diary)
     unclassified = sorted(
         {m.name for a in plan.good for m in a.medications if classes.of(m.name) is None},
@@ -109,7 +108,8 @@ def import_buddy(diary: db.Diary | None, plan: BuddyPlan, *, dry_run: bool) -> B
         already,
         plan.bad,
         plan.ongoing_skipped,
-        plan.unfinished_skipped,
+        sum(1 for a in plan.good if a.end is None),
+        ended,
         unclassified,
         dry_run,
     )

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Json, Since, Until, diary_from, print_json, session_filters
+from migraine_diary.cli.common import (
+    Json,
+    Since,
+    Until,
+    diary_from,
+    print_json,
+    say,
+    session_filters,
+)
 
 app = typer.Typer()
 
@@ -54,11 +62,9 @@ def stats(
         if sum(r.stats.sessions for r in results) < COMPACT_JSON_FROM:
             print_json(data)
         else:
-            import json as jsonlib
-
-            typer.echo(jsonlib.dumps(data, ensure_ascii=False, allow_nan=False))
+            print_json(data, indent=None, allow_nan=False)
         if not results:
-            typer.echo(nothing_to_show(therapy, since, until), err=True)
+            say(nothing_to_show(therapy, since, until), err=True)
         return
     from migraine_diary.render import stats as render_stats
 

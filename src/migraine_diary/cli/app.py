@@ -92,9 +92,12 @@ def _click_message(error: Exception) -> str:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    lines = message.splitlines() or [message]
-    for line in lines:
-        sys.stderr.write(f"{PROG}: error: {line}\n")
+    """Each line of the message as `migraine: error: ...`; a file name or a value given on the
+    command line in it is shown with its controls made visible, like every other output."""
+    from migraine_diary.render.format import visible
+
+    for line in message.split("\n"):
+        sys.stderr.write(f"{PROG}: error: {visible(line)}\n")
     sys.stderr.flush()
     sys.exit(code)
 

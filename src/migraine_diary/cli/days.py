@@ -13,6 +13,7 @@ from migraine_diary.cli.common import (
     Until,
     diary_from,
     print_json,
+    say,
     writable_diary,
 )
 
@@ -41,9 +42,9 @@ def checkin(
     today = dates.local_today(dates.now())
     day = days.check_day(date, field="date", today=today)
     if days.checkin(writable_diary(ctx), day):
-        typer.echo(f"Checked in {day}: no migraine that day.")
+        say(f"Checked in {day}: no migraine that day.")
     else:
-        typer.echo(f"{day} was already checked in; nothing changed.")
+        say(f"{day} was already checked in; nothing changed.")
 
 
 @app.command()
@@ -71,12 +72,12 @@ def kept(
     span = f"{first_day} to {last_day}"
     if days.keep(writable_diary(ctx), first_day, last_day):
         count = (last_day - first_day).days + 1
-        typer.echo(
+        say(
             f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
             "there count as migraine-free."
         )
     else:
-        typer.echo(f"{span} was already kept; nothing changed.")
+        say(f"{span} was already kept; nothing changed.")
 
 
 @app.command("calendar")
@@ -193,13 +194,13 @@ def medclass(
         if json:
             print_json({"name": found.name, "class": found.med_class, "from": found.origin})
         elif found.med_class is None:
-            typer.echo(
+            say(
                 f"{name!r} is not in the medication table: unclassified. Set its class with: "
                 f"migraine medclass {name!r} CLASS"
             )
         else:
             source = "your class" if found.origin == "yours" else "built-in table"
-            typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
+            say(f"{name!r} is {class_label(found.med_class)} ({source}).")
         return
     clean, chosen = med_classes.check_class(name, med_class)
     from migraine_diary.domain.medications import classify
@@ -209,6 +210,4 @@ def medclass(
     note = ""
     if builtin is not None and builtin != chosen:
         note = f" (instead of the built-in {class_label(builtin)})"
-    typer.echo(
-        f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s)."
-    )
+    say(f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s).")

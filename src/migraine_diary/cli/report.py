@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Months, Since, State, Until, diary_from
+from migraine_diary.cli.common import Months, Since, State, Until, diary_from, say
 
 app = typer.Typer()
 
@@ -97,7 +97,7 @@ def report(
     if output is None:
         return
     therapies = plural(len(data.therapies), "therapy", "therapies")
-    typer.echo(
+    say(
         f"Wrote the report for {first} to {last} to {output} "
         f"({therapies}, {plural(len(data.attacks), 'attack')}).",
         err=True,

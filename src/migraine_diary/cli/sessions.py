@@ -28,6 +28,7 @@ from migraine_diary.cli.common import (
     diary_from,
     existing_diary,
     print_json,
+    say,
     session_filters,
     writable_diary,
 )
@@ -235,7 +236,7 @@ def rename(
     """
     from migraine_diary.diary.sessions import rename_therapy
 
-    typer.echo(rename_therapy(existing_diary(ctx), old, new))
+    say(rename_therapy(existing_diary(ctx), old, new))
 
 
 @app.command()

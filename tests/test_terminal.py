@@ -18,7 +18,13 @@ import pytest
 from conftest import Cli
 from migraine_diary.render.format import visible
 
-BIDI = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+BIDI = {
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+}
 # OSC 52 (clipboard), OSC 0 (window title), clear screen, an 8-bit CSI, a right-to-left
 # override, and Rich markup that must stay text.
 HOSTILE = "\x1b]52;c;SGVsbG8=\x07\x1b]0;owned\x07\x1b[2J\x9b31m\u202eevil [bold red]x[/bold red]"
@@ -81,7 +87,9 @@ SHOWING_TEXT = [
 
 
 @pytest.mark.parametrize("command", SHOWING_TEXT, ids=" ".join)
-def test_diary_text_reaches_the_terminal_made_visible(hostile: Cli, command: tuple[str, ...]) -> None:
+def test_diary_text_reaches_the_terminal_made_visible(
+    hostile: Cli, command: tuple[str, ...]
+) -> None:
     result = hostile.ok(*command)
     output = result.stdout + result.stderr
     assert not raw_controls(output), command

@@ -95,6 +95,7 @@ def calendar_(
     * after a day: a treatment session that day.
 
     Migraine day: an attack of 30 minutes or more or with aura, or a migraine-specific drug.
+    At most 10 years (the last day's month and the 120 before it).
 
     Example: migraine calendar --months 2
     """
@@ -125,7 +126,8 @@ def meds(
 ) -> None:
     """Days with acute medication per month, by class, against the ICHD-3 overuse levels.
 
-    Warns when three months in a row are over a level. Counts whole calendar months.
+    Warns when three months in a row are over a level. Counts whole calendar months, at
+    most 10 years of them (the last day's month and the 120 before it).
 
     Example: migraine meds --months 6
     """

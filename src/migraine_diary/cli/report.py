@@ -64,8 +64,8 @@ def report(
 ) -> None:
     """A report to take to your doctor: migraine days, acute medication against the ICHD-3
     overuse limits, each treatment with what it did and cost, the attacks, your questions.
-    Default period: the 3 complete calendar months before this one, and this month so far.
-    At most two printed pages.
+    Default period: the 3 complete calendar months before this one, and this month so far;
+    at most 10 years (the last day's month and the 120 before it). At most two printed pages.
 
     Example: migraine report --question 'Should I try a preventive?' --open
     """

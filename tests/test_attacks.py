@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -606,3 +607,39 @@ def test_demo_diary_has_a_baseline_and_a_course(tmp_path: Path) -> None:
     assert migraine == 15
     assert recorded == 64  # six check-ins forgotten
     assert len(demo.json("attack", "list", "--limit", "100")) == 29
+
+
+SPAN_LIMIT = (
+    "since must be a day from 2016-11-01 to 2026-11-26: calendar, meds and report cover at "
+    "most 10 years (got {got})"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calendar", "--since", "1000-01-01"],
+        ["meds", "--since", "1900-01-01", "--until", "2026-11-26"],
+        ["report", "--since", "2016-10-31", "--format", "md"],
+    ],
+)
+def test_calendar_meds_and_report_cover_at_most_ten_years(cli: Cli, args: list[str]) -> None:
+    """A thousand years of calendar ran for more than 10 minutes: the span is refused at once."""
+    log(cli, "2026-11-01 08:00", hours="3")
+    before = fingerprint(cli.db_path)
+    started = time.monotonic()
+    result = cli(*args)
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2
+    assert result.stderr == "migraine: error: " + SPAN_LIMIT.format(got=args[2]) + "\n"
+    assert result.stdout == ""
+    assert fingerprint(cli.db_path) == before
+
+
+def test_ten_years_is_within_the_limit(cli: Cli) -> None:
+    log(cli, "2026-11-01 08:00", hours="3")
+    assert len(cli.json("meds", "--since", "2016-11-01")) == 121
+    assert len(cli.json("meds", "--months", "120")) == 121
+    refused = cli("calendar", "--since", "2000-05-01", "--until", "2010-06-15")
+    assert refused.exit_code == 2
+    assert "a day from 2000-06-01 to 2010-06-15" in refused.stderr

@@ -431,7 +431,34 @@ def test_demo_never_touches_the_default_diary(private_home: Path, tmp_path: Path
     assert not list(private_home.rglob("diary.db"))
     again = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
     assert again.exit_code == 1
-    assert "only writes to a new or empty diary" in again.stderr
+    assert again.stderr == (
+        f"migraine: error: {tmp_path / 'demo.db'} already exists; the demo writes only to a "
+        "new file, never into an existing one\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["attacks only", "checked in only", "empty file", "text file"])
+def test_demo_never_writes_into_an_existing_file(cli: Cli, kind: str) -> None:
+    """A diary of attacks and check-ins but no sessions yet is a real diary: the demo's 25
+    sessions, 30 attacks and 50 check-ins would be mixed in as if typed."""
+    if kind == "attacks only":
+        cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "3", "--peak", "6")
+    elif kind == "checked in only":
+        cli.ok("checkin", "--date", "2026-11-25")
+    elif kind == "empty file":
+        cli.db_path.touch(mode=0o600)
+    else:
+        cli.db_path.write_text("my notes\n")
+    before = fingerprint(cli.db_path)
+    result = cli("demo", "--db", str(cli.db_path))
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr == (
+        f"migraine: error: {cli.db_path} already exists; the demo writes only to a new "
+        "file, never into an existing one\n"
+    )
+    assert result.stdout == ""
+    assert fingerprint(cli.db_path) == before
+    assert sorted(p.name for p in cli.db_path.parent.iterdir()) == [cli.db_path.name, "home"]
 
 
 def test_demo_without_db_uses_a_temporary_file(private_home: Path) -> None:

@@ -16,6 +16,7 @@ from migraine_diary.cli.common import (
     Until,
     counting_diary,
     print_json,
+    say,
     session_filters,
 )
 
@@ -61,11 +62,9 @@ def stats(
         if sum(r.stats.sessions for r in results) < COMPACT_JSON_FROM:
             print_json(data)
         else:
-            import json as jsonlib
-
-            typer.echo(jsonlib.dumps(data, ensure_ascii=False, allow_nan=False))
+            print_json(data, indent=None, allow_nan=False)
         if not results:
-            typer.echo(nothing_to_show(therapy, since, until), err=True)
+            say(nothing_to_show(therapy, since, until), err=True)
         return
     from migraine_diary.render import stats as render_stats
 

@@ -156,10 +156,13 @@ def _show_note(
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    lines = message.splitlines() or [message]
+    """Each line of the message as `migraine: error: ...`; a file name or a value given on the
+    command line in it is shown with its controls made visible, like every other output."""
+    from migraine_diary.render.format import visible
+
     try:
-        for line in lines:
-            sys.stderr.write(f"{PROG}: error: {line}\n")
+        for line in message.split("\n"):
+            sys.stderr.write(f"{PROG}: error: {visible(line)}\n")
         sys.stderr.flush()
     except OSError:
         pass  # stderr is gone too: the exit code still tells

@@ -20,6 +20,7 @@ from migraine_diary.cli.common import (
     diary_from,
     existing_diary,
     print_json,
+    say,
     writable_diary,
 )
 from migraine_diary.domain.helpfulness import HELPFULNESS_WORDS
@@ -302,4 +303,4 @@ def delete(
             raise InputError("delete asks for confirmation: add --yes when not on a terminal")
         typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
     attacks.delete_attack(diary, attack_id)
-    typer.echo(f"Deleted attack {attack_id}.")
+    say(f"Deleted attack {attack_id}.")

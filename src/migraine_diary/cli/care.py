@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Json, State, print_json
+from migraine_diary.cli.common import Json, State, print_json, say
 
 app = typer.Typer()
 
@@ -44,7 +44,7 @@ def backup(
         for table, label in (("session", "session(s)"), ("attack", "attack(s)"))
         if table in copy.tables
     )
-    typer.echo(f"Backed up the diary to {copy.path} ({counts}; {_size(copy.size_bytes)}).")
+    say(f"Backed up the diary to {copy.path} ({counts}; {_size(copy.size_bytes)}).")
 
 
 @app.command()
@@ -63,7 +63,7 @@ def check(ctx: typer.Context, json: Json = False) -> None:
         print_json(health.to_json())
     else:
         for line in _report(health):
-            typer.echo(line)
+            say(line)
     if not health.healthy:
         raise typer.Exit(1)
 

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from migraine_diary.errors import DiaryError
+from migraine_diary.render.format import inert_json, visible
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -42,11 +43,9 @@ def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary
 
     opened = files.open_for(ctx.ensure_object(State).db, write=write, create=create)
     if opened.diary is None and not write:
-        typer.echo(
-            f"There is no diary at {opened.path} yet; logging a session creates it.", err=True
-        )
+        say(f"There is no diary at {opened.path} yet; logging a session creates it.", err=True)
     if opened.upgraded_from is not None:
-        typer.echo(
+        say(
             f"Upgraded the diary from schema {opened.upgraded_from} to {opened.latest} "
             "(a backup was kept next to it).",
             err=True,
@@ -110,10 +109,18 @@ def session_filters(therapy: str | None, since: str | None, until: str | None) -
     return filters(therapy, since_day, until_day)
 
 
-def print_json(data: object) -> None:
+def say(message: str, *, err: bool = False) -> None:
+    """A line for people: file names and diary text in it are shown with controls made
+    visible, like every table (see render.format.visible)."""
+    typer.echo(visible(message), err=err)
+
+
+def print_json(data: object, *, indent: int | None = 2, allow_nan: bool = True) -> None:
+    """JSON as stored, letters unescaped; the controls json.dumps leaves raw as escapes."""
     import json
 
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
+    typer.echo(inert_json(text))
 
 
 def on_terminal() -> bool:

@@ -14,6 +14,7 @@ from migraine_diary.cli.common import (
     counting_diary,
     diary_from,
     print_json,
+    say,
     writable_diary,
 )
 
@@ -43,9 +44,9 @@ def checkin(
     today = dates.local_today(dates.now())
     day = days.check_day(date, field="date", today=today)
     if days.checkin(writable_diary(ctx), day):
-        typer.echo(f"Checked in {day}: no migraine that day.")
+        say(f"Checked in {day}: no migraine that day.")
     else:
-        typer.echo(f"{day} was already checked in; nothing changed.")
+        say(f"{day} was already checked in; nothing changed.")
 
 
 @app.command()
@@ -73,12 +74,12 @@ def kept(
     span = f"{first_day} to {last_day}"
     if days.keep(writable_diary(ctx), first_day, last_day):
         count = (last_day - first_day).days + 1
-        typer.echo(
+        say(
             f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
             "there count as migraine-free."
         )
     else:
-        typer.echo(f"{span} was already kept; nothing changed.")
+        say(f"{span} was already kept; nothing changed.")
 
 
 @app.command("calendar")
@@ -98,6 +99,7 @@ def calendar_(
 
     Migraine day: an attack of 30 minutes or more or with aura, or a migraine-specific drug.
     An ongoing attack counts for 72 hours at most; later days are unknown until it is ended.
+    At most 10 years (the last day's month and the 120 before it).
 
     Example: migraine calendar --months 2
     """
@@ -128,7 +130,8 @@ def meds(
 ) -> None:
     """Days with acute medication per month, by class, against the ICHD-3 overuse levels.
 
-    Warns when three months in a row are over a level. Counts whole calendar months.
+    Warns when three months in a row are over a level. Counts whole calendar months, at
+    most 10 years of them (the last day's month and the 120 before it).
 
     Example: migraine meds --months 6
     """
@@ -197,13 +200,13 @@ def medclass(
         if json:
             print_json({"name": found.name, "class": found.med_class, "from": found.origin})
         elif found.med_class is None:
-            typer.echo(
+            say(
                 f"{name!r} is not in the medication table: unclassified. Set its class with: "
                 f"migraine medclass {name!r} CLASS"
             )
         else:
             source = "your class" if found.origin == "yours" else "built-in table"
-            typer.echo(f"{name!r} is {class_label(found.med_class)} ({source}).")
+            say(f"{name!r} is {class_label(found.med_class)} ({source}).")
         return
     clean, chosen = med_classes.check_class(name, med_class)
     from migraine_diary.domain.medications import classify
@@ -213,6 +216,4 @@ def medclass(
     note = ""
     if builtin is not None and builtin != chosen:
         note = f" (instead of the built-in {class_label(builtin)})"
-    typer.echo(
-        f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s)."
-    )
+    say(f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s).")

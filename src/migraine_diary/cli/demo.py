@@ -15,7 +15,9 @@ def demo(
     db: Annotated[
         Path | None,
         typer.Option(
-            "--db", help="Where to write the demo diary (a new or empty file).", metavar="PATH"
+            "--db",
+            help="Where to write the demo diary (a new file; an existing one is refused).",
+            metavar="PATH",
         ),
     ] = None,
 ) -> None:

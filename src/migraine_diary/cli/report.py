@@ -19,6 +19,7 @@ from migraine_diary.cli.common import (
     Until,
     counting_diary,
     output_file,
+    say,
 )
 
 app = typer.Typer()
@@ -73,8 +74,8 @@ def report(
 ) -> None:
     """A report to take to your doctor: migraine days, acute medication against the ICHD-3
     overuse limits, each treatment with what it did and cost, the attacks, your questions.
-    Default period: the 3 complete calendar months before this one, and this month so far.
-    At most two printed pages.
+    Default period: the 3 complete calendar months before this one, and this month so far;
+    at most 10 years (the last day's month and the 120 before it). At most two printed pages.
 
     Example: migraine report --question 'Should I try a preventive?' --open
     """
@@ -107,7 +108,7 @@ def report(
     if output is None:
         return
     therapies = plural(len(data.therapies), "therapy", "therapies")
-    typer.echo(
+    say(
         f"Wrote the report for {first} to {last} to {output} "
         f"({therapies}, {plural(len(data.attacks), 'attack')}).",
         err=True,

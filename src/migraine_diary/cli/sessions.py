@@ -34,6 +34,7 @@ from migraine_diary.cli.common import (
     diary_from,
     existing_diary,
     print_json,
+    say,
     session_filters,
     writable_diary,
 )
@@ -262,7 +263,7 @@ def rename(
     """
     from migraine_diary.diary.sessions import rename_therapy
 
-    typer.echo(rename_therapy(existing_diary(ctx), old, new))
+    say(rename_therapy(existing_diary(ctx), old, new))
 
 
 @app.command()

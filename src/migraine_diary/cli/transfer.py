@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from migraine_diary.cli.common import PROG, Force, diary_from, output_file, writable_diary
+from migraine_diary.cli.common import PROG, Force, diary_from, output_file, say, writable_diary
 
 app = typer.Typer()
 
@@ -40,7 +40,7 @@ def export(
     with output_file(ctx, output, force=force) as out:
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
-        typer.echo(f"Exported {count} session(s) to {output}.", err=True)
+        say(f"Exported {count} session(s) to {output}.", err=True)
 
 
 @app.command("import")
@@ -90,7 +90,7 @@ def import_(
     rows = exporter.read_csv(file)
     result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
     verb = "Would add" if dry_run else "Added"
-    typer.echo(
+    say(
         f"{verb} {result.added} session(s) from {file}"
         + (f"; {result.already_there} already in the diary" if result.already_there else "")
         + "."
@@ -113,7 +113,7 @@ def import_migraine_buddy(
     diary = diary_from(ctx, write=False) if dry_run else writable_diary(ctx)
     result = buddy.import_buddy(diary, plan, dry_run=dry_run)
     for problem in result.bad:
-        typer.echo(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
-    typer.echo(render_attacks.buddy_summary(result, str(file)))
+        say(f"{PROG}: skipped line {problem.line}: {problem.message}", err=True)
+    say(render_attacks.buddy_summary(result, str(file)))
     if result.unclassified and result.added:
-        typer.echo(render_attacks.unclassified_hint(result.unclassified))
+        say(render_attacks.unclassified_hint(result.unclassified))

@@ -24,6 +24,9 @@ from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import RULES
 from migraine_diary.errors import DiaryError, InputError, field_error
 
+#: The longest span `calendar`, `meds` and `report` cover: 10 years, counted back from the
+#: first of the last day's month (so --months 120 and this month so far fit). Bounded work:
+#: a thousand years of calendar took more than 10 minutes.
 MAX_MONTHS = 120
 
 
@@ -146,7 +149,8 @@ def date_range(
 ) -> tuple[dt.date, dt.date]:
     """The days a report, calendar or medication table covers: by default the three complete
     calendar months before this one and this month so far; --months N complete months; or
-    --since/--until (--since alone runs to today, --until alone starts three months before)."""
+    --since/--until (--since alone runs to today, --until alone starts three months before).
+    At most MAX_MONTHS months before the last day's month, however it is given."""
     if months is not None and (since or until):
         raise InputError("give either --months or --since/--until, not both")
     if since or until:
@@ -156,14 +160,29 @@ def date_range(
         )
         if first > last:
             raise InputError(f"since must be on or before until (got {first} after {last})")
-        return first, last
-    count = days.COMPLETE_MONTHS
-    if months is not None:
-        text = months.strip()
-        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
-            raise field_error("months", RULES["months"], months)
-        count = int(text)
-    return days.default_period(today, count)
+    else:
+        count = days.COMPLETE_MONTHS
+        if months is not None:
+            text = months.strip()
+            if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
+                raise field_error("months", RULES["months"], months)
+            count = int(text)
+        first, last = days.default_period(today, count)
+    _within_span(first, last, since)
+    return first, last
+
+
+def _within_span(first: dt.date, last: dt.date, since: str | None) -> None:
+    """Refuse a span longer than MAX_MONTHS, counted in months so no date is computed out of
+    range (a first day in year 1 fits no subtraction)."""
+    if (last.year - first.year) * 12 + last.month - first.month <= MAX_MONTHS:
+        return
+    earliest = days.add_months(last, -MAX_MONTHS)
+    rule = (
+        f"a day from {earliest} to {last}: calendar, meds and report cover at most "
+        f"{MAX_MONTHS // 12} years"
+    )
+    raise field_error("since", rule, since if since is not None else str(first))
 
 
 def calendar_months(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
@@ -196,16 +197,20 @@ def sample_recorded_days() -> tuple[list[date], list[tuple[date, date]]]:
 
 
 def fill_demo(path: Path | None) -> db.Diary:
-    """Write the sample into a new temporary diary, or into `path` if it has no sessions yet."""
+    """Write the sample into a new diary: a temporary one, or `path` if nothing is there yet.
+
+    Any existing file is refused, a diary with no sessions too: its attacks and check-ins are
+    real, and the sample would be mixed in as if typed.
+    """
     if path is None:
         path = Path(tempfile.mkdtemp(prefix="migraine-demo-")) / "diary.db"
-    diary = db.open_diary(path, write=True)
+    if os.path.lexists(path):
+        raise DiaryError(
+            f"{path} already exists; the demo writes only to a new file, never into an existing one"
+        )
+    db.create_diary(path, only_new=True)
+    diary = db.open_diary(path, write=True, create=False)
     assert diary is not None
-    with diary.connect() as conn:
-        if db.count_sessions(conn, db.Filters()):
-            raise DiaryError(
-                f"{path} already holds sessions; the demo only writes to a new or empty diary"
-            )
     for session in sample_sessions():
         log_session(diary, session, new_therapy=True)
     checkins, kept = sample_recorded_days()

@@ -13,6 +13,38 @@ from decimal import Decimal
 DASH = "-"
 ONGOING = "ongoing"
 
+# Characters a terminal acts on instead of showing: the C0 controls but the line end and the
+# tab, DEL, the C1 controls (U+009B starts a sequence like ESC [), the bidirectional controls
+# (they reorder what is shown around them) and the line and paragraph separators.
+_CONTROLS = [
+    *(c for c in range(0x20) if chr(c) not in "\n\t"),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+]
+_VISIBLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS}
+# JSON already writes C0 controls as escapes; the rest it leaves raw unless told to escape
+# every non-ASCII letter too.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
+
+
+def visible(text: str) -> str:
+    """Text from a person or a file as it is safe to show: every control written as an escape
+    (ESC as ``\\x1b``, a right-to-left override as ``\\u202e``), so that diary text can never
+    steer the terminal (write the clipboard, set the title, clear the screen) or reorder a
+    line. Line ends and tabs stay; a backslash is left as typed, so showing twice changes
+    nothing."""
+    return text.translate(_VISIBLE)
+
+
+def inert_json(text: str) -> str:
+    """JSON text with the controls that json.dumps leaves raw written as ``\\u`` escapes: the
+    same values when parsed, and nothing a terminal acts on."""
+    return text.translate(_JSON_ESCAPES)
+
 
 def one_decimal(value: float | None) -> str:
     """A mean of 0-10 scores: ``2.4``; never ``-0.0`` (a mean of -0.04 is 0.0, not below)."""

@@ -32,7 +32,15 @@ from migraine_diary.domain.days import (
 )
 from migraine_diary.domain.medications import UNCLASSIFIED, class_label
 from migraine_diary.render.charts import legend_rows, medication_chart, migraine_chart
-from migraine_diary.render.format import DASH, duration_text, money, one_decimal, plural, share
+from migraine_diary.render.format import (
+    DASH,
+    duration_text,
+    money,
+    one_decimal,
+    plural,
+    share,
+    visible,
+)
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.stats import ReliefEstimate
@@ -209,6 +217,16 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone()
 
 
+def _shown(value: object) -> object:
+    """Every value the template prints, before it is escaped: text with its controls made
+    visible (the page may be read with `cat` too); our own markup (the charts) as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 def render_html(data: ReportData) -> str:
     """A self-contained page for print: inline CSS and SVG, no script, no external resource."""
     import jinja2
@@ -220,6 +238,7 @@ def render_html(data: ReportData) -> str:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     charts: dict[str, Markup] = {}
     if data.months:
@@ -262,7 +281,7 @@ def md(text: str) -> str:
     """Diary text made inert in Markdown: one line, every markup character escaped (so a
     portal that turns Markdown into HTML shows ``<script>`` as text, and a ``|`` stays in its
     table cell)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))
     # A cell or list item that starts like a heading, list or quote would become one.
     escaped = _MD_LIST_NUMBER.sub(r"\1\\\2", escaped)
     return "\\" + escaped if escaped[:1] in ("#", "+", "-", "=") else escaped

@@ -7,17 +7,33 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.session import Session
-from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
+from migraine_diary.render.format import (
+    DASH,
+    money,
+    one_decimal,
+    percent,
+    signed_whole,
+    visible,
+)
 
 
-class _Console(Console):
+class _DiaryConsole(Console):
+    """Every string printed, alone or in a table cell, enters Rich here: its controls are made
+    visible before Rich measures and lays it out, so no diary text can steer the terminal.
+    (A `Text` built by hand skips this: build one from diary text with `visible`.)"""
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), *args, **kwargs)
+
     def on_broken_pipe(self) -> None:
         """A closed pipe is the app's error boundary's to report, in one line, like a full
         disk (Rich would end the program silently)."""
@@ -27,7 +43,7 @@ class _Console(Console):
 
 # Diary text is shown as typed: no markup, emoji codes or highlighting read into it.
 # Piped output is not squeezed into 80 columns: a file or a pager can take wide tables.
-console = _Console(
+console = _DiaryConsole(
     highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 120
 )
 

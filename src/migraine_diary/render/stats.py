@@ -26,7 +26,15 @@ from migraine_diary.analysis.stats import (
     TherapyStats,
 )
 from migraine_diary.domain.dates import format_local
-from migraine_diary.render.format import DASH, money, one_decimal, percent, plural, signed
+from migraine_diary.render.format import (
+    DASH,
+    money,
+    one_decimal,
+    percent,
+    plural,
+    signed,
+    visible,
+)
 from migraine_diary.render.sessions import console
 
 if TYPE_CHECKING:
@@ -105,7 +113,7 @@ def _header(stats: TherapyStats) -> None:
     days = format_local(first)[:10]
     if format_local(last)[:10] != days:
         days += f" to {format_local(last)[:10]}"
-    title = f"{stats.therapy}: {plural(stats.sessions, 'session')}, {days}"
+    title = f"{visible(stats.therapy)}: {plural(stats.sessions, 'session')}, {days}"
     say(Text(title, style="bold"))
     say("=" * min(len(title), WIDTH))
 
@@ -394,7 +402,7 @@ def _prevention(result: TherapyVerdicts) -> None:
             indent=INDENT,
         )
     for line in prevention.context:
-        say(Text(line, style="dim"), indent=INDENT)
+        say(Text(visible(line), style="dim"), indent=INDENT)
 
 
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
@@ -429,4 +437,4 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
         )
     )
     if not any(r.attack_diary for r in results):
-        say(Text(results[0].preventive_message, style="dim"))
+        say(Text(visible(results[0].preventive_message), style="dim"))

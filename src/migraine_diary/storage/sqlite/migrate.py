@@ -19,11 +19,12 @@ from migraine_diary.storage.sqlite.errors import cause
 from migraine_diary.storage.sqlite.files import folder_problem, inspect_file
 
 
-def create_diary(path: Path) -> None:
+def create_diary(path: Path, *, only_new: bool = False) -> None:
     """Create a new diary (0600, folder 0700) without ever replacing an existing file.
 
     The schema is built in a temporary file and linked into place, so a crash leaves either
     no diary or a complete one, and two processes creating it at once both end up with one.
+    `only_new`: a file that appears at `path` meanwhile is refused, even a diary.
     """
     folder = path.parent
     try:
@@ -43,6 +44,8 @@ def create_diary(path: Path) -> None:
         try:
             os.link(temporary, path, follow_symlinks=False)
         except FileExistsError:
+            if only_new:
+                raise DiaryError(f"{path} already exists; nothing was written") from None
             inspect_file(path)  # someone else made it first: use theirs if it is a diary
     except sqlite3.Error as error:
         raise DiaryError(f"cannot create the diary at {path}: {error}") from None

@@ -36,7 +36,7 @@ from migraine_diary.errors import DiaryError, InputError, field_error
 # Field names as the command line shows them.
 LABELS = {"start": "when", "end": "until", "taken_at": "med time", "medications": "med"}
 TYPED = "typed"
-_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
 def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
@@ -120,10 +120,7 @@ def moment_after(
     """
     clock = _CLOCK.match(text)
     if clock is None:
-        try:
-            return dates.parse_when(text, field=field)
-        except InputError:
-            raise field_error(field, RULES[rule], text) from None
+        return dates.parse_when(text, field=field, rule=RULES[rule])
     hour, minute = int(clock[1]), int(clock[2])
     if hour > 23 or minute > 59:
         raise field_error(field, RULES[rule], text)

@@ -199,7 +199,12 @@ def _check_header(record: list[str], path: Path) -> list[str]:
 
 
 def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
-    from migraine_diary.domain.models import RULES, validate_session
+    from migraine_diary.domain.models import (
+        MAX_IMPORTED_ID,
+        RULES,
+        parse_whole,
+        validate_session,
+    )
 
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
@@ -210,9 +215,7 @@ def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
     row_id = None
     raw_id = cells.pop("id", "").strip()
     if raw_id:
-        if not raw_id.isdigit() or int(raw_id) < 1:
-            raise field_error("id", RULES["id"] + " or empty", raw_id)
-        row_id = int(raw_id)
+        row_id = parse_whole(raw_id, field="id", rule=RULES["imported_id"], high=MAX_IMPORTED_ID)
     cells["when"] = parse_when(cells["when"]) if cells["when"].strip() else cells["when"]
     attack = cells.get("during_attack", "").strip().lower()
     if attack not in BOOLEANS:

@@ -413,7 +413,8 @@ def test_show_text(cli: Cli) -> None:
         (
             ["attack", "log", "--peak", "5", "--hours", "1", "--med", "=helpful"],
             2,
-            "med must be a medication name of 1 to 100 characters on one line (got '')",
+            "med must be a medication name of 1 to 100 characters on one line, without "
+            "control characters (got '')",
         ),
         (
             ["attack", "log", "--peak", "5", "--until", "10:00"],

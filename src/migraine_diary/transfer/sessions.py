@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ from migraine_diary import storage as db
 from migraine_diary.domain.dates import parse_when, to_storage
 from migraine_diary.domain.session import FIELDS
 from migraine_diary.errors import DiaryError, InputError, field_error
+from migraine_diary.transfer.lines import import_lines
 
 if TYPE_CHECKING:
     from migraine_diary.domain.models import SessionInput
@@ -135,42 +135,28 @@ BOOLEANS = {
 }
 
 
-def read_text(path: Path) -> str:
-    """A file to import, as text (a UTF-8 byte-order mark is dropped), or one clear line."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DiaryError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise DiaryError(f"cannot read {path}: it is a folder") from None
-    except OSError as error:
-        raise DiaryError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
-
-
 def read_csv(path: Path) -> list[ImportRow]:
     """Read and validate every row before anything is written; report every bad row."""
-    text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[ImportRow] = []
-    problems: list[str] = []
-    header: list[str] | None = None
-    previous_end = 0
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not record or record == [""]:
-                continue
-            if header is None:
-                header = _check_header(record, path)
-                continue
-            try:
-                rows.append(_parse_row(record, header, start))
-            except InputError as error:
-                problems.append(f"line {start}: {error.message}")
-    except csv.Error as error:
-        problems.append(f"line {previous_end + 1}: not valid CSV ({error})")
+    with import_lines(path) as lines:
+        reader = csv.reader(lines, strict=True)
+        rows: list[ImportRow] = []
+        problems: list[str] = []
+        header: list[str] | None = None
+        previous_end = 0
+        try:
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if not record or record == [""]:
+                    continue
+                if header is None:
+                    header = _check_header(record, path)
+                    continue
+                try:
+                    rows.append(_parse_row(record, header, start))
+                except InputError as error:
+                    problems.append(f"line {start}: {error.message}")
+        except csv.Error as error:
+            problems.append(f"line {previous_end + 1}: not valid CSV ({error})")
     if header is None:
         raise InputError(f"{path} is empty: expected a header row with {', '.join(FIELDS)}")
     if problems:

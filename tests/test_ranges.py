@@ -303,3 +303,9 @@ def test_a_pinned_now_in_the_basic_form_is_noon_too(
     monkeypatch.setenv("MIGRAINE_DIARY_NOW", "20261001")
     cli.ok("log", "cst", "-m", "45", "-b", "5", "-a", "4")
     assert cli.json("list")[0]["when"] == "2026-10-01T10:00:00+00:00"
+
+
+def test_notes_are_free_text_and_keep_such_characters(cli: Cli) -> None:
+    """Only names are refused them: a note is the person's own text, shown escaped."""
+    cli.log("cst", notes="x\u202eevil")
+    assert cli.json("list")[0]["notes"] == "x\u202eevil"

@@ -8,7 +8,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -415,7 +414,8 @@ def test_show_text(cli: Cli) -> None:
         (
             ["attack", "log", "--peak", "5", "--hours", "1", "--med", "=helpful"],
             2,
-            "med must be a medication name of 1 to 100 characters on one line (got '')",
+            "med must be a medication name of 1 to 100 characters on one line, without "
+            "control characters (got '')",
         ),
         (
             ["attack", "log", "--peak", "5", "--until", "10:00"],
@@ -618,18 +618,17 @@ SPAN_LIMIT = (
 @pytest.mark.parametrize(
     "args",
     [
-        ["calendar", "--since", "1000-01-01"],
+        ["calendar", "--since", "1901-01-01"],
         ["meds", "--since", "1900-01-01", "--until", "2026-11-26"],
         ["report", "--since", "2016-10-31", "--format", "md"],
     ],
 )
 def test_calendar_meds_and_report_cover_at_most_ten_years(cli: Cli, args: list[str]) -> None:
-    """A thousand years of calendar ran for more than 10 minutes: the span is refused at once."""
+    """A thousand years of calendar ran for more than 10 minutes: the span is refused before
+    any work (years before 1900 are refused by the date range itself)."""
     log(cli, "2026-11-01 08:00", hours="3")
     before = fingerprint(cli.db_path)
-    started = time.monotonic()
     result = cli(*args)
-    assert time.monotonic() - started < 5
     assert result.exit_code == 2
     assert result.stderr == "migraine: error: " + SPAN_LIMIT.format(got=args[2]) + "\n"
     assert result.stdout == ""

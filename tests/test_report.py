@@ -550,7 +550,12 @@ def test_report_open_uses_the_web_browser(
          "yesterday (got 2025-13-01)", 2),
         (["--since", "2025-05-02", "--until", "2025-05-01"],
          "since must be on or before until (got 2025-05-02 after 2025-05-01)", 2),
-        (["--until", "2999-01-01"], "until must be today or a day before it (got 2999-01-01)", 2),
+        (["--until", "2199-01-01"], "until must be today or a day before it (got 2199-01-01)", 2),
+        (
+            ["--until", "2999-01-01"],
+            "until must be a date from 1900-01-01 to 2199-12-31 (got 2999-01-01)",
+            2,
+        ),
         (["--question", "  "], "question must be text of 1 to 300 characters (got '  ')", 2),
     ],
 )  # fmt: skip

@@ -19,6 +19,8 @@ from migraine_diary.cli.common import (
     counting_diary,
     diary_from,
     existing_diary,
+    id_of,
+    limit_of,
     print_json,
     say,
     writable_diary,
@@ -35,7 +37,7 @@ app.add_typer(
 )
 
 AttackId = Annotated[
-    int, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
+    str, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
 ]
 When = Annotated[
     str | None,
@@ -171,7 +173,8 @@ def end(
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
-    attack = attacks.end_attack(existing_diary(ctx), attack_id, when, now)
+    number = id_of(attack_id, "attack id")
+    attack = attacks.end_attack(existing_diary(ctx), number, when, now)
     render_attacks.attack_changed(attack, "Ended", now)
 
 
@@ -181,8 +184,8 @@ def list_(
     since: Since = None,
     until: Until = None,
     limit: Annotated[
-        int, typer.Option("--limit", help="How many attacks to show, newest first.", min=1)
-    ] = 50,
+        str, typer.Option("--limit", help="How many attacks to show, newest first.", metavar="N")
+    ] = "50",
     json: Json = False,
 ) -> None:
     """List attacks, newest first (by the day they began).
@@ -194,8 +197,9 @@ def list_(
 
     since_day = dates.parse_day(since, field="since") if since else None
     until_day = dates.parse_day(until, field="until") if until else None
+    count = limit_of(limit)
     now = dates.now()
-    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, limit)
+    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, count)
     if json:
         print_json([a.to_json() for a in found])
         return
@@ -213,7 +217,7 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
     from migraine_diary.diary import attacks
     from migraine_diary.domain import dates
 
-    attack = attacks.get_attack(diary_from(ctx, write=False), attack_id)
+    attack = attacks.get_attack(diary_from(ctx, write=False), id_of(attack_id, "attack id"))
     if json:
         print_json(attack.to_json())
         return
@@ -262,9 +266,10 @@ def edit(
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
+    number = id_of(attack_id, "attack id")
     attack = attacks.edit_attack(
         existing_diary(ctx),
-        attack_id,
+        number,
         when=when,
         hours=hours,
         until=until,
@@ -294,13 +299,14 @@ def delete(
     from migraine_diary.domain import dates
     from migraine_diary.render import attacks as render_attacks
 
+    number = id_of(attack_id, "attack id")
     diary = existing_diary(ctx)
-    attack = attacks.get_attack(diary, attack_id)
+    attack = attacks.get_attack(diary, number)
     if not yes:
         if not common.on_terminal():
             from migraine_diary.errors import InputError
 
             raise InputError("delete asks for confirmation: add --yes when not on a terminal")
         typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
-    attacks.delete_attack(diary, attack_id)
-    say(f"Deleted attack {attack_id}.")
+    attacks.delete_attack(diary, number)
+    say(f"Deleted attack {number}.")

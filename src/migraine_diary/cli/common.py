@@ -198,5 +198,19 @@ Until = Annotated[
 ]
 TherapyFilter = Annotated[str | None, typer.Option("--therapy", "-t", help="Only this therapy.")]
 SessionId = Annotated[
-    int, typer.Argument(help="Session id (see `migraine list`).", show_default=False)
+    str, typer.Argument(help="Session id (see `migraine list`).", show_default=False)
 ]
+
+
+def id_of(text: str, field: str) -> int:
+    """An id as typed: ASCII digits, from 1 to SQLite's largest integer (Typer's int took
+    `1_0`, fullwidth digits and numbers SQLite cannot hold)."""
+    from migraine_diary.domain.models import RULES, parse_whole
+
+    return parse_whole(text, field=field, rule=RULES["id"])
+
+
+def limit_of(text: str) -> int:
+    from migraine_diary.domain.models import RULES, parse_whole
+
+    return parse_whole(text, field="limit", rule=RULES["limit"])

@@ -33,6 +33,8 @@ from migraine_diary.cli.common import (
     ask,
     diary_from,
     existing_diary,
+    id_of,
+    limit_of,
     print_json,
     say,
     session_filters,
@@ -114,8 +116,8 @@ def list_(
     since: Since = None,
     until: Until = None,
     limit: Annotated[
-        int, typer.Option("--limit", help="How many sessions to show, newest first.", min=1)
-    ] = 50,
+        str, typer.Option("--limit", help="How many sessions to show, newest first.", metavar="N")
+    ] = "50",
     json: Json = False,
 ) -> None:
     """List sessions, newest first.
@@ -125,7 +127,8 @@ def list_(
     from migraine_diary.diary.sessions import list_sessions
 
     where = session_filters(therapy, since, until)
-    sessions, total = list_sessions(diary_from(ctx, write=False), where, limit)
+    count = limit_of(limit)
+    sessions, total = list_sessions(diary_from(ctx, write=False), where, count)
     if json:
         print_json([s.to_json() for s in sessions])
         return
@@ -142,7 +145,7 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
     """
     from migraine_diary.diary.sessions import get_session
 
-    session = get_session(diary_from(ctx, write=False), session_id)
+    session = get_session(diary_from(ctx, write=False), id_of(session_id, "session id"))
     if json:
         print_json(session.to_json())
         return
@@ -186,6 +189,7 @@ def edit(
     from migraine_diary.domain.dates import parse_when
     from migraine_diary.render import sessions as render
 
+    number = id_of(session_id, "session id")
     given = {
         "therapy": therapy,
         "minutes": minutes,
@@ -204,7 +208,7 @@ def edit(
 
         raise InputError("nothing to change: give at least one option, e.g. --later 4")
     session = edit_session(
-        existing_diary(ctx), session_id, changes, new_therapy=new_therapy, label=CLI_LABELS
+        existing_diary(ctx), number, changes, new_therapy=new_therapy, label=CLI_LABELS
     )
     render.console.print(render.session_line(session, "Updated"))
 
@@ -222,16 +226,17 @@ def delete(
     from migraine_diary.diary.sessions import delete_session, get_session
     from migraine_diary.render import sessions as render
 
+    number = id_of(session_id, "session id")
     diary = existing_diary(ctx)
-    session = get_session(diary, session_id)
+    session = get_session(diary, number)
     if not yes:
         if not common.on_terminal():
             from migraine_diary.errors import InputError
 
             raise InputError("delete asks for confirmation: add --yes when not on a terminal")
         typer.confirm(render.session_line(session, "Delete") + "?", abort=True)
-    delete_session(diary, session_id)
-    render.console.print(f"Deleted session {session_id}.")
+    delete_session(diary, number)
+    render.console.print(f"Deleted session {number}.")
 
 
 @app.command()

@@ -36,7 +36,7 @@ from migraine_diary.errors import DiaryError, InputError, field_error
 # Field names as the command line shows them.
 LABELS = {"start": "when", "end": "until", "taken_at": "med time", "medications": "med"}
 TYPED = "typed"
-_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
 def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
@@ -130,10 +130,7 @@ def moment_after(
     """
     clock = _CLOCK.match(text)
     if clock is None:
-        try:
-            return dates.parse_when(text, field=field)
-        except InputError:
-            raise field_error(field, RULES[rule], text) from None
+        return dates.parse_when(text, field=field, rule=RULES[rule])
     hour, minute = int(clock[1]), int(clock[2])
     if hour > 23 or minute > 59:
         raise field_error(field, RULES[rule], text)
@@ -226,11 +223,15 @@ def typed_attack(
 # ------------------------------------------------------------------------- changes
 
 
-def _store(conn: Any, attack: AttackInput) -> int | None:
-    """Insert one attack and its medications; None when its import key is already stored."""
+def _store(conn: Any, attack: AttackInput) -> tuple[int | None, bool]:
+    """Insert one attack and its medications: its id, None when it was imported before; and
+    whether it instead ended a stored ongoing import (same start and peak)."""
     from migraine_diary.storage.tables import AttackRow, MedicationRow
 
-    attack_id = db.insert_attack(conn, AttackRow.from_input(attack).model_dump(exclude={"id"}))
+    values = AttackRow.from_input(attack).model_dump(exclude={"id"})
+    if attack.import_key is not None and attack.end is not None and db.end_imported(conn, values):
+        return None, True
+    attack_id = db.insert_attack(conn, values)
     if attack_id is not None:
         db.insert_medications(
             conn,
@@ -239,24 +240,24 @@ def _store(conn: Any, attack: AttackInput) -> int | None:
                 for m in attack.medications
             ],
         )
-    return attack_id
+    return attack_id, False
 
 
 def add_attacks(
     diary: db.Diary, attacks: Sequence[AttackInput], *, dry_run: bool = False
 ) -> tuple[int, int, int]:
     """Store attacks in one transaction: how many were added, how many were there already
-    (same import key, UNIQUE), and how many of those were ongoing and now get the end this
+    (same start, end and peak), and how many of those were ongoing and now get the end this
     file gives them. `dry_run` counts the same way, then stores nothing."""
     added = already = ended = 0
     with diary.transaction() as conn:
         for attack in attacks:
-            if _store(conn, attack) is not None:
+            attack_id, was_ongoing = _store(conn, attack)
+            if attack_id is not None:
                 added += 1
                 continue
             already += 1
-            if attack.end is not None and attack.import_key is not None:
-                ended += db.end_imported(conn, attack.import_key, to_storage(attack.end))
+            ended += was_ongoing
         if dry_run:
             conn.rollback()
     return added, already, ended
@@ -313,7 +314,7 @@ def log_attack(
     of its days said there was no migraine: the attack replaces it."""
     with diary.transaction() as conn:
         _refuse_conflicts(conn, attack.start, attack.end, allow_overlap=allow_overlap)
-        attack_id = _store(conn, attack)
+        attack_id, _ = _store(conn, attack)
         assert attack_id is not None
         stored = _attack_by_id(conn, attack_id)
         first, last = stored.span().local_days(dates.LOCAL, now)

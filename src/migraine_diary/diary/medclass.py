@@ -6,7 +6,7 @@ from __future__ import annotations
 from migraine_diary import storage as db
 from migraine_diary.domain import medications
 from migraine_diary.domain.medications import Classes, NameClass
-from migraine_diary.domain.models import RULES
+from migraine_diary.domain.models import RULES, is_name
 from migraine_diary.errors import field_error
 
 
@@ -33,7 +33,7 @@ def describe_name(diary: db.Diary | None, name: str) -> NameClass:
 def check_class(name: str, med_class: str) -> tuple[str, str]:
     """A name and class as typed for `medclass`, checked before the diary is touched."""
     clean = " ".join(name.split())
-    if not clean or len(clean) > 100:
+    if not clean or len(clean) > 100 or not is_name(name.strip()):
         raise field_error("NAME", RULES["med"], name, private=True)
     try:
         return clean, medications.parse_class(med_class)

@@ -10,13 +10,15 @@ from migraine_diary import storage as db
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import day_start, from_storage, to_storage
 from migraine_diary.domain.models import (
+    RULES,
     SessionInput,
     amount,
+    is_name,
     therapy_key,
     validate_session,
 )
 from migraine_diary.domain.session import Session
-from migraine_diary.errors import DiaryError, InputError
+from migraine_diary.errors import DiaryError, InputError, field_error
 
 NEAR_MISS_CUTOFF = 0.8
 
@@ -157,8 +159,8 @@ def therapies(diary: db.Diary | None) -> list[tuple[str, int]]:
 def rename_therapy(diary: db.Diary, old: str, new: str) -> str:
     """Respell a therapy, or merge it into another spelling already in use."""
     new_name = " ".join(new.split())
-    if not new_name or len(new_name) > 100:
-        raise InputError(f"new name must be a name of 1 to 100 characters (got {new!r})")
+    if not new_name or len(new_name) > 100 or not is_name(new.strip()):
+        raise field_error("new name", RULES["therapy"], new)
     with diary.transaction() as conn:
         source = db.therapy_by_key(conn, therapy_key(old))
         if source is None:

@@ -16,9 +16,18 @@ WHEN_RULE = (
     "yesterday or 'yesterday 17:00'"
 )
 DAY_RULE = "a date such as 2026-11-20, today or yesterday"
+# The days a diary holds: wide enough for any life, narrow enough that every moment has a
+# four-digit year in every time zone (year 1 or 9999 overflowed in the conversions).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+RANGE_RULE = f"a date from {FIRST_DAY} to {LAST_DAY}"
+# No time zone moves a moment more than 14 hours from UTC: outside these, no local day is
+# in range (and converting it could overflow).
+_EARLIEST = datetime.combine(FIRST_DAY, time(0, 0), UTC) - timedelta(hours=14)
+_LATEST = datetime.combine(LAST_DAY, time(23, 59, 59), UTC) + timedelta(hours=14)
 NOON = time(12, 0)
 _RELATIVE = {"today": 0, "yesterday": 1}
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -66,11 +75,10 @@ def now() -> datetime:
     pinned = os.environ.get(NOW_VAR, "").strip()
     if pinned:
         try:
-            moment = datetime.fromisoformat(pinned)
+            moment = _iso_moment(pinned)
         except ValueError:
             raise field_error(NOW_VAR, "a date or a local date and time", pinned) from None
-        if len(pinned) == 10:
-            moment = datetime.combine(moment.date(), NOON)
+        check_range(moment, field=NOW_VAR, got=pinned)
         return _localise(moment) if moment.tzinfo is None else moment.astimezone(UTC)
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -80,10 +88,13 @@ def current_day() -> date:
     return now().astimezone(LOCAL).date()
 
 
-def parse_when(text: str, *, field: str = "when", today: date | None = None) -> datetime:
+def parse_when(
+    text: str, *, field: str = "when", today: date | None = None, rule: str = WHEN_RULE
+) -> datetime:
     """A moment as the user types it; a date alone means 12:00 local time.
 
-    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips.
+    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips. `rule`
+    is what an unreadable moment is told to be; a moment out of range is told the range.
     """
     raw = text.strip()
     lowered = raw.lower()
@@ -91,17 +102,44 @@ def parse_when(text: str, *, field: str = "when", today: date | None = None) -> 
     day_word, _, rest = lowered.partition(" ")
     if day_word in _RELATIVE:
         day = base - timedelta(days=_RELATIVE[day_word])
-        clock = _parse_clock(rest.strip(), text, field) if rest.strip() else NOON
+        clock = _parse_clock(rest.strip(), text, field, rule) if rest.strip() else NOON
         return local_instant(datetime.combine(day, clock))
     try:
-        parsed = datetime.fromisoformat(raw)
+        parsed = _iso_moment(raw)
     except ValueError:
-        raise field_error(field, WHEN_RULE, text) from None
-    if len(raw) == 10:  # a date alone
-        parsed = datetime.combine(parsed.date(), NOON)
-    if parsed.tzinfo is None:
-        return local_instant(parsed)
-    return parsed.astimezone(UTC).replace(microsecond=0)
+        raise field_error(field, rule, text) from None
+    check_range(parsed, field=field, got=text)
+    moment = local_instant(parsed) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    check_range(moment, field=field, got=text)  # its local day, in this time zone
+    return moment.replace(microsecond=0)
+
+
+def _iso_moment(text: str) -> datetime:
+    """An ISO 8601 moment; a date alone in any of its forms (2026-10-01, 20261001,
+    2026-W40-4) means 12:00, as `fromisoformat` would read the basic forms as midnight."""
+    try:
+        return datetime.combine(date.fromisoformat(text), NOON)
+    except ValueError:
+        return datetime.fromisoformat(text)
+
+
+def in_range(value: date) -> bool:
+    """Whether a day, or the local day of a moment (as written when it has no offset), is
+    one a diary holds."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.date()
+        elif not _EARLIEST <= value <= _LATEST:
+            return False
+        else:
+            value = value.astimezone(LOCAL).date()
+    return FIRST_DAY <= value <= LAST_DAY
+
+
+def check_range(value: date, *, field: str, got: object) -> None:
+    """The one date-range rule of every date and moment, typed or imported."""
+    if not in_range(value):
+        raise field_error(field, RANGE_RULE, got)
 
 
 def parse_day(text: str, *, field: str, today: date | None = None) -> date:
@@ -111,9 +149,11 @@ def parse_day(text: str, *, field: str, today: date | None = None) -> date:
     if lowered in _RELATIVE:
         return base - timedelta(days=_RELATIVE[lowered])
     try:
-        return date.fromisoformat(lowered)
+        day = date.fromisoformat(lowered)
     except ValueError:
         raise field_error(field, DAY_RULE, text) from None
+    check_range(day, field=field, got=text)
+    return day
 
 
 def day_start(day: date) -> datetime:
@@ -121,10 +161,10 @@ def day_start(day: date) -> datetime:
     return _localise(datetime.combine(day, time(0, 0)))
 
 
-def _parse_clock(text: str, original: str, field: str) -> time:
+def _parse_clock(text: str, original: str, field: str, rule: str) -> time:
     match = _TIME.match(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise field_error(field, WHEN_RULE, original)
+        raise field_error(field, rule, original)
     return time(int(match[1]), int(match[2]))
 
 
@@ -174,7 +214,7 @@ def local_instant(naive: datetime) -> datetime:
     A time the clocks skipped (spring forward) is refused, naming the gap, rather than moved
     an hour; a time that happened twice (the repeated hour in autumn) is the first, with a note.
     """
-    naive = naive.replace(second=0, microsecond=0)
+    naive = naive.replace(microsecond=0)
     first = naive.replace(fold=0).astimezone()
     second = naive.replace(fold=1).astimezone()
     earlier, later = sorted((first.astimezone(UTC), second.astimezone(UTC)))

@@ -20,18 +20,27 @@ from migraine_diary.domain.helpfulness import HELPFULNESS, HELPFULNESS_WORDS, He
 from migraine_diary.errors import InputError, field_error
 
 PAIN_RULE = "a whole number from 0 to 10"
+NAME_RULE = "on one line, without control characters"
+# SQLite's largest integer: any id above it cannot even be looked up.
+MAX_ID = 2**63 - 1
+# Ids a file may bring in: the largest whole number every JSON reader keeps exact. It leaves
+# AUTOINCREMENT room for more sessions than could ever be logged; an import of 2^63-1 left it
+# none, and every later `log` failed with "the disk is full".
+MAX_IMPORTED_ID = 2**53 - 1
 RULES: dict[str, str] = {
-    "therapy": "a name of 1 to 100 characters on one line",
+    "therapy": f"a name of 1 to 100 characters {NAME_RULE}",
     "when": WHEN_RULE + ", not in the future",
     "minutes": "a whole number from 1 to 600",
     "pain_before": PAIN_RULE,
     "pain_after": PAIN_RULE,
     "pain_later": PAIN_RULE + " or empty",
     "cost": "an amount of 0 or more with at most 2 decimals, such as 120 or 89.50",
-    "provider": "text of at most 200 characters on one line, or empty",
+    "provider": f"text of at most 200 characters {NAME_RULE}, or empty",
     "during_attack": "true or false",
     "notes": "text of at most 5000 characters, or empty",
-    "id": "a whole number from 1 up",
+    "id": f"a whole number from 1 to {MAX_ID}",
+    "imported_id": f"a whole number from 1 to {MAX_IMPORTED_ID}, or empty",
+    "limit": f"a whole number from 1 to {MAX_ID}",
     # attacks (issue 5)
     "start": WHEN_RULE + ", not in the future",
     "end": "a moment after the attack's start, not in the future",
@@ -39,10 +48,10 @@ RULES: dict[str, str] = {
     "aura": "true or false",
     "hours": "a number of hours above 0 and at most 72 (fractions allowed)",
     "until": WHEN_RULE + " or a time such as 18:30, after the start and not in the future",
-    "med": "a medication name of 1 to 100 characters on one line",
+    "med": f"a medication name of 1 to 100 characters {NAME_RULE}",
     "helpfulness": HELPFULNESS_WORDS,
     "taken_at": WHEN_RULE + " or a time such as 14:30, not in the future",
-    "source": "text of 1 to 300 characters on one line",
+    "source": f"text of 1 to 300 characters {NAME_RULE}",
     "date": "a date such as 2026-11-20, today or yesterday, not in the future",
     "months": "a whole number from 1 to 120",
     "medication_class": (
@@ -51,16 +60,62 @@ RULES: dict[str, str] = {
     ),
 }
 MAX_COST = Decimal("1000000")
-_WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
-_ONE_LINE = re.compile(r"^[^\x00-\x1f\x7f]*$")
+# Numbers are ASCII digits, in every field: Python's parsers also take `1_000` and the digits
+# of other scripts (fullwidth, Arabic-Indic), which nobody reads back as the number stored.
+_WHOLE = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*$")
+# More digits than any id or count has: refused before int() is asked to read them.
+_MAX_DIGITS = 19
+# Characters that reorder or hide text (bidirectional controls) or drive the terminal (C0,
+# C1, line separators): a name shown with them is not the name stored.
+_NOT_IN_NAMES = frozenset(
+    [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
+    + ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"]
+    + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+)
+
+
+def is_number(text: str, *, whole: bool = False) -> bool:
+    """Whether text is a number written in ASCII digits (a whole one, with `whole`)."""
+    return bool((_WHOLE if whole else _DECIMAL).match(text))
+
+
+def is_name(text: str) -> bool:
+    """Whether text can be a name (therapy, provider, medication): no control characters."""
+    return _NOT_IN_NAMES.isdisjoint(text)
+
+
+def parse_whole(text: str, *, field: str, rule: str, low: int = 1, high: int = MAX_ID) -> int:
+    """A whole number typed for an id or a count, in ASCII digits, within its range."""
+    digits = text.strip().lstrip("+-").lstrip("0")
+    if not is_number(text, whole=True) or len(digits) > _MAX_DIGITS:
+        raise field_error(field, rule, text)
+    number = int(text)
+    if not low <= number <= high:
+        raise field_error(field, rule, text)
+    return number
 
 
 def _whole_number(value: object) -> object:
     """Refuse '5.0' and '5.5' as well as 'five': pain and minutes are whole numbers."""
-    if isinstance(value, str) and not _WHOLE.match(value):
+    if isinstance(value, str) and not is_number(value, whole=True):
         raise ValueError("not a whole number")
     if isinstance(value, float | bool):
         raise ValueError("not a whole number")
+    return value
+
+
+def _ascii_number(value: object) -> object:
+    if isinstance(value, str) and not is_number(value):
+        raise ValueError("not a number in ASCII digits")
+    return value
+
+
+def _one_line(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        if not is_name(value):
+            raise ValueError("a control character")
     return value
 
 
@@ -70,15 +125,15 @@ def _blank_is_none(value: object) -> object:
     return value
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 Whole = Annotated[int, BeforeValidator(_whole_number)]
 Pain = Annotated[Whole, Field(ge=0, le=10)]
 OptionalPain = Annotated[Pain | None, BeforeValidator(_blank_is_none)]
-OneLine = Annotated[str, BeforeValidator(_strip), Field(pattern=_ONE_LINE.pattern)]
-Money = Annotated[Decimal, Field(ge=0, le=MAX_COST, decimal_places=2, allow_inf_nan=False)]
+OneLine = Annotated[str, BeforeValidator(_one_line)]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_ascii_number),
+    Field(ge=0, le=MAX_COST, decimal_places=2, allow_inf_nan=False),
+]
 
 
 class SessionInput(BaseModel):
@@ -115,8 +170,9 @@ def validate_session(data: dict[str, Any], *, label: dict[str, str] | None = Non
         session = SessionInput.model_validate(data)
     except ValidationError as error:
         raise _first_error(error, data, label or {}) from None
+    field = (label or {}).get("when", "when")
+    dates.check_range(session.when, field=field, got=str(data.get("when")))
     if session.when.tzinfo is None or session.when > dates.now() + timedelta(days=1):
-        field = (label or {}).get("when", "when")
         raise field_error(field, RULES["when"], str(data.get("when")))
     return session
 
@@ -239,6 +295,14 @@ def validate_attack(
         if name not in RULES:
             raise InputError(f"unknown field {name!r}") from None
         raise error(name, data.get(name)) from None
+    for name, moment in (
+        ("start", attack.start),
+        ("end", attack.end),
+        *(("taken_at", med.taken_at) for med in attack.medications),
+    ):
+        if moment is not None and not dates.in_range(moment):
+            written = moment.isoformat(sep=" ", timespec="minutes")  # no local time to show
+            raise field_error(names.get(name, name), dates.RANGE_RULE, shown.get(name, written))
     latest = (now or dates.now()) + CLOCK_SLACK
     if attack.start.tzinfo is None or attack.start > latest:
         raise error("start", attack.start)
@@ -263,10 +327,9 @@ def _shown(value: object) -> object:
 
 def parse_hours(text: str, *, field: str = "hours") -> timedelta:
     """How long an attack lasted, typed as hours (`4`, `1.5`), to the second."""
-    try:
-        hours = float(text.strip())
-    except ValueError:
-        raise field_error(field, RULES["hours"], text) from None
+    if not is_number(text):
+        raise field_error(field, RULES["hours"], text)
+    hours = float(text.strip())
     seconds = round(hours * 3600) if math.isfinite(hours) else 0
     if not 0 < hours <= MAX_TYPED_HOURS or seconds == 0:
         raise field_error(field, RULES["hours"], text)

@@ -28,13 +28,21 @@ def _window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
 
 
 def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
-    """Store one attack; None when its import_key is already in the diary (nothing added)."""
+    """Store one attack; None when it was imported before (nothing added).
+
+    An imported attack is recognised by its start, end and peak: by its import_key, and by
+    those columns for a key an earlier version wrote (start and peak alone). A typed attack
+    (no import_key) is always added.
+    """
     from sqlalchemy import text
 
     row = conn.execute(
         text(
             'INSERT INTO attack (start, "end", peak, aura, notes, source, import_key)'
-            " VALUES (:start, :end, :peak, :aura, :notes, :source, :import_key)"
+            " SELECT :start, :end, :peak, :aura, :notes, :source, :import_key"
+            " WHERE :import_key IS NULL OR NOT EXISTS ("
+            "  SELECT 1 FROM attack a WHERE a.import_key IS NOT NULL AND a.start = :start"
+            '  AND a."end" = :end AND a.peak = :peak)'
             " ON CONFLICT (import_key) DO NOTHING RETURNING id"
         ),
         values,
@@ -129,13 +137,17 @@ def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> N
     )
 
 
-def end_imported(conn: Connection, import_key: str, end: str) -> bool:
-    """Give the ongoing attack with this import key its end; False when there is none."""
+def end_imported(conn: Connection, values: dict[str, Any]) -> bool:
+    """Give an imported attack that was ongoing, with this start and peak, the end and key
+    a later export gives it; False when there is none."""
     from sqlalchemy import text
 
     result = conn.execute(
-        text('UPDATE attack SET "end" = :end WHERE import_key = :key AND "end" IS NULL'),
-        {"end": end, "key": import_key},
+        text(
+            'UPDATE attack SET "end" = :end, import_key = :import_key'
+            ' WHERE import_key IS NOT NULL AND "end" IS NULL AND start = :start AND peak = :peak'
+        ),
+        values,
     )
     return bool(result.rowcount)
 

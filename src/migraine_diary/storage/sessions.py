@@ -240,12 +240,35 @@ def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ..
     return found
 
 
+def _next_free_id(conn: Connection) -> int | None:
+    """The id to give a new session when AUTOINCREMENT has none left, else None.
+
+    An older version let a file bring in id 2^63-1: SQLite then fails every insert with
+    SQLITE_FULL ("the disk is full"), even once that session is deleted. Such a diary goes on
+    with the ids below the ones a file may bring in (`MAX_IMPORTED_ID`).
+    """
+    from sqlalchemy import text
+
+    from migraine_diary.domain.models import MAX_IMPORTED_ID
+
+    used = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'session'")).scalar()
+    if used is None or used <= MAX_IMPORTED_ID:
+        return None
+    below = conn.execute(
+        text("SELECT MAX(id) FROM session WHERE id <= :top"), {"top": MAX_IMPORTED_ID}
+    ).scalar()
+    return int(below or 0) + 1
+
+
 def insert_session(conn: Connection, values: dict[str, Any]) -> int:
     """One session; its new id."""
     from sqlalchemy import insert
 
     from migraine_diary.storage.tables import SessionRow
 
+    free = _next_free_id(conn)
+    if free is not None:
+        values = {**values, "id": free}
     key = conn.execute(insert(SessionRow).values(**values)).inserted_primary_key
     assert key is not None
     return int(key[0])
@@ -257,4 +280,15 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     from migraine_diary.storage.tables import SessionRow
 
+    free = _next_free_id(conn)
+    if free is not None:
+        given = [r["id"] for r in rows if r.get("id") is not None]
+        free = max([free, *(i + 1 for i in given)])
+        numbered = []
+        for row in rows:
+            if row.get("id") is None:
+                row = {**row, "id": free}
+                free += 1
+            numbered.append(row)
+        rows = numbered
     conn.execute(insert(SessionRow), rows)

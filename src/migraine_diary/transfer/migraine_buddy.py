@@ -13,10 +13,11 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from migraine_diary.domain import dates
 from migraine_diary.domain.buddy import RowError
 from migraine_diary.domain.helpfulness import HELPFUL, SOMEWHAT, UNHELPFUL, UNSURE
 
@@ -80,14 +81,21 @@ _MAPPED = {
 # Where someone was is more than a diary needs: never keep it.
 _LOCATION_DATA = re.compile(r"geohash|latitude|longitude|\blat\b|\blon\b|\bgps\b|coordinat", re.I)
 _MAX_OFFSET_MIN = 14 * 60
+# The longest attack a row may hold: longer is a typo (or a hostile file), and a sum of
+# huge days and hours would overflow the date.
+MAX_LASTED_DAYS = 30
 
+# ASCII digits only, as in every numeric field of the diary.
 _STARTED = re.compile(
-    r"^(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{2}|\d{4})\s+"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?$"
+    r"^(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})/(?P<year>[0-9]{2}|[0-9]{4})\s+"
+    r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?\s*"
+    r"(?P<ampm>[AaPp][Mm])?$"
 )
 _LASTED = re.compile(
-    r"^(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$", re.I
+    r"^(?:(?P<d>[0-9]+)\s*d)?\s*(?:(?P<h>[0-9]+)\s*h)?\s*(?:(?P<m>[0-9]+)\s*m(?:in)?)?$",
+    re.I,
 )
+_OFFSET = re.compile(r"^[+-]?[0-9]{1,4}$")
 _NONE_ITEM = re.compile(
     r"^(?:none|no\s+medications?|no\s+(?:non[\s-]?drug\s+)?relief(?:\s+methods?)?"
     r")$",
@@ -149,14 +157,31 @@ class BuddyImport:
 
 
 def dedupe_key(attack: BuddyAttack) -> str:
-    """A stable key (start instant in UTC and peak) to spot an attack imported before."""
-    start = attack.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"migraine-buddy:{start}:peak={attack.peak}"
+    """A stable key (start and end instants in UTC, and peak) to spot an attack imported
+    before: two rows with one start but another length or peak are two attacks. An attack
+    still going when the file was exported has the end `ongoing`."""
+
+    def utc(moment: dt.datetime) -> str:
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    end = utc(attack.end) if attack.end is not None else "ongoing"
+    return f"migraine-buddy:{utc(attack.start)}:end={end}:peak={attack.peak}"
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | None]]:
+def _unix_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines ending in LF, whatever the file used (CR LF, or CR alone)."""
+    for line in lines:
+        if line.endswith("\r\n"):
+            yield line[:-2] + "\n"
+        elif line.endswith("\r"):
+            yield line[:-1] + "\n"
+        else:
+            yield line
+
+
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None]]:
     """CSV records with the file line each starts on; None for a record csv cannot read."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_unix_lines(lines))
     while True:
         line = reader.line_num + 1
         try:
@@ -196,7 +221,8 @@ def _parse_started(value: str) -> dt.datetime | None:
     if match is None:
         return None
     year = int(match["year"])
-    year = year + 2000 if year < 100 else year
+    if len(match["year"]) == 2:  # only a two-digit year is of this century; 0001 is year 1
+        year += 2000
     hour = int(match["hour"])
     if match["ampm"]:
         if not 1 <= hour <= 12:
@@ -216,10 +242,9 @@ def _parse_started(value: str) -> dt.datetime | None:
 
 
 def _parse_offset(value: str) -> int | None:
-    try:
-        minutes = int(value.strip())
-    except ValueError:
+    if not _OFFSET.match(value.strip()):
         return None
+    minutes = int(value.strip())
     return minutes if abs(minutes) <= _MAX_OFFSET_MIN else None
 
 
@@ -227,9 +252,12 @@ def _parse_lasted(value: str) -> dt.timedelta | None:
     match = _LASTED.match(value.strip())
     if match is None or not any(match.groupdict().values()):
         return None
-    return dt.timedelta(
-        days=int(match["d"] or 0), hours=int(match["h"] or 0), minutes=int(match["m"] or 0)
-    )
+    if any(len(part) > 9 for part in match.groupdict().values() if part):
+        return None  # more than 30 days, however it is written
+    minutes = (int(match["d"] or 0) * 24 + int(match["h"] or 0)) * 60 + int(match["m"] or 0)
+    if minutes > MAX_LASTED_DAYS * 24 * 60:
+        return None
+    return dt.timedelta(minutes=minutes)
 
 
 def _parse_pain(value: str) -> int | None:
@@ -294,6 +322,13 @@ def _parse_row(
                 f"(month/day/two-digit year, 24-hour clock) (got {started_text!r})",
             )
         )
+    elif not dates.in_range(started):
+        errors.append(
+            RowError(
+                line, COL_STARTED, f"Started must be {dates.RANGE_RULE} (got {started_text!r})"
+            )
+        )
+        started = None
     offset_text = cells[COL_START_OFFSET]
     start_offset = _parse_offset(offset_text)
     if start_offset is None:
@@ -326,8 +361,8 @@ def _parse_row(
             RowError(
                 line,
                 COL_LASTED,
-                "Lasted must be a duration like 01h 00m or 1d 02h 15m, empty or ongoing "
-                f"(got {lasted_text!r})",
+                "Lasted must be a duration like 01h 00m or 1d 02h 15m of at most "
+                f"{MAX_LASTED_DAYS} days, empty or ongoing (got {lasted_text!r})",
             )
         )
     result.errors.extend(errors)
@@ -371,17 +406,19 @@ def _canonical(cell: str) -> str:
     return _CANONICAL.get(name.casefold(), name)
 
 
-def parse_migraine_buddy(text: str) -> BuddyImport:
-    """Parse a Migraine Buddy export; raises :class:`NotMigraineBuddyExport` only for the file.
+def parse_migraine_buddy(source: str | Iterable[str]) -> BuddyImport:
+    """Parse a Migraine Buddy export, its text or its lines as they are read (with their line
+    ends); raises :class:`NotMigraineBuddyExport` only for the file.
 
     Rows that cannot be read become ``errors``; the preamble's ongoing events are counted,
     not imported; rows without an end are attacks still ongoing.
     """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(source, str):
+        source = io.StringIO(source.removeprefix("\ufeff"), newline="")
     result = BuddyImport()
     header: list[str] | None = None
     in_preamble = False
-    for line, row in _records(text):
+    for line, row in _records(source):
         if header is None:
             if row is None:
                 continue

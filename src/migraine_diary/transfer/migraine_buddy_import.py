@@ -12,24 +12,25 @@ from migraine_diary.diary import attacks, medclass
 from migraine_diary.domain.buddy import BuddyResult, RowError
 from migraine_diary.domain.models import AttackInput, validate_attack
 from migraine_diary.errors import InputError
+from migraine_diary.transfer.lines import import_lines
 from migraine_diary.transfer.migraine_buddy import (
     BuddyImport,
     NotMigraineBuddyExport,
     dedupe_key,
     parse_migraine_buddy,
 )
-from migraine_diary.transfer.sessions import read_text
 
 BUDDY_SOURCE = "migraine-buddy"
 
 
 def read_buddy(path: Path) -> BuddyImport:
-    """Read and parse an export; a file that cannot be read or is not an export is refused."""
-    text = read_text(path)
-    try:
-        return parse_migraine_buddy(text)
-    except NotMigraineBuddyExport as error:
-        raise InputError(f"{path}: {error}") from None
+    """Read and parse an export as it is read; a file that cannot be read or is not an export
+    is refused."""
+    with import_lines(path) as lines:
+        try:
+            return parse_migraine_buddy(lines)
+        except NotMigraineBuddyExport as error:
+            raise InputError(f"{path}: {error}") from None
 
 
 def buddy_inputs(
@@ -91,8 +92,8 @@ def check_buddy(path: Path, *, skip_bad: bool, now: dt.datetime, max_shown: int 
 
 
 def import_buddy(diary: db.Diary | None, plan: BuddyPlan, *, dry_run: bool) -> BuddyResult:
-    """Store the checked attacks in one transaction; an attack imported before (same start
-    and peak, the UNIQUE import key) is not added again. `diary` None: a dry run with no
+    """Store the checked attacks in one transaction; an attack imported before (same start,
+    end and peak) is not added again. `diary` None: a dry run with no
     diary yet, where everything would be new."""
     if diary is None:
         added, already, ended = len(plan.good), 0, 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from typing import IO, TYPE_CHECKING, Any
 from migraine_diary import storage as db
 from migraine_diary.domain.dates import parse_when, to_storage
 from migraine_diary.domain.session import FIELDS
-from migraine_diary.errors import DiaryError, InputError, field_error
+from migraine_diary.errors import InputError, field_error
+from migraine_diary.transfer.lines import import_lines
 
 if TYPE_CHECKING:
     from migraine_diary.domain.models import SessionInput
@@ -110,42 +110,28 @@ BOOLEANS = {
 }
 
 
-def read_text(path: Path) -> str:
-    """A file to import, as text (a UTF-8 byte-order mark is dropped), or one clear line."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DiaryError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise DiaryError(f"cannot read {path}: it is a folder") from None
-    except OSError as error:
-        raise DiaryError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (bad byte at offset {error.start})") from None
-
-
 def read_csv(path: Path) -> list[ImportRow]:
     """Read and validate every row before anything is written; report every bad row."""
-    text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[ImportRow] = []
-    problems: list[str] = []
-    header: list[str] | None = None
-    previous_end = 0
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not record or record == [""]:
-                continue
-            if header is None:
-                header = _check_header(record, path)
-                continue
-            try:
-                rows.append(_parse_row(record, header, start))
-            except InputError as error:
-                problems.append(f"line {start}: {error.message}")
-    except csv.Error as error:
-        problems.append(f"line {previous_end + 1}: not valid CSV ({error})")
+    with import_lines(path) as lines:
+        reader = csv.reader(lines, strict=True)
+        rows: list[ImportRow] = []
+        problems: list[str] = []
+        header: list[str] | None = None
+        previous_end = 0
+        try:
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if not record or record == [""]:
+                    continue
+                if header is None:
+                    header = _check_header(record, path)
+                    continue
+                try:
+                    rows.append(_parse_row(record, header, start))
+                except InputError as error:
+                    problems.append(f"line {start}: {error.message}")
+        except csv.Error as error:
+            problems.append(f"line {previous_end + 1}: not valid CSV ({error})")
     if header is None:
         raise InputError(f"{path} is empty: expected a header row with {', '.join(FIELDS)}")
     if problems:
@@ -174,7 +160,12 @@ def _check_header(record: list[str], path: Path) -> list[str]:
 
 
 def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
-    from migraine_diary.domain.models import RULES, validate_session
+    from migraine_diary.domain.models import (
+        MAX_IMPORTED_ID,
+        RULES,
+        parse_whole,
+        validate_session,
+    )
 
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
@@ -185,9 +176,7 @@ def _parse_row(record: list[str], header: list[str], line: int) -> ImportRow:
     row_id = None
     raw_id = cells.pop("id", "").strip()
     if raw_id:
-        if not raw_id.isdigit() or int(raw_id) < 1:
-            raise field_error("id", RULES["id"] + " or empty", raw_id)
-        row_id = int(raw_id)
+        row_id = parse_whole(raw_id, field="id", rule=RULES["imported_id"], high=MAX_IMPORTED_ID)
     cells["when"] = parse_when(cells["when"]) if cells["when"].strip() else cells["when"]
     attack = cells.get("during_attack", "").strip().lower()
     if attack not in BOOLEANS:

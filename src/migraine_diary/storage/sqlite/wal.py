@@ -67,11 +67,14 @@ def _problem(path: Path, wal: Path) -> str | None:
             for number, offset in committed.items()
         ):
             return None  # all of it is in the diary already
-    if not Path(f"{path}-shm").exists():
+    shm = Path(f"{path}-shm")
+    if not shm.exists():
         return (
             "it holds changes, but no shared-memory file is beside the diary, as one is while "
             "a program using the diary has changes in its log: it was copied from elsewhere"
         )
+    if _index_salts(shm) not in (None, header[16:24]):
+        return "it is not the log the diary's shared-memory file describes"
     if counters and counter + 1 != counters[0] and counter not in counters:
         return "its changes continue another database's history (page 1's change counter)"
     return None
@@ -110,6 +113,20 @@ def _frames(
             committed, counted = dict(pages), list(counters)
         offset += FRAME_HEADER + page_size
     return committed, counted
+
+
+def _index_salts(shm: Path) -> bytes | None:
+    """The salts of the log the shared-memory file indexes, or None if it says nothing sure
+    (not set up, or its two copies of the header differ while a writer changes them).
+
+    Read only while this process has no connection to the diary open: closing a file drops
+    every POSIX lock the process holds on it, SQLite's included.
+    """
+    with shm.open("rb") as file:
+        index = file.read(96)
+    if len(index) < 96 or index[:48] != index[48:] or index[12] != 1:
+        return None
+    return index[32:40]
 
 
 def _page(db: BinaryIO, number: int, page_size: int) -> bytes:

@@ -333,8 +333,9 @@ def test_check_does_not_upgrade_an_old_diary(tmp_path: Path) -> None:
     before = fingerprint(old)
     result = Cli(old)("check")
     assert result.exit_code == 0, result.stderr
-    assert f"schema      1 (upgraded to {db.LATEST} on the next use, after a backup)" in (
-        result.stdout
+    assert (
+        f"schema      1 (upgraded to {db.LATEST} by the next command that writes, after a backup)"
+        in (result.stdout)
     )
     assert fingerprint(old) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("old")) == ["old.db"]

@@ -42,9 +42,12 @@ def test_version_1_diary_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
     old = Cli(copy)
-    result = old("attack", "list", "--json")
+    before = fingerprint(copy)
+    listed = old("attack", "list", "--json")  # read as the latest schema, not upgraded
+    assert (listed.exit_code, listed.stdout, listed.stderr) == (0, "[]\n", "")
+    assert fingerprint(copy) == before
+    result = old("checkin", "--date", "2026-11-01")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "[]\n"
     assert f"Upgraded the diary from schema 1 to {db.LATEST}" in result.stderr
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.LATEST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -45,7 +46,12 @@ def test_older_schema_is_upgraded_with_a_backup(
     extra = ["CREATE TABLE upgrade_probe (x INTEGER)"]
     monkeypatch.setattr(db.schema, "MIGRATIONS", [*db.MIGRATIONS, extra])
     monkeypatch.setattr(db.schema, "LATEST", len(db.MIGRATIONS) + 1)
-    result = Cli(copy)("list", "--json")
+    before = fingerprint(copy)
+    listed = Cli(copy)("list", "--json")  # a read shows it as it is and never upgrades it
+    assert listed.exit_code == 0, listed.stderr
+    assert (len(json.loads(listed.stdout)), listed.stderr) == (3, "")
+    assert fingerprint(copy) == before
+    result = Cli(copy)("checkin", "--date", "2026-11-01")  # a command that writes upgrades it
     assert result.exit_code == 0, result.stderr
     assert "Upgraded the diary from schema 1" in result.stderr
     with sqlite3.connect(copy) as conn:
@@ -66,7 +72,14 @@ def test_failed_upgrade_leaves_the_diary_as_it_was(
     broken = ["CREATE TABLE fine (x INTEGER)", "THIS IS NOT SQL"]
     monkeypatch.setattr(db.schema, "MIGRATIONS", [*db.MIGRATIONS, broken])
     monkeypatch.setattr(db.schema, "LATEST", len(db.MIGRATIONS) + 1)
-    result = Cli(copy)("list")
+    listed = Cli(copy)("list")  # a later step that is not a new table: reads need an upgrade
+    assert listed.exit_code == 1
+    assert listed.stderr == (
+        f"migraine: error: the diary at {copy} has schema 1, which this version reads only "
+        f"after upgrading it to {db.schema.LATEST}; a command that writes (e.g. migraine log) "
+        "upgrades it, after a backup; nothing was changed\n"
+    )
+    result = Cli(copy)("checkin", "--date", "2026-11-01")
     assert result.exit_code == 1
     assert "could not upgrade the diary" in result.stderr
     with sqlite3.connect(copy) as conn:

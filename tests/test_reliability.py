@@ -333,8 +333,9 @@ def test_check_does_not_upgrade_an_old_diary(tmp_path: Path) -> None:
     before = fingerprint(old)
     result = Cli(old)("check")
     assert result.exit_code == 0, result.stderr
-    assert f"schema      1 (upgraded to {db.LATEST} on the next use, after a backup)" in (
-        result.stdout
+    assert (
+        f"schema      1 (upgraded to {db.LATEST} by the next command that writes, after a backup)"
+        in (result.stdout)
     )
     assert fingerprint(old) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("old")) == ["old.db"]
@@ -713,7 +714,9 @@ def test_disk_full_during_an_upgrade_leaves_the_old_diary(tmp_path: Path) -> Non
     old.chmod(0o600)  # git checks files out 0644
     before = fingerprint(old)
     # Room for the diary's shared memory and its backup, not for the upgrade's changes.
-    result = migraine(old, "list", preexec=with_file_size_limit(36 * 1024))
+    result = migraine(
+        old, "checkin", "--date", "2026-11-01", preexec=with_file_size_limit(36 * 1024)
+    )
     assert result.returncode == 1
     assert one_line_error(result.stderr) in (
         f"could not upgrade the diary at {old}: the disk is full (or a file size limit was "
@@ -828,14 +831,14 @@ def test_an_interrupted_upgrade_can_be_retried_the_same_day(
 
     with monkeypatch.context() as patch:
         patch.setattr(db.sqlite.migrate, "_steps", interrupted)
-        result = Cli(old)("list")
+        result = Cli(old)("checkin", "--date", "2026-11-01")
     assert result.exit_code == 1  # the backup it took is kept, as it should be
     assert one_line_error(result.stderr) == (
         f"could not upgrade the diary at {old}: interrupted; it is unchanged"
     )
-    result = Cli(old)("list", "--json")
+    result = Cli(old)("checkin", "--date", "2026-11-01")
     assert result.exit_code == 0, result.stderr
-    assert len(json.loads(result.stdout)) == 3
+    assert len(Cli(old).json("list")) == 3
     backups = {p.name for p in tmp_path.glob("old-backup-*")}
     day = current_day().isoformat()
     v = db.LATEST
@@ -848,7 +851,7 @@ def test_two_processes_upgrading_at_once_upgrade_once(tmp_path: Path) -> None:
     old.chmod(0o600)  # git checks files out 0644
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "migraine_diary", "--db", str(old), "list", "--json"],
+            [sys.executable, "-m", "migraine_diary", "--db", str(old), "checkin", "-d", "today"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -857,7 +860,7 @@ def test_two_processes_upgrading_at_once_upgrade_once(tmp_path: Path) -> None:
     ]
     outputs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], outputs
-    assert all(len(json.loads(out)) == 3 for out, _ in outputs)
+    assert len(Cli(old).json("list")) == 3
     assert sum("Upgraded the diary" in err for _, err in outputs) == 1
     assert len(list(tmp_path.glob("old-backup-*"))) == 1
     assert scalar(old, "SELECT version FROM schema_version") == db.LATEST

@@ -400,7 +400,7 @@ PATCHED_CHILD = (
     f"schema.MIGRATIONS.append({HEAVY_STEP!r})\n"
     "schema.LATEST = len(schema.MIGRATIONS)\n"
     "from migraine_diary.cli.app import main\n"
-    "sys.argv = ['migraine', '--db', sys.argv[1], 'list', '--limit', '1']\n"
+    "sys.argv = ['migraine', '--db', sys.argv[1], 'checkin', '--date', '2026-11-01']\n"
     "main()\n"
 )
 UPGRADE_ROWS = 20_000  # makes the backup and the extra step each long enough to be killed in
@@ -484,7 +484,7 @@ def test_upgrade_killed_at_random_points_is_old_or_new(tmp_path: Path) -> None:
             assert dump(backup) == original, (folder.name, backup)
         leftovers += len(list(folder.glob(".old-backup-*")))
         if version == 1 and retried < 3:  # the real program then upgrades it as usual
-            result = migraine(path, "list", "--json")
+            result = migraine(path, "checkin", "--date", "2026-11-01")  # reads never upgrade
             assert result.returncode == 0, result.stderr
             assert scalar(path, "SELECT version FROM schema_version") == db.LATEST
             assert not list(folder.glob(".*"))  # and tidies an unfinished copy away

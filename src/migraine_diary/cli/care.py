@@ -74,7 +74,10 @@ def _report(health: Health) -> list[str]:
     latest = latest_schema()
     version = f"{health.schema_version} (current)"
     if health.schema_version < latest:
-        version = f"{health.schema_version} (upgraded to {latest} on the next use, after a backup)"
+        version = (
+            f"{health.schema_version} (upgraded to {latest} by the next command that writes, "
+            "after a backup)"
+        )
     log = (
         f"{health.journal_mode}, {_size(health.wal_bytes)} waiting to be written back"
         if health.wal_bytes

@@ -13,9 +13,15 @@ from typing import Any
 
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
-from migraine_diary.storage.sqlite.connections import read_connection
+from migraine_diary.storage.sqlite import shape
+from migraine_diary.storage.sqlite.connections import read_connection, read_only_part
 from migraine_diary.storage.sqlite.errors import sqlite_error
-from migraine_diary.storage.sqlite.files import inspect_file, permission_problem
+from migraine_diary.storage.sqlite.files import (
+    check_permissions,
+    inspect_file,
+    permission_problem,
+    unknown_objects,
+)
 
 MAX_INTEGRITY_LINES = 5
 
@@ -71,6 +77,18 @@ def check_diary(path: Path) -> Health:
     trouble = permission_problem(path)
     if trouble:
         problems.append(trouble)
+    part = read_only_part(path)
+    if part is not None and part[0] not in ("file", "folder"):
+        problems.append(
+            f"its {part[0]} {part[1]} is read-only for you, so nothing can be written; fix it "
+            f"with: chmod 600 '{part[1]}'"
+        )
+    problems += [
+        f"the diary holds {shape.named([(kind, name)])}, which migraine-diary does not make "
+        f"(another program put it there, and it could change or copy your records); remove "
+        f"it with: {shape.removal(path, kind, name)}"
+        for kind, name in unknown_objects(path, version)
+    ]
     info = path.stat()
     if os.name == "posix" and info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
         problems.append(f"{path} can be read by other users; fix it with: chmod 600 '{path}'")
@@ -144,8 +162,17 @@ def backup_diary(path: Path, target: Path) -> BackupCopy:
     snapshot), readable by you only, never replaces an existing file, and is checked to open
     as a diary before it is reported.
     """
-    if inspect_file(path) is None:
+    version = inspect_file(path)
+    if version is None:
         raise DiaryError(f"there is no diary at {path} yet; nothing to back up")
+    check_permissions(path)
+    unknown = unknown_objects(path, version)
+    if unknown:
+        raise DiaryError(
+            f"the diary at {path} holds {shape.named(unknown)}, which migraine-diary does not "
+            "make (another program put it there), so it is not copied; migraine check says "
+            "how to remove it"
+        )
     if target.exists() or target.is_symlink():
         raise DiaryError(
             f"{target} already exists; a backup never replaces a file, so give a new name"

@@ -47,10 +47,7 @@ def sqlite_error(path: Path, error: BaseException) -> DiaryError:
             f"{connections.BUSY_TIMEOUT_S:.0f} seconds; nothing was written, try again"
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in reason:
-        return DiaryError(
-            f"the diary at {path} is read-only for you (the file or its folder cannot be "
-            "written); nothing was written"
-        )
+        return read_only_error(path, connections.read_only_part(path))
     if name.startswith("SQLITE_FULL") or "is full" in reason:
         return DiaryError(
             f"the diary at {path} could not be written: the disk is full (or a file size "
@@ -72,6 +69,22 @@ def sqlite_error(path: Path, error: BaseException) -> DiaryError:
             "and its folder"
         )
     return DiaryError(f"the diary at {path} could not be used: {reason}")
+
+
+def read_only_error(path: Path, part: tuple[str, Path] | None) -> DiaryError:
+    """A diary you may not write, naming the part that stops it: a shared-memory file or log
+    left read-only (SQLite makes them with the diary's mode) is named with its fix."""
+    if part is not None and part[0] not in ("file", "folder"):
+        what, file = part
+        return DiaryError(
+            f"the diary at {path} cannot be written: its {what} {file} is read-only for you "
+            f"(left from a time the diary was read-only?); fix it with: chmod 600 '{file}'; "
+            "nothing was written"
+        )
+    return DiaryError(
+        f"the diary at {path} is read-only for you (the file or its folder cannot be "
+        "written); nothing was written"
+    )
 
 
 def cause(error: sqlite3.Error) -> str:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
-from migraine_diary.storage.sqlite import connections
-from migraine_diary.storage.sqlite.connections import read_connection, read_only_uri
-from migraine_diary.storage.sqlite.errors import sqlite_error
+from migraine_diary.storage.sqlite import connections, shape
+from migraine_diary.storage.sqlite.connections import read_connection
+from migraine_diary.storage.sqlite.errors import database_errors, sqlite_error
+from migraine_diary.storage.sqlite.wal import foreign_log
 
 ENV_VAR = "MIGRAINE_DIARY_DB"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -78,37 +79,64 @@ def inspect_file(path: Path) -> int | None:
     cut = _cut_short(header, info.st_size)
     if cut:
         raise DiaryError(f"{path} is damaged: {cut}; restore it from a backup; left untouched")
-    # In write-ahead-log mode (header byte 18 is 2) a read-only connection would leave the
-    # -wal and -shm files behind; a query-only one tidies them away, and has no rollback
-    # journal to replay there. Anything else is opened read-only.
-    wal_mode = header[18] == 2
-    try:
-        opened = (
-            read_connection(path) if wal_mode else sqlite3.connect(read_only_uri(path), uri=True)
+    foreign = foreign_log(path)
+    if foreign:
+        wal = f"{path}-wal"
+        raise DiaryError(
+            f"{wal} is a write-ahead log that does not belong to the diary ({foreign}), so it "
+            f"is not applied and nothing was changed; if you did not put it there, move it "
+            f"away (e.g. mv '{wal}' '{wal}.foreign')"
         )
-        with closing(opened) as conn:
+    try:
+        with closing(read_connection(path)) as conn:
             conn.execute(f"PRAGMA busy_timeout = {int(connections.BUSY_TIMEOUT_S * 1000)}")
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            found = shape.objects(conn)
+            rows = (
+                conn.execute("SELECT version FROM schema_version LIMIT 2").fetchall()
+                if ("table", "schema_version") in found
+                else None
+            )
     except sqlite3.DatabaseError as error:
-        if "no such table" in str(error):
-            raise DiaryError(
-                f"{path} is an SQLite database of another program, not a migraine diary; "
-                "left untouched"
-            ) from None
         if getattr(error, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             raise DiaryError(
                 f"{path} is damaged ({error}); restore it from a backup; left untouched"
             ) from None
         raise sqlite_error(path, error) from None
-    if row is None or not isinstance(row[0], int):
+    if rows is None:
+        raise DiaryError(
+            f"{path} is an SQLite database of another program, not a migraine diary; left untouched"
+        )
+    if len(rows) != 1 or not isinstance(rows[0][0], int):
         raise DiaryError(f"{path} has no schema version, so it is not a usable diary")
-    version: int = row[0]
+    version: int = rows[0][0]
     if version > schema.LATEST:
         raise DiaryError(
             f"{path} was written by a newer migraine-diary (schema {version}; this version "
             f"reads up to {schema.LATEST}); upgrade migraine-diary to open it"
         )
+    if version < 1:
+        raise DiaryError(
+            f"{path} has schema version {version}, which no migraine-diary writes (the first "
+            "is 1), so it is not a usable diary; left untouched"
+        )
+    made = shape.compare(found, version)
+    if made.foreign:
+        raise DiaryError(
+            f"{path} is an SQLite database of another program, not a migraine diary; left untouched"
+        )
+    if made.wrong:
+        raise DiaryError(
+            f"{path} does not have the tables migraine-diary makes for schema {version} "
+            f"({', '.join(made.wrong[:3])}), so it is not a diary it can use; left untouched"
+        )
     return version
+
+
+def unknown_objects(path: Path, version: int) -> list[tuple[str, str]]:
+    """Tables, views, indexes and triggers in the diary that this version does not make: a
+    trigger runs with every write, so a diary holding one is not written (nor copied)."""
+    with database_errors(path), closing(read_connection(path)) as conn:
+        return shape.compare(shape.objects(conn), version).unknown
 
 
 def _cut_short(header: bytes, size: int) -> str | None:

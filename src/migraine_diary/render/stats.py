@@ -14,6 +14,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from migraine_diary.analysis.preventive import MULTIPLICITY_CONTEXT, fmt_interval
 from migraine_diary.analysis.stats import (
     MIN_FOR_INTERVAL,
     MIN_FOR_MEDIAN_INTERVAL,
@@ -30,7 +31,7 @@ from migraine_diary.render.format import DASH, money, one_decimal, percent, plur
 from migraine_diary.render.sessions import console
 
 if TYPE_CHECKING:
-    from migraine_diary.analysis.preventive import WindowStats
+    from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.verdicts import TherapyVerdicts
 
 WIDTH = 80
@@ -84,6 +85,9 @@ def therapy_sections(results: Sequence[TherapyVerdicts]) -> None:
         therapy_section(result.stats)
         _acute(result.acute)
         _prevention(result)
+    if multiplicity(results):
+        say("")
+        say(Text(MULTIPLICITY_CONTEXT, style="dim"))
 
 
 def therapy_section(stats: TherapyStats) -> None:
@@ -345,7 +349,8 @@ def _acute(acute: AcuteVerdict) -> None:
 
 
 def _prevention(result: TherapyVerdicts) -> None:
-    """Migraine days per 28 days before, during and after the course, and the verdict."""
+    """Migraine days per 28 days before and during the latest course, its verdict, then one
+    line for each earlier course."""
     say("")
     prevention = result.prevention
     if prevention is None:
@@ -353,7 +358,9 @@ def _prevention(result: TherapyVerdicts) -> None:
         say(result.preventive_message, indent=INDENT)
         return
     word = PREVENTIVE_WORDS[prevention.verdict]
-    say(Text(f"Preventive? {prevention.verdict}: {word}", style="bold"))
+    course = f" (latest of {len(result.courses)} courses)" if len(result.courses) > 1 else ""
+    say(Text(f"Preventive{course}? {prevention.verdict}: {word}", style="bold"))
+    say(_course_line(prevention), indent=INDENT)
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     for name, justify in (
         ("Migraine days", "left"),
@@ -363,38 +370,75 @@ def _prevention(result: TherapyVerdicts) -> None:
         ("per 28 days", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    windows: list[tuple[str, WindowStats | None]] = [
+    windows: list[tuple[str, WindowStats]] = [
         ("before (baseline)", prevention.baseline),
-        ("month 2 (treatment)", prevention.treatment),
-        ("after the course", prevention.after),
+        ("from day 29 (treatment)", prevention.treatment),
     ]
     for label, window in windows:
-        if window is None:
-            table.add_row(label, "not yet", DASH, DASH, DASH)
-            continue
-        per_28 = one_decimal(window.mmd)
         table.add_row(
             label,
             f"{window.start:%b %d} to {window.end:%b %d}",
-            f"{window.recorded_days}/28",
+            f"{window.recorded_days}/{window.days}",
             str(window.migraine_days),
-            per_28,
+            one_decimal(window.mmd),
         )
     say(table, indent=INDENT)
+    if prevention.change is not None:
+        interval = (
+            ""
+            if prevention.change_ci is None
+            else f" (95% interval {fmt_interval(*prevention.change_ci)})"
+        )
+        say(f"Change in migraine days per 28: {signed(prevention.change)}{interval}", indent=INDENT)
     say(prevention.message, indent=INDENT)
-    if prevention.cost_per_migraine_day_avoided == 0:
-        say(
-            "No sessions were paid for in month 2, so no cost per migraine day avoided.",
-            indent=INDENT,
-        )
-    elif prevention.cost_per_migraine_day_avoided is not None:
-        say(
-            f"Cost per migraine day avoided: {money(prevention.cost_per_migraine_day_avoided)} "
-            "(sessions in month 2 over the drop in migraine days per 28 days).",
-            indent=INDENT,
-        )
+    _preventive_cost(prevention)
     for line in prevention.context:
         say(Text(line, style="dim"), indent=INDENT)
+    for earlier in result.courses[1:]:
+        say(
+            f"Earlier course: {_course_line(earlier)}: {earlier.verdict} "
+            f"({PREVENTIVE_WORDS[earlier.verdict]}"
+            + ("" if earlier.change is None else f", {signed(earlier.change)} migraine days per 28")
+            + ").",
+            indent=INDENT,
+        )
+
+
+def _course_line(course: PreventiveResult) -> str:
+    when = course.first_session.isoformat()
+    if course.first_session != course.last_session:
+        when += f" to {course.last_session.isoformat()}"
+    return f"course {when} ({plural(course.sessions, 'session')})"
+
+
+def _preventive_cost(prevention: PreventiveResult) -> None:
+    cost = prevention.cost_per_migraine_day_avoided
+    if cost is None:
+        return
+    if cost == 0:
+        say(
+            "No sessions were paid for in the treatment window, so no cost per migraine day "
+            "avoided.",
+            indent=INDENT,
+        )
+        return
+    span = ""
+    if prevention.cost_range is not None:
+        low, high = prevention.cost_range
+        span = (
+            f", range {money(low) if low is not None else 'no lower limit'} to "
+            f"{money(high) if high is not None else 'no upper limit'}"
+        )
+    say(
+        f"Cost per migraine day avoided: {money(cost)}{span} (sessions in the treatment "
+        "window over the migraine days avoided in it).",
+        indent=INDENT,
+    )
+
+
+def multiplicity(results: Sequence[TherapyVerdicts]) -> bool:
+    """True when more than one course is judged in one output."""
+    return sum(len(r.courses) for r in results) > 1
 
 
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
@@ -423,10 +467,13 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
         Text(
             "n: sessions. acute: mean relief right after a session (points, 0-10), judged on "
             "sessions during attacks when there are 3 or more, with the sessions it rests on. "
-            "preventive: change in migraine days per 28 days from the month before the course "
-            "to its second month. `migraine stats THERAPY` gives the figures behind each word.",
+            "preventive: the latest course's change in migraine days per 28 days from its "
+            "baseline to its treatment window (from day 29). `migraine stats THERAPY` gives "
+            "the figures behind each word.",
             style="dim",
         )
     )
+    if multiplicity(results):
+        say(Text(MULTIPLICITY_CONTEXT, style="dim"))
     if not any(r.attack_diary for r in results):
         say(Text(results[0].preventive_message, style="dim"))

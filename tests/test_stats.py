@@ -110,9 +110,9 @@ def test_user_story_reference_values() -> None:
     assert s.relief.mean == pytest.approx(0.428571, abs=TOL)
     assert close(s.relief.ci, -0.065779, 0.922922)
     assert (s.shares.any_relief.k, s.shares.any_relief.n) == (3, 7)
-    assert close(s.shares.any_relief.ci, 0.158220, 0.749542)
+    assert close(s.shares.any_relief.ci, 0.098988, 0.815948)  # Clopper-Pearson
     assert (s.shares.important_relief.k, s.shares.important_relief.n) == (0, 7)
-    assert close(s.shares.important_relief.ci, 0.0, 0.354330)
+    assert close(s.shares.important_relief.ci, 0.0, 0.409616)
     lvn = s.length_vs_number
     assert lvn.verdict == "cannot_separate"
     assert lvn.r == pytest.approx(-0.866025, abs=TOL)
@@ -148,7 +148,7 @@ def test_effective_course_reference_values() -> None:
     assert close(s.relief.ci, 1.474378, 3.525622)
     assert close(s.relief.median_ci, 1, 4)
     assert (s.shares.any_relief.k, s.shares.any_relief.n) == (9, 10)
-    assert close(s.shares.any_relief.ci, 0.595850, 0.982124)
+    assert close(s.shares.any_relief.ci, 0.554984, 0.997471)
     lvn = s.length_vs_number
     assert lvn.verdict == "one_length"
     assert lvn.r is None
@@ -578,3 +578,103 @@ def test_any_diary_gives_finite_json(
         assert low >= 0
         assert high is None or high >= low
     assert [p.number for p in s.points] == list(range(1, len(sessions) + 1))
+
+
+# --- issue 14: exact shares, correlated sessions, printing --------------------------------------
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 3), (3, 3), (1, 4), (3, 7), (5, 8), (9, 10)])
+def test_shares_use_clopper_pearson(k: int, n: int) -> None:
+    from scipy import stats
+
+    reliefs = [1] * k + [0] * (n - k)
+    s = analyse_therapy("x", course([5] * n, [5 - r for r in reliefs], 45, 10))
+    low = stats.beta.ppf(0.025, k, n - k + 1) if k else 0.0
+    high = stats.beta.ppf(0.975, k + 1, n - k) if k < n else 1.0
+    assert close(s.shares.any_relief.ci, low, high)
+
+
+def test_lag1_autocorrelation_matches_statsmodels_acf() -> None:
+    from statsmodels.tsa.stattools import acf  # type: ignore[import-untyped]
+
+    from migraine_diary.analysis.stats import lag1_autocorrelation
+
+    values = [3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3]
+    assert lag1_autocorrelation(values) == pytest.approx(acf(values, nlags=1)[1], abs=1e-12)
+    assert lag1_autocorrelation([2, 2, 2]) is None
+
+
+def test_autocorrelation_only_from_eight_sessions_and_only_widens() -> None:
+    seven = relief_estimate([3, 3, 4, 1, 0, 1, 3])
+    assert seven.autocorrelation is None
+    assert seven.effective_n is None
+    alternating = relief_estimate([0, 3, 0, 3, 0, 3, 0, 3, 0, 3])
+    assert alternating.autocorrelation is not None
+    assert alternating.autocorrelation < 0
+    assert alternating.effective_n is None  # negative correlation: the plain t interval
+    t = sm.stats.DescrStatsW(np.array([0, 3] * 5, dtype=float)).tconfint_mean()
+    assert close(alternating.ci, t[0], t[1])
+
+
+def test_widened_interval_by_hand() -> None:
+    from scipy import stats
+
+    values = [3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3]
+    est = relief_estimate(values)
+    x = np.array(values, dtype=float) - np.mean(values)
+    rho = float(x[:-1] @ x[1:] / (x @ x)) + 1 / len(values)
+    n_eff = len(values) * (1 - rho) / (1 + rho)
+    half = stats.t.ppf(0.975, n_eff - 1) * np.std(values, ddof=1) / math.sqrt(n_eff)
+    assert est.autocorrelation == pytest.approx(rho)
+    assert est.effective_n == pytest.approx(n_eff)
+    assert close(est.ci, max(np.mean(values) - half, -10), min(np.mean(values) + half, 10))
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "text"),
+    [
+        (-0.04, 1.5, "-0.04 to +1.5"),
+        (0.02, 1.6, "+0.02 to +1.6"),
+        (-0.141, -0.078, "-0.14 to -0.08"),
+        (0.0, 1.0, "0.0 to +1.0"),
+        (-0.004, 0.3, "-0.004 to +0.3"),
+        (1.04, 1.06, "+1.0 to +1.1"),
+        (-2.0, None, "-2.0 to no limit"),
+    ],
+)
+def test_interval_text_keeps_the_side_of_zero(low: float, high: float | None, text: str) -> None:
+    from migraine_diary.analysis.intervals import interval_text
+
+    assert interval_text(low, high) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(-10, 10, allow_nan=False),
+    st.floats(0, 5, allow_nan=False),
+)
+def test_interval_text_never_hides_a_side_or_prints_alike(low: float, width: float) -> None:
+    from migraine_diary.analysis.intervals import interval_text
+
+    high = low + width
+    text = interval_text(low, high)
+    a, b = text.split(" to ")
+    assert a != "-0.0"
+    assert not a.startswith("-0.0") or float(a) != 0
+    for value, shown in ((low, a), (high, b)):
+        assert (float(shown) > 0) == (value > 0) or abs(value) < 1e-5
+        assert (float(shown) < 0) == (value < 0) or abs(value) < 1e-5
+    assert a != b or high - low < 1e-5
+
+
+def test_relief_zero_one_one_one_prints_its_side() -> None:
+    s = analyse_therapy("x", course([5] * 4, [5, 4, 4, 4], 45, 10))
+    assert s.relief.ci is not None
+    assert s.relief.ci[0] < 0
+    text = dumps(s)
+    assert text
+    from migraine_diary.analysis.stats import acute_verdict
+
+    message = acute_verdict(course([5] * 4, [5, 4, 4, 4], 45, 10)).message
+    assert "-0.0 " not in message
+    assert "(95% interval -0." in message

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from scipy import stats  # type: ignore[import-untyped]
 
 from conftest import Cli
 from migraine_diary.analysis.stats import SessionPoint, acute_verdict
@@ -70,8 +71,10 @@ def test_reference_values_through_stats_json(cli: Cli) -> None:
         [280 / (-low * 50 / 28), 280 / (-high * 50 / 28)]
     )
     assert therapy["courses"] == [prevention]
-    assert therapy["acute"]["verdict"] == "helps"
+    # Five sessions that all eased pain by 1: the exact sign test gives p = 0.0625, not enough.
+    assert therapy["acute"]["verdict"] == "no_clear_effect"
     assert therapy["acute"]["relief"]["n"] == 5
+    assert therapy["acute"]["relief"]["sign_p"] == pytest.approx(0.0625)
 
 
 def test_stats_text_and_verdict_show_the_preventive_verdict(cli: Cli) -> None:
@@ -82,11 +85,11 @@ def test_stats_text_and_verdict_show_the_preventive_verdict(cli: Cli) -> None:
     assert "23.5% of patients on placebo" in text
     line = next(x for x in cli.ok("verdict").stdout.splitlines() if x.startswith("craniosacral"))
     assert " ".join(line.split()) == (
-        "craniosacral 5 eases pain +1.0 (n 5) halved (responder) -10.4/28d 380.00"
+        "craniosacral 5 no clear effect +1.0 (n 5) halved (responder) -10.4/28d 380.00"
     )
     (entry,) = cli.json("verdict")
     assert entry["preventive"]["verdict"] == "responder"
-    assert entry["acute"]["verdict"] == "helps"
+    assert entry["acute"]["verdict"] == "no_clear_effect"
     assert entry["total_cost"] == "380.00"
 
 
@@ -131,7 +134,10 @@ def _points(reliefs: list[int], attack: list[bool] | None = None) -> list[Sessio
         ([1, 0, -1, 1, 0], "no_clear_effect"),
         ([-2, -3, -1, -2], "worse"),
         ([2, 2], "not_enough_data"),
-        ([1, 1, 1], "helps"),
+        ([1, 1, 1], "no_clear_effect"),  # all of 3 relieved: sign test p = 0.25
+        ([1, 1, 1, 1, 1], "no_clear_effect"),  # p = 0.0625
+        ([1, 1, 1, 1, 1, 1], "helps"),  # p = 0.03125
+        ([-1, -1, -1, -1, -1, -1], "worse"),
         ([0, 0, 0], "no_clear_effect"),
     ],
 )
@@ -200,3 +206,28 @@ def test_two_courses_each_with_its_own_windows(cli: Cli) -> None:
     assert "Earlier course: course 2026-06-01 to 2026-07-20 (5 sessions): responder" in text
     assert "with several comparisons, one can look better by chance" in text
     assert "fewer days" not in text
+
+
+def test_identical_relief_needs_the_sign_test() -> None:
+    three = acute_verdict(_points([1, 1, 1]))
+    assert three.relief.sign_p == pytest.approx(0.25)
+    assert "could be chance (exact sign test p = 0.25" in three.message
+    six = acute_verdict(_points([2] * 6))
+    assert six.relief.sign_p == pytest.approx(2 / 64)
+    assert "p = 0.031, below 0.05" in six.message
+
+
+def test_correlated_sessions_widen_the_interval_and_say_so() -> None:
+    reliefs = [3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3]  # good and bad spells
+    result = acute_verdict(_points(reliefs))
+    rel = result.relief
+    assert rel.autocorrelation is not None
+    assert rel.autocorrelation > 0
+    assert rel.effective_n is not None
+    assert rel.effective_n < len(reliefs)
+    assert rel.ci is not None
+    plain = stats.ttest_1samp(reliefs, 0).confidence_interval()
+    assert rel.ci[0] < plain.low
+    assert rel.ci[1] > plain.high
+    assert "counts them as" in result.message
+    assert "independent sessions" in result.message

@@ -22,6 +22,8 @@ from typing import Literal, Protocol
 
 from scipy import stats  # type: ignore[import-untyped]
 
+from migraine_diary.analysis.intervals import interval_text
+
 __all__ = [
     "COURSE_GAP_DAYS",
     "MAX_BASELINE_DAYS",
@@ -311,26 +313,6 @@ def _fmt_percent(value: float | None) -> str:
     return f" ({'+' if rounded > 0 else ''}{rounded}%)"
 
 
-def fmt_interval(low: float | None, high: float | None) -> str:
-    """An interval whose printed ends keep their side of zero and never print alike."""
-    for digits in (1, 2, 3):
-        texts = [_end(v, digits) for v in (low, high)]
-        if texts[0] != texts[1] and all(
-            v is None or v == 0 or (float(t) != 0 and (float(t) > 0) == (v > 0))
-            for v, t in zip((low, high), texts, strict=True)
-            if t != "no limit"
-        ):
-            return f"{texts[0]} to {texts[1]}"
-    return f"{_end(low, 3)} to {_end(high, 3)}"
-
-
-def _end(value: float | None, digits: int) -> str:
-    if value is None:
-        return "no limit"
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
-
-
 def _movement(baseline: float, treatment: float, percent: float | None) -> str:
     """Describe the MMD movement without saying what caused it."""
     verb = "fell" if treatment < baseline else "rose" if treatment > baseline else "stayed"
@@ -611,7 +593,7 @@ def _decide(
             f"{moved}; there is no interval for the change, so it could be chance. {_SETTLE}"
         )
     low, high = change_ci
-    interval = f"at {fmt_interval(low, high)} migraine days per 28 days"
+    interval = f"at {interval_text(low, high)} migraine days per 28 days"
     if high is not None and high < 0:
         if responder:
             return "responder", (

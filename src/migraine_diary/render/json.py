@@ -55,6 +55,9 @@ def _relief_json(rel: ReliefEstimate) -> dict[str, Any]:
         "median": rel.median,
         "median_ci": _ci(rel.median_ci),
         "all_same": rel.all_same,
+        "sign_p": rel.sign_p,
+        "autocorrelation": rel.autocorrelation,
+        "effective_n": rel.effective_n,
     }
 
 

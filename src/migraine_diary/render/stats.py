@@ -14,7 +14,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from migraine_diary.analysis.preventive import MULTIPLICITY_CONTEXT, fmt_interval
+from migraine_diary.analysis.intervals import interval_text
+from migraine_diary.analysis.preventive import MULTIPLICITY_CONTEXT
 from migraine_diary.analysis.stats import (
     MIN_FOR_INTERVAL,
     MIN_FOR_MEDIAN_INTERVAL,
@@ -25,6 +26,7 @@ from migraine_diary.analysis.stats import (
     ReliefEstimate,
     Share,
     TherapyStats,
+    autocorrelation_note,
 )
 from migraine_diary.domain.dates import format_local
 from migraine_diary.render.format import DASH, money, one_decimal, percent, plural, signed
@@ -133,16 +135,21 @@ def _relief(stats: TherapyStats) -> None:
     grid = _grid()
     grid.add_row("mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
     median_note = (
-        f"95% interval {signed(rel.median_ci[0])} to {signed(rel.median_ci[1])}"
-        if rel.median_ci is not None
-        else ""
+        f"95% interval {interval_text(*rel.median_ci)}" if rel.median_ci is not None else ""
     )
     grid.add_row("median", signed(rel.median), median_note, f"n {rel.n}")
     say(grid, indent=INDENT)
+    if rel.effective_n is not None and rel.autocorrelation is not None:
+        say(autocorrelation_note(rel.autocorrelation, rel.effective_n), indent=INDENT)
     if rel.all_same:
+        sign = (
+            ""
+            if rel.sign_p is None
+            else f" (the exact sign test over them gives p = {rel.sign_p:.3f})"
+        )
         say(
             f"Every one of the {plural(rel.n, 'session')} brought the same relief "
-            f"({signed(rel.mean)}), so there is no spread to give an interval from.",
+            f"({signed(rel.mean)}), so there is no spread to give an interval from{sign}.",
             indent=INDENT,
         )
     elif rel.n < MIN_FOR_INTERVAL:
@@ -161,7 +168,7 @@ def _relief(stats: TherapyStats) -> None:
 def _mean_interval(rel: ReliefEstimate) -> str:
     if rel.ci is None:
         return ""
-    return f"95% interval {signed(rel.ci[0])} to {signed(rel.ci[1])}"
+    return f"95% interval {interval_text(*rel.ci)}"
 
 
 def _share_cells(share: Share) -> list[str]:
@@ -387,7 +394,7 @@ def _prevention(result: TherapyVerdicts) -> None:
         interval = (
             ""
             if prevention.change_ci is None
-            else f" (95% interval {fmt_interval(*prevention.change_ci)})"
+            else f" (95% interval {interval_text(*prevention.change_ci)})"
         )
         say(f"Change in migraine days per 28: {signed(prevention.change)}{interval}", indent=INDENT)
     say(prevention.message, indent=INDENT)
@@ -443,13 +450,7 @@ def multiplicity(results: Sequence[TherapyVerdicts]) -> bool:
 
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     """One line per therapy: what a session does, what the course did, what it all cost."""
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    longest = max(len(r.stats.therapy) for r in results)
-    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
-    table.add_column("n", justify="right")
-    table.add_column("acute", no_wrap=True)
-    table.add_column("preventive", no_wrap=True)
-    table.add_column("cost", justify="right", no_wrap=True)
+    rows = []
     for r in results:
         rel = r.acute.relief
         acute = ACUTE_WORDS[r.acute.verdict]
@@ -458,9 +459,22 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
         prevention = PREVENTIVE_WORDS[r.preventive_word]
         if r.prevention is not None and r.prevention.change is not None:
             prevention += f" {signed(r.prevention.change)}/28d"
-        table.add_row(
-            r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total)
+        rows.append(
+            (r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total))
         )
+    longest = max(len(r.stats.therapy) for r in results)
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    widths[0] = min(widths[0], 20)
+    # Two spaces between columns where the line fits 80 columns, one where it would not.
+    gap = 2 if sum(widths) + 2 * 4 <= WIDTH else 1
+    table = Table(box=None, pad_edge=False, padding=(0, gap, 0, 0), header_style="bold")
+    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("acute", no_wrap=True)
+    table.add_column("preventive", no_wrap=True)
+    table.add_column("cost", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     say(table)
     say("")
     say(

@@ -25,8 +25,9 @@ STORY_AFTER = [4, 4, 4, 5, 5, 5, 5]
 STORY_MINUTES = [45, 45, 45, 30, 30, 30, 30]
 STORY_COST = [90, 90, 90, 60, 60, 60, 60]
 ADVICE = (
-    "Book the next two or three sessions at 45 minutes: if relief comes back, length is the "
-    "likelier reason."
+    "To tell length from session number, follow a randomised plan: let a coin pick the length "
+    "of each of the next sessions (30 or 45 minutes, at least four of each), so that the "
+    "session number cannot stand in for the length."
 )
 NO_SESSIONS = (
     "Not enough data: no sessions yet.\nLog one with: migraine log THERAPY -m 45 -b 5 -a 4"
@@ -89,15 +90,17 @@ def test_user_story_text_gives_the_verdict_the_advice_and_the_chart(cli: Cli) ->
     assert "\n".join(chart) in out
     assert "Session length or session number? cannot_separate: can't tell them apart\n" in out
     assert "(r = -0.87, 7" in out
-    assert "'Shorter sessions help less' and 'the effect wore off after session" in out
+    assert "'Shorter sessions help less', 'the effect wore off after session" in out
     flat = " ".join(out.split())
     assert f"Next step: {ADVICE}" in flat
-    assert flat.count("Book the next two or three sessions") == 1  # message, step, note once
+    assert flat.count("follow a randomised plan") == 1  # message, step, note once
+    assert "or neither: the difference could be chance" in flat
     assert flat.count("migraine pain changes by itself over time") == 1
     assert "per point of relief            170.00  range 78.94 to no upper limit, n 7" in out
     assert "total                          510.00  7 sessions" in out
-    assert "p =" not in out
-    assert "p-value" not in out
+    # The one p-value shown is the exact permutation test of the two lengths (issue 14).
+    assert flat.count("p =") == 1
+    assert "exact permutation p = 0.029" in flat
     lines_fit(out)
 
 

@@ -7,6 +7,7 @@ inside the stats command, which keeps `--help` and `log` fast.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -193,13 +194,21 @@ class LengthVsNumber:
 
 @dataclass(frozen=True, slots=True)
 class Durability:
-    """Did relief hold until later that day? Only sessions with pain later recorded."""
+    """Did relief hold until later that day? Only sessions that had relief (a session without
+    relief has nothing to hold) and a pain score later that day."""
 
-    n: int
+    n: int  # sessions with relief and a later pain score
     held: int  # pain later <= pain right after
     share: float | None
     ci: tuple[float, float] | None
     mean_rebound: float | None  # mean of pain later - pain after
+    relieved: int = 0  # sessions that had relief
+    without_later: int = 0  # of those, how many lack a later pain score
+
+    @property
+    def few_scored(self) -> bool:
+        """Fewer than half the relieved sessions have a later score: the share may mislead."""
+        return self.relieved > 0 and 2 * self.n < self.relieved
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +449,46 @@ def _one_length(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
     return _verdict("one_length", n, head, per_session=trend, next_step=step, note=None)
 
 
+def randomised_plan(short: int, long: int) -> str:
+    """The next step when length and session number moved together: let chance pick lengths."""
+    return (
+        "To tell length from session number, follow a randomised plan: let a coin pick the "
+        f"length of each of the next sessions ({short} or {long} minutes, at least four of "
+        "each), so that the session number cannot stand in for the length."
+    )
+
+
+MAX_EXACT_SPLITS = 200_000
+
+
+def permutation_p(first: Sequence[float], other: Sequence[float]) -> float:
+    """Exact two-sided permutation p-value for the difference in means, over every split of the
+    sessions into groups of the two sizes (a random 200,000 splits, seeded, beyond that)."""
+    values = np.asarray([*first, *other], dtype=np.float64)
+    n, k = len(values), len(first)
+    observed = abs(float(np.mean(first)) - float(np.mean(other)))
+    total = float(values.sum())
+    if math.comb(n, k) <= MAX_EXACT_SPLITS:
+        sums = np.array([values[list(c)].sum() for c in itertools.combinations(range(n), k)])
+    else:
+        rng = np.random.default_rng(14)
+        picks = np.argsort(rng.random((MAX_EXACT_SPLITS, n)), axis=1)[:, :k]
+        sums = values[picks].sum(axis=1)
+    diffs = np.abs(sums / k - (total - sums) / (n - k))
+    return float(np.mean(diffs >= observed - 1e-9))
+
+
+def _welch(first: Sequence[float], other: Sequence[float]) -> tuple[float, float] | None:
+    """Welch 95% interval for mean(first) - mean(other) when both groups vary."""
+    if len(first) < 2 or len(other) < 2 or np.var(first) == 0 or np.var(other) == 0:
+        return None
+    ci = scipy.stats.ttest_ind(first, other, equal_var=False).confidence_interval(CONFIDENCE)
+    return _pair(ci.low, ci.high)
+
+
 def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> LengthVsNumber:
-    """Length only moved one way: a length effect and a wear-off/build-up look the same."""
+    """Length only moved one way: a length effect and a wear-off/build-up look the same, and
+    the plain comparison of the lengths says whether chance alone could give the difference."""
     n, first = len(pts), pts[0].minutes
     went = "down" if pts[-1].minutes < first else "up"
     at_first = [p.relief or 0 for p in pts if p.minutes == first]
@@ -451,31 +498,46 @@ def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> Lengt
     when = f"after session {last_at_first}" if lengths == 2 else "as the sessions went on"
     size = "Shorter" if went == "down" else "Longer"
     before, after = float(np.mean(at_first)), float(np.mean(later))
+    difference = after - before
+    p = permutation_p(later, at_first)
+    welch = _welch(later, at_first)
     head = (
         f"Can't tell session length apart from session number: in your {therapy} sessions the "
         f"length only went {went} as the sessions went on (r = {r:.2f}, {_sessions(n)})."
     )
-    if after < before:
-        head += f" '{size} sessions help less' and 'the effect wore off {when}'"
-        step = (
-            f"Book the next two or three sessions at {first} minutes: if relief comes back, "
-            "length is the likelier reason."
+    other = "at the other lengths" if lengths > 2 else "after"
+    figures = (
+        f"mean relief {_unsigned(before)} at {first} minutes, {_unsigned(after)} {other}: "
+        f"difference {_pts(difference)}"
+        + ("" if welch is None else f", 95% interval {interval_text(*welch)}")
+        + f"; exact permutation p = {p:.3f} over every split of the {_sessions(n)}"
+    )
+    if difference == 0:
+        head += (
+            f" The lengths gave the same mean relief ({figures}), so the diary shows no "
+            "difference to explain."
         )
     else:
-        head += (
-            f" '{size} sessions help more' and 'the effect built up {when}'"
-            if after > before
-            else " 'Length matters' and 'the number of sessions matters'"
-        )
-        step = (
-            f"Book the next two or three sessions at {first} minutes again: if relief goes back "
-            "to what it was then, length is the likelier reason; if not, the number of sessions is."
-        )
-    head += (
-        f" fit your data equally well (mean relief {_unsigned(before)} at {first} minutes, "
-        f"{_unsigned(after)} after)."
-    )
-    return _verdict("cannot_separate", n, head, r=r, next_step=step)
+        if difference < 0:
+            head += f" '{size} sessions help less', 'the effect wore off {when}'"
+        else:
+            head += f" '{size} sessions help more', 'the effect built up {when}'"
+        head += f", or neither: the difference could be chance ({figures})."
+        share = f"{p:.0%}" if p >= 0.01 else "under 1%"
+        if p >= SIGNIFICANCE:
+            head += (
+                f" Chance alone gives a difference this large in {share} of the splits, so "
+                "it may well be nothing."
+            )
+        else:
+            head += (
+                f" Chance alone gives a difference this large in only {share} of the splits; "
+                "but even a difference beyond chance cannot say whether length or session "
+                "number made it."
+            )
+    lows = sorted({p.minutes for p in pts})
+    plan = randomised_plan(lows[0], lows[-1])
+    return _verdict("cannot_separate", n, head, r=r, next_step=plan)
 
 
 def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
@@ -505,7 +567,7 @@ def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber
             f"Can't tell session length apart from session number in your {therapy} sessions "
             f"(r = {r:.2f}, {_sessions(n)}): the lengths follow the session numbers exactly.",
             r=r,
-            next_step="Vary the length of the next few sessions, going back to earlier lengths.",
+            next_step=randomised_plan(int(min(minutes)), int(max(minutes))),
         )
     if n < MIN_FOR_REGRESSION:
         return _verdict(
@@ -590,10 +652,13 @@ def _by_length(ordered: Sequence[SessionPoint]) -> tuple[LengthGroup, ...]:
 
 
 def _durability(counted: Sequence[SessionPoint]) -> Durability:
-    later = [s for s in counted if s.pain_later is not None]
+    relieved = [s for s in counted if s.relief >= 1]
+    later = [s for s in relieved if s.pain_later is not None]
     held = _count_share(later, lambda s: (s.pain_later or 0) <= s.pain_after)
     rebound = _mean([(s.pain_later or 0) - s.pain_after for s in later])
-    return Durability(held.n, held.k, held.share, held.ci, rebound)
+    return Durability(
+        held.n, held.k, held.share, held.ci, rebound, len(relieved), len(relieved) - len(later)
+    )
 
 
 def _cost(

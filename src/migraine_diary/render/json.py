@@ -116,6 +116,8 @@ def therapy_json(stats: TherapyStats) -> dict[str, Any]:
             "share": dur.share,
             "ci": _ci(dur.ci),
             "mean_rebound": dur.mean_rebound,
+            "relieved": dur.relieved,
+            "without_later": dur.without_later,
         },
         "cost": {
             "total": f"{cost.total.quantize(CENT):.2f}",

@@ -277,9 +277,16 @@ def _message_parts(lvn: LengthVsNumber) -> tuple[str, str | None, str | None]:
 def _durability(dur: Durability) -> None:
     say("")
     say(Text("Later that day", style="bold"))
+    if dur.relieved == 0:
+        say("No session brought relief, so there is no relief to hold.", indent=INDENT)
+        return
+    missing = (
+        f"{dur.without_later} of the {plural(dur.relieved, 'session')} with relief "
+        f"{'has' if dur.without_later == 1 else 'have'} no pain score later that day"
+    )
     if dur.n == 0 or dur.share is None:
         say(
-            "No pain later that day recorded for these sessions; add it in the evening with: "
+            f"{missing[0].upper()}{missing[1:]}; add it in the evening with: "
             "migraine edit ID --later N",
             indent=INDENT,
         )
@@ -288,10 +295,17 @@ def _durability(dur: Durability) -> None:
         "" if dur.ci is None else (f", 95% interval {percent(dur.ci[0])} to {percent(dur.ci[1])}")
     )
     say(
-        f"Pain stayed at or below its level right after the session: {dur.held}/{dur.n} "
-        f"({percent(dur.share)}{interval}).",
+        f"Relief held (pain later at or below its level right after the session) in "
+        f"{dur.held} of the {plural(dur.n, 'session')} with relief and a later score "
+        f"({percent(dur.share)}{interval}); {missing}.",
         indent=INDENT,
     )
+    if dur.few_scored:
+        say(
+            "Caution: fewer than half of the sessions with relief have a later score, so this "
+            "may not stand for the rest (add it in the evening with: migraine edit ID --later N).",
+            indent=INDENT,
+        )
     say(
         f"Pain later minus pain right after, mean: {signed(dur.mean_rebound)} points "
         f"(n {dur.n}; + means it came back up).",

@@ -323,6 +323,7 @@ def test_verdict_estimated() -> None:
     assert abs(lvn.r) < 0.7
     assert "12 sessions" in lvn.message
     assert "not proof" in lvn.message
+    assert "not assigned at random" in lvn.message
 
 
 def test_verdict_order_cannot_separate_before_too_few() -> None:

@@ -624,8 +624,10 @@ def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber
     return fitted(
         "estimated",
         f"Looking at length and session number together ({_sessions(n)} of {therapy}, "
-        f"r = {r:.2f}): {both}. An interval that includes 0 means no clear effect. These are "
-        "patterns in your diary, not proof of what caused them.",
+        f"r = {r:.2f}): {both}. An interval that includes 0 means no clear effect. The "
+        "lengths were not assigned at random, so something that chose them (a bad day, a "
+        "busy week) may be behind the difference: these are patterns in your diary, not proof "
+        "of what caused them.",
     )
 
 

@@ -685,14 +685,17 @@ def test_autocorrelation_only_from_eight_sessions_and_only_widens() -> None:
     assert close(alternating.ci, t[0], t[1])
 
 
-def test_widened_interval_by_hand() -> None:
+@pytest.mark.parametrize(
+    "values", [[3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3], [2, 3, 3, 1, 2, 1, 3, 4, 3, 2, 1, 2]]
+)
+def test_widened_interval_by_hand(values: list[int]) -> None:
     from scipy import stats
 
-    values = [3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3]
     est = relief_estimate(values)
     x = np.array(values, dtype=float) - np.mean(values)
-    rho = float(x[:-1] @ x[1:] / (x @ x)) + 1 / len(values)
-    n_eff = len(values) * (1 - rho) / (1 + rho)
+    raw = float(x[:-1] @ x[1:] / (x @ x))
+    rho = min(raw + (1 + 4 * raw) / len(values), 0.9)
+    n_eff = max(len(values) * (1 - rho) / (1 + rho), 2.0)
     half = stats.t.ppf(0.975, n_eff - 1) * np.std(values, ddof=1) / math.sqrt(n_eff)
     assert est.autocorrelation == pytest.approx(rho)
     assert est.effective_n == pytest.approx(n_eff)

@@ -274,7 +274,8 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
 
     No bootstrap: on integer 0-10 scores at small n it covers far less than 95%. Relief in
     consecutive sessions may be correlated (a good spell, a bad spell): from 8 sessions the
-    lag-1 autocorrelation r is estimated (plus 1/n, the estimator's bias at small n) and, when
+    lag-1 autocorrelation r is estimated (plus (1 + 4r)/n, the estimator's small-sample bias
+    for an AR(1) series, Kendall 1954) and, when
     positive, the mean's t interval uses the effective number of sessions n (1 - r) / (1 + r)
     (the variance of a mean of an AR(1) series), never more than n.
     """
@@ -295,7 +296,7 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
         if n >= MIN_FOR_AUTOCORRELATION:
             raw_rho = lag1_autocorrelation(values.tolist())
             if raw_rho is not None:
-                rho = min(raw_rho + 1 / n, MAX_AUTOCORRELATION)
+                rho = min(raw_rho + (1 + 4 * max(raw_rho, 0.0)) / n, MAX_AUTOCORRELATION)
                 if rho > 0:
                     n_eff = max(n * (1 - rho) / (1 + rho), 2.0)
                     n_used, df = n_eff, n_eff - 1

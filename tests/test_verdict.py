@@ -7,19 +7,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from scipy import stats  # type: ignore[import-untyped]
 
 from conftest import Cli
 from migraine_diary.analysis.stats import SessionPoint, acute_verdict
 
 FIRST = dt.date(2026, 6, 1)
-BEFORE = [2, 3, 1, 2, 2, 3, 2, 1]  # migraine days per week, the 8 weeks before the course
-FROM = [2, 1, 1, 1, 0, 1, 1, 0]  # and the 8 weeks from its first session
+BEFORE = [3, 2, 3, 3, 2, 3, 3, 3]  # migraine days per week, the 8 weeks before the course
+FROM = [3, 2, 2, 3, 0, 1, 0, 0, 0, 0, 0]  # and the 11 weeks from its first session
 
 
 def reference_course(cli: Cli) -> None:
-    """The issue's reference diary: every day recorded, k migraine days then 7 - k free days
-    each week; one session on the first day, four costing 280 in the treatment window."""
-    cli.ok("kept", str(FIRST - dt.timedelta(days=56)), str(FIRST + dt.timedelta(days=55)))
+    """A reference diary: every day recorded, k migraine days then 7 - k free days each week;
+    one session on the first day, four costing 280 in the treatment window, which runs from
+    day 29 to 28 days after the last session (day 78)."""
+    cli.ok("kept", str(FIRST - dt.timedelta(days=56)), str(FIRST + dt.timedelta(days=77)))
     for week, k in enumerate(BEFORE + FROM):
         start = FIRST - dt.timedelta(days=56) + dt.timedelta(days=7 * week)
         for offset in range(k):
@@ -36,32 +38,58 @@ def test_reference_values_through_stats_json(cli: Cli) -> None:
     (therapy,) = cli.json("stats", "craniosacral")["therapies"]
     prevention = therapy["preventive"]
     assert prevention["verdict"] == "responder"
-    assert prevention["baseline"] == {"recorded_days": 28, "migraine_days": 8, "mmd": 8.0}
-    assert prevention["treatment"]["mmd"] == pytest.approx(2.0)
-    assert prevention["change"] == pytest.approx(-6.0)
-    assert prevention["percent_change"] == pytest.approx(-75.0)
+    assert prevention["first_session"] == "2026-06-01"
+    assert prevention["last_session"] == "2026-07-20"
+    assert prevention["sessions"] == 5
+    assert prevention["baseline"] == {
+        "from": "2026-04-06",
+        "to": "2026-05-31",
+        "recorded_days": 56,
+        "migraine_days": 22,
+        "mmd": 11.0,
+    }
+    assert prevention["treatment"] == {
+        "from": "2026-06-29",
+        "to": "2026-08-17",
+        "recorded_days": 50,
+        "migraine_days": 1,
+        "mmd": pytest.approx(28 / 50),
+    }
+    change = 28 / 50 - 11
+    assert prevention["change"]["estimate"] == pytest.approx(change)
+    low, high = prevention["change"]["ci"]
+    assert low <= change <= high < 0
+    rate_low, rate_high = prevention["rate_ratio"]["ci"]
+    assert prevention["rate_ratio"]["estimate"] == pytest.approx((1 / 50) / (22 / 56))
+    assert low == pytest.approx(11 * (rate_low - 1))
+    assert high == pytest.approx(11 * (rate_high - 1))
+    assert prevention["percent_change"] == pytest.approx(change / 11 * 100)
     assert prevention["responder"] is True
-    assert prevention["weekly"]["change"] == pytest.approx(-4.5)
-    assert prevention["weekly"]["ci"] == pytest.approx([-7.513551, -1.486449], abs=1e-6)
-    assert prevention["weekly"]["p"] == pytest.approx(0.017716, abs=1e-6)
-    assert prevention["cost_per_migraine_day_avoided"] == pytest.approx(46.666667, abs=1e-6)
-    assert therapy["acute"]["verdict"] == "helps"
+    avoided = -change * 50 / 28
+    assert prevention["cost_per_migraine_day_avoided"] == pytest.approx(280 / avoided)
+    assert prevention["cost_range"] == pytest.approx(
+        [280 / (-low * 50 / 28), 280 / (-high * 50 / 28)]
+    )
+    assert therapy["courses"] == [prevention]
+    # Five sessions that all eased pain by 1: the exact sign test gives p = 0.0625, not enough.
+    assert therapy["acute"]["verdict"] == "no_clear_effect"
     assert therapy["acute"]["relief"]["n"] == 5
+    assert therapy["acute"]["relief"]["sign_p"] == pytest.approx(0.0625)
 
 
 def test_stats_text_and_verdict_show_the_preventive_verdict(cli: Cli) -> None:
     reference_course(cli)
     text = cli.ok("stats", "craniosacral").stdout
     assert "Preventive? responder: halved (responder)" in text
-    assert "Migraine days fell from 8.0 to 2.0 per 28 days (-75%)" in text
+    assert "Migraine days fell from 11.0 to 0.6 per 28 days (-95%)" in text
     assert "23.5% of patients on placebo" in text
     line = next(x for x in cli.ok("verdict").stdout.splitlines() if x.startswith("craniosacral"))
     assert " ".join(line.split()) == (
-        "craniosacral 5 eases pain +1.0 (n 5) halved (responder) -6.0/28d 380.00"
+        "craniosacral 5 no clear effect +1.0 (n 5) halved (responder) -10.4/28d 380.00"
     )
     (entry,) = cli.json("verdict")
     assert entry["preventive"]["verdict"] == "responder"
-    assert entry["acute"]["verdict"] == "helps"
+    assert entry["acute"]["verdict"] == "no_clear_effect"
     assert entry["total_cost"] == "380.00"
 
 
@@ -106,7 +134,10 @@ def _points(reliefs: list[int], attack: list[bool] | None = None) -> list[Sessio
         ([1, 0, -1, 1, 0], "no_clear_effect"),
         ([-2, -3, -1, -2], "worse"),
         ([2, 2], "not_enough_data"),
-        ([1, 1, 1], "helps"),
+        ([1, 1, 1], "no_clear_effect"),  # all of 3 relieved: sign test p = 0.25
+        ([1, 1, 1, 1, 1], "no_clear_effect"),  # p = 0.0625
+        ([1, 1, 1, 1, 1, 1], "helps"),  # p = 0.03125
+        ([-1, -1, -1, -1, -1, -1], "worse"),
         ([0, 0, 0], "no_clear_effect"),
     ],
 )
@@ -130,3 +161,73 @@ def test_acute_verdict_message_gives_n_and_interval() -> None:
     assert message.startswith(
         "Mean relief +2.0 right after sessions (95% interval +1.1 to +2.9, n 5)"
     )
+
+
+def test_two_courses_each_with_its_own_windows(cli: Cli) -> None:
+    """The issue's 'done when': a second course months later is judged against its own
+    baseline, which stops where the first course's treatment window ends."""
+    reference_course(cli)
+    second = dt.date(2026, 9, 28)
+    cli.ok("kept", "2026-08-18", "2026-11-25")
+    day = dt.date(2026, 8, 18)
+    while day <= dt.date(2026, 11, 25):
+        if day.weekday() in (0, 3):  # two migraine days a week, before and during
+            cli.ok("attack", "log", "--when", f"{day} 10:00", "--hours", "2", "--peak", "6")
+        day += dt.timedelta(days=1)
+    for offset in (0, 7, 14, 21, 28):
+        when = second + dt.timedelta(days=offset)
+        cli.log("craniosacral", when=f"{when} 16:00", cost=70, pain_before=5, pain_after=4)
+    (therapy,) = cli.json("stats", "craniosacral")["therapies"]
+    latest, earlier = therapy["courses"]
+    assert therapy["preventive"] == latest
+    assert (latest["first_session"], latest["last_session"], latest["sessions"]) == (
+        "2026-09-28",
+        "2026-10-26",
+        5,
+    )
+    # Its baseline is its own 28 days: the block before them overlaps the first course's
+    # treatment window (to 2026-08-17), so it is not added.
+    assert (latest["baseline"]["from"], latest["baseline"]["to"]) == ("2026-08-31", "2026-09-27")
+    # Day 29 to 28 days after the last session, cut at yesterday.
+    assert (latest["treatment"]["from"], latest["treatment"]["to"]) == ("2026-10-26", "2026-11-23")
+    assert latest["verdict"] == "inconclusive"
+    assert latest["cost_per_migraine_day_avoided"] is None
+    assert latest["cost_range"] is None
+    assert "improved or responder" in latest["cost_reason"]
+    low, high = latest["change"]["ci"]
+    assert low <= latest["change"]["estimate"] <= high
+    assert earlier["first_session"] == "2026-06-01"
+    assert earlier["verdict"] == "responder"
+    assert earlier["cost_per_migraine_day_avoided"] is not None
+    (entry,) = cli.json("verdict")
+    assert [c["first_session"] for c in entry["courses"]] == ["2026-09-28", "2026-06-01"]
+    text = " ".join(cli.ok("stats", "craniosacral").stdout.split())
+    assert "Preventive (latest of 2 courses)? inconclusive" in text
+    assert "Earlier course: course 2026-06-01 to 2026-07-20 (5 sessions): responder" in text
+    assert "with several comparisons, one can look better by chance" in text
+    assert "fewer days" not in text
+
+
+def test_identical_relief_needs_the_sign_test() -> None:
+    three = acute_verdict(_points([1, 1, 1]))
+    assert three.relief.sign_p == pytest.approx(0.25)
+    assert "could be chance (exact sign test p = 0.25" in three.message
+    six = acute_verdict(_points([2] * 6))
+    assert six.relief.sign_p == pytest.approx(2 / 64)
+    assert "p = 0.031, below 0.05" in six.message
+
+
+def test_correlated_sessions_widen_the_interval_and_say_so() -> None:
+    reliefs = [3, 3, 4, 3, 1, 0, 1, 1, 3, 4, 3, 3]  # good and bad spells
+    result = acute_verdict(_points(reliefs))
+    rel = result.relief
+    assert rel.autocorrelation is not None
+    assert rel.autocorrelation > 0
+    assert rel.effective_n is not None
+    assert rel.effective_n < len(reliefs)
+    assert rel.ci is not None
+    plain = stats.ttest_1samp(reliefs, 0).confidence_interval()
+    assert rel.ci[0] < plain.low
+    assert rel.ci[1] > plain.high
+    assert "counts them as" in result.message
+    assert "independent sessions" in result.message

@@ -7,6 +7,7 @@ inside the stats command, which keeps `--help` and `log` fast.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import scipy.stats  # type: ignore[import-untyped]
+
+from migraine_diary.analysis.intervals import interval_text
 
 __all__ = [
     "ChartPoint",
@@ -47,6 +50,9 @@ MIN_FOR_INTERVAL = 3  # below this a t interval is too wide to mean anything
 MIN_FOR_MEDIAN_INTERVAL = 6  # the smallest n whose order-statistic interval reaches 95%
 MIN_FOR_TREND = 5
 MIN_FOR_REGRESSION = 8
+MIN_FOR_AUTOCORRELATION = 8  # fewer consecutive pairs say next to nothing about correlation
+MAX_AUTOCORRELATION = 0.9
+SIGNIFICANCE = 0.05
 HIGH_LEVERAGE = 0.8
 STRONG_R = 0.7
 BIN_MINUTES = 15
@@ -98,7 +104,13 @@ class SessionPoint:
 
 @dataclass(frozen=True, slots=True)
 class ReliefEstimate:
-    """Mean and median relief with 95% intervals; None where the data cannot give one."""
+    """Mean and median relief with 95% intervals; None where the data cannot give one.
+
+    ``autocorrelation`` is the lag-1 correlation of relief in consecutive sessions (from 8
+    sessions on); when positive, ``effective_n`` is the number of independent sessions the
+    mean's interval was widened to. ``sign_p`` is the exact two-sided sign test when every
+    session brought the same nonzero relief (no spread, so no t interval).
+    """
 
     n: int
     mean: float | None
@@ -106,11 +118,15 @@ class ReliefEstimate:
     median: float | None
     median_ci: tuple[float, float] | None
     all_same: bool  # every session the same relief: say so instead of a zero-width interval
+    autocorrelation: float | None = None
+    effective_n: float | None = None
+    sign_p: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """k of n sessions, with a Wilson interval (it stays inside 0-100% at small n)."""
+    """k of n sessions, with an exact (Clopper-Pearson) interval: it covers at least 95% at
+    every n, where Wilson's covered only 83-85% at n = 3-8 in the worst case."""
 
     k: int
     n: int
@@ -178,13 +194,21 @@ class LengthVsNumber:
 
 @dataclass(frozen=True, slots=True)
 class Durability:
-    """Did relief hold until later that day? Only sessions with pain later recorded."""
+    """Did relief hold until later that day? Only sessions that had relief (a session without
+    relief has nothing to hold) and a pain score later that day."""
 
-    n: int
+    n: int  # sessions with relief and a later pain score
     held: int  # pain later <= pain right after
     share: float | None
     ci: tuple[float, float] | None
     mean_rebound: float | None  # mean of pain later - pain after
+    relieved: int = 0  # sessions that had relief
+    without_later: int = 0  # of those, how many lack a later pain score
+
+    @property
+    def few_scored(self) -> bool:
+        """Fewer than half the relieved sessions have a later score: the share may mislead."""
+        return self.relieved > 0 and 2 * self.n < self.relieved
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +243,41 @@ def _pair(low: Any, high: Any) -> tuple[float, float] | None:
     return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None
 
 
-def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
-    """Mean (t interval) and median (order-statistic interval) of relief points.
+def lag1_autocorrelation(values: Sequence[float]) -> float | None:
+    """Lag-1 autocorrelation of a series in time order (the usual estimator, sum of lagged
+    cross-products over the sum of squares); None with no spread."""
+    x = np.asarray(values, dtype=np.float64) - float(np.mean(values))
+    total = float(x @ x)
+    if total == 0.0:
+        return None
+    return float(x[:-1] @ x[1:]) / total
 
-    No bootstrap: on integer 0-10 scores at small n it covers far less than 95%.
+
+def sign_test_p(k_up: int, k_down: int) -> float:
+    """Exact two-sided sign test: k_up sessions relieved, k_down worse, ties left out."""
+    n = k_up + k_down
+    if n == 0:
+        return 1.0
+    return float(scipy.stats.binomtest(k_up, n, 0.5).pvalue)
+
+
+def autocorrelation_note(rho: float, effective_n: float) -> str:
+    """Say that the interval was widened for correlated sessions, and by how much."""
+    return (
+        f"Relief in consecutive sessions was correlated (lag-1 r = {rho:.2f}), so the interval "
+        f"counts them as {effective_n:.1f} independent sessions."
+    )
+
+
+def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
+    """Mean (t interval) and median (order-statistic interval) of relief points, in time order.
+
+    No bootstrap: on integer 0-10 scores at small n it covers far less than 95%. Relief in
+    consecutive sessions may be correlated (a good spell, a bad spell): from 8 sessions the
+    lag-1 autocorrelation r is estimated (plus (1 + 4r)/n, the estimator's small-sample bias
+    for an AR(1) series, Kendall 1954) and, when
+    positive, the mean's t interval uses the effective number of sessions n (1 - r) / (1 + r)
+    (the variance of a mean of an AR(1) series), never more than n.
     """
     n = len(reliefs)
     if n == 0:
@@ -230,22 +285,38 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
     values = np.asarray(reliefs, dtype=np.float64)
     all_same = n >= 2 and bool(np.all(values == values[0]))
     ci = median_ci = None
+    rho = n_eff = sign_p = None
+    if all_same and values[0] != 0:
+        sign_p = sign_test_p(n if values[0] > 0 else 0, 0 if values[0] > 0 else n)
     if n >= MIN_FOR_INTERVAL and not all_same:
-        t_ci = scipy.stats.ttest_1samp(values, 0.0).confidence_interval(CONFIDENCE)
-        raw = _pair(t_ci.low, t_ci.high)
+        mean = float(np.mean(values))
+        sd = float(np.std(values, ddof=1))
+        df = float(n - 1)
+        n_used = float(n)
+        if n >= MIN_FOR_AUTOCORRELATION:
+            raw_rho = lag1_autocorrelation(values.tolist())
+            if raw_rho is not None:
+                rho = min(raw_rho + (1 + 4 * max(raw_rho, 0.0)) / n, MAX_AUTOCORRELATION)
+                if rho > 0:
+                    n_eff = max(n * (1 - rho) / (1 + rho), 2.0)
+                    n_used, df = n_eff, n_eff - 1
+        half = float(scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, df)) * sd / math.sqrt(n_used)
+        raw = _pair(mean - half, mean + half)
         ci = None if raw is None else (max(raw[0], -PAIN_MAX), min(raw[1], PAIN_MAX))
     median = float(np.median(values))
     if n >= MIN_FOR_MEDIAN_INTERVAL and not all_same:
         q = scipy.stats.quantile_test(values, q=median, p=0.5)
         q_ci = q.confidence_interval(CONFIDENCE)
         median_ci = _pair(q_ci.low, q_ci.high)
-    return ReliefEstimate(n, float(np.mean(values)), ci, median, median_ci, all_same)
+    return ReliefEstimate(
+        n, float(np.mean(values)), ci, median, median_ci, all_same, rho, n_eff, sign_p
+    )
 
 
 def _share(k: int, n: int) -> Share:
     if n == 0:
         return Share(0, 0, None, None)
-    ci = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
+    ci = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="exact")
     return Share(k, n, k / n, _pair(ci.low, ci.high))
 
 
@@ -314,7 +385,7 @@ def _effect_text(effect: Effect, unit: str) -> str:
     text = f"{_pts(effect.estimate)} points {unit}".rstrip()
     if effect.ci is None:
         return text
-    return f"{text} (95% interval {_pts(effect.ci[0])} to {_pts(effect.ci[1])})"
+    return f"{text} (95% interval {interval_text(*effect.ci)})"
 
 
 def _verdict(
@@ -379,8 +450,46 @@ def _one_length(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
     return _verdict("one_length", n, head, per_session=trend, next_step=step, note=None)
 
 
+def randomised_plan(short: int, long: int) -> str:
+    """The next step when length and session number moved together: let chance pick lengths."""
+    return (
+        "To tell length from session number, follow a randomised plan: let a coin pick the "
+        f"length of each of the next sessions ({short} or {long} minutes, at least four of "
+        "each), so that the session number cannot stand in for the length."
+    )
+
+
+MAX_EXACT_SPLITS = 200_000
+
+
+def permutation_p(first: Sequence[float], other: Sequence[float]) -> float:
+    """Exact two-sided permutation p-value for the difference in means, over every split of the
+    sessions into groups of the two sizes (a random 200,000 splits, seeded, beyond that)."""
+    values = np.asarray([*first, *other], dtype=np.float64)
+    n, k = len(values), len(first)
+    observed = abs(float(np.mean(first)) - float(np.mean(other)))
+    total = float(values.sum())
+    if math.comb(n, k) <= MAX_EXACT_SPLITS:
+        sums = np.array([values[list(c)].sum() for c in itertools.combinations(range(n), k)])
+    else:
+        rng = np.random.default_rng(14)
+        picks = np.argsort(rng.random((MAX_EXACT_SPLITS, n)), axis=1)[:, :k]
+        sums = values[picks].sum(axis=1)
+    diffs = np.abs(sums / k - (total - sums) / (n - k))
+    return float(np.mean(diffs >= observed - 1e-9))
+
+
+def _welch(first: Sequence[float], other: Sequence[float]) -> tuple[float, float] | None:
+    """Welch 95% interval for mean(first) - mean(other) when both groups vary."""
+    if len(first) < 2 or len(other) < 2 or np.var(first) == 0 or np.var(other) == 0:
+        return None
+    ci = scipy.stats.ttest_ind(first, other, equal_var=False).confidence_interval(CONFIDENCE)
+    return _pair(ci.low, ci.high)
+
+
 def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> LengthVsNumber:
-    """Length only moved one way: a length effect and a wear-off/build-up look the same."""
+    """Length only moved one way: a length effect and a wear-off/build-up look the same, and
+    the plain comparison of the lengths says whether chance alone could give the difference."""
     n, first = len(pts), pts[0].minutes
     went = "down" if pts[-1].minutes < first else "up"
     at_first = [p.relief or 0 for p in pts if p.minutes == first]
@@ -390,31 +499,46 @@ def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> Lengt
     when = f"after session {last_at_first}" if lengths == 2 else "as the sessions went on"
     size = "Shorter" if went == "down" else "Longer"
     before, after = float(np.mean(at_first)), float(np.mean(later))
+    difference = after - before
+    p = permutation_p(later, at_first)
+    welch = _welch(later, at_first)
     head = (
         f"Can't tell session length apart from session number: in your {therapy} sessions the "
         f"length only went {went} as the sessions went on (r = {r:.2f}, {_sessions(n)})."
     )
-    if after < before:
-        head += f" '{size} sessions help less' and 'the effect wore off {when}'"
-        step = (
-            f"Book the next two or three sessions at {first} minutes: if relief comes back, "
-            "length is the likelier reason."
+    other = "at the other lengths" if lengths > 2 else "after"
+    figures = (
+        f"mean relief {_unsigned(before)} at {first} minutes, {_unsigned(after)} {other}: "
+        f"difference {_pts(difference)}"
+        + ("" if welch is None else f", 95% interval {interval_text(*welch)}")
+        + f"; exact permutation p = {p:.3f} over every split of the {_sessions(n)}"
+    )
+    if difference == 0:
+        head += (
+            f" The lengths gave the same mean relief ({figures}), so the diary shows no "
+            "difference to explain."
         )
     else:
-        head += (
-            f" '{size} sessions help more' and 'the effect built up {when}'"
-            if after > before
-            else " 'Length matters' and 'the number of sessions matters'"
-        )
-        step = (
-            f"Book the next two or three sessions at {first} minutes again: if relief goes back "
-            "to what it was then, length is the likelier reason; if not, the number of sessions is."
-        )
-    head += (
-        f" fit your data equally well (mean relief {_unsigned(before)} at {first} minutes, "
-        f"{_unsigned(after)} after)."
-    )
-    return _verdict("cannot_separate", n, head, r=r, next_step=step)
+        if difference < 0:
+            head += f" '{size} sessions help less', 'the effect wore off {when}'"
+        else:
+            head += f" '{size} sessions help more', 'the effect built up {when}'"
+        head += f", or neither: the difference could be chance ({figures})."
+        share = f"{p:.0%}" if p >= 0.01 else "under 1%"
+        if p >= SIGNIFICANCE:
+            head += (
+                f" Chance alone gives a difference this large in {share} of the splits, so "
+                "it may well be nothing."
+            )
+        else:
+            head += (
+                f" Chance alone gives a difference this large in only {share} of the splits; "
+                "but even a difference beyond chance cannot say whether length or session "
+                "number made it."
+            )
+    lows = sorted({p.minutes for p in pts})
+    plan = randomised_plan(lows[0], lows[-1])
+    return _verdict("cannot_separate", n, head, r=r, next_step=plan)
 
 
 def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
@@ -444,7 +568,7 @@ def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber
             f"Can't tell session length apart from session number in your {therapy} sessions "
             f"(r = {r:.2f}, {_sessions(n)}): the lengths follow the session numbers exactly.",
             r=r,
-            next_step="Vary the length of the next few sessions, going back to earlier lengths.",
+            next_step=randomised_plan(int(min(minutes)), int(max(minutes))),
         )
     if n < MIN_FOR_REGRESSION:
         return _verdict(
@@ -501,8 +625,10 @@ def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber
     return fitted(
         "estimated",
         f"Looking at length and session number together ({_sessions(n)} of {therapy}, "
-        f"r = {r:.2f}): {both}. An interval that includes 0 means no clear effect. These are "
-        "patterns in your diary, not proof of what caused them.",
+        f"r = {r:.2f}): {both}. An interval that includes 0 means no clear effect. The "
+        "lengths were not assigned at random, so something that chose them (a bad day, a "
+        "busy week) may be behind the difference: these are patterns in your diary, not proof "
+        "of what caused them.",
     )
 
 
@@ -529,10 +655,13 @@ def _by_length(ordered: Sequence[SessionPoint]) -> tuple[LengthGroup, ...]:
 
 
 def _durability(counted: Sequence[SessionPoint]) -> Durability:
-    later = [s for s in counted if s.pain_later is not None]
+    relieved = [s for s in counted if s.relief >= 1]
+    later = [s for s in relieved if s.pain_later is not None]
     held = _count_share(later, lambda s: (s.pain_later or 0) <= s.pain_after)
     rebound = _mean([(s.pain_later or 0) - s.pain_after for s in later])
-    return Durability(held.n, held.k, held.share, held.ci, rebound)
+    return Durability(
+        held.n, held.k, held.share, held.ci, rebound, len(relieved), len(relieved) - len(later)
+    )
 
 
 def _cost(
@@ -639,13 +768,25 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
             f"Not enough data: {relief.n} session(s) that began with pain; "
             f"{MIN_ACUTE_SESSIONS} are needed to judge relief."
         )
-    elif relief.ci is None:  # every session the same relief
-        verdict = "helps" if relief.mean > 0 else "worse" if relief.mean < 0 else "no_clear_effect"
+    elif relief.ci is None:  # every session the same relief: no spread, so the sign test
         scope = " during attacks" if basis == "during attacks" else ""
         message = (
             f"Every one of the {relief.n} sessions{scope} brought the same relief "
-            f"({relief.mean:+.0f})."
+            f"({relief.mean:+.0f})"
         )
+        p = relief.sign_p
+        if p is None:
+            verdict = "no_clear_effect"
+            message += "."
+        elif p < SIGNIFICANCE:
+            verdict = "helps" if relief.mean > 0 else "worse"
+            message += f"; the exact sign test gives p = {p:.3f}, below 0.05."
+        else:
+            verdict = "no_clear_effect"
+            message += (
+                f", but {relief.n} sessions alike could be chance (exact sign test p = "
+                f"{p:.2f}; 6 alike are the fewest that could show it)."
+            )
     else:
         low, high = relief.ci
         verdict = "helps" if low > 0 else "worse" if high < 0 else "no_clear_effect"
@@ -655,7 +796,9 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
             "no_clear_effect": "no clear change, the interval includes zero",
         }[verdict]
         message = (
-            f"Mean relief {_pts(relief.mean)} {where} (95% interval {_pts(low)} to {_pts(high)}, "
+            f"Mean relief {_pts(relief.mean)} {where} (95% interval {interval_text(low, high)}, "
             f"n {relief.n}): {reading}."
         )
+        if relief.effective_n is not None and relief.autocorrelation is not None:
+            message += " " + autocorrelation_note(relief.autocorrelation, relief.effective_n)
     return AcuteVerdict(verdict, basis, relief, during, other, message)

@@ -21,8 +21,13 @@ class TherapyVerdicts:
 
     stats: TherapyStats
     acute: AcuteVerdict
-    prevention: PreventiveResult | None
+    courses: tuple[PreventiveResult, ...]  # every course, newest first; empty without a diary
     attack_diary: bool
+
+    @property
+    def prevention(self) -> PreventiveResult | None:
+        """The latest course's verdict: the one `stats` and `verdict` lead with."""
+        return self.courses[0] if self.courses else None
 
     @property
     def preventive_word(self) -> str:

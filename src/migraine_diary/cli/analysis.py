@@ -101,7 +101,7 @@ def judged_therapies(
     """Every therapy's figures and verdicts from one read of the diary; most sessions first.
 
     Session figures cover --since/--until; the preventive verdict always looks at the whole
-    course, since it compares the month before the first session with the second month.
+    course, since each course is judged against the days before it.
     """
     from migraine_diary.analysis.stats import acute_verdict, analyse_therapy
     from migraine_diary.analysis.verdicts import TherapyVerdicts
@@ -121,7 +121,7 @@ def judged_therapies(
                 TherapyVerdicts(
                     analyse_therapy(course.name, sessions),
                     acute_verdict(sessions),
-                    judged.preventive.get(course.name),
+                    judged.preventive.get(course.name, ()),
                     judged.attack_diary,
                 )
             )

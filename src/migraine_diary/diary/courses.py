@@ -26,17 +26,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-#: Days read before a course's first session: the baseline window, the eight weeks of the
-#: weekly comparison and the two months the regression-to-the-mean check looks at.
-DAYS_BEFORE_COURSE = 3 * preventive.WINDOW_DAYS
-#: Days read from the first session: the run-in month and the treatment window.
-DAYS_FROM_COURSE = 2 * preventive.WINDOW_DAYS
+#: Days read before a course's first session: the longest baseline, which is also the span
+#: the regression-to-the-mean check looks at.
+DAYS_BEFORE_COURSE = preventive.MAX_BASELINE_DAYS
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True)
 class Course:
-    """All of one therapy's sessions, in time order."""
+    """All of one therapy's sessions, in time order (the preventive verdict splits them into
+    courses at gaps of more than 28 days)."""
 
     name: str
     sessions: tuple[SessionPoint, ...]
@@ -89,9 +88,9 @@ def course_days(
         return {}
     first = min(c.first_day() for c in courses) - dt.timedelta(days=DAYS_BEFORE_COURSE)
     last = max(
-        max(c.first_day() + dt.timedelta(days=DAYS_FROM_COURSE), c.last_day())
-        + dt.timedelta(days=preventive.WINDOW_DAYS)
+        preventive.planned_treatment_end(span.first, span.last)
         for c in courses
+        for span in preventive.course_spans([local_day(s.when) for s in c.sessions])
     )
     last = min(last, today)
     if first > last:
@@ -99,23 +98,23 @@ def course_days(
     return day_table(conn, first, last, moment).statuses
 
 
-def preventive_result(
+def preventive_results(
     course: Course,
     statuses: Mapping[dt.date, days.DayStatus],
     today: dt.date,
     courses: Sequence[Course] = (),
-) -> preventive.PreventiveResult:
-    """The preventive verdict for one course; the other therapies count as overlapping care."""
-    return preventive.preventive_verdict(
+) -> tuple[preventive.PreventiveResult, ...]:
+    """The preventive verdict of each of a therapy's courses, newest first; the other
+    therapies' courses count as overlapping care."""
+    return preventive.course_verdicts(
         statuses,
-        first_session=course.first_day(),
-        last_session=course.last_day(),
-        today=today,
         session_costs=[(local_day(s.when), s.cost) for s in course.sessions],
+        today=today,
         other_treatments=[
-            preventive.OtherTreatment(other.name, other.first_day(), other.last_day())
+            preventive.OtherTreatment(other.name, span.first, span.last)
             for other in courses
             if other.name != course.name
+            for span in preventive.course_spans([local_day(s.when) for s in other.sessions])
         ],
     )
 
@@ -125,7 +124,7 @@ class Judged:
     """What the diary says of each course: prevention where an attack diary exists."""
 
     courses: list[Course]
-    preventive: dict[str, preventive.PreventiveResult]
+    preventive: dict[str, tuple[preventive.PreventiveResult, ...]]  # newest course first
     attack_diary: bool
 
 
@@ -147,7 +146,7 @@ def judge(
         everyone = load_courses(conn) if therapy_only and therapy_only.therapy_key else courses
         statuses = course_days(conn, everyone, today, now) if attack_diary and courses else {}
     verdicts = (
-        {c.name: preventive_result(c, statuses, today, everyone) for c in courses}
+        {c.name: preventive_results(c, statuses, today, everyone) for c in courses}
         if attack_diary
         else {}
     )

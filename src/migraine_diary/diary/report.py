@@ -22,7 +22,7 @@ from migraine_diary.diary.courses import (
     first_sentence,
     has_attack_diary,
     load_courses,
-    preventive_result,
+    preventive_results,
 )
 from migraine_diary.diary.days import day_table
 from migraine_diary.domain import days
@@ -189,7 +189,7 @@ def preventive_sentence(
     courses: Sequence[Course] = (),
 ) -> str:
     """The preventive verdict's first sentence, led by its word where the sentence lacks it."""
-    result = preventive_result(course, statuses, today, courses)
+    result = preventive_results(course, statuses, today, courses)[0]
     sentence = first_sentence(result.message)
     word = VERDICT_WORDS.get(result.verdict)
     return f"{word}: {sentence[0].lower()}{sentence[1:]}" if word else sentence

@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     )
     from migraine_diary.analysis.verdicts import TherapyVerdicts
 
-__all__ = ["acute_json", "preventive_json", "stats_json", "therapy_json", "verdict_json"]
+__all__ = [
+    "acute_json",
+    "courses_json",
+    "preventive_json",
+    "stats_json",
+    "therapy_json",
+    "verdict_json",
+]
 
 CENT = Decimal("0.01")
 SHARES = ("any_relief", "important_relief", "half_reduction", "pain_free", "worse")
@@ -48,6 +55,9 @@ def _relief_json(rel: ReliefEstimate) -> dict[str, Any]:
         "median": rel.median,
         "median_ci": _ci(rel.median_ci),
         "all_same": rel.all_same,
+        "sign_p": rel.sign_p,
+        "autocorrelation": rel.autocorrelation,
+        "effective_n": rel.effective_n,
     }
 
 
@@ -106,6 +116,8 @@ def therapy_json(stats: TherapyStats) -> dict[str, Any]:
             "share": dur.share,
             "ci": _ci(dur.ci),
             "mean_rebound": dur.mean_rebound,
+            "relieved": dur.relieved,
+            "without_later": dur.without_later,
         },
         "cost": {
             "total": f"{cost.total.quantize(CENT):.2f}",
@@ -139,35 +151,51 @@ def _json_float(value: float | None) -> float | None:
 def _window_json(window: WindowStats) -> dict[str, object]:
     """JSON shape of one window (the issue's contract)."""
     return {
+        "from": window.start.isoformat(),
+        "to": window.end.isoformat(),
         "recorded_days": window.recorded_days,
         "migraine_days": window.migraine_days,
         "mmd": _json_float(window.mmd),
     }
 
 
+def _pair_json(pair: tuple[float | None, float | None] | None) -> list[float | None] | None:
+    """An interval as two finite numbers or null ends (null: unbounded)."""
+    return None if pair is None else [_json_float(pair[0]), _json_float(pair[1])]
+
+
 def preventive_json(result: PreventiveResult) -> dict[str, object]:
-    """The ``preventive`` JSON object: the issue's keys, finite numbers or null, unrounded."""
-    weekly = result.weekly
-    ci = [_json_float(weekly.ci[0]), _json_float(weekly.ci[1])] if weekly.ci is not None else None
+    """One course's JSON object: the issue's keys, finite numbers or null, unrounded."""
+    rate = result.rate
     return {
+        "first_session": result.first_session.isoformat(),
+        "last_session": result.last_session.isoformat(),
+        "sessions": result.sessions,
         "verdict": result.verdict,
         "baseline": _window_json(result.baseline),
         "treatment": _window_json(result.treatment),
-        "after": _window_json(result.after) if result.after is not None else None,
-        "change": _json_float(result.change),
+        "treatment_planned_to": result.planned_end.isoformat(),
+        "change": {"estimate": _json_float(result.change), "ci": _pair_json(result.change_ci)},
+        "rate_ratio": {
+            "estimate": None if rate is None else _json_float(rate.estimate),
+            "ci": None if rate is None else _pair_json(rate.ci),
+            "p": None if rate is None else _json_float(rate.p),
+            "dispersion": None if rate is None else _json_float(rate.dispersion),
+            "weeks": None if rate is None else rate.weeks,
+        },
         "percent_change": _json_float(result.percent_change),
         "responder": result.responder,
-        "weekly": {
-            "change": _json_float(weekly.change),
-            "ci": ci,
-            "p": _json_float(weekly.p),
-            "weeks_before": weekly.weeks_before,
-            "weeks_after": weekly.weeks_after,
-        },
         "cost_per_migraine_day_avoided": _json_float(result.cost_per_migraine_day_avoided),
+        "cost_range": _pair_json(result.cost_range),
+        "cost_reason": result.cost_reason,
         "message": result.message,
         "context": list(result.context),
     }
+
+
+def courses_json(results: Sequence[PreventiveResult]) -> list[dict[str, object]]:
+    """Every course of a therapy, newest first."""
+    return [preventive_json(r) for r in results]
 
 
 def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
@@ -178,6 +206,7 @@ def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
                 **therapy_json(r.stats),
                 "acute": acute_json(r.acute),
                 "preventive": None if r.prevention is None else preventive_json(r.prevention),
+                "courses": courses_json(r.courses),
             }
             for r in results
         ]
@@ -194,5 +223,6 @@ def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
             "verdict": result.preventive_word,
             "message": result.preventive_message,
         },
+        "courses": courses_json(result.courses),
         "total_cost": f"{result.stats.cost.total:.2f}",
     }

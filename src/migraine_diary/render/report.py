@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from migraine_diary import __version__
+from migraine_diary.analysis.intervals import interval_text
 from migraine_diary.analysis.report import (
     AttackEntry,
     MonthFigures,
@@ -67,8 +68,7 @@ def relief_text(t: TherapyFigures) -> str:
         return f"not enough data ({n})"
     mean = one_decimal(t.relief_mean)
     if t.relief_ci is not None:
-        low, high = t.relief_ci
-        return f"{mean} (95% CI {one_decimal(low)} to {one_decimal(high)}, {n})"
+        return f"{mean} (95% CI {interval_text(*t.relief_ci, sign=False)}, {n})"
     if t.relief_all_same and t.relief_n > 1:
         return f"{mean} in every session ({n})"
     return f"{mean} ({n}, too few for an interval)"
@@ -80,8 +80,7 @@ def _relief_words(estimate: ReliefEstimate) -> str:
         return "no sessions"
     mean = one_decimal(estimate.mean)
     if estimate.ci is not None:
-        low, high = (one_decimal(v) for v in estimate.ci)
-        return f"mean relief {mean} (95% CI {low} to {high}, {n})"
+        return f"mean relief {mean} (95% CI {interval_text(*estimate.ci, sign=False)}, {n})"
     if estimate.all_same:
         return f"relief {mean} in every session ({n})"
     return f"mean relief {mean} ({n}, too few for an interval)"

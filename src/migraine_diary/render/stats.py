@@ -14,6 +14,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from migraine_diary.analysis.intervals import interval_text
+from migraine_diary.analysis.preventive import MULTIPLICITY_CONTEXT
 from migraine_diary.analysis.stats import (
     MIN_FOR_INTERVAL,
     MIN_FOR_MEDIAN_INTERVAL,
@@ -24,6 +26,7 @@ from migraine_diary.analysis.stats import (
     ReliefEstimate,
     Share,
     TherapyStats,
+    autocorrelation_note,
 )
 from migraine_diary.domain.dates import format_local
 from migraine_diary.render.format import (
@@ -38,7 +41,7 @@ from migraine_diary.render.format import (
 from migraine_diary.render.sessions import console
 
 if TYPE_CHECKING:
-    from migraine_diary.analysis.preventive import WindowStats
+    from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.verdicts import TherapyVerdicts
 
 WIDTH = 80
@@ -92,6 +95,9 @@ def therapy_sections(results: Sequence[TherapyVerdicts]) -> None:
         therapy_section(result.stats)
         _acute(result.acute)
         _prevention(result)
+    if multiplicity(results):
+        say("")
+        say(Text(MULTIPLICITY_CONTEXT, style="dim"))
 
 
 def therapy_section(stats: TherapyStats) -> None:
@@ -137,16 +143,21 @@ def _relief(stats: TherapyStats) -> None:
     grid = _grid()
     grid.add_row("mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
     median_note = (
-        f"95% interval {signed(rel.median_ci[0])} to {signed(rel.median_ci[1])}"
-        if rel.median_ci is not None
-        else ""
+        f"95% interval {interval_text(*rel.median_ci)}" if rel.median_ci is not None else ""
     )
     grid.add_row("median", signed(rel.median), median_note, f"n {rel.n}")
     say(grid, indent=INDENT)
+    if rel.effective_n is not None and rel.autocorrelation is not None:
+        say(autocorrelation_note(rel.autocorrelation, rel.effective_n), indent=INDENT)
     if rel.all_same:
+        sign = (
+            ""
+            if rel.sign_p is None
+            else f" (the exact sign test over them gives p = {rel.sign_p:.3f})"
+        )
         say(
             f"Every one of the {plural(rel.n, 'session')} brought the same relief "
-            f"({signed(rel.mean)}), so there is no spread to give an interval from.",
+            f"({signed(rel.mean)}), so there is no spread to give an interval from{sign}.",
             indent=INDENT,
         )
     elif rel.n < MIN_FOR_INTERVAL:
@@ -165,7 +176,7 @@ def _relief(stats: TherapyStats) -> None:
 def _mean_interval(rel: ReliefEstimate) -> str:
     if rel.ci is None:
         return ""
-    return f"95% interval {signed(rel.ci[0])} to {signed(rel.ci[1])}"
+    return f"95% interval {interval_text(*rel.ci)}"
 
 
 def _share_cells(share: Share) -> list[str]:
@@ -274,9 +285,16 @@ def _message_parts(lvn: LengthVsNumber) -> tuple[str, str | None, str | None]:
 def _durability(dur: Durability) -> None:
     say("")
     say(Text("Later that day", style="bold"))
+    if dur.relieved == 0:
+        say("No session brought relief, so there is no relief to hold.", indent=INDENT)
+        return
+    missing = (
+        f"{dur.without_later} of the {plural(dur.relieved, 'session')} with relief "
+        f"{'has' if dur.without_later == 1 else 'have'} no pain score later that day"
+    )
     if dur.n == 0 or dur.share is None:
         say(
-            "No pain later that day recorded for these sessions; add it in the evening with: "
+            f"{missing[0].upper()}{missing[1:]}; add it in the evening with: "
             "migraine edit ID --later N",
             indent=INDENT,
         )
@@ -285,10 +303,17 @@ def _durability(dur: Durability) -> None:
         "" if dur.ci is None else (f", 95% interval {percent(dur.ci[0])} to {percent(dur.ci[1])}")
     )
     say(
-        f"Pain stayed at or below its level right after the session: {dur.held}/{dur.n} "
-        f"({percent(dur.share)}{interval}).",
+        f"Relief held (pain later at or below its level right after the session) in "
+        f"{dur.held} of the {plural(dur.n, 'session')} with relief and a later score "
+        f"({percent(dur.share)}{interval}); {missing}.",
         indent=INDENT,
     )
+    if dur.few_scored:
+        say(
+            "Caution: fewer than half of the sessions with relief have a later score, so this "
+            "may not stand for the rest (add it in the evening with: migraine edit ID --later N).",
+            indent=INDENT,
+        )
     say(
         f"Pain later minus pain right after, mean: {signed(dur.mean_rebound)} points "
         f"(n {dur.n}; + means it came back up).",
@@ -353,7 +378,8 @@ def _acute(acute: AcuteVerdict) -> None:
 
 
 def _prevention(result: TherapyVerdicts) -> None:
-    """Migraine days per 28 days before, during and after the course, and the verdict."""
+    """Migraine days per 28 days before and during the latest course, its verdict, then one
+    line for each earlier course."""
     say("")
     prevention = result.prevention
     if prevention is None:
@@ -361,7 +387,9 @@ def _prevention(result: TherapyVerdicts) -> None:
         say(result.preventive_message, indent=INDENT)
         return
     word = PREVENTIVE_WORDS[prevention.verdict]
-    say(Text(f"Preventive? {prevention.verdict}: {word}", style="bold"))
+    course = f" (latest of {len(result.courses)} courses)" if len(result.courses) > 1 else ""
+    say(Text(f"Preventive{course}? {prevention.verdict}: {word}", style="bold"))
+    say(_course_line(prevention), indent=INDENT)
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     for name, justify in (
         ("Migraine days", "left"),
@@ -371,49 +399,80 @@ def _prevention(result: TherapyVerdicts) -> None:
         ("per 28 days", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    windows: list[tuple[str, WindowStats | None]] = [
+    windows: list[tuple[str, WindowStats]] = [
         ("before (baseline)", prevention.baseline),
-        ("month 2 (treatment)", prevention.treatment),
-        ("after the course", prevention.after),
+        ("from day 29 (treatment)", prevention.treatment),
     ]
     for label, window in windows:
-        if window is None:
-            table.add_row(label, "not yet", DASH, DASH, DASH)
-            continue
-        per_28 = one_decimal(window.mmd)
         table.add_row(
             label,
             f"{window.start:%b %d} to {window.end:%b %d}",
-            f"{window.recorded_days}/28",
+            f"{window.recorded_days}/{window.days}",
             str(window.migraine_days),
-            per_28,
+            one_decimal(window.mmd),
         )
     say(table, indent=INDENT)
+    if prevention.change is not None:
+        interval = (
+            ""
+            if prevention.change_ci is None
+            else f" (95% interval {interval_text(*prevention.change_ci)})"
+        )
+        say(f"Change in migraine days per 28: {signed(prevention.change)}{interval}", indent=INDENT)
     say(prevention.message, indent=INDENT)
-    if prevention.cost_per_migraine_day_avoided == 0:
-        say(
-            "No sessions were paid for in month 2, so no cost per migraine day avoided.",
-            indent=INDENT,
-        )
-    elif prevention.cost_per_migraine_day_avoided is not None:
-        say(
-            f"Cost per migraine day avoided: {money(prevention.cost_per_migraine_day_avoided)} "
-            "(sessions in month 2 over the drop in migraine days per 28 days).",
-            indent=INDENT,
-        )
+    _preventive_cost(prevention)
     for line in prevention.context:
         say(Text(visible(line), style="dim"), indent=INDENT)
+    for earlier in result.courses[1:]:
+        say(
+            f"Earlier course: {_course_line(earlier)}: {earlier.verdict} "
+            f"({PREVENTIVE_WORDS[earlier.verdict]}"
+            + ("" if earlier.change is None else f", {signed(earlier.change)} migraine days per 28")
+            + ").",
+            indent=INDENT,
+        )
+
+
+def _course_line(course: PreventiveResult) -> str:
+    when = course.first_session.isoformat()
+    if course.first_session != course.last_session:
+        when += f" to {course.last_session.isoformat()}"
+    return f"course {when} ({plural(course.sessions, 'session')})"
+
+
+def _preventive_cost(prevention: PreventiveResult) -> None:
+    cost = prevention.cost_per_migraine_day_avoided
+    if cost is None:
+        return
+    if cost == 0:
+        say(
+            "No sessions were paid for in the treatment window, so no cost per migraine day "
+            "avoided.",
+            indent=INDENT,
+        )
+        return
+    span = ""
+    if prevention.cost_range is not None:
+        low, high = prevention.cost_range
+        span = (
+            f", range {money(low) if low is not None else 'no lower limit'} to "
+            f"{money(high) if high is not None else 'no upper limit'}"
+        )
+    say(
+        f"Cost per migraine day avoided: {money(cost)}{span} (sessions in the treatment "
+        "window over the migraine days avoided in it).",
+        indent=INDENT,
+    )
+
+
+def multiplicity(results: Sequence[TherapyVerdicts]) -> bool:
+    """True when more than one course is judged in one output."""
+    return sum(len(r.courses) for r in results) > 1
 
 
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     """One line per therapy: what a session does, what the course did, what it all cost."""
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    longest = max(len(r.stats.therapy) for r in results)
-    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
-    table.add_column("n", justify="right")
-    table.add_column("acute", no_wrap=True)
-    table.add_column("preventive", no_wrap=True)
-    table.add_column("cost", justify="right", no_wrap=True)
+    rows = []
     for r in results:
         rel = r.acute.relief
         acute = ACUTE_WORDS[r.acute.verdict]
@@ -422,19 +481,35 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
         prevention = PREVENTIVE_WORDS[r.preventive_word]
         if r.prevention is not None and r.prevention.change is not None:
             prevention += f" {signed(r.prevention.change)}/28d"
-        table.add_row(
-            r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total)
+        rows.append(
+            (r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total))
         )
+    longest = max(len(r.stats.therapy) for r in results)
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    widths[0] = min(widths[0], 20)
+    # Two spaces between columns where the line fits 80 columns, one where it would not.
+    gap = 2 if sum(widths) + 2 * 4 <= WIDTH else 1
+    table = Table(box=None, pad_edge=False, padding=(0, gap, 0, 0), header_style="bold")
+    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("acute", no_wrap=True)
+    table.add_column("preventive", no_wrap=True)
+    table.add_column("cost", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     say(table)
     say("")
     say(
         Text(
             "n: sessions. acute: mean relief right after a session (points, 0-10), judged on "
             "sessions during attacks when there are 3 or more, with the sessions it rests on. "
-            "preventive: change in migraine days per 28 days from the month before the course "
-            "to its second month. `migraine stats THERAPY` gives the figures behind each word.",
+            "preventive: the latest course's change in migraine days per 28 days from its "
+            "baseline to its treatment window (from day 29). `migraine stats THERAPY` gives "
+            "the figures behind each word.",
             style="dim",
         )
     )
+    if multiplicity(results):
+        say(Text(MULTIPLICITY_CONTEXT, style="dim"))
     if not any(r.attack_diary for r in results):
         say(Text(visible(results[0].preventive_message), style="dim"))

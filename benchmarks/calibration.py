@@ -1,0 +1,377 @@
+"""Calibration of every interval and verdict of `stats` and `verdict` (issue 14), by simulation.
+
+Run by hand, seeded (the same seed gives the same table), with the virtualenv's Python:
+
+    .venv/bin/python benchmarks/calibration.py            # full run, a few minutes on 2 cores
+    .venv/bin/python benchmarks/calibration.py --quick    # small version, under a minute
+    .venv/bin/python benchmarks/calibration.py --reps 400 --seed 7
+
+It simulates diaries and feeds them to the real pure functions (analysis.preventive and
+analysis.stats), then prints a Markdown table, one row per interval or verdict and scenario:
+coverage of the true value by the 95% interval, the false-positive rate of the verdict under
+no effect, and power against a true effect. Needs only the runtime dependencies.
+
+Preventive scenarios (baseline of 84 recorded days, sessions weekly; true MMD 4 unless said):
+independent days; attacks spanning 2-3 days; month-to-month variation of the rate (gamma,
+CV 0.3); 10 migraine days per 28; slow natural improvement (1% fewer per week). Power: a true
+50% reduction of migraine days from day 29, for courses of 1, 2 and 3 months.
+Session scenarios: independent relief; correlated sessions (latent AR(1), lag-1 0.3);
+skewed 0-6 relief; at 3, 5, 8, 12 and 20 sessions. Power for +1 point per 15 minutes at 8, 12
+and 20 sessions with randomly mixed lengths (30, 45, 60 minutes).
+Targets: every interval covers at least 93% (90% under correlated sessions); `improved`,
+`responder` and `helps` under no effect at most 5% in every scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from scipy import stats as sps  # type: ignore[import-untyped]
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from migraine_diary.analysis import preventive
+from migraine_diary.analysis.stats import (
+    SessionPoint,
+    acute_verdict,
+    analyse_therapy,
+    permutation_p,
+    relief_estimate,
+)
+
+FIRST = date(2025, 1, 6)
+Rng = np.random.Generator
+
+
+@dataclass(frozen=True)
+class Day:
+    recorded: bool
+    migraine: bool
+
+
+@dataclass
+class Tally:
+    """Counts for one row of the table."""
+
+    name: str
+    scenario: str
+    covered: int = 0
+    intervals: int = 0
+    positives: int = 0
+    trials: int = 0
+    kind: str = "false positives"  # or "power"
+
+    def row(self) -> str:
+        cover = f"{100 * self.covered / self.intervals:.1f}%" if self.intervals else "-"
+        rate = f"{100 * self.positives / self.trials:.1f}%" if self.trials else "-"
+        fp = rate if self.kind == "false positives" else "-"
+        power = rate if self.kind == "power" else "-"
+        diaries = max(self.trials, self.intervals)
+        return f"| {self.name} | {self.scenario} | {cover} | {fp} | {power} | {diaries} |"
+
+
+# --- preventive -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiaryScenario:
+    name: str
+    mmd: float = 4.0
+    spell: tuple[int, ...] = (1,)  # attack lengths in days, drawn uniformly
+    month_cv: float = 0.0
+    drift_per_week: float = 0.0
+
+
+PREVENTIVE_SCENARIOS = (
+    DiaryScenario("independent days"),
+    DiaryScenario("attacks of 2-3 days", spell=(2, 3)),
+    DiaryScenario("monthly rate varies (gamma, CV 0.3)", month_cv=0.3),
+    DiaryScenario("10 migraine days per 28", mmd=10.0),
+    DiaryScenario("slow natural improvement", drift_per_week=-0.01),
+)
+
+
+def _day_rate(s: DiaryScenario, offset: int, months: dict[int, float], effect: float) -> float:
+    """Expected migraine days per day on day ``offset`` of the course (before the effect)."""
+    rate = s.mmd / 28 * (1 + s.drift_per_week) ** ((offset + 84) / 7)
+    rate *= months.get((offset + 84) // 28, 1.0)
+    if offset >= preventive.RUN_IN_DAYS:
+        rate *= effect
+    return rate
+
+
+def simulate_days(s: DiaryScenario, rng: Rng, last_day: int, effect: float) -> dict[date, Day]:
+    """A fully recorded diary from 84 days before the course to ``last_day``.
+
+    Attacks start as a Poisson process whose rate is set so that the expected migraine days
+    per 28 match the scenario; an attack covers ``spell`` consecutive days.
+    """
+    months: dict[int, float] = {}
+    if s.month_cv:
+        shape = 1 / s.month_cv**2
+        months = {m: float(rng.gamma(shape, 1 / shape)) for m in range(20)}
+    mean_spell = float(np.mean(s.spell))
+    migraine: set[int] = set()
+    for offset in range(-84, last_day + 1):
+        start_rate = _day_rate(s, offset, months, effect) / mean_spell
+        if rng.random() < min(start_rate, 1.0):
+            length = int(rng.choice(s.spell))
+            migraine.update(range(offset, offset + length))
+    return {FIRST + timedelta(days=o): Day(True, o in migraine) for o in range(-84, last_day + 1)}
+
+
+def expected_mmd(s: DiaryScenario, first: int, last: int, effect: float) -> float:
+    """Expected migraine days per 28 over days ``first``..``last`` (no monthly noise: the
+    gamma factor has mean 1, so the unconditional expectation is what the interval targets
+    across diaries)."""
+    days = range(first, last + 1)
+    return float(np.mean([_day_rate(s, o, {}, effect) for o in days])) * 28
+
+
+def run_preventive(reps: int, rng: Rng) -> Iterator[Tally]:
+    for scenario in PREVENTIVE_SCENARIOS:
+        for months, effect in ((2, 1.0), (1, 0.5), (2, 0.5), (3, 0.5)):
+            sessions = list(range(0, 28 * months, 7))
+            end = preventive.planned_treatment_end(FIRST, FIRST + timedelta(days=sessions[-1]))
+            last_day = (end - FIRST).days
+            label = f"{scenario.name}, {months}-month course"
+            null = effect == 1.0
+            change = Tally("change in MMD, 95% interval", label)
+            verdict = Tally(
+                "improved/responder" if null else "improved/responder (50% fewer days)",
+                label,
+                kind="false positives" if null else "power",
+            )
+            worse = Tally("worse", label)
+            true_change = expected_mmd(scenario, 28, last_day, effect) - expected_mmd(
+                scenario, -84, -1, 1.0
+            )
+            for _ in range(reps):
+                days = simulate_days(scenario, rng, last_day, effect)
+                result = preventive.preventive_verdict(
+                    days,
+                    first_session=FIRST,
+                    last_session=FIRST + timedelta(days=sessions[-1]),
+                    today=end + timedelta(days=1),
+                    session_costs=[(FIRST + timedelta(days=d), Decimal(50)) for d in sessions],
+                    sessions=len(sessions),
+                )
+                if result.change_ci is not None:
+                    low, high = result.change_ci
+                    change.intervals += 1
+                    change.covered += (low is None or low <= true_change) and (
+                        high is None or true_change <= high
+                    )
+                verdict.trials += 1
+                verdict.positives += result.verdict in ("improved", "responder")
+                worse.trials += 1
+                worse.positives += result.verdict == "worse"
+            if null:
+                yield change
+                yield verdict
+                yield worse
+            else:
+                yield verdict
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+NULL_RELIEF = (np.arange(-2, 3), np.array([0.1, 0.2, 0.4, 0.2, 0.1]))  # mean 0
+SKEWED_RELIEF = (np.arange(0, 7), np.array([0.35, 0.25, 0.15, 0.1, 0.07, 0.05, 0.03]))
+MIXED_RELIEF = (np.arange(-1, 5), np.array([0.1, 0.25, 0.3, 0.2, 0.1, 0.05]))
+
+
+@dataclass(frozen=True)
+class ReliefScenario:
+    name: str
+    values: np.ndarray
+    probs: np.ndarray
+    rho: float = 0.0
+
+    @property
+    def mean(self) -> float:
+        return float(self.values @ self.probs)
+
+
+RELIEF_SCENARIOS = (
+    ReliefScenario("independent sessions", *MIXED_RELIEF),
+    ReliefScenario("correlated sessions (lag-1 0.3)", *MIXED_RELIEF, rho=0.3),
+    ReliefScenario("skewed 0-6 relief", *SKEWED_RELIEF),
+)
+
+
+def draw_relief(s: ReliefScenario, n: int, rng: Rng) -> list[int]:
+    """Relief from the scenario's distribution; with rho, through a latent AR(1) series, so
+    the marginal distribution is exact and consecutive sessions are correlated."""
+    z = np.empty(n)
+    z[0] = rng.standard_normal()
+    for i in range(1, n):
+        z[i] = s.rho * z[i - 1] + math.sqrt(1 - s.rho**2) * rng.standard_normal()
+    u = sps.norm.cdf(z)
+    cum = np.cumsum(s.probs)
+    idx = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+    return [int(v) for v in s.values[idx]]
+
+
+def _points(reliefs: list[int], minutes: list[int]) -> list[SessionPoint]:
+    start = datetime(2025, 1, 6, 17, tzinfo=UTC)
+    return [
+        SessionPoint(i, start + timedelta(days=2 * i), m, 6, 6 - r, None, Decimal(50), False)
+        for i, (r, m) in enumerate(zip(reliefs, minutes, strict=True))
+    ]
+
+
+def _covers(ci: tuple[float, float | None] | None, value: float) -> bool | None:
+    if ci is None:
+        return None
+    low, high = ci
+    return low <= value and (high is None or value <= high)
+
+
+def run_sessions(reps: int, rng: Rng) -> Iterator[Tally]:
+    sizes = (3, 5, 8, 12, 20)
+    for scenario in RELIEF_SCENARIOS:
+        p_any = float(scenario.probs[scenario.values >= 1].sum())
+        for n in sizes:
+            label = f"{scenario.name}, n {n}"
+            mean = Tally("mean relief, 95% interval", label)
+            share = Tally("share with relief, exact interval", label)
+            for _ in range(reps):
+                reliefs = draw_relief(scenario, n, rng)
+                est = relief_estimate(reliefs)
+                covered = _covers(est.ci, scenario.mean)
+                if covered is not None:
+                    mean.intervals += 1
+                    mean.covered += covered
+                k = sum(r >= 1 for r in reliefs)
+                ci = sps.binomtest(k, n).proportion_ci(method="exact")
+                share.intervals += 1
+                share.covered += ci.low <= p_any <= ci.high
+            yield mean
+            yield share
+    # `helps` under no effect: mean-0 relief, and the same-relief case (all 0 or all 1 is
+    # judged by the sign test).
+    for rho, name in ((0.0, "no effect"), (0.3, "no effect, correlated (lag-1 0.3)")):
+        null = ReliefScenario(name, *NULL_RELIEF, rho=rho)
+        for n in sizes:
+            helps = Tally("helps", f"{name}, n {n}")
+            for _ in range(reps):
+                reliefs = draw_relief(null, n, rng)
+                result = acute_verdict(_points(reliefs, [45] * n))
+                helps.trials += 1
+                helps.positives += result.verdict == "helps"
+            yield helps
+    yield from run_length(reps, rng)
+
+
+def run_length(reps: int, rng: Rng) -> Iterator[Tally]:
+    """Length vs number with lengths mixed at random: the 15-minute effect's interval and
+    power, and the cannot_separate permutation test under no effect."""
+    for per_15, kind in ((0.0, "false positives"), (1.0, "power")):
+        for n in (8, 12, 20):
+            label = f"{'no length effect' if per_15 == 0 else '+1 point per 15 min'}, n {n}"
+            cover = Tally("per 15 minutes, 95% interval", label)
+            claim = Tally("per 15 minutes above zero", label, kind=kind)
+            for _ in range(reps):
+                minutes = [int(m) for m in rng.choice([30, 45, 60], size=n)]
+                noise = draw_relief(ReliefScenario("", *NULL_RELIEF), n, rng)
+                reliefs = [
+                    max(-4, min(6, 1 + round(per_15 * (m - 30) / 15) + e))
+                    for m, e in zip(minutes, noise, strict=True)
+                ]
+                lvn = analyse_therapy("x", _points(reliefs, minutes)).length_vs_number
+                claim.trials += 1
+                effect = lvn.per_15_min
+                if effect is not None and effect.ci is not None:
+                    cover.intervals += 1
+                    cover.covered += effect.ci[0] <= per_15 <= effect.ci[1]
+                    claim.positives += effect.ci[0] > 0
+            yield cover
+            yield claim
+    for n in (7, 12):
+        chance = Tally("cannot_separate: permutation p < 0.05", f"no effect, n {n}")
+        for _ in range(reps):
+            reliefs = draw_relief(ReliefScenario("", *NULL_RELIEF), n, rng)
+            minutes = [45] * (n // 2) + [30] * (n - n // 2)
+            chance.trials += 1
+            chance.positives += permutation_p(reliefs[: n // 2], reliefs[n // 2 :]) < 0.05
+        yield chance
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+HEADER = (
+    "| interval or verdict | scenario | coverage | false positives | power | diaries |\n"
+    "|---|---|---|---|---|---|"
+)
+
+
+def calibrate(
+    reps: int, seed: int, parts: tuple[str, ...] = ("preventive", "sessions")
+) -> list[Tally]:
+    """Every row of the table; the same seed gives the same rows."""
+    rng = np.random.default_rng(seed)
+    runners: dict[str, Callable[[int, Rng], Iterator[Tally]]] = {
+        "preventive": run_preventive,
+        "sessions": run_sessions,
+    }
+    rows: list[Tally] = []
+    for part in parts:
+        rows.extend(runners[part](reps, rng))
+    return rows
+
+
+def misses(rows: list[Tally]) -> list[str]:
+    """The rows that miss the issue's targets."""
+    out = []
+    for t in rows:
+        floor = 0.90 if "correlated" in t.scenario else 0.93
+        if t.intervals and t.covered / t.intervals < floor:
+            out.append(f"coverage {t.name} / {t.scenario}")
+        if (
+            t.kind == "false positives"
+            and t.trials
+            and t.name
+            in (
+                "improved/responder",
+                "helps",
+            )
+        ) and t.positives / t.trials > 0.05:
+            out.append(f"false positives {t.name} / {t.scenario}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small version, under a minute")
+    parser.add_argument("--reps", type=int, default=None, help="diaries per row")
+    parser.add_argument("--seed", type=int, default=14)
+    args = parser.parse_args(argv)
+    reps = args.reps or (60 if args.quick else 500)
+    started = time.perf_counter()
+    rows = calibrate(reps, args.seed)
+    print(HEADER)
+    for t in rows:
+        print(t.row())
+    missed = misses(rows)
+    print()
+    print(
+        f"{len(rows)} rows, {reps} diaries each, seed {args.seed}, "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    print("Targets met." if not missed else "Targets missed: " + "; ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

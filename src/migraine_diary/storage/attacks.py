@@ -64,10 +64,17 @@ def insert_medications(conn: Connection, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def attack_by_id(conn: Connection, attack_id: int) -> tuple[Any, ...] | None:
+def attack_by_id(
+    conn: Connection, attack_id: int, *, to_change: bool = False
+) -> tuple[Any, ...] | None:
+    """One attack; `to_change` locks it until the transaction ends (see session_by_id)."""
     from sqlalchemy import text
 
-    row = conn.execute(text(ATTACK_COLUMNS + " WHERE a.id = :id"), {"id": attack_id}).first()
+    from migraine_diary.storage import engines
+
+    lock = engines.part(conn).row_lock("a") if to_change else ""
+    sql = ATTACK_COLUMNS + " WHERE a.id = :id" + lock
+    row = conn.execute(text(sql), {"id": attack_id}).first()
     return tuple(row) if row else None
 
 

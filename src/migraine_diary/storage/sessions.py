@@ -293,9 +293,13 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
                 free += 1
             numbered.append(row)
         rows = numbered
-    explicit = any(row.get("id") is not None for row in rows)
-    if explicit:
+    # Rows that bring their ids first, then the sequence moves past them, then the others
+    # (one statement needs the same columns in every row).
+    given = [row for row in rows if row.get("id") is not None]
+    new = [{k: v for k, v in row.items() if k != "id"} for row in rows if row.get("id") is None]
+    if given:
         engine.before_explicit_ids(conn, "session")
-    conn.execute(insert(SessionRow), rows)
-    if explicit:
+        conn.execute(insert(SessionRow), given)
         engine.after_explicit_ids(conn, "session")
+    if new:
+        conn.execute(insert(SessionRow), new)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -82,10 +83,51 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "diary.db"
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One throwaway PostgreSQL server per test process (see tests/postgres.py), or a skip
+    saying why none could start."""
+    from postgres import PostgresServer
+
+    try:
+        server = PostgresServer()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        pytest.skip(f"no PostgreSQL server for the tests: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """The storage engine a test runs on: each test that asks runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_diary(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Makes another empty diary on the test's engine: a file path, or a database URL (the
+    schema made, as by `migraine upgrade`)."""
+    names = iter(range(1, 1000))
+
+    def make() -> str:
+        if engine == "sqlite":
+            return str(tmp_path / f"diary-{next(names)}.db")
+        server = request.getfixturevalue("postgres_server")
+        return str(server.database())
+
+    return make
+
+
+@pytest.fixture
+def diary_target(engine: str, db_path: Path, new_diary: Callable[[], str]) -> str:
+    """The --db of a test that runs on both engines."""
+    return str(db_path) if engine == "sqlite" else new_diary()
+
+
 class Cli:
     """Runs the real CLI against one temporary diary, with stdout and stderr kept apart."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
         self.db_path = db_path
         self.runner = CliRunner()
 
@@ -117,6 +159,13 @@ def cli(db_path: Path) -> Cli:
     return Cli(db_path)
 
 
+@pytest.fixture
+def file_cli(db_path: Path) -> Cli:
+    """The CLI on a diary file, for tests about the file itself in modules whose `cli` runs
+    on both engines."""
+    return Cli(db_path)
+
+
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small diary built once per test process: tests copy it, never change it."""
@@ -134,8 +183,14 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def fingerprint(path: Path) -> str | None:
-    """Bytes of the diary and its WAL: equal before and after means nothing was written."""
+def fingerprint(path: Path | str) -> str | None:
+    """Bytes of the diary and its WAL (a database: every row): equal before and after means
+    nothing was written."""
+    if isinstance(path, str) and path.startswith("postgresql://"):
+        from postgres import database_fingerprint
+
+        return database_fingerprint(path)
+    path = Path(path)
     if not path.exists():
         return None
     digest = hashlib.sha256(path.read_bytes())

@@ -30,6 +30,7 @@ ONLY_IN = {
     "sqlite3": "storage",
     "sqlalchemy": "storage",
     "sqlmodel": "storage",
+    "psycopg": "storage",
     "rich": "render",
     "jinja2": "render",
     "matplotlib": "render",

@@ -11,7 +11,6 @@ import io
 import os
 import sys
 import warnings
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -193,13 +192,12 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help="Diary file to use (default: $MIGRAINE_DIARY_DB, else diary.db in your user "
-            "data folder).",
+            help="Diary file to use, or a postgresql://user@host/dbname URL (default: "
+            "$MIGRAINE_DIARY_DB, else diary.db in your user data folder).",
             metavar="PATH",
-            dir_okay=True,
         ),
     ] = None,
     debug: Annotated[

@@ -15,7 +15,7 @@ from migraine_diary.cli.common import Json, State, print_json, say
 app = typer.Typer()
 
 if TYPE_CHECKING:
-    from migraine_diary.storage import Health
+    from migraine_diary.storage import Health, ServerHealth
 
 
 @app.command()
@@ -50,7 +50,8 @@ def backup(
 @app.command()
 def check(ctx: typer.Context, json: Json = False) -> None:
     """Check the diary: integrity, schema version, rows per table, who may read or change the
-    file and its folder, and the write-ahead log. Changes nothing.
+    file and its folder, and the write-ahead log (a PostgreSQL database: schema version and
+    rows per table). Changes nothing.
 
     Exit code 0 when healthy, 1 when not; each problem comes with its fix.
 
@@ -68,9 +69,30 @@ def check(ctx: typer.Context, json: Json = False) -> None:
         raise typer.Exit(1)
 
 
-def _report(health: Health) -> list[str]:
+@app.command()
+def upgrade(ctx: typer.Context) -> None:
+    """Create or upgrade the diary's schema. A PostgreSQL database is only ever upgraded by
+    this command, run as the database's owner; a diary file also by any command that writes,
+    after a backup.
+
+    Example: migraine --db postgresql://owner@dbhost/practice upgrade
+    """
+    from migraine_diary.diary import files
+
+    where, before, now = files.upgrade(ctx.ensure_object(State).db)
+    if before == now:
+        say(f"The diary at {where} already has the current schema ({now}); nothing to do.")
+    elif before == 0:
+        say(f"Created the diary's schema ({now}) at {where}.")
+    else:
+        say(f"Upgraded the diary at {where} from schema {before} to {now}.")
+
+
+def _report(health: Health | ServerHealth) -> list[str]:
     from migraine_diary.diary.files import latest_schema
 
+    if health.engine == "postgresql":
+        return _server_report(health)
     latest = latest_schema()
     version = f"{health.schema_version} (current)"
     if health.schema_version < latest:
@@ -92,6 +114,27 @@ def _report(health: Health) -> list[str]:
         f"file        {health.file_mode:04o}",
         f"folder      {health.folder_mode:04o} {health.folder}",
         f"journal     {log}",
+    ]
+    if health.healthy:
+        return [*lines, "Verdict: healthy."]
+    return [
+        *lines,
+        *(f"problem: {problem}" for problem in health.problems),
+        f"Verdict: NOT healthy ({len(health.problems)} problem(s) above).",
+    ]
+
+
+def _server_report(health: ServerHealth) -> list[str]:
+    from migraine_diary.diary.files import latest_schema
+
+    latest = latest_schema()
+    version = f"{health.schema_version} (current)"
+    if health.schema_version < latest:
+        version = f"{health.schema_version} (run migraine upgrade for {latest})"
+    lines = [
+        f"database    {health.server} (PostgreSQL)",
+        f"schema      {version}",
+        "rows        " + ", ".join(f"{name} {n}" for name, n in health.tables.items()),
     ]
     if health.healthy:
         return [*lines, "Verdict: healthy."]

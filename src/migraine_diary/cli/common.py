@@ -35,7 +35,7 @@ CLI_LABELS = {
 
 @dataclass
 class State:
-    db: Path | None
+    db: str | None  # a diary file's path, or a postgresql:// URL
 
 
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
@@ -96,8 +96,8 @@ def output_file(
     from migraine_diary.diary import files
     from migraine_diary.transfer.output import private_output
 
-    diary = files.diary_path(ctx.ensure_object(State).db)
-    return private_output(path, diary=diary, force=force)
+    where = files.diary_path(ctx.ensure_object(State).db)
+    return private_output(path, diary=where if isinstance(where, Path) else None, force=force)
 
 
 def session_filters(therapy: str | None, since: str | None, until: str | None) -> Filters:

@@ -69,8 +69,8 @@ def _no_attack(attack_id: int) -> DiaryError:
     return DiaryError(f"no attack with id {attack_id}; see the ids with: migraine attack list")
 
 
-def _attack_by_id(conn: Any, attack_id: int) -> Attack:
-    row = db.attack_by_id(conn, attack_id)
+def _attack_by_id(conn: Any, attack_id: int, *, to_change: bool = False) -> Attack:
+    row = db.attack_by_id(conn, attack_id, to_change=to_change)
     if row is None:
         raise _no_attack(attack_id)
     return _attacks_from(conn, [row])[0]
@@ -331,7 +331,7 @@ def log_attack(
 def end_attack(diary: db.Diary, attack_id: int, when: str | None, now: dt.datetime) -> Attack:
     """Give an ongoing attack its end (now, unless --when says otherwise)."""
     with diary.transaction() as conn:
-        attack = _attack_by_id(conn, attack_id)
+        attack = _attack_by_id(conn, attack_id, to_change=True)
         if attack.end is not None:
             raise DiaryError(
                 f"attack {attack_id} already ended at {format_local(attack.end)}; change it "
@@ -370,7 +370,7 @@ def edit_attack(
     ):
         raise InputError("nothing to change: give at least one option, e.g. --peak 6")
     with diary.transaction() as conn:
-        current = _attack_by_id(conn, attack_id)
+        current = _attack_by_id(conn, attack_id, to_change=True)
         start = dates.parse_when(when) if when else current.start
         if when and start > now + CLOCK_SLACK:
             raise field_error("when", RULES["start"], when)

@@ -196,7 +196,7 @@ def sample_recorded_days() -> tuple[list[date], list[tuple[date, date]]]:
     return checkins, kept
 
 
-def fill_demo(path: Path | None) -> db.Diary:
+def fill_demo(path: Path | None) -> db.SqliteDiary:
     """Write the sample into a new diary: a temporary one, or `path` if nothing is there yet.
 
     Any existing file is refused, a diary with no sessions too: its attacks and check-ins are

@@ -112,11 +112,12 @@ def edit_session(
 ) -> Session:
     """Change some fields of a stored session; the whole session is validated again.
 
-    The session is read and written under one write lock: read first and written later, a
+    The session is read locked to change (the diary's write lock on SQLite, the row's on
+    PostgreSQL) and written in the same transaction: read first and written later, a
     concurrent edit of another field in between would be undone by this one.
     """
     with diary.transaction() as conn:
-        current = db.session_by_id(conn, session_id)
+        current = db.session_by_id(conn, session_id, to_change=True)
         if current is None:
             raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
         merged = {**session_from_row(current).input_fields(), **changes}

@@ -1,6 +1,7 @@
 """Storage: the one package that speaks SQL. `schema` holds the migrations, `sqlite` the diary
-file (opening, creating, upgrading, care); the other modules hold the queries, one per kind of
-record."""
+file (opening, creating, upgrading, care), `postgres` a diary in a PostgreSQL database, `where`
+which of the two --db names; the other modules hold the queries, one per kind of record, shared
+by both engines (their engine-specific parts are each engine's `sql` module)."""
 
 from migraine_diary.storage.attacks import (
     add_checkin,
@@ -25,6 +26,9 @@ from migraine_diary.storage.attacks import (
     update_attack,
     user_classes,
 )
+from migraine_diary.storage.postgres.check import ServerHealth, check_server
+from migraine_diary.storage.postgres.diary import PostgresDiary, open_server
+from migraine_diary.storage.postgres.migrate import upgrade_server
 from migraine_diary.storage.schema import LATEST, MIGRATIONS
 from migraine_diary.storage.sessions import (
     EXPORT_SQL,
@@ -49,9 +53,12 @@ from migraine_diary.storage.sessions import (
     update_session,
 )
 from migraine_diary.storage.sqlite.care import BackupCopy, Health, backup_diary, check_diary
-from migraine_diary.storage.sqlite.diary import Diary, open_diary, stream
-from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file, locate
+from migraine_diary.storage.sqlite.diary import SqliteDiary, open_diary
+from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file
 from migraine_diary.storage.sqlite.migrate import create_diary
+from migraine_diary.storage.where import Server, locate, masked
+
+Diary = SqliteDiary | PostgresDiary
 
 __all__ = [
     "ENV_VAR",
@@ -77,7 +84,6 @@ __all__ = [
     "session_rows",
     "sessions_by_ids",
     "stats_rows",
-    "stream",
     "summary_sums",
     "therapies",
     "therapy_by_key",
@@ -108,3 +114,13 @@ __all__ += [  # attacks
     "user_classes",
 ]
 __all__ += ["BackupCopy", "Health", "backup_diary", "check_diary"]  # care
+__all__ += [  # the engines
+    "PostgresDiary",
+    "Server",
+    "ServerHealth",
+    "SqliteDiary",
+    "check_server",
+    "masked",
+    "open_server",
+    "upgrade_server",
+]

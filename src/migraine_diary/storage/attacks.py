@@ -30,6 +30,8 @@ def _window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
 def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
     """Store one attack; None when it was imported before (nothing added).
 
+    The parameters are cast to their types: PostgreSQL cannot tell them in a SELECT list.
+
     An imported attack is recognised by its start, end and peak: by its import_key, and by
     those columns for a key an earlier version wrote (start and peak alone). A typed attack
     (no import_key) is always added.
@@ -39,8 +41,10 @@ def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
     row = conn.execute(
         text(
             'INSERT INTO attack (start, "end", peak, aura, notes, source, import_key)'
-            " SELECT :start, :end, :peak, :aura, :notes, :source, :import_key"
-            " WHERE :import_key IS NULL OR NOT EXISTS ("
+            " SELECT CAST(:start AS TEXT), CAST(:end AS TEXT), CAST(:peak AS INTEGER),"
+            " CAST(:aura AS BOOLEAN), CAST(:notes AS TEXT), CAST(:source AS TEXT),"
+            " CAST(:import_key AS TEXT)"
+            " WHERE CAST(:import_key AS TEXT) IS NULL OR NOT EXISTS ("
             "  SELECT 1 FROM attack a WHERE a.import_key IS NOT NULL AND a.start = :start"
             '  AND a."end" = :end AND a.peak = :peak)'
             " ON CONFLICT (import_key) DO NOTHING RETURNING id"
@@ -64,10 +68,17 @@ def insert_medications(conn: Connection, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def attack_by_id(conn: Connection, attack_id: int) -> tuple[Any, ...] | None:
+def attack_by_id(
+    conn: Connection, attack_id: int, *, to_change: bool = False
+) -> tuple[Any, ...] | None:
+    """One attack; `to_change` locks it until the transaction ends (see session_by_id)."""
     from sqlalchemy import text
 
-    row = conn.execute(text(ATTACK_COLUMNS + " WHERE a.id = :id"), {"id": attack_id}).first()
+    from migraine_diary.storage import engines
+
+    lock = engines.part(conn).row_lock("a") if to_change else ""
+    sql = ATTACK_COLUMNS + " WHERE a.id = :id" + lock
+    row = conn.execute(text(sql), {"id": attack_id}).first()
     return tuple(row) if row else None
 
 

@@ -68,12 +68,22 @@ def therapy_keys(conn: Connection) -> dict[str, str]:
 
 
 def add_therapy(conn: Connection, name: str, key: str) -> int:
+    """The id of the therapy with this key, added now unless a concurrent first session of
+    it added it first (then that one's id: never a unique-key error)."""
     from sqlalchemy import text
 
-    result = conn.execute(
-        text("INSERT INTO therapy (name, key) VALUES (:n, :k) RETURNING id"), {"n": name, "k": key}
-    )
-    return int(result.scalar_one())
+    added = conn.execute(
+        text(
+            "INSERT INTO therapy (name, key) VALUES (:n, :k)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id"
+        ),
+        {"n": name, "k": key},
+    ).scalar()
+    if added is not None:
+        return int(added)
+    found = therapy_by_key(conn, key)
+    assert found is not None
+    return found[0]
 
 
 def session_rows(
@@ -100,10 +110,18 @@ def count_sessions(conn: Connection, filters: Filters) -> int:
     return int(conn.execute(text(sql), params).scalar_one())
 
 
-def session_by_id(conn: Connection, session_id: int) -> tuple[Any, ...] | None:
+def session_by_id(
+    conn: Connection, session_id: int, *, to_change: bool = False
+) -> tuple[Any, ...] | None:
+    """One session; `to_change` locks it until the transaction ends, so a change made from
+    what was read never overwrites a concurrent change it did not see."""
     from sqlalchemy import text
 
-    row = conn.execute(text(SESSION_COLUMNS + " WHERE s.id = :id"), {"id": session_id}).first()
+    from migraine_diary.storage import engines
+
+    lock = engines.part(conn).row_lock("s") if to_change else ""
+    sql = SESSION_COLUMNS + " WHERE s.id = :id" + lock
+    row = conn.execute(text(sql), {"id": session_id}).first()
     return tuple(row) if row else None
 
 
@@ -195,7 +213,8 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
 
 # The CSV written by `export`: neutralising formula-like text and formatting money in SQL keeps
 # the per-row Python work to the csv module's C loop.
-_TRIGGERS = "('=', '+', '-', '@', char(9), char(13))"
+# (a tab and a carriage return as literal characters: portable, unlike char(9) or chr(9)).
+_TRIGGERS = "('=', '+', '-', '@', '\t', '\r')"
 
 
 def _neutralised(column: str) -> str:
@@ -240,33 +259,14 @@ def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ..
     return found
 
 
-def _next_free_id(conn: Connection) -> int | None:
-    """The id to give a new session when AUTOINCREMENT has none left, else None.
-
-    An older version let a file bring in id 2^63-1: SQLite then fails every insert with
-    SQLITE_FULL ("the disk is full"), even once that session is deleted. Such a diary goes on
-    with the ids below the ones a file may bring in (`MAX_IMPORTED_ID`).
-    """
-    from sqlalchemy import text
-
-    from migraine_diary.domain.models import MAX_IMPORTED_ID
-
-    used = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'session'")).scalar()
-    if used is None or used <= MAX_IMPORTED_ID:
-        return None
-    below = conn.execute(
-        text("SELECT MAX(id) FROM session WHERE id <= :top"), {"top": MAX_IMPORTED_ID}
-    ).scalar()
-    return int(below or 0) + 1
-
-
 def insert_session(conn: Connection, values: dict[str, Any]) -> int:
     """One session; its new id."""
     from sqlalchemy import insert
 
+    from migraine_diary.storage import engines
     from migraine_diary.storage.tables import SessionRow
 
-    free = _next_free_id(conn)
+    free = engines.part(conn).next_free_id(conn, "session")
     if free is not None:
         values = {**values, "id": free}
     key = conn.execute(insert(SessionRow).values(**values)).inserted_primary_key
@@ -278,9 +278,11 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Many sessions in one statement (import): the caller's transaction keeps it all-or-none."""
     from sqlalchemy import insert
 
+    from migraine_diary.storage import engines
     from migraine_diary.storage.tables import SessionRow
 
-    free = _next_free_id(conn)
+    engine = engines.part(conn)
+    free = engine.next_free_id(conn, "session")
     if free is not None:
         given = [r["id"] for r in rows if r.get("id") is not None]
         free = max([free, *(i + 1 for i in given)])
@@ -291,4 +293,13 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
                 free += 1
             numbered.append(row)
         rows = numbered
-    conn.execute(insert(SessionRow), rows)
+    # Rows that bring their ids first, then the sequence moves past them, then the others
+    # (one statement needs the same columns in every row).
+    given = [row for row in rows if row.get("id") is not None]
+    new = [{k: v for k, v in row.items() if k != "id"} for row in rows if row.get("id") is None]
+    if given:
+        engine.before_explicit_ids(conn, "session")
+        conn.execute(insert(SessionRow), given)
+        engine.after_explicit_ids(conn, "session")
+    if new:
+        conn.execute(insert(SessionRow), new)

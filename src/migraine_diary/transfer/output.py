@@ -30,7 +30,9 @@ _ENDING_SIGNALS = tuple(
 
 
 @contextmanager
-def private_output(path: Path | None, *, diary: Path, force: bool = False) -> Iterator[IO[str]]:
+def private_output(
+    path: Path | None, *, diary: Path | None, force: bool = False
+) -> Iterator[IO[str]]:
     """Standard output, or a file readable by its owner only that appears complete or not at
     all: written under a temporary name beside it, flushed to the disk, renamed into place.
 
@@ -72,9 +74,12 @@ def free_name(path: Path) -> Path:
     return candidate
 
 
-def refuse_target(path: Path, *, diary: Path, force: bool) -> None:
-    """Refuse a target that must not be replaced, with one line saying why and what to do."""
-    protected = {_where(Path(f"{diary}{suffix}")) for suffix in DIARY_COMPANIONS}
+def refuse_target(path: Path, *, diary: Path | None, force: bool) -> None:
+    """Refuse a target that must not be replaced, with one line saying why and what to do
+    (`diary` None: the diary is in a database server, with no file of it here)."""
+    protected = (
+        {_where(Path(f"{diary}{suffix}")) for suffix in DIARY_COMPANIONS} if diary else set()
+    )
     if _where(path) in protected:
         raise DiaryError(
             f"{path} is the diary or one of its files; --output never replaces it, "
@@ -175,8 +180,10 @@ def _is_database(path: Path) -> bool:
         return False  # unreadable: the write will say what is wrong
 
 
-def _same_file(path: Path, diary: Path) -> bool:
+def _same_file(path: Path, diary: Path | None) -> bool:
     """A hard link to the diary (or a file of it) under another name."""
+    if diary is None:
+        return False
     for suffix in DIARY_COMPANIONS:
         with suppress(OSError):
             if os.path.samefile(path, f"{diary}{suffix}"):

@@ -45,7 +45,7 @@ def write_csv(diary: db.Diary | None, out: IO[str]) -> int:
     if diary is None:
         return 0
     count = 0
-    with db.stream(diary, db.EXPORT_SQL) as rows:
+    with diary.stream(db.EXPORT_SQL) as rows:
         for chunk in _chunks(rows):
             writer.writerows(chunk)
             count += len(chunk)
@@ -59,7 +59,7 @@ def write_json(diary: db.Diary | None, out: IO[str]) -> int:
     out.write("[")
     count = 0
     if diary is not None:
-        with db.stream(diary, db.RAW_SQL) as rows:
+        with diary.stream(db.RAW_SQL) as rows:
             for row in rows:
                 out.write(",\n  " if count else "\n  ")
                 out.write(json.dumps(session_from_row(row).to_json(), ensure_ascii=False))

@@ -9,7 +9,7 @@ import stat
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
@@ -41,6 +41,7 @@ class Health:
     wal_bytes: int  # changes waiting in the write-ahead log (0: none, or no log)
     size_bytes: int
     problems: list[str]
+    engine: Literal["sqlite"] = "sqlite"
 
     @property
     def healthy(self) -> bool:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Diary:
+class SqliteDiary:
     """An open diary: its path, and a SQLAlchemy engine built on first use (streaming reads
     go through sqlite3 alone and never need one)."""
 
@@ -63,8 +63,26 @@ class Diary:
         with database_errors(self.path), self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def stream(self, sql: str, batch: int = 2000) -> Iterator[Iterator[tuple[Any, ...]]]:
+        """Rows of a query in batches, on the raw driver cursor: constant memory at any size."""
+        with database_errors(self.path):
+            raw = read_connection(self.path, self.version)
+            try:
+                cursor = raw.cursor()
+                cursor.arraysize = batch
+                cursor.execute(sql)
 
-def open_diary(path: Path, *, write: bool, create: bool = True) -> Diary | None:
+                def rows() -> Iterator[tuple[Any, ...]]:
+                    while chunk := cursor.fetchmany():
+                        yield from chunk
+
+                yield rows()
+            finally:
+                raw.close()
+
+
+def open_diary(path: Path, *, write: bool, create: bool = True) -> SqliteDiary | None:
     """Open (and on first write, create) the diary; None when it does not exist and may not
     be created (a read, or a change to a diary not yet made).
 
@@ -101,23 +119,4 @@ def open_diary(path: Path, *, write: bool, create: bool = True) -> Diary | None:
                 f"after upgrading it to {schema.LATEST}; a command that writes (e.g. migraine "
                 "log) upgrades it, after a backup; nothing was changed"
             )
-    return Diary(path, write, upgraded_from, version)
-
-
-@contextmanager
-def stream(diary: Diary, sql: str, batch: int = 2000) -> Iterator[Iterator[tuple[Any, ...]]]:
-    """Rows of a query in batches, on the raw driver cursor: constant memory at any size."""
-    with database_errors(diary.path):
-        raw = read_connection(diary.path, diary.version)
-        try:
-            cursor = raw.cursor()
-            cursor.arraysize = batch
-            cursor.execute(sql)
-
-            def rows() -> Iterator[tuple[Any, ...]]:
-                while chunk := cursor.fetchmany():
-                    yield from chunk
-
-            yield rows()
-        finally:
-            raw.close()
+    return SqliteDiary(path, write, upgraded_from, version)

@@ -1,0 +1,1 @@
+"""The diary kept in a PostgreSQL database: the DDL translation, connections, upgrade, check."""

@@ -1,0 +1,112 @@
+"""A throwaway PostgreSQL server for the tests: initdb into a temporary folder, a Unix socket
+only (no TCP), started with pg_ctl and stopped at the end of the session; one per xdist
+worker. Where no server binary exists or it cannot start, the PostgreSQL half is skipped."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "migraine_admin"
+OWNER = "diary_owner"  # owns each test database; no superuser rights
+
+
+def _binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class PostgresServer:
+    """One server in its own folder; `database()` makes a fresh database for one test."""
+
+    def __init__(self) -> None:
+        binaries = _binaries()
+        if binaries is None:
+            raise RuntimeError("no PostgreSQL server binary (initdb) found; apt install postgresql")
+        self.bin = binaries
+        self.folder = Path(tempfile.mkdtemp(prefix="migraine-pg-"))
+        self.data = self.folder / "data"
+        self.counter = itertools.count(1)
+        # initdb refuses to run as root: then the server runs as nobody.
+        self.prefix = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+        if self.prefix:
+            shutil.chown(self.folder, "nobody")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--locale=C",
+            "--encoding=UTF8", "--no-sync",
+        )  # fmt: skip
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                "listen_addresses = ''\n"
+                f"unix_socket_directories = '{self.folder}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "max_connections = 60\n"
+            )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "start")
+        self.admin(f"CREATE ROLE {OWNER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+
+    def _run(self, program: str, *args: str) -> None:
+        result = subprocess.run(
+            [*self.prefix, str(self.bin / program), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{program} failed: {(result.stderr or result.stdout).strip()}")
+
+    def url(self, database: str = "postgres", user: str = OWNER, password: str = "") -> str:
+        secret = f":{password}" if password else ""
+        return f"postgresql://{user}{secret}@/{database}?host={self.folder}"
+
+    def admin(self, sql: str, database: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(self.url(database, SUPERUSER), autocommit=True) as conn:
+            conn.execute(sql.encode())
+
+    def database(self, *, upgraded: bool = True) -> str:
+        """A new, empty database owned by OWNER; `upgraded`: with the diary's schema, as
+        `migraine upgrade` makes it."""
+        name = f"diary_{os.getpid()}_{next(self.counter)}"
+        self.admin(f"CREATE DATABASE {name} OWNER {OWNER}")
+        url = self.url(name)
+        if upgraded:
+            from migraine_diary.storage import Server, upgrade_server
+
+            upgrade_server(Server(url))
+        return url
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def database_fingerprint(url: str) -> str:
+    """Every row of every table, in order: equal before and after means nothing was written."""
+    import psycopg
+
+    digest = hashlib.sha256()
+    with psycopg.connect(url) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        for table in tables:
+            digest.update(table.encode())
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'.encode()):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()

@@ -161,8 +161,8 @@ def test_near_miss_therapy_is_refused_unless_new(cli: Cli, db_path: Path) -> Non
         ),
         (["--later", "12"], "later must be a whole number from 0 to 10 or empty (got 12)"),
         (
-            ["--when", "last tuesday"],
-            f"{WHEN} (got last tuesday)",
+            ["--when", "last fortnight"],
+            f"{WHEN} (got last fortnight)",
         ),
         (
             ["--when", "2026-02-30"],

@@ -162,7 +162,8 @@ When = Annotated[
     typer.Option(
         "--when",
         "-w",
-        help="When it began: 2026-11-20, '2026-11-20 14:30', 'yesterday 17:00'.",
+        help="When it began: 2026-11-20, '2026-11-20 14:30', now, 17:00, 'yesterday 17:00', "
+        "'3 days ago', 'last monday 9:30' (default: now).",
         metavar="W",
     ),
 ]

@@ -6,6 +6,7 @@ commands that need them, so that `--help` and Tab completion stay instant.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -60,8 +61,8 @@ class DiaryGroup(TyperGroup):
                 code = super().main(*args, **kwargs)
         except DiaryError as error:
             _fail(error.message, error.exit_code)
-        except typer.Abort:
-            _fail("aborted; nothing was changed", 1)
+        except typer.Abort as error:
+            _cancelled(error)
         except (
             typer.Exit
         ) as error:  # Typer returns these as codes; kept for a raise from a callback
@@ -153,6 +154,17 @@ def _show_note(
         sys.stderr.write(f"{PROG}: note: {message}\n")
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _cancelled(error: BaseException) -> NoReturn:
+    """Ctrl-C (or the end of input) at a prompt: nothing was written, and the message starts
+    a line of its own (Click ends the prompt's line only for a Ctrl-C outside prompts)."""
+    if not isinstance(error.__cause__, (KeyboardInterrupt, EOFError)):
+        with contextlib.suppress(OSError):
+            sys.stderr.write("\n")
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"{PROG}: cancelled; nothing was written\n")
+    sys.exit(130)
 
 
 def _fail(message: str, code: int) -> NoReturn:

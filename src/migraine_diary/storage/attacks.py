@@ -15,9 +15,15 @@ ATTACK_COLUMNS = 'SELECT a.id, a.start, a."end", a.peak, a.aura, a.notes, a.sour
 MEDICATION_COLUMNS = "SELECT m.attack_id, m.name, m.helpfulness, m.taken_at FROM medication m"
 
 
-def _window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
-    """Attacks that started in [since, until): the same convention as session filters."""
+def _window(
+    since: str | None, until: str | None, search: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Attacks that started in [since, until): the same convention as session filters;
+    `search` (casefolded) is text to find in the notes."""
     clauses, params = [], {}
+    if search is not None:
+        clauses.append("instr(casefold(a.notes), :search) > 0")
+        params["search"] = search
     if since is not None:
         clauses.append("a.start >= :since")
         params["since"] = since
@@ -72,12 +78,16 @@ def attack_by_id(conn: Connection, attack_id: int) -> tuple[Any, ...] | None:
 
 
 def attack_rows(
-    conn: Connection, since: str | None, until: str | None, limit: int | None = None
+    conn: Connection,
+    since: str | None,
+    until: str | None,
+    limit: int | None = None,
+    search: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """Attacks that started in the window, newest first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(since, until, search)
     sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -85,10 +95,12 @@ def attack_rows(
     return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
-def count_attacks(conn: Connection, since: str | None, until: str | None) -> int:
+def count_attacks(
+    conn: Connection, since: str | None, until: str | None, search: str | None = None
+) -> int:
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(since, until, search)
     return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
 
 

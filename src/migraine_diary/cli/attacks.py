@@ -144,12 +144,10 @@ def _check_med(text: str) -> object:
         raise field_error("med", RULES["med"], text) from None
 
 
-def _ask_everything(
-    when: str | None, aura: bool, med: list[str] | None, notes: str | None
-) -> tuple[str | None, bool, list[str], str | None]:
-    """What a bare `attack log` asks besides the peak and the length."""
-    if when is None:
-        when = common.answer("When did it begin?", _check_when, default="now")
+def _ask_the_rest(
+    aura: bool, med: list[str] | None, notes: str | None
+) -> tuple[bool, list[str], str | None]:
+    """What a bare `attack log` asks after the start, the peak and the length."""
     if not aura:
         aura = typer.confirm("With an aura?", default=False)
     meds = list(med or [])
@@ -165,7 +163,7 @@ def _ask_everything(
             meds.append(dose)
     if notes is None:
         notes = common.answer("Notes (blank for none)", default="")
-    return when, aura, meds, notes
+    return aura, meds, notes
 
 
 @attack_app.command("log")
@@ -200,9 +198,11 @@ def log(
         (when, hours, until, ongoing, peak, aura, med, notes, allow_overlap)
     )
     if bare:
-        when, aura, med, notes = _ask_everything(when, aura, med, notes)
+        when = common.answer("When did it begin?", _check_when, default="now")
     peak = ask(peak, "--peak", "Peak pain (0-10)", _check_peak)
     hours, ongoing = _ask_length(hours, until, ongoing)
+    if bare:
+        aura, med, notes = _ask_the_rest(aura, med, notes)
     attack = attacks.typed_attack(
         when=when,
         hours=hours,

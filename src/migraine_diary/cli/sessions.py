@@ -98,7 +98,7 @@ def log(
     Example: migraine log craniosacral -m 45 -b 5 -a 4 -c 90 --when 'yesterday 17:00'
     """
     from migraine_diary.diary.sessions import log_session
-    from migraine_diary.domain.dates import now, parse_when
+    from migraine_diary.domain.dates import local_day, now, parse_when
     from migraine_diary.render import sessions as render
 
     moment = parse_when(when) if when else now()  # a bad moment before any question
@@ -125,9 +125,9 @@ def log(
         if reused:
             shown = {"minutes": f"minutes {last.minutes}", "cost": f"cost {last.cost:.2f}"}
             words = [shown.get(name, "its provider") for name in reused]
+            listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
             typer.echo(
-                f"{PROG}: note: as in session {last.id} ({last.when.astimezone():%Y-%m-%d}): "
-                + ", ".join(words),
+                f"{PROG}: note: reused from session {last.id} ({local_day(last.when)}): {listed}",
                 err=True,
             )
     data: dict[str, object] = {

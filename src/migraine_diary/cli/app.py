@@ -243,7 +243,8 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     report,
     sessions,
     transfer,
+    undo,
 )
 
-for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, undo, transfer, demo, attacks, days, care, report, analysis):
     app.add_typer(commands.app)

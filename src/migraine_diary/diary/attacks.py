@@ -326,6 +326,7 @@ def log_attack(
         _refuse_conflicts(conn, attack.start, attack.end, allow_overlap=allow_overlap)
         attack_id, _ = _store(conn, attack)
         assert attack_id is not None
+        db.note_addition(conn, attack_id=attack_id)
         stored = _attack_by_id(conn, attack_id)
         first, last = stored.span().local_days(dates.LOCAL, now)
         replaced = db.delete_checkins(conn, first.isoformat(), last.isoformat())

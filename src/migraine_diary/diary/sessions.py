@@ -145,7 +145,9 @@ def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Sessio
     with diary.transaction() as conn:
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
         row = SessionRow.from_input(session, therapy_id)
-        stored = db.session_by_id(conn, db.insert_session(conn, row.model_dump(exclude={"id"})))
+        session_id = db.insert_session(conn, row.model_dump(exclude={"id"}))
+        db.note_addition(conn, session_id=session_id)
+        stored = db.session_by_id(conn, session_id)
     assert stored is not None
     return session_from_row(stored)
 

@@ -267,3 +267,38 @@ def medication_names(conn: Connection) -> list[tuple[str, int, int]]:
         " GROUP BY name ORDER BY doses DESC, name"
     )
     return [(r[0], r[1], r[2]) for r in conn.execute(text(sql))]
+
+
+def note_addition(
+    conn: Connection,
+    *,
+    session_id: int | None = None,
+    attack_id: int | None = None,
+    checkin_day: str | None = None,
+) -> None:
+    """Remember a record typed by the user, for `migraine undo`."""
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO addition (session_id, attack_id, checkin_day)"
+            " VALUES (:session_id, :attack_id, :checkin_day)"
+        ),
+        {"session_id": session_id, "attack_id": attack_id, "checkin_day": checkin_day},
+    )
+
+
+def last_addition(conn: Connection) -> tuple[int | None, int | None, str | None] | None:
+    """(session id, attack id, check-in day) of the record typed last that is still there."""
+    from sqlalchemy import text
+
+    row = conn.execute(
+        text("SELECT session_id, attack_id, checkin_day FROM addition ORDER BY id DESC LIMIT 1")
+    ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def delete_checkin(conn: Connection, day: str) -> int:
+    from sqlalchemy import text
+
+    return int(conn.execute(text("DELETE FROM checkin WHERE day = :day"), {"day": day}).rowcount)

@@ -39,15 +39,11 @@ app.add_typer(
 AttackId = Annotated[
     str, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
 ]
+_WHEN_HELP = "When it began: '2026-11-20 14:30', 9:00, 'yesterday 17:00', 'last monday 9:30'"
 When = Annotated[
-    str | None,
-    typer.Option(
-        "--when",
-        "-w",
-        help="When it began: '2026-11-20 14:30', 'yesterday 17:00' (default: now).",
-        metavar="W",
-    ),
+    str | None, typer.Option("--when", "-w", help=_WHEN_HELP + " (default: now).", metavar="W")
 ]
+NewStart = Annotated[str | None, typer.Option("--when", "-w", help=_WHEN_HELP + ".", metavar="W")]
 Hours = Annotated[
     str | None,
     typer.Option(
@@ -311,7 +307,7 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
 def edit(
     ctx: typer.Context,
     attack_id: AttackId,
-    when: When = None,
+    when: NewStart = None,
     hours: Hours = None,
     until: UntilWhen = None,
     ongoing: Annotated[bool, typer.Option("--ongoing", help="Mark it as still going on.")] = False,

@@ -113,6 +113,9 @@ def check_therapy(diary: db.Diary | None, name: str | None) -> None:
     """Refuse a filter by a therapy that has no session (a typo, most likely)."""
     if name is None:
         return
+    if diary is not None:  # text the diary cannot hold is refused by the lookup itself
+        with diary.connect() as conn:
+            db.therapy_by_key(conn, therapy_key(name))
     known = in_use(diary)
     if therapy_key(name) not in known:
         raise unknown_name("therapy", name, known, "therapies")

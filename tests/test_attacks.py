@@ -402,9 +402,9 @@ def test_show_text(cli: Cli) -> None:
             f"when must be {WHEN}, not in the future (got 2099-01-01 10:00)",
         ),
         (
-            ["attack", "log", "--peak", "5", "--ongoing", "--when", "last tuesday"],
+            ["attack", "log", "--peak", "5", "--ongoing", "--when", "last fortnight"],
             2,
-            f"when must be {WHEN} (got last tuesday)",
+            f"when must be {WHEN} (got last fortnight)",
         ),
         (
             ["attack", "log", "--peak", "5", "--hours", "1", "--med", "x=great"],

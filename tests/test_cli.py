@@ -161,8 +161,8 @@ def test_near_miss_therapy_is_refused_unless_new(cli: Cli, db_path: Path) -> Non
         ),
         (["--later", "12"], "later must be a whole number from 0 to 10 or empty (got 12)"),
         (
-            ["--when", "last tuesday"],
-            f"{WHEN} (got last tuesday)",
+            ["--when", "last fortnight"],
+            f"{WHEN} (got last fortnight)",
         ),
         (
             ["--when", "2026-02-30"],
@@ -246,7 +246,8 @@ def test_missing_values_are_prompted_on_a_terminal(
     import migraine_diary.cli.common as cli_module
 
     monkeypatch.setattr(cli_module, "on_terminal", lambda: True)
-    result = cli("log", "cst", "--when", "2026-11-01", input="45\n5\n3\n")
+    # The cost is asked too (issue 17: it was stored as 0.00 unasked); blank takes 0.
+    result = cli("log", "cst", "--when", "2026-11-01", input="45\n5\n3\n\n")
     assert result.exit_code == 0, result.stderr
     assert cli.json("show", "1")["pain_after"] == 3
 

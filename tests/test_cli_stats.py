@@ -215,20 +215,38 @@ def test_one_session_says_not_enough_data(cli: Cli) -> None:
     assert only["relief"]["mean"] == 1.0
 
 
-def test_unknown_therapy_is_not_enough_data(cli: Cli, db_path: Path) -> None:
+def test_unknown_therapy_is_refused_with_the_name_it_looks_like(cli: Cli, db_path: Path) -> None:
+    """Issue 17: a typo said "not enough data", exit 0, as if the therapy had no sessions."""
     log_story(cli)
     before = fingerprint(db_path)
-    result = cli("stats", "reiki")
+    for args in (["stats", "reiki"], ["stats", "reiki", "--json"]):
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "migraine: error: no therapy 'reiki' in the diary; see the names with: "
+            "migraine therapies\n"
+        )
+        assert result.stdout == ""
+    result = cli("stats", "craniosacrl")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'?\n"
+    )
+    assert fingerprint(db_path) == before
+
+
+def test_known_therapy_without_sessions_in_the_span_is_not_enough_data(cli: Cli) -> None:
+    log_story(cli)
+    result = cli("stats", "craniosacral", "--since", "2026-01-01")
     assert result.exit_code == 0
     assert result.stdout == (
-        "Not enough data: no sessions of 'reiki'.\n"
+        "Not enough data: no sessions of 'craniosacral' since 2026-01-01.\n"
         "See the therapies in your diary with: migraine therapies\n"
     )
-    result = cli("stats", "reiki", "--json")
+    result = cli("stats", "craniosacral", "--since", "2026-01-01", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"therapies": []}
-    assert "no sessions of 'reiki'" in result.stderr
-    assert fingerprint(db_path) == before
+    assert "no sessions of 'craniosacral'" in result.stderr
 
 
 def test_all_sessions_at_pain_zero(cli: Cli) -> None:

@@ -174,7 +174,8 @@ def test_backup_is_a_private_copy_that_opens_as_a_diary(
     copy.parent.mkdir(mode=0o700)
     result = cli("backup", str(copy))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"Backed up the diary to {copy} (3 session(s), 1 attack(s); 76 KiB).\n"
+    size = f"{copy.stat().st_size / 1024:.0f} KiB"  # one page per table and index of the schema
+    assert result.stdout == f"Backed up the diary to {copy} (3 session(s), 1 attack(s); {size}).\n"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert fingerprint(diary) == before
     assert Cli(copy).json("list") == cli.json("list")
@@ -233,12 +234,13 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
     before = fingerprint(diary)
     result = cli("check")
     assert result.exit_code == 0, result.stderr
+    size = f"{diary.stat().st_size / 1024:.0f} KiB"  # one page per table and index
     assert result.stdout.splitlines() == [
-        f"diary       {diary} (76 KiB)",
+        f"diary       {diary} ({size})",
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
-        "rows        attack 1, checkin 0, kept_range 0, medication 0, medication_class 0, "
-        "schema_version 1, session 3, therapy 2",
+        "rows        addition 4, attack 1, checkin 0, kept_range 0, medication 0, "
+        "medication_class 0, schema_version 1, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -259,6 +261,7 @@ def test_check_json(cli: Cli, diary: Path) -> None:
         "schema_version": db.LATEST,
         "latest_schema_version": db.LATEST,
         "tables": {
+            "addition": 4,  # the records typed, for undo
             "attack": 1,
             "checkin": 0,
             "kept_range": 0,

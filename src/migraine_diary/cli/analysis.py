@@ -108,7 +108,7 @@ def judged_therapies(
     from migraine_diary.diary.courses import judge
     from migraine_diary.domain.dates import now, parse_day
 
-    where = session_filters(therapy, since, until)
+    where = session_filters(diary, therapy, since, until)
     first = parse_day(since, field="since") if since else None
     last = parse_day(until, field="until") if until else None
     moment = now()

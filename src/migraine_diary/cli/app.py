@@ -6,6 +6,7 @@ commands that need them, so that `--help` and Tab completion stay instant.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -59,8 +60,8 @@ class DiaryGroup(TyperGroup):
                 code = super().main(*args, **kwargs)
         except DiaryError as error:
             _fail(error.message, error.exit_code)
-        except typer.Abort:
-            _fail("aborted; nothing was changed", 1)
+        except typer.Abort as error:
+            _cancelled(error)
         except (
             typer.Exit
         ) as error:  # Typer returns these as codes; kept for a raise from a callback
@@ -154,6 +155,17 @@ def _show_note(
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
+def _cancelled(error: BaseException) -> NoReturn:
+    """Ctrl-C (or the end of input) at a prompt: nothing was written, and the message starts
+    a line of its own (Click ends the prompt's line only for a Ctrl-C outside prompts)."""
+    if not isinstance(error.__cause__, (KeyboardInterrupt, EOFError)):
+        with contextlib.suppress(OSError):
+            sys.stderr.write("\n")
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"{PROG}: cancelled; nothing was written\n")
+    sys.exit(130)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     """Each line of the message as `migraine: error: ...`; a file name or a value given on the
     command line in it is shown with its controls made visible, like every other output."""
@@ -229,7 +241,8 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     report,
     sessions,
     transfer,
+    undo,
 )
 
-for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, undo, transfer, demo, attacks, days, care, report, analysis):
     app.add_typer(commands.app)

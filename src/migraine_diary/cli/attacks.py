@@ -39,15 +39,11 @@ app.add_typer(
 AttackId = Annotated[
     str, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
 ]
+_WHEN_HELP = "When it began: '2026-11-20 14:30', 9:00, 'yesterday 17:00', 'last monday 9:30'"
 When = Annotated[
-    str | None,
-    typer.Option(
-        "--when",
-        "-w",
-        help="When it began: '2026-11-20 14:30', 'yesterday 17:00' (default: now).",
-        metavar="W",
-    ),
+    str | None, typer.Option("--when", "-w", help=_WHEN_HELP + " (default: now).", metavar="W")
 ]
+NewStart = Annotated[str | None, typer.Option("--when", "-w", help=_WHEN_HELP + ".", metavar="W")]
 Hours = Annotated[
     str | None,
     typer.Option(
@@ -93,7 +89,9 @@ def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[st
     if length_given(hours, until, ongoing):
         return hours, ongoing
     if common.on_terminal():
-        answer: str = typer.prompt("How many hours did it last? (e.g. 4 or 1.5, or 'ongoing')")
+        answer = common.answer(
+            "How many hours did it last? (e.g. 4 or 1.5, or 'ongoing')", _check_length
+        )
         if answer.strip().casefold() == "ongoing":
             return None, True
         return answer, False
@@ -104,6 +102,64 @@ def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[st
         f"missing --hours, --until or --ongoing: how long it lasted ({RULES['hours']}), "
         "when it ended, or that it is still going"
     )
+
+
+def _check_length(text: str) -> object:
+    from migraine_diary.domain.models import parse_hours
+
+    return None if text.strip().casefold() == "ongoing" else parse_hours(text)
+
+
+def _check_peak(text: str) -> object:
+    from migraine_diary.domain.models import RULES, parse_whole
+
+    return parse_whole(text, field="peak", rule=RULES["peak"], low=0, high=10)
+
+
+def _check_when(text: str) -> object:
+    from migraine_diary.domain import dates
+
+    return dates.parse_when(text)
+
+
+def _check_med(text: str) -> object:
+    """A dose as typed at the prompt, by the rules of `--med` (the time is checked again
+    against the attack's start when it is logged)."""
+    from pydantic import ValidationError
+
+    from migraine_diary.diary.attacks import parse_med
+    from migraine_diary.domain import dates
+    from migraine_diary.domain.models import RULES, MedicationInput
+    from migraine_diary.errors import field_error
+
+    if not text.strip():
+        return None
+    try:
+        return MedicationInput.model_validate(parse_med(text, dates.now()))
+    except ValidationError:
+        raise field_error("med", RULES["med"], text) from None
+
+
+def _ask_the_rest(
+    aura: bool, med: list[str] | None, notes: str | None
+) -> tuple[bool, list[str], str | None]:
+    """What a bare `attack log` asks after the start, the peak and the length."""
+    if not aura:
+        aura = typer.confirm("With an aura?", default=False)
+    meds = list(med or [])
+    if not meds:
+        while True:
+            dose = common.answer(
+                "Medication taken, as NAME[@TIME][=HELPFULNESS] (blank when done)",
+                _check_med,
+                default="",
+            )
+            if not dose.strip():
+                break
+            meds.append(dose)
+    if notes is None:
+        notes = common.answer("Notes (blank for none)", default="")
+    return aura, meds, notes
 
 
 @attack_app.command("log")
@@ -118,10 +174,12 @@ def log(
     med: Med = None,
     notes: Notes = None,
     allow_overlap: AllowOverlap = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the stored attack as JSON.")] = False,
 ) -> None:
     """Log a migraine attack: when it began, how long it lasted, peak pain, medication.
 
     Give one of --hours, --until or --ongoing (asked for on a terminal; required in a script).
+    A bare `migraine attack log` on a terminal asks for everything, each answer checked.
 
     Prints a warning when the attack's month is over an ICHD-3 medication-overuse level.
 
@@ -132,8 +190,15 @@ def log(
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
-    peak = ask(peak, "--peak", "Peak pain (0-10)")
+    bare = common.on_terminal() and not any(
+        (when, hours, until, ongoing, peak, aura, med, notes, allow_overlap)
+    )
+    if bare:
+        when = common.answer("When did it begin?", _check_when, default="now")
+    peak = ask(peak, "--peak", "Peak pain (0-10)", _check_peak)
     hours, ongoing = _ask_length(hours, until, ongoing)
+    if bare:
+        aura, med, notes = _ask_the_rest(aura, med, notes)
     attack = attacks.typed_attack(
         when=when,
         hours=hours,
@@ -146,6 +211,9 @@ def log(
         now=now,
     )
     result = attacks.log_attack(writable_diary(ctx), attack, now, allow_overlap=allow_overlap)
+    if json:
+        print_json(result.attack.to_json())
+        return
     render_attacks.logged(result, now)
 
 
@@ -186,11 +254,20 @@ def list_(
     limit: Annotated[
         str, typer.Option("--limit", help="How many attacks to show, newest first.", metavar="N")
     ] = "50",
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="Only those with this text in their notes (any case).",
+            metavar="TEXT",
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """List attacks, newest first (by the day they began).
 
-    Example: migraine attack list --since 2026-11-01
+    Example: migraine attack list --since 2026-11-01 --search weather
     """
     from migraine_diary.diary import attacks
     from migraine_diary.domain import dates
@@ -199,7 +276,7 @@ def list_(
     until_day = dates.parse_day(until, field="until") if until else None
     count = limit_of(limit)
     now = dates.now()
-    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, count)
+    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, count, search)
     if json:
         print_json([a.to_json() for a in found])
         return
@@ -230,7 +307,7 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
 def edit(
     ctx: typer.Context,
     attack_id: AttackId,
-    when: When = None,
+    when: NewStart = None,
     hours: Hours = None,
     until: UntilWhen = None,
     ongoing: Annotated[bool, typer.Option("--ongoing", help="Mark it as still going on.")] = False,
@@ -302,11 +379,8 @@ def delete(
     number = id_of(attack_id, "attack id")
     diary = existing_diary(ctx)
     attack = attacks.get_attack(diary, number)
-    if not yes:
-        if not common.on_terminal():
-            from migraine_diary.errors import InputError
-
-            raise InputError("delete asks for confirmation: add --yes when not on a terminal")
-        typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
+    question = render_attacks.attack_line(attack, "Delete", dates.now()) + "?"
+    if not yes and not common.confirm_change(question):
+        return
     attacks.delete_attack(diary, number)
     say(f"Deleted attack {number}.")

@@ -13,9 +13,11 @@ from migraine_diary.errors import DiaryError
 from migraine_diary.render.format import inert_json, visible
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from contextlib import AbstractContextManager
     from datetime import date
 
+    from migraine_diary.errors import InputError
     from migraine_diary.storage import Diary, Filters
 
 PROG = "migraine"
@@ -100,13 +102,23 @@ def output_file(
     return private_output(path, diary=where if isinstance(where, Path) else None, force=force)
 
 
-def session_filters(therapy: str | None, since: str | None, until: str | None) -> Filters:
-    from migraine_diary.diary.sessions import filters
+def session_filters(
+    diary: Diary | None,
+    therapy: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None = None,
+) -> Filters:
+    """The sessions a read covers; a therapy that is not in the diary is refused (a typo
+    would otherwise show "no sessions")."""
+    from migraine_diary.diary.sessions import check_therapy, filters
     from migraine_diary.domain.dates import parse_day
 
     since_day: date | None = parse_day(since, field="since") if since else None
     until_day: date | None = parse_day(until, field="until") if until else None
-    return filters(therapy, since_day, until_day)
+    where = filters(therapy, since_day, until_day, search)
+    check_therapy(diary, therapy)
+    return where
 
 
 def say(message: str, *, err: bool = False) -> None:
@@ -128,23 +140,77 @@ def on_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def ask(value: str | None, option: str, prompt: str) -> str:
-    """Prompt on a terminal for a missing required value; without one it is an error."""
-    if value is not None:
-        return value
-    if on_terminal():
-        answer: str = typer.prompt(prompt)
-        return answer
+def missing(option: str, rule_key: str | None = None) -> InputError:
+    """A required value that a script did not give (there is nobody to ask)."""
     from migraine_diary.domain.models import RULES
     from migraine_diary.errors import InputError
 
-    field = option.removeprefix("--").replace("-", "_")
-    raise InputError(f"missing {option}: {RULES[field]}")
+    field = rule_key or option.removeprefix("--").replace("-", "_")
+    return InputError(f"missing {option}: {RULES[field]}")
 
 
-TherapyArg = Annotated[
-    str, typer.Argument(help="Therapy name, e.g. craniosacral.", show_default=False)
-]
+def ask(
+    value: str | None,
+    option: str,
+    prompt: str,
+    check: Callable[[str], object] | None = None,
+    *,
+    default: str | None = None,
+) -> str:
+    """Prompt on a terminal for a missing required value; without one it is an error.
+
+    Each answer is checked as it is given (`check` raises the one-line InputError of the
+    field) and asked again after the error, so no answer is lost to a later mistake.
+    """
+    if value is not None:
+        return value
+    if not on_terminal():
+        raise missing(option)
+    return answer(prompt, check, default=default)
+
+
+def answer(
+    prompt: str, check: Callable[[str], object] | None = None, *, default: str | None = None
+) -> str:
+    """One question, asked until its answer passes `check`; an empty default means the
+    question may be left blank. Ctrl-C or end of input cancels (typer.Abort, exit 130)."""
+    from migraine_diary.errors import InputError
+
+    while True:
+        text: str = typer.prompt(prompt, default=default, show_default=bool(default))
+        try:
+            if check is not None:
+                check(text)
+        except InputError as error:
+            say(f"{PROG}: error: {error.message}", err=True)
+            continue
+        return text
+
+
+def confirm_change(question: str, verb: str = "deleted", *, command: str = "delete") -> bool:
+    """Ask before a change that cannot be taken back; a no says what did not happen (a
+    choice, not an error: exit 0). Without a terminal nobody can answer: --yes is needed."""
+    if not on_terminal():
+        from migraine_diary.errors import InputError
+
+        raise InputError(f"{command} asks for confirmation: add --yes when not on a terminal")
+    if typer.confirm(question, default=False):
+        return True
+    say(f"Nothing was {verb}.")
+    return False
+
+
+def session_check(field: str) -> Callable[[str], object]:
+    """The check of one session field as typed, with the rule of the whole session."""
+
+    def check(text: str) -> object:
+        from migraine_diary.domain.models import validate_session_field
+
+        return validate_session_field(field, text, label=CLI_LABELS)
+
+    return check
+
+
 Minutes = Annotated[
     str | None, typer.Option("--minutes", "-m", help="Session length, 1-600.", metavar="N")
 ]
@@ -162,7 +228,8 @@ When = Annotated[
     typer.Option(
         "--when",
         "-w",
-        help="When it began: 2026-11-20, '2026-11-20 14:30', 'yesterday 17:00'.",
+        help="When it began: 2026-11-20, '2026-11-20 14:30', now, 17:00, 'yesterday 17:00', "
+        "'3 days ago', 'last monday 9:30'.",
         metavar="W",
     ),
 ]
@@ -195,6 +262,15 @@ Months = Annotated[
 ]
 Until = Annotated[
     str | None, typer.Option("--until", help="Up to this day (inclusive).", metavar="D")
+]
+Search = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        help="Only those with this text in notes or provider (any case).",
+        metavar="TEXT",
+    ),
 ]
 TherapyFilter = Annotated[str | None, typer.Option("--therapy", "-t", help="Only this therapy.")]
 SessionId = Annotated[

@@ -12,11 +12,13 @@ app = typer.Typer()
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     db: Annotated[
         Path | None,
         typer.Option(
             "--db",
-            help="Where to write the demo diary (a new file; an existing one is refused).",
+            help="Where to write the demo diary (a new file; an existing one is refused). "
+            "Default: the root --db if given, else a new temporary folder.",
             metavar="PATH",
         ),
     ] = None,
@@ -25,11 +27,12 @@ def demo(
 
     Never touches your own diary. Example: migraine demo
     """
+    from migraine_diary.cli.common import State
     from migraine_diary.diary.demo import fill_demo
     from migraine_diary.diary.sessions import filters, summarize
     from migraine_diary.render import sessions as render
 
-    diary = fill_demo(db)
+    diary = fill_demo(db if db is not None else ctx.ensure_object(State).db)
     render.summary_table(summarize(diary, filters()))
     render.console.print(
         f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"

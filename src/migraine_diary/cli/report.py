@@ -116,7 +116,8 @@ def report(
     if open_it:
         import webbrowser
 
-        webbrowser.open(output.resolve().as_uri())
+        if not webbrowser.open(output.resolve().as_uri()):
+            say(f"Could not open a web browser here; open the report yourself: {output.resolve()}")
 
 
 def report_period(

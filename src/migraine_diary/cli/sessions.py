@@ -9,6 +9,7 @@ import typer
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from migraine_diary.domain.session import Session
     from migraine_diary.storage import Diary
 
 from migraine_diary.cli import common
@@ -24,9 +25,9 @@ from migraine_diary.cli.common import (
     PainAfter,
     PainBefore,
     Provider,
+    Search,
     SessionId,
     Since,
-    TherapyArg,
     TherapyFilter,
     Until,
     When,
@@ -47,12 +48,31 @@ app = typer.Typer()
 @app.command()
 def log(
     ctx: typer.Context,
-    therapy: TherapyArg,
+    therapy: Annotated[
+        str | None,
+        typer.Argument(
+            help="Therapy name, e.g. craniosacral (asked for on a terminal).", show_default=False
+        ),
+    ] = None,
     minutes: Minutes = None,
     pain_before: PainBefore = None,
     pain_after: PainAfter = None,
-    cost: Cost = None,
-    when: When = None,
+    cost: Annotated[
+        str | None,
+        typer.Option(
+            "--cost", "-c", help="Amount paid, e.g. 90 or 89.50 (default: 0).", metavar="X"
+        ),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--when",
+            "-w",
+            help="When it began: 2026-11-20, '2026-11-20 14:30', 17:00, 'yesterday 17:00', "
+            "'3 days ago', 'last monday 9:30' (default: now).",
+            metavar="W",
+        ),
+    ] = None,
     later: Later = None,
     provider: Provider = None,
     attack: Annotated[
@@ -60,34 +80,154 @@ def log(
     ] = False,
     notes: Notes = None,
     new_therapy: NewTherapy = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Minutes, cost and provider as in this therapy's last session (options given "
+            "win).",
+        ),
+    ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
 ) -> None:
     """Log a treatment session, right after the appointment.
+
+    On a terminal, what is missing is asked for (bare `migraine log` asks for everything),
+    each answer checked as it is given; the defaults offered are the therapy's last session's.
 
     Example: migraine log craniosacral -m 45 -b 5 -a 4 -c 90 --when 'yesterday 17:00'
     """
     from migraine_diary.diary.sessions import log_session
-    from migraine_diary.domain.dates import now, parse_when
+    from migraine_diary.domain.dates import local_day, now, parse_when
     from migraine_diary.render import sessions as render
 
-    data = {
+    moment = parse_when(when) if when else now()  # a bad moment before any question
+    interview = therapy is None
+    required = (minutes, pain_before, pain_after)
+    prompting = common.on_terminal() and (interview or None in required)
+    if therapy is None and not prompting:
+        raise common.missing("THERAPY", "therapy")
+    last = None
+    if prompting or again:
+        reading = _reading(ctx)
+        if therapy is None:
+            therapy, new_therapy = _ask_therapy(reading)
+        last = _last_session(reading, therapy, again=again)
+    if again and last is not None:
+        reused = [
+            name
+            for name, given in (("minutes", minutes), ("cost", cost), ("provider", provider))
+            if given is None
+        ]
+        minutes = minutes if minutes is not None else str(last.minutes)
+        cost = cost if cost is not None else f"{last.cost:.2f}"
+        provider = provider if provider is not None else last.provider
+        if reused:
+            shown = {"minutes": f"minutes {last.minutes}", "cost": f"cost {last.cost:.2f}"}
+            words = [shown.get(name, "its provider") for name in reused]
+            listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+            typer.echo(
+                f"{PROG}: note: reused from session {last.id} ({local_day(last.when)}): {listed}",
+                err=True,
+            )
+    data: dict[str, object] = {
         "therapy": therapy,
-        "minutes": ask(minutes, "--minutes", "Minutes"),
-        "pain_before": ask(pain_before, "--pain-before", "Pain before (0-10)"),
-        "pain_after": ask(pain_after, "--pain-after", "Pain after (0-10)"),
-        "when": parse_when(when) if when else now(),
+        "minutes": ask(
+            minutes,
+            "--minutes",
+            "Minutes",
+            common.session_check("minutes"),
+            default=str(last.minutes) if last else None,
+        ),
+        "pain_before": ask(
+            pain_before, "--pain-before", "Pain before (0-10)", common.session_check("pain_before")
+        ),
+        "pain_after": ask(
+            pain_after, "--pain-after", "Pain after (0-10)", common.session_check("pain_after")
+        ),
+        "when": moment,
         "pain_later": later,
-        "cost": cost if cost is not None else "0",
+        "cost": cost,
         "provider": provider,
         "during_attack": attack,
         "notes": notes,
     }
+    if prompting and cost is None:
+        default = f"{last.cost:.2f}" if last else "0"
+        data["cost"] = common.answer("Cost", common.session_check("cost"), default=default)
+    if interview:
+        _ask_optional(data, last, provider_given=provider is not None)
+    if data["cost"] is None:
+        data["cost"] = "0"
     from migraine_diary.domain.models import validate_session
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
     diary = writable_diary(ctx)
     session = log_session(diary, data, new_therapy=new_therapy, label=CLI_LABELS)
-    render.console.print(render.session_line(session, "Logged"))
+    if json:
+        print_json(session.to_json())
+    else:
+        render.console.print(render.session_line(session, "Logged"))
     _how_to_record(diary, session.when)
+
+
+def _reading(ctx: typer.Context) -> Diary | None:
+    """The diary as it is, read quietly before logging (None when there is none yet)."""
+    from migraine_diary.diary import files
+
+    return files.open_for(ctx.ensure_object(common.State).db, write=False, create=False).diary
+
+
+def _last_session(diary: Diary | None, therapy: str, *, again: bool) -> Session | None:
+    from migraine_diary.diary.sessions import check_therapy, last_session
+
+    if again:
+        check_therapy(diary, therapy)
+    return last_session(diary, therapy)
+
+
+def _ask_therapy(diary: Diary | None) -> tuple[str, bool]:
+    """The therapy, from the names in use or a new one (confirmed, a near miss named):
+    the name, and whether it is new."""
+    from migraine_diary.diary.sessions import in_use, near_miss
+    from migraine_diary.domain.models import therapy_key
+
+    known = in_use(diary)
+    names = list(known.values())
+    offered = f" ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})" if names else ""
+    while True:
+        name = common.answer(f"Therapy{offered}", common.session_check("therapy"))
+        if therapy_key(name) in known:
+            return name, False
+        close = near_miss(name, known)
+        like = f" (did you mean {close!r}?)" if close else ""
+        if typer.confirm(
+            f"{name.strip()!r} is not in the diary yet{like}. Add it as a new therapy?",
+            default=False,
+        ):
+            return name, True
+
+
+def _ask_optional(data: dict[str, object], last: Session | None, *, provider_given: bool) -> None:
+    """The questions a session may leave blank, asked when logging by prompts alone."""
+    if data["pain_later"] is None:
+        data["pain_later"] = common.answer(
+            "Pain later that day (0-10, blank if not yet)",
+            common.session_check("pain_later"),
+            default="",
+        )
+    if not provider_given:
+        data["provider"] = common.answer(
+            "Provider (blank for none)",
+            common.session_check("provider"),
+            default=(last.provider if last and last.provider else ""),
+        )
+    if not data["during_attack"]:
+        data["during_attack"] = typer.confirm("During a migraine attack?", default=False)
+    if data["notes"] is None:
+        data["notes"] = common.answer(
+            "Notes (blank for none)", common.session_check("notes"), default=""
+        )
 
 
 def _how_to_record(diary: Diary, when: datetime) -> None:
@@ -118,17 +258,19 @@ def list_(
     limit: Annotated[
         str, typer.Option("--limit", help="How many sessions to show, newest first.", metavar="N")
     ] = "50",
+    search: Search = None,
     json: Json = False,
 ) -> None:
     """List sessions, newest first.
 
-    Example: migraine list --therapy craniosacral --since 2026-11-01
+    Example: migraine list --therapy craniosacral --since 2026-11-01 --search neck
     """
     from migraine_diary.diary.sessions import list_sessions
 
-    where = session_filters(therapy, since, until)
     count = limit_of(limit)
-    sessions, total = list_sessions(diary_from(ctx, write=False), where, count)
+    diary = diary_from(ctx, write=False)
+    where = session_filters(diary, therapy, since, until, search)
+    sessions, total = list_sessions(diary, where, count)
     if json:
         print_json([s.to_json() for s in sessions])
         return
@@ -229,12 +371,8 @@ def delete(
     number = id_of(session_id, "session id")
     diary = existing_diary(ctx)
     session = get_session(diary, number)
-    if not yes:
-        if not common.on_terminal():
-            from migraine_diary.errors import InputError
-
-            raise InputError("delete asks for confirmation: add --yes when not on a terminal")
-        typer.confirm(render.session_line(session, "Delete") + "?", abort=True)
+    if not yes and not common.confirm_change(render.session_line(session, "Delete") + "?"):
+        return
     delete_session(diary, number)
     render.console.print(f"Deleted session {number}.")
 
@@ -285,7 +423,8 @@ def summary(
     """
     from migraine_diary.diary.sessions import summarize
 
-    result = summarize(diary_from(ctx, write=False), session_filters(therapy, since, until))
+    diary = diary_from(ctx, write=False)
+    result = summarize(diary, session_filters(diary, therapy, since, until))
     if json:
         print_json(result.to_json())
         return

@@ -84,17 +84,27 @@ def get_attack(diary: db.Diary | None, attack_id: int) -> Attack:
 
 
 def list_attacks(
-    diary: db.Diary | None, since: dt.date | None, until: dt.date | None, limit: int | None
+    diary: db.Diary | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    limit: int | None,
+    search: str | None = None,
 ) -> tuple[list[Attack], int]:
-    """Attacks that started in the days given, newest first, and how many match in all."""
+    """Attacks that started in the days given (with `search` in their notes), newest first,
+    and how many match in all."""
+    from migraine_diary.diary.sessions import search_text
+
+    found = search_text(search)
     if diary is None:
         return [], 0
     low = to_storage(day_start(since)) if since else None
     high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
     with diary.connect() as conn:
-        rows = db.attack_rows(conn, low, high, limit)
+        rows = db.attack_rows(conn, low, high, limit, found)
         total = (
-            len(rows) if limit is None or len(rows) < limit else db.count_attacks(conn, low, high)
+            len(rows)
+            if limit is None or len(rows) < limit
+            else db.count_attacks(conn, low, high, found)
         )
         return _attacks_from(conn, rows), total
 
@@ -316,6 +326,7 @@ def log_attack(
         _refuse_conflicts(conn, attack.start, attack.end, allow_overlap=allow_overlap)
         attack_id, _ = _store(conn, attack)
         assert attack_id is not None
+        db.note_addition(conn, attack_id=attack_id)
         stored = _attack_by_id(conn, attack_id)
         first, last = stored.span().local_days(dates.LOCAL, now)
         replaced = db.delete_checkins(conn, first.isoformat(), last.isoformat())

@@ -53,7 +53,10 @@ def checkin(diary: db.Diary, day: dt.date) -> bool:
                     f"with 'migraine attack edit {attack_id}' or delete it with 'migraine "
                     f"attack delete {attack_id}'"
                 )
-        return db.add_checkin(conn, day.isoformat())
+        added = db.add_checkin(conn, day.isoformat())
+        if added:
+            db.note_addition(conn, checkin_day=day.isoformat())
+        return added
 
 
 def day_status(diary: db.Diary, day: dt.date, now: dt.datetime) -> days.DayStatus:

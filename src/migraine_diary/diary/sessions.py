@@ -41,14 +41,35 @@ def session_from_row(row: tuple[Any, ...]) -> Session:
 
 
 def filters(
-    therapy: str | None = None, since: date | None = None, until: date | None = None
+    therapy: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    search: str | None = None,
 ) -> db.Filters:
-    """Turn what the user typed into a query filter; `until` includes the whole day."""
+    """Turn what the user typed into a query filter; `until` includes the whole day, and
+    `search` matches notes and provider whatever their case."""
     return db.Filters(
         therapy_key=therapy_key(therapy) if therapy is not None else None,
         since=to_storage(day_start(since)) if since else None,
         until=to_storage(day_start(until + timedelta(days=1))) if until else None,
+        search=search_text(search),
     )
+
+
+def search_text(search: str | None) -> str | None:
+    """What a search looks for: the text casefolded; blank searches for nothing."""
+    if search is None:
+        return None
+    if not search.strip():
+        raise field_error("search", "some text to find", search)
+    return search.strip().casefold()
+
+
+def near_miss(name: str, known: dict[str, str]) -> str | None:
+    """The name in use (by key) that `name` looks like a typo of, if any: the one rule for
+    logging, prompting and filtering."""
+    close = difflib.get_close_matches(therapy_key(name), list(known), n=1, cutoff=NEAR_MISS_CUTOFF)
+    return known[close[0]] if close else None
 
 
 def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
@@ -59,14 +80,54 @@ def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
     if found is not None:
         return found[0]
     if not allow_new:
-        known = db.therapy_keys(conn)
-        close = difflib.get_close_matches(key, list(known), n=1, cutoff=NEAR_MISS_CUTOFF)
+        close = near_miss(name, db.therapy_keys(conn))
         if close:
             raise InputError(
-                f"therapy {name!r} is new: did you mean {known[close[0]]!r}? "
+                f"therapy {name!r} is new: did you mean {close!r}? "
                 "(add --new-therapy to keep it as a new therapy)"
             )
     return db.add_therapy(conn, " ".join(name.split()), key)
+
+
+def unknown_name(kind: str, name: str, known: dict[str, str], listing: str) -> DiaryError:
+    """A filter naming nothing in the diary: a typo would otherwise show "no sessions"."""
+    close = near_miss(name, known)
+    hint = f"did you mean {close!r}?" if close else f"see the names with: migraine {listing}"
+    return DiaryError(f"no {kind} {name!r} in the diary; {hint}")
+
+
+def in_use(diary: db.Diary | None) -> dict[str, str]:
+    """The therapies that have sessions, by key."""
+    if diary is None:
+        return {}
+    with diary.connect() as conn:
+        return {key: name for _, name, key, n in db.therapies(conn) if n}
+
+
+def therapy_in_diary(diary: db.Diary | None, name: str) -> str | None:
+    """The stored spelling of a therapy with sessions, or None."""
+    return in_use(diary).get(therapy_key(name))
+
+
+def check_therapy(diary: db.Diary | None, name: str | None) -> None:
+    """Refuse a filter by a therapy that has no session (a typo, most likely)."""
+    if name is None:
+        return
+    if diary is not None:  # text the diary cannot hold is refused by the lookup itself
+        with diary.connect() as conn:
+            db.therapy_by_key(conn, therapy_key(name))
+    known = in_use(diary)
+    if therapy_key(name) not in known:
+        raise unknown_name("therapy", name, known, "therapies")
+
+
+def last_session(diary: db.Diary | None, therapy: str) -> Session | None:
+    """The most recent session of a therapy: what `--again` and the prompts offer."""
+    if diary is None:
+        return None
+    with diary.connect() as conn:
+        rows = db.session_rows(conn, db.Filters(therapy_key=therapy_key(therapy)), limit=1)
+    return session_from_row(rows[0]) if rows else None
 
 
 def log_session(
@@ -87,7 +148,9 @@ def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Sessio
     with diary.transaction() as conn:
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=allow_new)
         row = SessionRow.from_input(session, therapy_id)
-        stored = db.session_by_id(conn, db.insert_session(conn, row.model_dump(exclude={"id"})))
+        session_id = db.insert_session(conn, row.model_dump(exclude={"id"}))
+        db.note_addition(conn, session_id=session_id)
+        stored = db.session_by_id(conn, session_id)
     assert stored is not None
     return session_from_row(stored)
 
@@ -154,7 +217,7 @@ def therapies(diary: db.Diary | None) -> list[tuple[str, int]]:
     if diary is None:
         return []
     with diary.connect() as conn:
-        return [(name, n) for _, name, _, n in db.therapies(conn)]
+        return [(name, n) for _, name, _, n in db.therapies(conn) if n]
 
 
 def rename_therapy(diary: db.Diary, old: str, new: str) -> str:

@@ -16,6 +16,8 @@ WHEN_RULE = (
     "yesterday or 'yesterday 17:00'"
 )
 DAY_RULE = "a date such as 2026-11-20, today or yesterday"
+# The rules above name the common forms; every form is listed in the --when help and README.
+PAST_RULE = "a moment up to now"
 # The days a diary holds: wide enough for any life, narrow enough that every moment has a
 # four-digit year in every time zone (year 1 or 9999 overflowed in the conversions).
 FIRST_DAY = date(1900, 1, 1)
@@ -26,7 +28,12 @@ RANGE_RULE = f"a date from {FIRST_DAY} to {LAST_DAY}"
 _EARLIEST = datetime.combine(FIRST_DAY, time(0, 0), UTC) - timedelta(hours=14)
 _LATEST = datetime.combine(LAST_DAY, time(23, 59, 59), UTC) + timedelta(hours=14)
 NOON = time(12, 0)
-_RELATIVE = {"today": 0, "yesterday": 1}
+_RELATIVE = {"today": 0, "now": 0, "yesterday": 1}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_AGO = re.compile(r"^([0-9]{1,6}) days? ago$")
+_DAY_MONTH = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})(?:[/.][0-9]{2,4})?$")
+# A moment typed a few seconds ahead of the clock (or rounded up to the minute) is not future.
+_SLACK = timedelta(minutes=1)
 _TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 _EPOCH = datetime(1970, 1, 1)
 
@@ -93,17 +100,31 @@ def parse_when(
 ) -> datetime:
     """A moment as the user types it; a date alone means 12:00 local time.
 
+    Natural forms are read here and nowhere else: `now`, a time alone (today), `today`,
+    `yesterday`, `3 days ago`, `monday` or `last monday` (the most recent one before today),
+    each with an optional time. A time that makes it later than now is refused with what was
+    understood, as is `tomorrow` or `next ...`: a diary holds what happened.
+
     Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips. `rule`
     is what an unreadable moment is told to be; a moment out of range is told the range.
     """
     raw = text.strip()
-    lowered = raw.lower()
+    lowered = " ".join(raw.lower().split())
+    if lowered == "now":
+        return now()
     base = today or current_day()
-    day_word, _, rest = lowered.partition(" ")
-    if day_word in _RELATIVE:
-        day = base - timedelta(days=_RELATIVE[day_word])
-        clock = _parse_clock(rest.strip(), text, field, rule) if rest.strip() else NOON
-        return local_instant(datetime.combine(day, clock))
+    _refuse_ahead_or_ambiguous(lowered, text, field, base)
+    named = (base, lowered) if _TIME.match(lowered) else _named_day(lowered, base)
+    if named is not None:
+        day, rest = named
+        if not rest:
+            check_range(day, field=field, got=text)
+            return local_instant(datetime.combine(day, NOON))
+        moment = local_instant(datetime.combine(day, _parse_clock(rest, text, field, rule)))
+        check_range(moment, field=field, got=text)
+        if moment > now() + _SLACK:
+            raise _read_as(field, PAST_RULE, f"{raw!r}, read as {format_local(moment)}")
+        return moment
     try:
         parsed = _iso_moment(raw)
     except ValueError:
@@ -112,6 +133,57 @@ def parse_when(
     moment = local_instant(parsed) if parsed.tzinfo is None else parsed.astimezone(UTC)
     check_range(moment, field=field, got=text)  # its local day, in this time zone
     return moment.replace(microsecond=0)
+
+
+def _named_day(lowered: str, base: date) -> tuple[date, str] | None:
+    """The day a phrase begins with (`yesterday`, `3 days ago`, `last monday`) and the rest
+    of it (a time, or nothing); None when it names no day."""
+    words = lowered.split(" ")
+    if words[0] in _RELATIVE:
+        return base - timedelta(days=_RELATIVE[words[0]]), " ".join(words[1:])
+    if words[0] == "last" and len(words) > 1 and _weekday(words[1]) is not None:
+        words = words[1:]
+    weekday = _weekday(words[0])
+    if weekday is not None:
+        back = (base.weekday() - weekday) % 7 or 7  # the most recent one before today
+        return base - timedelta(days=back), " ".join(words[1:])
+    ago = _AGO.match(" ".join(words[:3]))
+    if ago:
+        back = int(ago[1])
+        if back > (base - FIRST_DAY).days:
+            return FIRST_DAY - timedelta(days=1), " ".join(words[3:])  # refused as out of range
+        return base - timedelta(days=back), " ".join(words[3:])
+    return None
+
+
+def _read_as(field: str, rule: str, understood: str) -> InputError:
+    """field_error's shape, with what was understood shown whole (it may be long)."""
+    return InputError(f"{field} must be {rule} (got {understood})")
+
+
+def _weekday(word: str) -> int | None:
+    """Monday 0 to Sunday 6, for a weekday's name or its first three letters."""
+    for number, name in enumerate(_WEEKDAYS):
+        if word == name or word == name[:3]:
+            return number
+    return None
+
+
+def _refuse_ahead_or_ambiguous(lowered: str, text: str, field: str, base: date) -> None:
+    """A day ahead, or a date that reads two ways, is refused saying how it was read."""
+    first = lowered.split(" ")[0]
+    if first == "tomorrow":
+        raise _read_as(field, PAST_RULE, f"{text.strip()!r}, read as {base + timedelta(days=1)}")
+    if first == "next":
+        raise _read_as(field, PAST_RULE, f"{text.strip()!r}, read as a day ahead")
+    both = _DAY_MONTH.match(first)
+    if both and both[1] != both[2] and int(both[1]) <= 12 and int(both[2]) <= 12:
+        raise _read_as(
+            field,
+            "a date written year first, such as 2026-11-20",
+            f"{text.strip()!r}: day {both[1]} of month {both[2]}, "
+            f"or month {both[1]} day {both[2]}?",
+        )
 
 
 def _iso_moment(text: str) -> datetime:
@@ -143,11 +215,14 @@ def check_range(value: date, *, field: str, got: object) -> None:
 
 
 def parse_day(text: str, *, field: str, today: date | None = None) -> date:
-    """A calendar day for --since / --until."""
-    lowered = text.strip().lower()
+    """A calendar day for --since / --until: a date, or a day named as `parse_when` reads
+    them (`yesterday`, `3 days ago`, `last monday`)."""
+    lowered = " ".join(text.strip().lower().split())
     base = today or current_day()
-    if lowered in _RELATIVE:
-        return base - timedelta(days=_RELATIVE[lowered])
+    named = _named_day(lowered, base) if lowered else None
+    if named is not None and not named[1]:
+        check_range(named[0], field=field, got=text)
+        return named[0]
     try:
         day = date.fromisoformat(lowered)
     except ValueError:

@@ -177,6 +177,17 @@ def validate_session(data: dict[str, Any], *, label: dict[str, str] | None = Non
     return session
 
 
+# A session every rule accepts: one field is checked alone by putting it in its place.
+_CHECKED_ALONE = {"therapy": "x", "minutes": 1, "pain_before": 0, "pain_after": 0}
+
+
+def validate_session_field(name: str, value: object, *, label: dict[str, str] | None = None) -> Any:
+    """One field of a session as typed (a prompt's answer), by the rules of the whole
+    session: the same message as when the session is logged at once."""
+    data: dict[str, Any] = {**_CHECKED_ALONE, "when": dates.now(), name: value}
+    return getattr(validate_session(data, label=label), name)
+
+
 def _first_error(error: ValidationError, data: dict[str, Any], label: dict[str, str]) -> InputError:
     first = error.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "session"

@@ -15,9 +15,15 @@ ATTACK_COLUMNS = 'SELECT a.id, a.start, a."end", a.peak, a.aura, a.notes, a.sour
 MEDICATION_COLUMNS = "SELECT m.attack_id, m.name, m.helpfulness, m.taken_at FROM medication m"
 
 
-def _window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
-    """Attacks that started in [since, until): the same convention as session filters."""
+def _window(
+    since: str | None, until: str | None, search: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Attacks that started in [since, until): the same convention as session filters;
+    `search` (casefolded) is text to find in the notes."""
     clauses, params = [], {}
+    if search is not None:
+        clauses.append("instr(casefold(a.notes), :search) > 0")
+        params["search"] = search
     if since is not None:
         clauses.append("a.start >= :since")
         params["since"] = since
@@ -83,12 +89,16 @@ def attack_by_id(
 
 
 def attack_rows(
-    conn: Connection, since: str | None, until: str | None, limit: int | None = None
+    conn: Connection,
+    since: str | None,
+    until: str | None,
+    limit: int | None = None,
+    search: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """Attacks that started in the window, newest first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(since, until, search)
     sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -96,10 +106,12 @@ def attack_rows(
     return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
-def count_attacks(conn: Connection, since: str | None, until: str | None) -> int:
+def count_attacks(
+    conn: Connection, since: str | None, until: str | None, search: str | None = None
+) -> int:
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(since, until, search)
     return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
 
 
@@ -266,3 +278,38 @@ def medication_names(conn: Connection) -> list[tuple[str, int, int]]:
         " GROUP BY name ORDER BY doses DESC, name"
     )
     return [(r[0], r[1], r[2]) for r in conn.execute(text(sql))]
+
+
+def note_addition(
+    conn: Connection,
+    *,
+    session_id: int | None = None,
+    attack_id: int | None = None,
+    checkin_day: str | None = None,
+) -> None:
+    """Remember a record typed by the user, for `migraine undo`."""
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO addition (session_id, attack_id, checkin_day)"
+            " VALUES (:session_id, :attack_id, :checkin_day)"
+        ),
+        {"session_id": session_id, "attack_id": attack_id, "checkin_day": checkin_day},
+    )
+
+
+def last_addition(conn: Connection) -> tuple[int | None, int | None, str | None] | None:
+    """(session id, attack id, check-in day) of the record typed last that is still there."""
+    from sqlalchemy import text
+
+    row = conn.execute(
+        text("SELECT session_id, attack_id, checkin_day FROM addition ORDER BY id DESC LIMIT 1")
+    ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def delete_checkin(conn: Connection, day: str) -> int:
+    from sqlalchemy import text
+
+    return int(conn.execute(text("DELETE FROM checkin WHERE day = :day"), {"day": day}).rowcount)

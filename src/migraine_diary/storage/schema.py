@@ -64,6 +64,18 @@ MIGRATIONS: list[list[str]] = [
         " CHECK (first <= last),"
         " UNIQUE (first, last))",
     ],
+    [  # undo (issue 17): the records typed, in the order they were added, across tables
+        "CREATE TABLE addition ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,"
+        " attack_id INTEGER REFERENCES attack(id) ON DELETE CASCADE,"
+        " checkin_day TEXT REFERENCES checkin(day) ON DELETE CASCADE,"
+        " CHECK ((session_id IS NOT NULL) + (attack_id IS NOT NULL)"
+        " + (checkin_day IS NOT NULL) = 1))",
+        "CREATE INDEX ix_addition_session ON addition (session_id)",
+        "CREATE INDEX ix_addition_attack ON addition (attack_id)",
+        "CREATE INDEX ix_addition_checkin ON addition (checkin_day)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

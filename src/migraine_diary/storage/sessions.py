@@ -25,9 +25,16 @@ class Filters:
     therapy_key: str | None = None
     since: str | None = None
     until: str | None = None
+    search: str | None = None  # casefolded text to find in notes or provider
 
     def where(self) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
+        if self.search is not None:
+            clauses.append(
+                "(instr(casefold(s.notes), :search) > 0"
+                " OR instr(casefold(s.provider), :search) > 0)"
+            )
+            params["search"] = self.search
         if self.therapy_key is not None:
             clauses.append("t.key = :key")
             params["key"] = self.therapy_key

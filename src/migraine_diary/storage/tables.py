@@ -130,3 +130,15 @@ class KeptRangeRow(SQLModel, table=True):
     id: int | None = Column(default=None, primary_key=True)
     first: str
     last: str
+
+
+class AdditionRow(SQLModel, table=True):
+    """One record typed (a session, an attack or a check-in), in the order added: what
+    `migraine undo` takes back. A deleted record takes its row with it."""
+
+    __tablename__ = "addition"
+
+    id: int | None = Column(default=None, primary_key=True)
+    session_id: int | None = Column(default=None, foreign_key="session.id", ondelete="CASCADE")
+    attack_id: int | None = Column(default=None, foreign_key="attack.id", ondelete="CASCADE")
+    checkin_day: str | None = Column(default=None, foreign_key="checkin.day", ondelete="CASCADE")

@@ -18,6 +18,7 @@ from migraine_diary.storage.sqlite.connections import read_connection, read_only
 from migraine_diary.storage.sqlite.errors import sqlite_error
 from migraine_diary.storage.sqlite.files import (
     check_permissions,
+    folder_problem,
     inspect_file,
     permission_problem,
     unknown_objects,
@@ -156,6 +157,14 @@ class BackupCopy:
     tables: dict[str, int]
 
 
+def _usable_folder(folder: Path) -> str | None:
+    """Why a diary in this folder would be refused (the rule every diary is opened by)."""
+    try:
+        return folder_problem(folder)
+    except OSError:
+        return None  # a missing folder: the copy's own error names it
+
+
 def backup_diary(path: Path, target: Path) -> BackupCopy:
     """Copy the diary to a new file through SQLite's online backup API.
 
@@ -178,6 +187,10 @@ def backup_diary(path: Path, target: Path) -> BackupCopy:
         raise DiaryError(
             f"{target} already exists; a backup never replaces a file, so give a new name"
         )
+    folders = dict.fromkeys([target.absolute().parent.resolve(), target.absolute().parent])
+    unsafe = next(filter(None, map(_usable_folder, folders)), None)
+    if unsafe:  # the copy would be refused as a diary there: say so before writing it
+        raise DiaryError(f"not backed up: {unsafe}")
     try:
         with closing(read_connection(path)) as conn:
             backup(conn, target)

@@ -105,6 +105,10 @@ def _connect(uri: str) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
 
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else None
+
+
 def engine_for(
     path: Path, *, write: bool, version: int | None = None, trial: bool = False
 ) -> Engine:
@@ -122,6 +126,8 @@ def engine_for(
         else:
             conn = read_connection(path, version)
         conn.execute("PRAGMA foreign_keys = ON")
+        # SQLite's lower() knows ASCII only: a search for "übelkeit" must find "Übelkeit".
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
         return conn
 
     engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)

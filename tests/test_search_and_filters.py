@@ -1,0 +1,64 @@
+"""Filters that name nothing in the diary are refused with the name they look like, by one
+rule; `--search` finds text in notes and provider whatever its case, in SQL (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Cli
+
+TYPO = "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'?\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--therapy", "craniosacrl"],
+        ["summary", "--therapy", "craniosacrl"],
+        ["stats", "craniosacrl"],
+        ["stats", "craniosacrl", "--json"],
+        ["log", "craniosacrl", "--again", "-b", "5", "-a", "4"],
+    ],
+)
+def test_a_typo_in_a_therapy_filter_is_refused(cli: Cli, args: list[str]) -> None:
+    cli.log("craniosacral")
+    result = cli(*args)
+    assert result.exit_code == 1
+    assert result.stderr == TYPO
+    assert result.stdout == ""
+
+
+def test_a_therapy_whose_sessions_were_deleted_is_gone(cli: Cli) -> None:
+    cli.log("craniosacral")
+    cli.log("reiki")
+    cli.ok("delete", "2", "--yes")
+    assert cli.json("therapies") == [{"therapy": "craniosacral", "sessions": 1}]
+    assert cli("list", "--therapy", "reiki").exit_code == 1
+    cli.log("reiki")  # and comes back with its first new session, no --new-therapy needed
+    assert [t["therapy"] for t in cli.json("therapies")] == ["craniosacral", "reiki"]
+
+
+def test_therapy_filters_still_take_any_case(cli: Cli) -> None:
+    cli.log("craniosacral")
+    assert len(cli.json("list", "--therapy", "CranioSacral")) == 1
+
+
+def test_search_in_notes_and_provider_any_case(cli: Cli) -> None:
+    cli.log(notes="Übelkeit after the session", when="2026-11-20")
+    cli.log(provider="Dr. Neck", when="2026-11-21")
+    cli.log(notes="fine", when="2026-11-22")
+    assert [s["id"] for s in cli.json("list", "--search", "übelkeit")] == [1]
+    assert [s["id"] for s in cli.json("list", "--search", "NECK")] == [2]
+    assert [s["id"] for s in cli.json("list", "-s", "e", "--limit", "1")] == [3]
+    assert cli.json("list", "--search", "nothing like it") == []
+    result = cli("list", "--search", "  ")
+    assert result.exit_code == 2
+    assert result.stderr == "migraine: error: search must be some text to find (got '  ')\n"
+
+
+def test_attack_search_in_notes(cli: Cli) -> None:
+    for day, notes in (("20", "after the WEATHER changed"), ("21", "red wine")):
+        cli.ok("attack", "log", "--when", f"2026-11-{day} 08:00", "--hours", "2", "--peak", "5",
+               "--notes", notes)  # fmt: skip
+    assert [a["id"] for a in cli.json("attack", "list", "--search", "weather")] == [1]
+    assert [a["id"] for a in cli.json("attack", "list", "--search", "Wine")] == [2]

@@ -1,0 +1,64 @@
+"""The small things of issue 17: a browser that cannot open, a backup no diary could be read
+from, the root --db for the demo, help that says each command's own defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+
+
+def test_report_open_without_a_browser_says_where_the_report_is(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "open", lambda uri: False)
+    cli.log()
+    out = tmp_path / "visit.html"
+    result = cli("report", "--output", str(out), "--open")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Could not open a web browser here; open the report yourself: {out.resolve()}\n"
+    )
+    assert out.exists()
+
+
+def test_backup_refuses_a_folder_where_the_copy_could_not_be_a_diary(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.log()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = cli("backup", str(shared / "copy.db"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"migraine: error: not backed up: the folder {shared} can be changed by other users, "
+        f"who could replace the diary; fix it with: chmod go-w '{shared}'\n"
+    )
+    assert list(shared.iterdir()) == []
+    shared.chmod(0o700)
+    cli.ok("backup", str(shared / "copy.db"))
+    assert Cli(shared / "copy.db").json("list")[0]["id"] == 1
+
+
+def test_demo_goes_where_the_root_db_says(tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+    result = Cli(target)("demo")
+    assert result.exit_code == 0, result.stderr
+    assert f"This demo diary is {target}" in result.stdout
+    assert len(Cli(target).json("list", "--limit", "1000")) > 5
+    result = Cli(target)("demo")
+    assert result.exit_code == 1
+    assert "already exists; the demo writes only to a new file" in result.stderr
+
+
+def test_attack_edit_help_claims_no_default_start(cli: Cli) -> None:
+    text = " ".join(cli.ok("attack", "edit", "-h").stdout.split())
+    assert "default: now" not in text
+    assert "default: now" in " ".join(cli.ok("attack", "log", "-h").stdout.split())
+    assert "default: now" not in " ".join(cli.ok("edit", "-h").stdout.split())
+    assert "(default: now)" in " ".join(cli.ok("log", "-h").stdout.split())

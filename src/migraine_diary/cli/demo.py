@@ -28,11 +28,15 @@ def demo(
     Never touches your own diary. Example: migraine demo
     """
     from migraine_diary.cli.common import State
+    from migraine_diary.diary import files
     from migraine_diary.diary.demo import fill_demo
     from migraine_diary.diary.sessions import filters, summarize
     from migraine_diary.render import sessions as render
 
-    diary = fill_demo(db if db is not None else ctx.ensure_object(State).db)
+    root = ctx.ensure_object(State).db
+    if db is None and root is not None:
+        db = files.sqlite_only(files.diary_path(root), "demo")
+    diary = fill_demo(db)
     render.summary_table(summarize(diary, filters()))
     render.console.print(
         f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"

@@ -70,8 +70,9 @@ MIGRATIONS: list[list[str]] = [
         " session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,"
         " attack_id INTEGER REFERENCES attack(id) ON DELETE CASCADE,"
         " checkin_day TEXT REFERENCES checkin(day) ON DELETE CASCADE,"
-        " CHECK ((session_id IS NOT NULL) + (attack_id IS NOT NULL)"
-        " + (checkin_day IS NOT NULL) = 1))",
+        " CHECK (CASE WHEN session_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN attack_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN checkin_day IS NULL THEN 0 ELSE 1 END = 1))",
         "CREATE INDEX ix_addition_session ON addition (session_id)",
         "CREATE INDEX ix_addition_attack ON addition (attack_id)",
         "CREATE INDEX ix_addition_checkin ON addition (checkin_day)",

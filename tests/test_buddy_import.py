@@ -146,6 +146,19 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: P
         ],
         "notes": "Attack Location: Home\nPotential Triggers: Stress, Bright light\nNotes: tired",
         "source": source,
+        "detail": {
+            "triggers": ["Stress", "Bright light"],
+            "symptoms": [],
+            "pain_positions": [],
+            "most_bothersome": None,
+            "relief": [],
+        },
+        "local_time": {
+            "start": "2024-11-16T13:12:00+01:00",
+            "end": "2024-11-16T14:12:00+01:00",
+            "start_offset": 60,
+            "end_offset": 60,
+        },
     }
     assert second["medications"] == []  # "No medication"
     assert second["aura"] is True

@@ -23,6 +23,13 @@ from migraine_diary.transfer.migraine_buddy import (
 BUDDY_SOURCE = "migraine-buddy"
 
 
+def offset_minutes(moment: dt.datetime) -> int:
+    """The UTC offset a file recorded for a moment, in minutes east."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds() // 60)
+
+
 def read_buddy(path: Path) -> BuddyImport:
     """Read and parse an export as it is read; a file that cannot be read or is not an export
     is refused."""
@@ -51,6 +58,13 @@ def buddy_inputs(
             "medications": [
                 {"name": m.name, "helpfulness": m.helpfulness} for m in attack.medications
             ],
+            "triggers": attack.triggers,
+            "symptoms": attack.symptoms,
+            "pain_positions": attack.pain_positions,
+            "most_bothersome": attack.most_bothersome,
+            "relief": [{"method": r.name, "helpfulness": r.helpfulness} for r in attack.relief],
+            "start_offset": offset_minutes(attack.start),
+            "end_offset": offset_minutes(attack.end) if attack.end is not None else None,
         }
         try:
             good.append(validate_attack(data, now=now))

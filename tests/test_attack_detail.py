@@ -10,28 +10,9 @@ from pathlib import Path
 import pytest
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
+from buddy_format import quoted, row
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
-
-
-def quoted(cells: list[str]) -> str:
-    return ",".join('"' + c.replace('"', '""') + '"' for c in cells)
-
-
-def row(number: int, started: str, lasted: str, pain: str, offset: int = 60, **cells: str) -> str:
-    values = {
-        "#": str(number),
-        "Started": started,
-        "Lasted": lasted,
-        "Start UTC Offset (min)": str(offset),
-        "End UTC Offset (min)": str(offset),
-        "Pain Level": pain,
-        **{c: "No medication" for c in COLUMNS if c.endswith(" Medication")},
-        **{c: "None" for c in COLUMNS if c.endswith("Relief Methods")},
-    }
-    values.update({name.replace("_", " "): value for name, value in cells.items()})
-    return quoted([values.get(c, "") for c in COLUMNS])
-
 
 EXPORT = [
     quoted(["Date", "Time Period", "Description", "Notes"]),

@@ -404,11 +404,13 @@ def buddy_summary(result: BuddyResult, path: str) -> str:
     if result.already_there:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
-        parts.append(f"{result.bad_rows} bad row(s) skipped")
+        parts.append(f"{result.bad_rows} bad {result.unit}(s) skipped")
     if result.ended:
         parts.append(f"{result.ended} ongoing attack(s) ended")
     if result.ongoing:
         parts.append(f"{result.ongoing} without an end, kept as ongoing")
+    if result.not_attacks:
+        parts.append(f"{result.not_attacks} record(s) of no headache (NotPresent) not imported")
     if result.ongoing_skipped:
         parts.append(
             f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"

@@ -167,10 +167,7 @@ def details_of(conn: Connection, attack_ids: list[int]) -> dict[int, list[tuple[
 
 def origins_of(conn: Connection, attack_ids: list[int]) -> dict[int, tuple[int, int | None]]:
     """(start_offset, end_offset) per imported attack id that has them."""
-    sql = (
-        "SELECT attack_id, start_offset, end_offset FROM attack_origin"
-        " WHERE attack_id IN ({ids})"
-    )
+    sql = "SELECT attack_id, start_offset, end_offset FROM attack_origin WHERE attack_id IN ({ids})"
     found = _by_attack(conn, sql, attack_ids)
     return {i: (int(rows[0][0]), rows[0][1]) for i, rows in found.items()}
 

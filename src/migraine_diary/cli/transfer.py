@@ -16,7 +16,14 @@ app = typer.Typer()
 def export(
     ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="csv or json.", metavar="csv|json")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or json (sessions), or fhir (an HL7 FHIR R4 Bundle of sessions, their "
+            "pain ratings, attacks and their medication).",
+            metavar="csv|json|fhir",
+        ),
     ] = "csv",
     output: Annotated[
         Path | None,
@@ -30,10 +37,13 @@ def export(
 
     Example: migraine export --output sessions.csv
     """
+    if format == "fhir":
+        export_fhir(ctx, output, force=force)
+        return
     if format not in ("csv", "json"):
         from migraine_diary.errors import InputError
 
-        raise InputError(f"format must be csv or json (got {format})")
+        raise InputError(f"format must be csv, json or fhir (got {format})")
     from migraine_diary.transfer import sessions as exporter
 
     diary = diary_from(ctx, write=False)
@@ -41,6 +51,18 @@ def export(
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
         say(f"Exported {count} session(s) to {output}.", err=True)
+
+
+def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
+    """`migraine export --format fhir`: the mapping is in transfer/fhir.py and the README."""
+    from migraine_diary.domain import dates
+    from migraine_diary.transfer import fhir
+
+    diary = diary_from(ctx, write=False)
+    with output_file(ctx, output, force=force) as out:
+        count = fhir.write_bundle(diary, out, now=dates.now())
+    if output is not None:
+        say(f"Exported a FHIR bundle of {count} resource(s) to {output}.", err=True)
 
 
 @app.command("import")

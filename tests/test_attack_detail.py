@@ -270,3 +270,26 @@ def test_a_diary_of_the_previous_schema_is_read_and_upgraded(cli: Cli, tmp_path:
         "stress",
     )
     assert reader.json("triggers")["values"][0]["value"] == "stress"
+
+
+def test_a_detail_that_cannot_be_a_value_stays_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """A long trigger, or a most bothersome cell saying none, never makes its row bad."""
+    long = "a very long trigger " * 15
+    path = tmp_path / "MigraineBuddy.csv"
+    lines = [
+        *EXPORT[:4],
+        row(
+            1,
+            "11/16/24 13:12",
+            "01h 00m",
+            "7",
+            Potential_Triggers=f"Stress, {long}",
+            Most_Bothersome_Symptom="None",
+        ),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli.ok("import", "--format", "migraine-buddy", str(path))
+    (attack,) = cli.json("attack", "list")
+    assert attack["detail"]["triggers"] == ["Stress"]
+    assert attack["detail"]["most_bothersome"] is None
+    assert long.strip() in attack["notes"]

@@ -286,7 +286,8 @@ def _distinct(values: object) -> object:
     return kept
 
 
-DetailText = Annotated[OneLine, Field(min_length=1, max_length=200)]
+MAX_DETAIL = 200
+DetailText = Annotated[OneLine, Field(min_length=1, max_length=MAX_DETAIL)]
 DetailList = Annotated[tuple[DetailText, ...], BeforeValidator(_distinct)]
 # Minutes east of UTC an importing app recorded: UTC-12 to UTC+14, with room to spare.
 Offset = Annotated[int, Field(ge=-18 * 60, le=18 * 60)]

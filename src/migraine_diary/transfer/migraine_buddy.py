@@ -290,6 +290,12 @@ def _has_aura(*cells: str) -> bool:
     )
 
 
+def _bothersome(cell: str) -> str | None:
+    """The most bothersome symptom as written (spaces collapsed); None when it says none."""
+    text = " ".join(cell.split())
+    return text if text and not _NONE_ITEM.match(text) else None
+
+
 def _notes(header: Sequence[str], cells: dict[str, str]) -> str:
     lines: list[str] = []
     for name in header:
@@ -405,7 +411,7 @@ def _parse_row(
         triggers=tuple(_split_list(cells.get(COL_TRIGGERS, ""))),
         symptoms=tuple(_split_list(cells.get(COL_SYMPTOMS, ""))),
         pain_positions=tuple(_split_list(cells.get(COL_POSITIONS, ""))),
-        most_bothersome=" ".join(cells.get(COL_BOTHERSOME, "").split()) or None,
+        most_bothersome=_bothersome(cells.get(COL_BOTHERSOME, "")),
         relief=tuple(
             BuddyMedication(name, helpfulness)
             for column, helpfulness in RELIEF_COLUMNS

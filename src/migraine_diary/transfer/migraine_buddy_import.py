@@ -4,9 +4,11 @@ through the shared import path (`migraine import --format migraine-buddy`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from migraine_diary.domain.models import MAX_DETAIL, is_name
 from migraine_diary.errors import InputError
 from migraine_diary.transfer.attack_import import ImportPlan, check_attacks, offset_minutes
 from migraine_diary.transfer.lines import import_lines
@@ -31,6 +33,12 @@ def read_buddy(path: Path) -> BuddyImport:
             raise InputError(f"{path}: {error}") from None
 
 
+def _values(items: Iterable[str]) -> list[str]:
+    """The items that can be detail values: one that cannot (too long, control characters)
+    stays in the notes only, rather than making its whole row bad."""
+    return [i for i in items if 0 < len(i) <= MAX_DETAIL and is_name(i)]
+
+
 def attack_data(attack: BuddyAttack, source: str) -> dict[str, Any]:
     """The fields of one read attack, for the diary's own rules to check."""
     return {
@@ -42,11 +50,15 @@ def attack_data(attack: BuddyAttack, source: str) -> dict[str, Any]:
         "source": source,
         "import_key": dedupe_key(attack),
         "medications": [{"name": m.name, "helpfulness": m.helpfulness} for m in attack.medications],
-        "triggers": attack.triggers,
-        "symptoms": attack.symptoms,
-        "pain_positions": attack.pain_positions,
-        "most_bothersome": attack.most_bothersome,
-        "relief": [{"method": r.name, "helpfulness": r.helpfulness} for r in attack.relief],
+        "triggers": _values(attack.triggers),
+        "symptoms": _values(attack.symptoms),
+        "pain_positions": _values(attack.pain_positions),
+        "most_bothersome": next(iter(_values([attack.most_bothersome or ""])), None),
+        "relief": [
+            {"method": r.name, "helpfulness": r.helpfulness}
+            for r in attack.relief
+            if _values([r.name])
+        ],
         "start_offset": offset_minutes(attack.start),
         "end_offset": offset_minutes(attack.end) if attack.end is not None else None,
     }

@@ -27,3 +27,27 @@ BUDDY_COLUMNS = [
     "Unsure Non Drug Relief Methods",
     "Notes",
 ]
+
+# Where the person was: in every row, never in the diary.
+GEOHASH = "u33dbfcyegvc"
+
+
+def quoted(cells: list[str]) -> str:
+    return ",".join('"' + c.replace('"', '""') + '"' for c in cells)
+
+
+def row(number: int, started: str, lasted: str, pain: str, offset: int = 60, **cells: str) -> str:
+    """An attack row as the app writes it; `cells` by column name, `_` for a space."""
+    values = {
+        "#": str(number),
+        "Started": started,
+        "Lasted": lasted,
+        "Start UTC Offset (min)": str(offset),
+        "End UTC Offset (min)": str(offset),
+        "Geohash": GEOHASH,
+        "Pain Level": pain,
+        **{c: "No medication" for c in BUDDY_COLUMNS if c.endswith(" Medication")},
+        **{c: "None" for c in BUDDY_COLUMNS if c.endswith("Relief Methods")},
+    }
+    values.update({name.replace("_", " "): value for name, value in cells.items()})
+    return quoted([values.get(c, "") for c in BUDDY_COLUMNS])

@@ -82,6 +82,14 @@ def test_log_prints_the_stored_attack_with_classes(cli: Cli) -> None:
         ],
         "notes": None,
         "source": "typed",
+        "detail": {
+            "triggers": [],
+            "symptoms": [],
+            "pain_positions": [],
+            "most_bothersome": None,
+            "relief": [],
+        },
+        "local_time": None,
     }
 
 

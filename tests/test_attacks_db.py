@@ -17,6 +17,8 @@ ATTACK_TABLES = ("attack", "medication", "medication_class", "checkin", "kept_ra
 
 def test_schema_matches_the_attack_table_models(tmp_path: Path) -> None:
     from migraine_diary.storage.tables import (
+        AttackDetailRow,
+        AttackOriginRow,
         AttackRow,
         CheckinRow,
         KeptRangeRow,
@@ -27,7 +29,15 @@ def test_schema_matches_the_attack_table_models(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     db.create_diary(path)
     with sqlite3.connect(path) as conn:
-        for model in (AttackRow, MedicationRow, MedicationClassRow, CheckinRow, KeptRangeRow):
+        for model in (
+            AttackRow,
+            MedicationRow,
+            MedicationClassRow,
+            CheckinRow,
+            KeptRangeRow,
+            AttackDetailRow,
+            AttackOriginRow,
+        ):
             table = model.__tablename__
             stored = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             assert stored == [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]

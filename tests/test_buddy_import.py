@@ -11,30 +11,8 @@ from typing import Any
 import pytest
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
+from buddy_format import GEOHASH, quoted, row
 from conftest import Cli, fingerprint
-
-GEOHASH = "u33dbfcyegvc"
-
-
-def quoted(cells: list[str]) -> str:
-    return ",".join('"' + c.replace('"', '""') + '"' for c in cells)
-
-
-def row(number: int, started: str, lasted: str, pain: str, offset: int = 60, **cells: str) -> str:
-    values = {
-        "#": str(number),
-        "Started": started,
-        "Lasted": lasted,
-        "Start UTC Offset (min)": str(offset),
-        "End UTC Offset (min)": str(offset),
-        "Geohash": GEOHASH,
-        "Pain Level": pain,
-        **{c: "No medication" for c in COLUMNS if c.endswith(" Medication")},
-        **{c: "None" for c in COLUMNS if c.endswith("Relief Methods")},
-    }
-    values.update({name.replace("_", " "): value for name, value in cells.items()})
-    return quoted([values.get(c, "") for c in COLUMNS])
-
 
 EXPORT = [
     quoted(["Date", "Time Period", "Description", "Notes"]),  # line 1
@@ -146,6 +124,19 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: P
         ],
         "notes": "Attack Location: Home\nPotential Triggers: Stress, Bright light\nNotes: tired",
         "source": source,
+        "detail": {
+            "triggers": ["Stress", "Bright light"],
+            "symptoms": [],
+            "pain_positions": [],
+            "most_bothersome": None,
+            "relief": [],
+        },
+        "local_time": {
+            "start": "2024-11-16T13:12:00+01:00",
+            "end": "2024-11-16T14:12:00+01:00",
+            "start_offset": 60,
+            "end_offset": 60,
+        },
     }
     assert second["medications"] == []  # "No medication"
     assert second["aura"] is True
@@ -244,10 +235,13 @@ def test_a_file_that_is_not_an_export_is_refused(cli: Cli, tmp_path: Path) -> No
 def test_format_and_skip_bad_are_checked(cli: Cli, export: Path) -> None:
     wrong = cli("import", "--format", "buddy", str(export))
     assert wrong.exit_code == 2
-    assert wrong.stderr == "migraine: error: format must be csv or migraine-buddy (got buddy)\n"
+    assert (
+        wrong.stderr
+        == "migraine: error: format must be csv, migraine-buddy or apple-health (got buddy)\n"
+    )
     csv_skip = cli("import", str(export), "--skip-bad")
     assert csv_skip.exit_code == 2
     assert csv_skip.stderr == (
-        "migraine: error: --skip-bad works with --format migraine-buddy only\n"
+        "migraine: error: --skip-bad works with --format migraine-buddy or apple-health only\n"
     )
     assert not cli.db_path.exists()

@@ -89,7 +89,7 @@ def test_json_export_is_a_list_of_sessions(cli: Cli) -> None:
 def test_export_format_is_checked(cli: Cli) -> None:
     result = cli("export", "--format", "xlsx")
     assert result.exit_code == 2
-    assert result.stderr == "migraine: error: format must be csv or json (got xlsx)\n"
+    assert result.stderr == "migraine: error: format must be csv, json or fhir (got xlsx)\n"
 
 
 def test_round_trip_into_an_empty_diary(cli: Cli, tmp_path: Path) -> None:

@@ -239,8 +239,8 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
         f"diary       {diary} ({size})",
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
-        "rows        addition 4, attack 1, checkin 0, kept_range 0, medication 0, "
-        "medication_class 0, schema_version 1, session 3, therapy 2",
+        "rows        addition 4, attack 1, attack_detail 0, attack_origin 0, checkin 0, "
+        "kept_range 0, medication 0, medication_class 0, schema_version 1, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -263,6 +263,8 @@ def test_check_json(cli: Cli, diary: Path) -> None:
         "tables": {
             "addition": 4,  # the records typed, for undo
             "attack": 1,
+            "attack_detail": 0,
+            "attack_origin": 0,
             "checkin": 0,
             "kept_range": 0,
             "medication": 0,

@@ -25,7 +25,12 @@ class Note(UserWarning):
 # diagnosis, a provider a clinic, a medication a condition): a message never repeats it, not
 # even its first characters (error messages end up in terminals' scrollback, shell logs and
 # bug reports). A therapy name is the user's own short label and may be shown.
-PRIVATE_FIELDS = frozenset({"notes", "question", "provider", "med"})
+PRIVATE_FIELDS = frozenset(
+    {"notes", "question", "provider", "med"}
+    # an attack's detail (issue 16), as the command line and an import name it
+    | {"trigger", "symptom", "pain-position", "relief", "triggers", "symptoms"}
+    | {"pain_positions", "most_bothersome"}
+)
 
 
 def field_error(field: str, rule: str, got: object, *, private: bool | None = None) -> InputError:

@@ -82,6 +82,31 @@ Med = Annotated[
 ]
 
 
+Trigger = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trigger", help="A possible trigger, e.g. stress, 'bright light'. Repeat for each."
+    ),
+]
+Symptom = Annotated[
+    list[str] | None,
+    typer.Option("--symptom", help="A symptom, e.g. nausea. Repeat for each."),
+]
+PainPosition = Annotated[
+    list[str] | None,
+    typer.Option("--pain-position", help="Where it hurt, e.g. 'left temple'. Repeat for each."),
+]
+ReliefMethod = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--relief",
+        help="A non-drug relief method: METHOD[=HELPFULNESS], e.g. 'dark room=helpful'. "
+        "Repeat for each.",
+        metavar="METHOD",
+    ),
+]
+
+
 def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[str | None, bool]:
     """With no length given: ask on a terminal, refuse in a script (a guess would be wrong)."""
     from migraine_diary.diary.attacks import length_given
@@ -173,10 +198,15 @@ def log(
     aura: Annotated[bool, typer.Option("--aura", help="It came with an aura.")] = False,
     med: Med = None,
     notes: Notes = None,
+    trigger: Trigger = None,
+    symptom: Symptom = None,
+    pain_position: PainPosition = None,
+    relief: ReliefMethod = None,
     allow_overlap: AllowOverlap = False,
     json: Annotated[bool, typer.Option("--json", help="Print the stored attack as JSON.")] = False,
 ) -> None:
-    """Log a migraine attack: when it began, how long it lasted, peak pain, medication.
+    """Log a migraine attack: when it began, how long it lasted, peak pain, medication,
+    and what came with it (--trigger, --symptom, --pain-position, --relief).
 
     Give one of --hours, --until or --ongoing (asked for on a terminal; required in a script).
     A bare `migraine attack log` on a terminal asks for everything, each answer checked.
@@ -209,6 +239,12 @@ def log(
         meds=med or [],
         notes=notes,
         now=now,
+        detail={
+            "triggers": trigger or [],
+            "symptoms": symptom or [],
+            "pain_positions": pain_position or [],
+            "relief": relief or [],
+        },
     )
     result = attacks.log_attack(writable_diary(ctx), attack, now, allow_overlap=allow_overlap)
     if json:
@@ -263,11 +299,15 @@ def list_(
             metavar="TEXT",
         ),
     ] = None,
+    trigger: Annotated[
+        str | None,
+        typer.Option("--trigger", help="Only attacks with this trigger (any case).", metavar="X"),
+    ] = None,
     json: Json = False,
 ) -> None:
     """List attacks, newest first (by the day they began).
 
-    Example: migraine attack list --since 2026-11-01 --search weather
+    Example: migraine attack list --since 2026-11-01 --trigger stress --search weather
     """
     from migraine_diary.diary import attacks
     from migraine_diary.domain import dates
@@ -276,13 +316,54 @@ def list_(
     until_day = dates.parse_day(until, field="until") if until else None
     count = limit_of(limit)
     now = dates.now()
-    found, total = attacks.list_attacks(counting_diary(ctx), since_day, until_day, count, search)
+    found, total = attacks.list_attacks(
+        counting_diary(ctx), since_day, until_day, count, search, trigger=trigger
+    )
     if json:
         print_json([a.to_json() for a in found])
         return
     from migraine_diary.render import attacks as render_attacks
 
     render_attacks.attacks_table(found, total, now)
+
+
+@app.command()
+def triggers(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What to count: trigger, symptom, pain_position, most_bothersome or relief.",
+            metavar="KIND",
+        ),
+    ] = "trigger",
+    json: Json = False,
+) -> None:
+    """Count attacks by trigger: how many had each, of how many recorded (all, or those that
+    began in --since/--until). --kind counts symptoms, pain positions, ... instead.
+
+    Example: migraine triggers --since 2026-01-01
+    """
+    from migraine_diary.diary import attacks
+    from migraine_diary.domain import dates
+    from migraine_diary.domain.attack import DETAIL_KINDS
+
+    if kind not in DETAIL_KINDS:
+        from migraine_diary.errors import field_error
+
+        raise field_error("kind", "one of " + ", ".join(DETAIL_KINDS), kind)
+    since_day = dates.parse_day(since, field="since") if since else None
+    until_day = dates.parse_day(until, field="until") if until else None
+    counts = attacks.detail_counts(diary_from(ctx, write=False), kind, since_day, until_day)
+    if json:
+        print_json(counts.to_json())
+        return
+    from migraine_diary.render import attacks as render_attacks
+
+    render_attacks.detail_table(counts)
 
 
 @attack_app.command("show")

@@ -14,7 +14,16 @@ from typing import Any
 from migraine_diary import storage as db
 from migraine_diary.diary.days import month_overuse
 from migraine_diary.domain import dates, days
-from migraine_diary.domain.attack import Attack, Dose, Logged, overlap
+from migraine_diary.domain.attack import (
+    Attack,
+    AttackDetail,
+    DetailCounts,
+    Dose,
+    Logged,
+    Origin,
+    Relief,
+    overlap,
+)
 from migraine_diary.domain.dates import (
     day_start,
     format_local,
@@ -25,8 +34,10 @@ from migraine_diary.domain.dates import (
 from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import (
     CLOCK_SLACK,
+    DETAIL_FIELDS,
     RULES,
     AttackInput,
+    detail_key,
     parse_helpfulness,
     parse_hours,
     validate_attack,
@@ -34,13 +45,43 @@ from migraine_diary.domain.models import (
 from migraine_diary.errors import DiaryError, InputError, field_error
 
 # Field names as the command line shows them.
-LABELS = {"start": "when", "end": "until", "taken_at": "med time", "medications": "med"}
+LABELS = {
+    "start": "when",
+    "end": "until",
+    "taken_at": "med time",
+    "medications": "med",
+    "triggers": "trigger",
+    "symptoms": "symptom",
+    "pain_positions": "pain-position",
+}
 TYPED = "typed"
 _CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
+def _detail(rows: Sequence[tuple[Any, ...]]) -> AttackDetail:
+    """An attack's stored (kind, value, helpfulness) rows as its detail lists."""
+    by_kind: dict[str, list[str]] = {}
+    relief = []
+    for kind, value, helpfulness in rows:
+        if kind == "relief":
+            relief.append(Relief(value, helpfulness))
+        else:
+            by_kind.setdefault(kind, []).append(value)
+    bothersome = by_kind.get("most_bothersome", [])
+    return AttackDetail(
+        triggers=tuple(by_kind.get("trigger", ())),
+        symptoms=tuple(by_kind.get("symptom", ())),
+        pain_positions=tuple(by_kind.get("pain_position", ())),
+        most_bothersome=bothersome[0] if bothersome else None,
+        relief=tuple(relief),
+    )
+
+
 def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
-    meds = db.medications_of(conn, [r[0] for r in rows])
+    ids = [r[0] for r in rows]
+    meds = db.medications_of(conn, ids)
+    details = db.details_of(conn, ids)
+    origins = db.origins_of(conn, ids)
     classes = Classes(db.user_classes(conn))
     return [
         Attack(
@@ -60,6 +101,8 @@ def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
                 )
                 for name, helpfulness, taken_at in meds.get(r[0], ())
             ),
+            detail=_detail(details.get(r[0], ())),
+            origin=Origin(*origins[r[0]]) if r[0] in origins else None,
         )
         for r in rows
     ]
@@ -83,30 +126,57 @@ def get_attack(diary: db.Diary | None, attack_id: int) -> Attack:
         return _attack_by_id(conn, attack_id)
 
 
+def _bounds(since: dt.date | None, until: dt.date | None) -> tuple[str | None, str | None]:
+    low = to_storage(day_start(since)) if since else None
+    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
+    return low, high
+
+
 def list_attacks(
     diary: db.Diary | None,
     since: dt.date | None,
     until: dt.date | None,
     limit: int | None,
     search: str | None = None,
+    *,
+    trigger: str | None = None,
 ) -> tuple[list[Attack], int]:
-    """Attacks that started in the days given (with `search` in their notes), newest first,
-    and how many match in all."""
+    """Attacks that started in the days given (with `search` in their notes; with `trigger`,
+    only those it was recorded for, in any case), newest first, and how many match in all."""
     from migraine_diary.diary.sessions import search_text
 
     found = search_text(search)
     if diary is None:
         return [], 0
-    low = to_storage(day_start(since)) if since else None
-    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
+    low, high = _bounds(since, until)
+    detail = ("trigger", detail_key(trigger)) if trigger is not None else None
     with diary.connect() as conn:
-        rows = db.attack_rows(conn, low, high, limit, found)
+        rows = db.attack_rows(conn, low, high, limit, found, detail)
         total = (
             len(rows)
             if limit is None or len(rows) < limit
-            else db.count_attacks(conn, low, high, found)
+            else db.count_attacks(conn, low, high, found, detail)
         )
         return _attacks_from(conn, rows), total
+
+
+def detail_counts(
+    diary: db.Diary | None, kind: str, since: dt.date | None, until: dt.date | None
+) -> DetailCounts:
+    """How many of the attacks that started in the days given had each trigger (or symptom,
+    ...): `migraine triggers`."""
+    if diary is None:
+        return DetailCounts(kind, since, until, 0, 0, [])
+    low, high = _bounds(since, until)
+    with diary.connect() as conn:
+        return DetailCounts(
+            kind,
+            since,
+            until,
+            db.count_attacks(conn, low, high),
+            db.count_with_detail(conn, kind, low, high),
+            db.detail_counts(conn, kind, low, high),
+        )
 
 
 def overdue(diary: db.Diary | None, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
@@ -200,8 +270,12 @@ def typed_attack(
     meds: Sequence[str],
     notes: str | None,
     now: dt.datetime,
+    detail: dict[str, Sequence[str]] | None = None,
 ) -> AttackInput:
     """An attack as typed on the command line, checked before the diary is touched.
+
+    `detail` holds the lists typed with --trigger, --symptom, --pain-position and --relief
+    (`METHOD[=HELPFULNESS]`), by AttackInput field.
 
     Without --when, --hours counts back from now (it just ended) and --ongoing starts now;
     --until needs --when.
@@ -227,7 +301,39 @@ def typed_attack(
     validate_attack(data, label=LABELS, typed=typed, now=now)
     data["end"] = _end(start, hours, until, now)
     data["medications"] = [parse_med(m, start) for m in meds]
+    for name, values in (detail or {}).items():
+        data[name] = [parse_relief(v) for v in values] if name == "relief" else list(values)
     return validate_attack(data, label=LABELS, typed=typed, now=now)
+
+
+def parse_relief(text: str) -> dict[str, Any]:
+    """`METHOD[=HELPFULNESS]`, e.g. `dark room=helpful`."""
+    if "=" in text:
+        method, _, word = text.rpartition("=")
+        return {"method": method, "helpfulness": parse_helpfulness(word)}
+    return {"method": text, "helpfulness": None}
+
+
+def detail_rows(attack: AttackInput, attack_id: int) -> list[dict[str, Any]]:
+    """The stored rows of an attack's detail lists."""
+    rows = []
+    for name, kind in DETAIL_FIELDS.items():
+        value = getattr(attack, name)
+        items = value if isinstance(value, tuple) else (() if value is None else (value,))
+        for item in items:
+            text, helpfulness = (
+                (item.method, item.helpfulness) if name == "relief" else (item, None)
+            )
+            rows.append(
+                {
+                    "attack_id": attack_id,
+                    "kind": kind,
+                    "value": text,
+                    "key": detail_key(text),
+                    "helpfulness": helpfulness,
+                }
+            )
+    return rows
 
 
 # ------------------------------------------------------------------------- changes
@@ -250,6 +356,9 @@ def _store(conn: Any, attack: AttackInput) -> tuple[int | None, bool]:
                 for m in attack.medications
             ],
         )
+        db.insert_details(conn, detail_rows(attack, attack_id))
+        if attack.start_offset is not None:
+            db.insert_origin(conn, attack_id, attack.start_offset, attack.end_offset)
     return attack_id, False
 
 

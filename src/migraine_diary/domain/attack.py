@@ -64,6 +64,62 @@ class Dose:
 
 
 @dataclass(frozen=True)
+class Relief:
+    """A non-drug relief method tried for an attack, and how it helped (None: not said)."""
+
+    method: str
+    helpfulness: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "helpfulness": self.helpfulness}
+
+
+@dataclass(frozen=True)
+class AttackDetail:
+    """What an attack came with, as values to count and filter by (Migraine Buddy's columns).
+
+    The JSON keys are the `AttackInput` fields of the same name, so a document that carries
+    an attack's detail can be read back into one.
+    """
+
+    triggers: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    pain_positions: tuple[str, ...] = ()
+    most_bothersome: str | None = None
+    relief: tuple[Relief, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.triggers
+            or self.symptoms
+            or self.pain_positions
+            or self.most_bothersome
+            or self.relief
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "triggers": list(self.triggers),
+            "symptoms": list(self.symptoms),
+            "pain_positions": list(self.pain_positions),
+            "most_bothersome": self.most_bothersome,
+            "relief": [r.to_json() for r in self.relief],
+        }
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The UTC offsets (minutes east) an importing app recorded for an attack's start and
+    end: its local times as they were where it happened."""
+
+    start_offset: int
+    end_offset: int | None
+
+    def local(self, moment: dt.datetime, offset: int) -> dt.datetime:
+        return moment.astimezone(dt.timezone(dt.timedelta(minutes=offset)))
+
+
+@dataclass(frozen=True)
 class Attack:
     """A stored attack; `end` None while it is still going on."""
 
@@ -75,6 +131,20 @@ class Attack:
     notes: str | None
     source: str
     medications: tuple[Dose, ...] = ()
+    detail: AttackDetail = AttackDetail()
+    origin: Origin | None = None
+
+    @property
+    def local_start(self) -> dt.datetime | None:
+        """The start at the UTC offset the importing app recorded; None when typed."""
+        return self.origin.local(self.start, self.origin.start_offset) if self.origin else None
+
+    @property
+    def local_end(self) -> dt.datetime | None:
+        if self.origin is None or self.end is None:
+            return None
+        offset = self.origin.end_offset
+        return self.origin.local(self.end, self.origin.start_offset if offset is None else offset)
 
     @property
     def ongoing(self) -> bool:
@@ -104,7 +174,21 @@ class Attack:
             "medications": [d.to_json() for d in self.medications],
             "notes": self.notes,
             "source": self.source,
+            "detail": self.detail.to_json(),
+            "local_time": None
+            if self.origin is None
+            else {
+                "start": _iso(self.local_start),
+                "end": _iso(self.local_end),
+                "start_offset": self.origin.start_offset,
+                "end_offset": self.origin.end_offset,
+            },
         }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    """A recorded local time with its offset: 2024-11-16T13:12:00+01:00."""
+    return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
 @dataclass(frozen=True)
@@ -115,3 +199,33 @@ class Logged:
     month: days.MonthOveruse | None
     other_ongoing: list[tuple[int, dt.datetime]]
     replaced_checkins: list[dt.date] = field(default_factory=list)
+
+
+#: The kinds `migraine triggers --kind` counts, as stored.
+DETAIL_KINDS = ("trigger", "symptom", "pain_position", "most_bothersome", "relief")
+
+
+@dataclass(frozen=True)
+class DetailCounts:
+    """How many of the attacks in a period had each trigger (or symptom, ...): `attacks` is
+    every attack recorded then, `with_any` those with at least one of this kind."""
+
+    kind: str
+    since: dt.date | None
+    until: dt.date | None
+    attacks: int
+    with_any: int
+    values: list[tuple[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "attacks": self.attacks,
+            "with_any": self.with_any,
+            "values": [
+                {"value": value, "attacks": n, "share": n / self.attacks if self.attacks else None}
+                for value, n in self.values
+            ],
+        }

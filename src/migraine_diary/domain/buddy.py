@@ -1,4 +1,5 @@
-"""A Migraine Buddy import as a person hears of it: the rows it could not read, what it did."""
+"""An import of attacks from another app (Migraine Buddy, Apple Health) as a person hears of
+it: the rows or records it could not read, what it did."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RowError:
-    """A field that could not be read; ``field`` is the export's column name."""
+    """A field that could not be read; ``field`` is the export's column (or attribute) name,
+    ``line`` the file line, or with ``unit`` 'record' the record's number in the file."""
 
     line: int
     field: str
     message: str
+    unit: str = "line"
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return f"{self.unit} {self.line}: {self.message}"
 
 
 @dataclass
@@ -31,6 +34,10 @@ class BuddyResult:
     ended: int
     unclassified: list[str]
     dry_run: bool
+    #: what the file is made of, for the summary: 'row' (CSV) or 'record' (XML)
+    unit: str = "row"
+    #: records saying there was no attack (Apple Health's NotPresent), not imported
+    not_attacks: int = 0
 
     @property
     def bad_rows(self) -> int:

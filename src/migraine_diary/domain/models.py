@@ -54,10 +54,26 @@ RULES: dict[str, str] = {
     "source": f"text of 1 to 300 characters {NAME_RULE}",
     "date": "a date such as 2026-11-20, today or yesterday, not in the future",
     "months": "a whole number from 1 to 120",
+    # attack detail (issue 16)
+    "triggers": f"a trigger of 1 to 200 characters {NAME_RULE}",
+    "symptoms": f"a symptom of 1 to 200 characters {NAME_RULE}",
+    "pain_positions": f"a pain position of 1 to 200 characters {NAME_RULE}",
+    "most_bothersome": f"text of 1 to 200 characters {NAME_RULE}, or empty",
+    "relief": f"a relief method of 1 to 200 characters {NAME_RULE}",
+    "start_offset": "a whole number of minutes east of UTC, from -1080 to 1080",
+    "end_offset": "a whole number of minutes east of UTC, from -1080 to 1080, or empty",
     "medication_class": (
         "one of triptan, simple_analgesic, combination_analgesic, opioid, ergot, gepant, "
         "ditan, other"
     ),
+}
+# The detail lists of an attack, and the kind each is stored as.
+DETAIL_FIELDS: dict[str, str] = {
+    "triggers": "trigger",
+    "symptoms": "symptom",
+    "pain_positions": "pain_position",
+    "most_bothersome": "most_bothersome",
+    "relief": "relief",
 }
 MAX_COST = Decimal("1000000")
 # Numbers are ASCII digits, in every field: Python's parsers also take `1_000` and the digits
@@ -259,8 +275,50 @@ class MedicationInput(BaseModel):
     taken_at: datetime | None = None
 
 
+def detail_key(text: str) -> str:
+    """Case- and space-insensitive identity of a trigger, symptom or other detail value."""
+    return " ".join(text.casefold().split())
+
+
+def _distinct(values: object) -> object:
+    """A detail list without repeats ('Stress' and 'stress' are one trigger), first kept."""
+    if not isinstance(values, list | tuple):
+        return values
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        text = value.get("method") if isinstance(value, dict) else value
+        key = detail_key(text) if isinstance(text, str) else None
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(value)
+    return kept
+
+
+MAX_DETAIL = 200
+DetailText = Annotated[OneLine, Field(min_length=1, max_length=MAX_DETAIL)]
+DetailList = Annotated[tuple[DetailText, ...], BeforeValidator(_distinct)]
+# Minutes east of UTC an importing app recorded: UTC-12 to UTC+14, with room to spare.
+Offset = Annotated[int, Field(ge=-18 * 60, le=18 * 60)]
+
+
+class ReliefInput(BaseModel):
+    """A non-drug relief method tried for an attack (sleep, a dark room), and how it helped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: DetailText
+    helpfulness: Annotated[Helpfulness | None, BeforeValidator(_lower_or_none)] = None
+
+
 class AttackInput(BaseModel):
-    """An attack as typed or imported, before it is stored; `end` None means ongoing."""
+    """An attack as typed or imported, before it is stored; `end` None means ongoing.
+
+    The detail lists (triggers ... relief) are values to count and filter by; `start_offset`
+    and `end_offset` are the UTC offsets an importing app recorded, None for a typed attack.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -272,6 +330,13 @@ class AttackInput(BaseModel):
     source: Annotated[OneLine, Field(min_length=1, max_length=300)] = "typed"
     import_key: str | None = None
     medications: tuple[MedicationInput, ...] = ()
+    triggers: DetailList = ()
+    symptoms: DetailList = ()
+    pain_positions: DetailList = ()
+    most_bothersome: Annotated[DetailText | None, BeforeValidator(_blank_is_none)] = None
+    relief: Annotated[tuple[ReliefInput, ...], BeforeValidator(_distinct)] = ()
+    start_offset: Offset | None = None
+    end_offset: Offset | None = None
 
 
 def validate_attack(
@@ -303,6 +368,13 @@ def validate_attack(
             med = data["medications"][loc[1]]
             got = med.get(field) if isinstance(med, dict) else med
             raise error("med" if field == "name" else field, got) from None
+        if name in DETAIL_FIELDS and len(loc) >= 2 and isinstance(loc[1], int):
+            item = list(data[name])[loc[1]]
+            if isinstance(item, dict):  # a relief method: its name or its helpfulness
+                field = str(loc[2]) if len(loc) >= 3 else "method"
+                got = item.get(field)
+                raise error("relief" if field == "method" else field, got) from None
+            raise error(name, item) from None
         if name not in RULES:
             raise InputError(f"unknown field {name!r}") from None
         raise error(name, data.get(name)) from None

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from migraine_diary.domain import days
-from migraine_diary.domain.attack import Attack, Logged, overlapping_pairs
+from migraine_diary.domain.attack import Attack, DetailCounts, Logged, overlapping_pairs
 from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
@@ -187,10 +187,81 @@ def attack_detail(attack: Attack, now: dt.datetime) -> None:
             )
     else:
         rows.append(("medication", DASH))
+    rows += _detail_rows(attack)
     rows += [("notes", attack.notes or DASH), ("source", attack.source)]
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
+
+
+def _recorded_local(moment: dt.datetime) -> str:
+    """A time as the importing app recorded it: 2024-11-16 13:12 (UTC+01:00)."""
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _detail_rows(attack: Attack) -> list[tuple[str, str]]:
+    """The recorded local times of an import, then the detail lists that are not empty."""
+    rows: list[tuple[str, str]] = []
+    if attack.local_start is not None:
+        rows.append(("recorded start", _recorded_local(attack.local_start)))
+    if attack.local_end is not None:
+        rows.append(("recorded end", _recorded_local(attack.local_end)))
+    detail = attack.detail
+    for label, values in (
+        ("triggers", detail.triggers),
+        ("symptoms", detail.symptoms),
+        ("pain positions", detail.pain_positions),
+    ):
+        if values:
+            rows.append((label, ", ".join(values)))
+    if detail.most_bothersome:
+        rows.append(("most bothersome", detail.most_bothersome))
+    if detail.relief:
+        rows.append(
+            (
+                "non-drug relief",
+                ", ".join(
+                    f"{r.method} ({r.helpfulness})" if r.helpfulness else r.method
+                    for r in detail.relief
+                ),
+            )
+        )
+    return rows
+
+
+KIND_LABELS = {
+    "trigger": "trigger",
+    "symptom": "symptom",
+    "pain_position": "pain position",
+    "most_bothersome": "most bothersome symptom",
+    "relief": "non-drug relief",
+}
+
+
+def detail_table(counts: DetailCounts) -> None:
+    """`migraine triggers`: each value with the attacks it was recorded for, of all."""
+    label = KIND_LABELS[counts.kind]
+    period = ""
+    if counts.since or counts.until:
+        period = f" from {counts.since or 'the first'} to {counts.until or 'the last'}"
+    if not counts.values:
+        console.print(
+            f"No {label} recorded for any of {plural(counts.attacks, 'attack')}{period}. "
+            "Record them with: migraine attack log ... --trigger stress"
+        )
+        return
+    table = _table()
+    table.add_column(label, overflow="fold")
+    table.add_column("attacks", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    for value, n in counts.values:
+        table.add_row(value, str(n), f"{n / counts.attacks:.0%}")
+    console.print(table)
+    console.print(
+        f"Of {plural(counts.attacks, 'recorded attack')}{period}; "
+        f"{counts.with_any} with any {label} recorded."
+    )
 
 
 # ---------------------------------------------------------------------------- calendar
@@ -333,11 +404,13 @@ def buddy_summary(result: BuddyResult, path: str) -> str:
     if result.already_there:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
-        parts.append(f"{result.bad_rows} bad row(s) skipped")
+        parts.append(f"{result.bad_rows} bad {result.unit}(s) skipped")
     if result.ended:
         parts.append(f"{result.ended} ongoing attack(s) ended")
     if result.ongoing:
         parts.append(f"{result.ongoing} without an end, kept as ongoing")
+    if result.not_attacks:
+        parts.append(f"{result.not_attacks} record(s) of no headache (NotPresent) not imported")
     if result.ongoing_skipped:
         parts.append(
             f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"

@@ -15,15 +15,28 @@ ATTACK_COLUMNS = 'SELECT a.id, a.start, a."end", a.peak, a.aura, a.notes, a.sour
 MEDICATION_COLUMNS = "SELECT m.attack_id, m.name, m.helpfulness, m.taken_at FROM medication m"
 
 
+# An attack's detail filter: (kind, key), e.g. ('trigger', 'stress').
+DetailFilter = tuple[str, str]
+
+
 def _window(
-    since: str | None, until: str | None, search: str | None = None
+    since: str | None,
+    until: str | None,
+    search: str | None = None,
+    detail: DetailFilter | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Attacks that started in [since, until): the same convention as session filters;
-    `search` (casefolded) is text to find in the notes."""
+    `search` (casefolded) is text to find in the notes; with `detail`, only those that have it."""
     clauses, params = [], {}
     if search is not None:
         clauses.append("instr(casefold(a.notes), :search) > 0")
         params["search"] = search
+    if detail is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM attack_detail d WHERE d.attack_id = a.id"
+            " AND d.kind = :detail_kind AND d.key = :detail_key)"
+        )
+        params["detail_kind"], params["detail_key"] = detail
     if since is not None:
         clauses.append("a.start >= :since")
         params["since"] = since
@@ -94,11 +107,12 @@ def attack_rows(
     until: str | None,
     limit: int | None = None,
     search: str | None = None,
+    detail: DetailFilter | None = None,
 ) -> list[tuple[Any, ...]]:
     """Attacks that started in the window, newest first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until, search)
+    where, params = _window(since, until, search, detail)
     sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -107,26 +121,113 @@ def attack_rows(
 
 
 def count_attacks(
-    conn: Connection, since: str | None, until: str | None, search: str | None = None
+    conn: Connection,
+    since: str | None,
+    until: str | None,
+    search: str | None = None,
+    detail: DetailFilter | None = None,
 ) -> int:
     from sqlalchemy import text
 
-    where, params = _window(since, until, search)
+    where, params = _window(since, until, search, detail)
     return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
 
 
-def medications_of(conn: Connection, attack_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """(name, helpfulness, taken_at) per attack id, in the order they were stored."""
+def insert_details(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """An attack's triggers, symptoms, ... (attack_id, kind, value, key, helpfulness)."""
+    if not rows:
+        return
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO attack_detail (attack_id, kind, value, key, helpfulness)"
+            " VALUES (:attack_id, :kind, :value, :key, :helpfulness)"
+            " ON CONFLICT (attack_id, kind, key) DO NOTHING"
+        ),
+        rows,
+    )
+
+
+def insert_origin(conn: Connection, attack_id: int, start: int, end: int | None) -> None:
+    """The UTC offsets an importing app recorded for the attack's start and end."""
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO attack_origin (attack_id, start_offset, end_offset)"
+            " VALUES (:id, :start, :end)"
+        ),
+        {"id": attack_id, "start": start, "end": end},
+    )
+
+
+def _by_attack(
+    conn: Connection, sql: str, attack_ids: list[int]
+) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows of `sql` (attack_id first, then the rest; `{ids}` marks the id list) per attack."""
     from sqlalchemy import text
 
     found: dict[int, list[tuple[Any, ...]]] = {}
     for offset in range(0, len(attack_ids), 500):
         chunk = attack_ids[offset : offset + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = MEDICATION_COLUMNS + f" WHERE m.attack_id IN ({marks}) ORDER BY m.attack_id, m.id"
-        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
-            found.setdefault(r[0], []).append((r[1], r[2], r[3]))
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        for r in conn.execute(text(sql.format(ids=marks)), params):
+            found.setdefault(r[0], []).append(tuple(r[1:]))
     return found
+
+
+def details_of(conn: Connection, attack_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """(kind, value, helpfulness) per attack id, in the order they were stored."""
+    sql = (
+        "SELECT attack_id, kind, value, helpfulness FROM attack_detail"
+        " WHERE attack_id IN ({ids}) ORDER BY attack_id, id"
+    )
+    return _by_attack(conn, sql, attack_ids)
+
+
+def origins_of(conn: Connection, attack_ids: list[int]) -> dict[int, tuple[int, int | None]]:
+    """(start_offset, end_offset) per imported attack id that has them."""
+    sql = "SELECT attack_id, start_offset, end_offset FROM attack_origin WHERE attack_id IN ({ids})"
+    found = _by_attack(conn, sql, attack_ids)
+    return {i: (int(rows[0][0]), rows[0][1]) for i, rows in found.items()}
+
+
+def detail_counts(
+    conn: Connection, kind: str, since: str | None, until: str | None
+) -> list[tuple[str, int]]:
+    """(the value in one of its spellings, attacks with it) for one kind of detail over the
+    attacks that started in the window, most frequent first."""
+    from sqlalchemy import text
+
+    where, params = _window(since, until)
+    sql = (
+        "SELECT MIN(d.value), COUNT(DISTINCT d.attack_id) AS n, d.key"
+        " FROM attack_detail d JOIN attack a ON a.id = d.attack_id"
+        + (where + " AND" if where else " WHERE")
+        + " d.kind = :kind GROUP BY d.key ORDER BY n DESC, d.key"
+    )
+    return [(r[0], int(r[1])) for r in conn.execute(text(sql), {**params, "kind": kind})]
+
+
+def count_with_detail(conn: Connection, kind: str, since: str | None, until: str | None) -> int:
+    """How many attacks that started in the window have any detail of this kind."""
+    from sqlalchemy import text
+
+    where, params = _window(since, until)
+    sql = (
+        "SELECT COUNT(*) FROM attack a"
+        + (where + " AND" if where else " WHERE")
+        + " EXISTS (SELECT 1 FROM attack_detail d WHERE d.attack_id = a.id AND d.kind = :kind)"
+    )
+    return int(conn.execute(text(sql), {**params, "kind": kind}).scalar_one())
+
+
+def medications_of(conn: Connection, attack_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """(name, helpfulness, taken_at) per attack id, in the order they were stored."""
+    sql = MEDICATION_COLUMNS + " WHERE m.attack_id IN ({ids}) ORDER BY m.attack_id, m.id"
+    return _by_attack(conn, sql, attack_ids)
 
 
 def attacks_touching(conn: Connection, since: str, until: str) -> list[tuple[Any, ...]]:

@@ -77,6 +77,23 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX ix_addition_attack ON addition (attack_id)",
         "CREATE INDEX ix_addition_checkin ON addition (checkin_day)",
     ],
+    [  # attack detail (issue 16): triggers, symptoms, ... as values; an import's UTC offsets
+        "CREATE TABLE attack_detail ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " attack_id INTEGER NOT NULL REFERENCES attack(id) ON DELETE CASCADE,"
+        " kind TEXT NOT NULL CHECK (kind IN"
+        " ('trigger', 'symptom', 'pain_position', 'most_bothersome', 'relief')),"
+        " value TEXT NOT NULL CHECK (length(value) BETWEEN 1 AND 200),"
+        " key TEXT NOT NULL,"
+        " helpfulness TEXT CHECK (helpfulness IS NULL OR (kind = 'relief' AND helpfulness IN"
+        " ('helpful', 'somewhat', 'unhelpful', 'unsure'))),"
+        " UNIQUE (attack_id, kind, key))",
+        "CREATE INDEX ix_attack_detail_kind_key ON attack_detail (kind, key, attack_id)",
+        "CREATE TABLE attack_origin ("
+        " attack_id INTEGER PRIMARY KEY REFERENCES attack(id) ON DELETE CASCADE,"
+        " start_offset INTEGER NOT NULL CHECK (start_offset BETWEEN -1080 AND 1080),"
+        " end_offset INTEGER CHECK (end_offset BETWEEN -1080 AND 1080))",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -142,3 +142,30 @@ class AdditionRow(SQLModel, table=True):
     session_id: int | None = Column(default=None, foreign_key="session.id", ondelete="CASCADE")
     attack_id: int | None = Column(default=None, foreign_key="attack.id", ondelete="CASCADE")
     checkin_day: str | None = Column(default=None, foreign_key="checkin.day", ondelete="CASCADE")
+
+
+class AttackDetailRow(SQLModel, table=True):
+    """One trigger, symptom, pain position, most bothersome symptom or non-drug relief method
+    of an attack, as written; `key` (case and spaces folded) is what filters and counts match,
+    so 'Stress' and 'stress ' are one trigger. `helpfulness` only for a relief method."""
+
+    __tablename__ = "attack_detail"
+    __table_args__ = (sa.UniqueConstraint("attack_id", "kind", "key"),)
+
+    id: int | None = Column(default=None, primary_key=True)
+    attack_id: int = Column(foreign_key="attack.id", ondelete="CASCADE")
+    kind: str
+    value: str
+    key: str
+    helpfulness: str | None = None
+
+
+class AttackOriginRow(SQLModel, table=True):
+    """The UTC offsets (minutes east) an importing app recorded for an attack's start and end:
+    with the stored UTC instants they give back its original local times."""
+
+    __tablename__ = "attack_origin"
+
+    attack_id: int = Column(primary_key=True, foreign_key="attack.id", ondelete="CASCADE")
+    start_offset: int
+    end_offset: int | None = None

@@ -24,6 +24,14 @@ _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 def import_lines(path: Path) -> Iterator[Iterator[str]]:
     """The file's lines with their line ends (a UTF-8 byte-order mark dropped), read one at a
     time; a named pipe, a device or a socket is refused before anything is read."""
+    with import_file(path) as handle:
+        yield _lines(handle, path)
+
+
+@contextmanager
+def import_file(path: Path) -> Iterator[BinaryIO]:
+    """The file opened to read its bytes; a named pipe, a device or a socket is refused
+    before anything is read."""
     try:
         # Non-blocking, so that opening a named pipe with no writer cannot hang.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC)
@@ -48,7 +56,7 @@ def import_lines(path: Path) -> Iterator[Iterator[str]]:
         os.close(fd)
         raise
     with handle:
-        yield _lines(handle, path)
+        yield handle
 
 
 def _lines(handle: BinaryIO, path: Path) -> Iterator[str]:

@@ -30,6 +30,17 @@ COL_PAIN = "Pain Level"
 COL_NOTES = "Notes"
 COL_ATTACK_TYPES = "Attack Types"
 COL_SYMPTOMS = "Symptoms"
+COL_TRIGGERS = "Potential Triggers"
+COL_POSITIONS = "Pain Positions"
+COL_BOTHERSOME = "Most Bothersome Symptom"
+
+#: Non-drug relief columns and the helpfulness each one means.
+RELIEF_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Helpful Non Drug Relief Methods", HELPFUL),
+    ("Somewhat Helpful Non Drug Relief Methods", SOMEWHAT),
+    ("Unhelpful Non Drug Relief Methods", UNHELPFUL),
+    ("Unsure Non Drug Relief Methods", UNSURE),
+)
 
 #: Medication columns and the helpfulness each one means.
 MEDICATION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -51,16 +62,13 @@ KNOWN_COLUMNS: tuple[str, ...] = (
     "Attack Location",
     COL_PAIN,
     "Affected Activities",
-    "Potential Triggers",
+    COL_TRIGGERS,
     COL_SYMPTOMS,
-    "Most Bothersome Symptom",
+    COL_BOTHERSOME,
     "Premonitory Symptoms",
-    "Pain Positions",
+    COL_POSITIONS,
     *(name for name, _ in MEDICATION_COLUMNS),
-    "Helpful Non Drug Relief Methods",
-    "Somewhat Helpful Non Drug Relief Methods",
-    "Unhelpful Non Drug Relief Methods",
-    "Unsure Non Drug Relief Methods",
+    *(name for name, _ in RELIEF_COLUMNS),
     COL_NOTES,
 )
 _CANONICAL = {name.casefold(): name for name in KNOWN_COLUMNS}
@@ -134,6 +142,12 @@ class BuddyAttack:
     aura: bool
     medications: tuple[BuddyMedication, ...]
     notes: str
+    triggers: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    pain_positions: tuple[str, ...] = ()
+    #: the cell as written (one symptom, or the app's own words), None when empty
+    most_bothersome: str | None = None
+    relief: tuple[BuddyMedication, ...] = ()
 
 
 @dataclass
@@ -276,6 +290,12 @@ def _has_aura(*cells: str) -> bool:
     )
 
 
+def _bothersome(cell: str) -> str | None:
+    """The most bothersome symptom as written (spaces collapsed); None when it says none."""
+    text = " ".join(cell.split())
+    return text if text and not _NONE_ITEM.match(text) else None
+
+
 def _notes(header: Sequence[str], cells: dict[str, str]) -> str:
     lines: list[str] = []
     for name in header:
@@ -388,6 +408,15 @@ def _parse_row(
         aura=_has_aura(cells.get(COL_ATTACK_TYPES, ""), cells.get(COL_SYMPTOMS, "")),
         medications=medications,
         notes=_notes(header, cells),
+        triggers=tuple(_split_list(cells.get(COL_TRIGGERS, ""))),
+        symptoms=tuple(_split_list(cells.get(COL_SYMPTOMS, ""))),
+        pain_positions=tuple(_split_list(cells.get(COL_POSITIONS, ""))),
+        most_bothersome=_bothersome(cells.get(COL_BOTHERSOME, "")),
+        relief=tuple(
+            BuddyMedication(name, helpfulness)
+            for column, helpfulness in RELIEF_COLUMNS
+            for name in _split_list(cells.get(column, ""))
+        ),
     )
 
 

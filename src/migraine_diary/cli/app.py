@@ -228,10 +228,11 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     care,
     days,
     demo,
+    plans,
     report,
     sessions,
     transfer,
 )
 
-for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, transfer, demo, attacks, days, care, report, analysis, plans):
     app.add_typer(commands.app)

@@ -60,6 +60,10 @@ def log(
     ] = False,
     notes: Notes = None,
     new_therapy: NewTherapy = False,
+    not_in_plan: Annotated[
+        bool,
+        typer.Option("--not-in-plan", help="Log it outside the therapy's active plan."),
+    ] = False,
 ) -> None:
     """Log a treatment session, right after the appointment.
 
@@ -85,7 +89,9 @@ def log(
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
     diary = writable_diary(ctx)
-    session = log_session(diary, data, new_therapy=new_therapy, label=CLI_LABELS)
+    session = log_session(
+        diary, data, new_therapy=new_therapy, label=CLI_LABELS, in_plan=not not_in_plan
+    )
     render.console.print(render.session_line(session, "Logged"))
     _how_to_record(diary, session.when)
 

@@ -25,6 +25,18 @@ from migraine_diary.storage.attacks import (
     update_attack,
     user_classes,
 )
+from migraine_diary.storage.plans import (
+    abandon_plan,
+    active_plan_ids,
+    add_deviation,
+    deviation_rows,
+    fill_slot,
+    insert_plan,
+    plan_rows,
+    set_revealed,
+    slot_rows,
+    therapy_sessions,
+)
 from migraine_diary.storage.schema import LATEST, MIGRATIONS
 from migraine_diary.storage.sessions import (
     EXPORT_SQL,
@@ -106,5 +118,17 @@ __all__ += [  # attacks
     "set_user_class",
     "update_attack",
     "user_classes",
+]
+__all__ += [  # plans
+    "abandon_plan",
+    "active_plan_ids",
+    "add_deviation",
+    "deviation_rows",
+    "fill_slot",
+    "insert_plan",
+    "plan_rows",
+    "set_revealed",
+    "slot_rows",
+    "therapy_sessions",
 ]
 __all__ += ["BackupCopy", "Health", "backup_diary", "check_diary"]  # care

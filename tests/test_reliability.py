@@ -174,7 +174,7 @@ def test_backup_is_a_private_copy_that_opens_as_a_diary(
     copy.parent.mkdir(mode=0o700)
     result = cli("backup", str(copy))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"Backed up the diary to {copy} (3 session(s), 1 attack(s); 76 KiB).\n"
+    assert result.stdout == f"Backed up the diary to {copy} (3 session(s), 1 attack(s); 108 KiB).\n"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert fingerprint(diary) == before
     assert Cli(copy).json("list") == cli.json("list")
@@ -234,11 +234,11 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
     result = cli("check")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"diary       {diary} (76 KiB)",
+        f"diary       {diary} (108 KiB)",
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
         "rows        attack 1, checkin 0, kept_range 0, medication 0, medication_class 0, "
-        "schema_version 1, session 3, therapy 2",
+        "plan 0, plan_deviation 0, plan_slot 0, schema_version 1, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -264,6 +264,9 @@ def test_check_json(cli: Cli, diary: Path) -> None:
             "kept_range": 0,
             "medication": 0,
             "medication_class": 0,
+            "plan": 0,
+            "plan_deviation": 0,
+            "plan_slot": 0,
             "schema_version": 1,
             "session": 3,
             "therapy": 2,

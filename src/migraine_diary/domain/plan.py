@@ -316,7 +316,9 @@ def plan_spec(
     )
 
 
-def command(therapy: str, arms: Sequence[int]) -> str:
-    """The `plan new` command that settles whether session length matters."""
-    name = therapy if therapy.replace("-", "").replace("_", "").isalnum() else repr(therapy)
-    return f"migraine plan new {name} --compare {arms[0]},{arms[1]}"
+def plan_command(therapy: str, arms: Sequence[int]) -> str:
+    """The `plan new` command that settles whether session length matters, quoted for a
+    shell."""
+    import shlex
+
+    return f"migraine plan new {shlex.quote(therapy)} --compare {arms[0]},{arms[1]}"

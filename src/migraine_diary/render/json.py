@@ -7,7 +7,7 @@ imported for type checking only, so importing this module costs nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -203,8 +203,14 @@ def courses_json(results: Sequence[PreventiveResult]) -> list[dict[str, object]]
     return [preventive_json(r) for r in results]
 
 
-def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
-    """The whole `stats --json` document: each therapy's figures with its two verdicts."""
+def stats_json(
+    results: Sequence[TherapyVerdicts], plans: Mapping[str, Sequence[Any]] | None = None
+) -> dict[str, Any]:
+    """The whole `stats --json` document: each therapy's figures with its two verdicts, and
+    the results of its finished randomised plans (diary.plans.PlanResult)."""
+    from migraine_diary.render.plans import cent_items
+
+    plans = plans or {}
     return {
         "therapies": [
             {
@@ -212,6 +218,10 @@ def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
                 "acute": acute_json(r.acute),
                 "preventive": None if r.prevention is None else preventive_json(r.prevention),
                 "courses": courses_json(r.courses),
+                "plans": [
+                    plan_result_json(p.plan, p.outcome, cent_items(p.plan, p.outcome))
+                    for p in plans.get(r.stats.therapy, ())
+                ],
             }
             for r in results
         ]

@@ -354,3 +354,12 @@ def result_lines(plan: Plan, outcome: Outcome) -> list[str]:
         for name, text in cent_items(plan, outcome)
     ]
     return lines
+
+
+def summary_lines(plan: Plan, outcome: Outcome) -> list[str]:
+    """A finished plan in three lines, for `stats` and the doctor's report."""
+    return [
+        f"Randomised plan {plan.id} ({plan.design}, seed {plan.seed}): {question(plan)}",
+        f"  As allocated: {_difference_text(plan, outcome.difference)}.",
+        f"  Verdict: {verdict_text(plan, outcome)}. Full result: migraine plan result {plan.id}",
+    ]

@@ -18,9 +18,11 @@ def brute_p(diffs: list[float], design: str) -> float:
     """Every allocation the design could have produced, listed one by one: pairs flips each
     block alone, abba flips the two blocks of a pair together (blocks 1-2, 3-4, ...)."""
     k = len(diffs)
-    units = [[i] for i in range(k)] if design == "pairs" else [
-        [i for i in (j, j + 1) if i < k] for j in range(0, k, 2)
-    ]
+    units = (
+        [[i] for i in range(k)]
+        if design == "pairs"
+        else [[i for i in (j, j + 1) if i < k] for j in range(0, k, 2)]
+    )
     observed = abs(sum(diffs) / k)
     extreme = total = 0
     for signs in itertools.product((1, -1), repeat=len(units)):

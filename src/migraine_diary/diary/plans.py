@@ -271,9 +271,10 @@ def _periods(
         to_storage(day_start(base.last_day + dt.timedelta(days=1))),
     )
     by_period = {(s.block, s.slot): s for s in slots}
+    drawn = replace(base, slots=tuple(slots))
     for sid, when, *_ in sessions:
         moment = from_storage(when)
-        period = base.period_on(local_day(moment))
+        period = drawn.period_on(local_day(moment))
         if period is None:
             continue
         slot = by_period[(period.block, period.slot)]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import scipy.stats
-from conftest import Cli, fingerprint
 
+from conftest import Cli, fingerprint
 from migraine_diary.domain.dates import NOW_VAR
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -124,6 +124,11 @@ def test_the_user_story_settled_by_a_plan(cli: Cli, monkeypatch: pytest.MonkeyPa
     shown = cli.json("plan", "show", "1")
     assert [[s["arm"] for s in b["slots"]] for b in shown["blocks"]] == planned
     assert shown["status"] == "finished"
+    # The doctor's report has a section for the plan, with its result and CENT items.
+    report = cli.ok("report", "--format", "md").stdout
+    section = report.split("## Randomised plan 1 (finished): Do 45-minute craniosacral")[1]
+    assert "- Verdict: " in section.split("## ")[0]
+    assert "- Randomisation: seed 7" in section.split("## ")[0]
 
 
 def test_a_clear_difference_favours_an_arm(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -363,3 +363,27 @@ def summary_lines(plan: Plan, outcome: Outcome) -> list[str]:
         f"  As allocated: {_difference_text(plan, outcome.difference)}.",
         f"  Verdict: {verdict_text(plan, outcome)}. Full result: migraine plan result {plan.id}",
     ]
+
+
+def report_lines(plan: Plan, outcome: Outcome, status: str) -> list[str]:
+    """A plan's section of the doctor's report: the result with its CENT items once it has
+    ended; while it runs, only its progress (the result is withheld)."""
+    done = sum(1 for s in plan.slots if s.session_id is not None)
+    progress = (
+        f"{done} of {len(plan.slots)} sessions done"
+        if plan.kind != rules.KIND_PERIODS
+        else f"periods from {plan.start} to {plan.last_day}"
+    )
+    lines = [f"Design: {design_words(plan)}; seed {plan.seed}."]
+    if status == rules.STATUS_ABANDONED:
+        assert plan.abandoned is not None
+        return [*lines, f"Abandoned on {format_local(plan.abandoned)} ({progress}): {plan.reason}"]
+    if status == rules.STATUS_ACTIVE:
+        return [*lines, f"In progress ({progress}); the result is withheld until it ends."]
+    return [
+        f"As allocated: {_difference_text(plan, outcome.difference)}.",
+        f"As given (without blocks holding a deviation): "
+        f"{_difference_text(plan, outcome.as_given)}.",
+        f"Verdict: {verdict_text(plan, outcome)}.",
+        *(f"{name}: {text}" for name, text in cent_items(plan, outcome) if name != "Question"),
+    ]

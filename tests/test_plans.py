@@ -351,3 +351,47 @@ def test_reading_an_older_diary_lists_no_plans_and_changes_nothing(tmp_path: Pat
     assert fingerprint(path) == before
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
+
+
+def test_abandoning_needs_a_reason_and_happens_once(cli: Cli, db_path: Path) -> None:
+    cli.log("craniosacral")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30")
+    before = fingerprint(db_path)
+    result = cli("plan", "abandon", "1", "--reason", "  ")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "migraine: error: reason must be text of 1 to 500 characters (got '  ')\n",
+    )
+    assert fingerprint(db_path) == before
+    cli.ok("plan", "abandon", "1", "--reason", "private words")
+    result = cli("plan", "abandon", "1", "--reason", "again")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "migraine: error: plan 1 was abandoned already\n",
+    )
+
+
+def test_a_plan_follows_its_therapy_when_merged(cli: Cli) -> None:
+    cli.log("cst", new_therapy=True)
+    cli.log("craniosacral", new_therapy=True)
+    cli.ok("plan", "new", "cst", "--compare", "45,30")
+    cli.ok("rename", "cst", "craniosacral")
+    assert cli.json("plan", "show", "1")["therapy"] == "craniosacral"
+    assert "plan 1, block 1, slot 1" in cli.log("craniosacral").stderr
+
+
+def test_plan_help_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from migraine_diary.cli.app import app\n"
+        "for args in (['plan', '--help'], ['plan', 'new', '--help']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+        "print([m for m in ('sqlalchemy', 'scipy', 'numpy', 'migraine_diary.storage',"
+        " 'migraine_diary.domain.models', 'migraine_diary.analysis.plans') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

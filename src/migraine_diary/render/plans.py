@@ -145,7 +145,7 @@ def next_lines(plan: Plan, today: dt.date) -> list[str]:
     ]
 
 
-def _shown(plan: Plan, today: dt.date, reveal: bool) -> list[Slot]:
+def shown_slots(plan: Plan, today: dt.date, reveal: bool) -> list[Slot]:
     """The slots that may be shown: all once the plan has ended or was revealed; else the
     filled ones (and for periods, those begun)."""
     if reveal or plan.revealed or plan.status(today) != rules.STATUS_ACTIVE:
@@ -153,10 +153,6 @@ def _shown(plan: Plan, today: dt.date, reveal: bool) -> list[Slot]:
     if plan.kind == rules.KIND_PERIODS:
         return [s for s in plan.slots if plan.period(s.block, s.slot)[0] <= today]
     return [s for s in plan.slots if s.session_id is not None]
-
-
-def shown_slots(plan: Plan, today: dt.date, reveal: bool) -> list[Slot]:
-    return _shown(plan, today, reveal)
 
 
 def _slot_line(plan: Plan, slot: Slot) -> str:
@@ -183,7 +179,7 @@ def show_lines(plan: Plan, today: dt.date, *, reveal: bool) -> list[str]:
     ]
     if plan.abandoned is not None:
         lines.append(f"Abandoned {format_local(plan.abandoned)}: {plan.reason}")
-    slots = _shown(plan, today, reveal)
+    slots = shown_slots(plan, today, reveal)
     hidden = len(plan.slots) - len(slots)
     lines += [_slot_line(plan, s) for s in slots]
     if hidden:

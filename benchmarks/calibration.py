@@ -18,8 +18,11 @@ CV 0.3); 10 migraine days per 28; slow natural improvement (1% fewer per week). 
 Session scenarios: independent relief; correlated sessions (latent AR(1), lag-1 0.3);
 skewed 0-6 relief; at 3, 5, 8, 12 and 20 sessions. Power for +1 point per 15 minutes at 8, 12
 and 20 sessions with randomly mixed lengths (30, 45, 60 minutes).
+Randomised plans (`--parts plans`): `--compare 45,30` with 4, 8 and 12 blocks (pairs) and 8
+(abba), under no effect (independent, correlated, relief wearing off) and +1 point at 45 min.
 Targets: every interval covers at least 93% (90% under correlated sessions); `improved`,
-`responder` and `helps` under no effect at most 5% in every scenario.
+`responder`, `helps` and a plan's randomisation p < 0.05 under no effect at most 5% in every
+scenario (a plan's `favours` follows the t interval, as issue 15 fixes it: about 5%).
 """
 
 from __future__ import annotations
@@ -307,6 +310,53 @@ def run_length(reps: int, rng: Rng) -> Iterator[Tally]:
         yield chance
 
 
+# --- randomised plans (issue 15) ---------------------------------------------------------------
+
+
+def run_plans(reps: int, rng: Rng) -> Iterator[Tally]:
+    """`plan new --compare 45,30`: block differences under no length effect (independent,
+    correlated, and relief wearing off over the sessions, the user story's confound) and
+    under +1 point for 45 minutes; the allocation is drawn by the real rule from a seed."""
+    from migraine_diary.analysis.plans import BlockRow, outcome
+    from migraine_diary.domain.plan import allocate
+
+    scenarios = (
+        ("no effect", 0.0, 0.0, 0.0),
+        ("no effect, correlated (lag-1 0.3)", 0.0, 0.3, 0.0),
+        ("no effect, relief wears off 0.25 a session", 0.0, 0.0, -0.25),
+        ("+1 point for 45 minutes", 1.0, 0.0, 0.0),
+    )
+    for name, effect, rho, drift in scenarios:
+        kind = "power" if effect else "false positives"
+        for design, n_blocks in (("pairs", 4), ("pairs", 8), ("abba", 8), ("pairs", 12)):
+            label = f"{name}, {design}, {n_blocks} blocks"
+            cover = Tally("plan: mean difference, 95% t interval", label)
+            exact = Tally("plan: randomisation p < 0.05", label, kind=kind)
+            favours = Tally("plan: favours", label, kind=kind)
+            for _ in range(reps):
+                order = allocate(2, n_blocks, design, int(rng.integers(2**32)))
+                noise = draw_relief(ReliefScenario("", *NULL_RELIEF, rho=rho), 2 * n_blocks, rng)
+                rows = []
+                for b, arms in enumerate(order):
+                    outcomes: list[float | None] = [None, None]
+                    for slot, arm in enumerate(arms):
+                        i = 2 * b + slot
+                        outcomes[arm] = 2 + drift * i + (effect if arm == 0 else 0) + noise[i]
+                    rows.append(BlockRow(b + 1, (outcomes[0], outcomes[1]), True, False))
+                result = outcome(rows, design, 1.0, "length", interim=False)
+                diff = result.difference
+                if diff.ci is not None:
+                    cover.intervals += 1
+                    cover.covered += diff.ci[0] <= effect <= diff.ci[1]
+                exact.trials += 1
+                exact.positives += (diff.p_randomisation or 1.0) < 0.05
+                favours.trials += 1
+                favours.positives += result.verdict == "favours"
+            yield cover
+            yield exact
+            yield favours
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 
@@ -317,13 +367,14 @@ HEADER = (
 
 
 def calibrate(
-    reps: int, seed: int, parts: tuple[str, ...] = ("preventive", "sessions")
+    reps: int, seed: int, parts: tuple[str, ...] = ("preventive", "sessions", "plans")
 ) -> list[Tally]:
     """Every row of the table; the same seed gives the same rows."""
     rng = np.random.default_rng(seed)
     runners: dict[str, Callable[[int, Rng], Iterator[Tally]]] = {
         "preventive": run_preventive,
         "sessions": run_sessions,
+        "plans": run_plans,
     }
     rows: list[Tally] = []
     for part in parts:
@@ -345,6 +396,7 @@ def misses(rows: list[Tally]) -> list[str]:
             in (
                 "improved/responder",
                 "helps",
+                "plan: randomisation p < 0.05",
             )
         ) and t.positives / t.trials > 0.05:
             out.append(f"false positives {t.name} / {t.scenario}")
@@ -356,10 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small version, under a minute")
     parser.add_argument("--reps", type=int, default=None, help="diaries per row")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--parts", default="preventive,sessions,plans", help="which parts, comma-separated"
+    )
     args = parser.parse_args(argv)
     reps = args.reps or (60 if args.quick else 500)
     started = time.perf_counter()
-    rows = calibrate(reps, args.seed)
+    rows = calibrate(reps, args.seed, tuple(args.parts.split(",")))
     print(HEADER)
     for t in rows:
         print(t.row())

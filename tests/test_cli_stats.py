@@ -27,7 +27,8 @@ STORY_COST = [90, 90, 90, 60, 60, 60, 60]
 ADVICE = (
     "To tell length from session number, follow a randomised plan: let a coin pick the length "
     "of each of the next sessions (30 or 45 minutes, at least four of each), so that the "
-    "session number cannot stand in for the length."
+    "session number cannot stand in for the length. This command draws and keeps such a plan: "
+    "migraine plan new craniosacral --compare 45,30"
 )
 NO_SESSIONS = (
     "Not enough data: no sessions yet.\nLog one with: migraine log THERAPY -m 45 -b 5 -a 4"

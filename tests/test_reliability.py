@@ -240,7 +240,8 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
         "rows        addition 4, attack 1, attack_detail 0, attack_origin 0, checkin 0, "
-        "kept_range 0, medication 0, medication_class 0, schema_version 1, session 3, therapy 2",
+        "kept_range 0, medication 0, medication_class 0, plan 0, plan_deviation 0, plan_slot 0, "
+        "schema_version 1, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -269,6 +270,9 @@ def test_check_json(cli: Cli, diary: Path) -> None:
             "kept_range": 0,
             "medication": 0,
             "medication_class": 0,
+            "plan": 0,
+            "plan_deviation": 0,
+            "plan_slot": 0,
             "schema_version": 1,
             "session": 3,
             "therapy": 2,

@@ -17,11 +17,14 @@ from migraine_diary.domain.days import MedicationTaken
 from migraine_diary.domain.medications import CLASSES
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.plans import Outcome
     from migraine_diary.analysis.stats import ReliefEstimate
+    from migraine_diary.domain.plan import Plan
 
 __all__ = [
     "AttackEntry",
     "MonthFigures",
+    "PlanFigures",
     "ReportData",
     "TherapyFigures",
     "ordered_classes",
@@ -99,6 +102,16 @@ class AttackEntry:
 
 
 @dataclass(frozen=True)
+class PlanFigures:
+    """One randomised plan for the report: as made, its result (withheld while it runs), and
+    whether it is active, finished or abandoned."""
+
+    plan: Plan
+    outcome: Outcome
+    status: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, computed beforehand: the renderers only format it."""
 
@@ -111,6 +124,7 @@ class ReportData:
     questions: tuple[str, ...]
     generated_at: datetime
     notes: tuple[str, ...] = field(default=())  # caveats about the data, shown as they are
+    plans: tuple[PlanFigures, ...] = field(default=())
 
     @property
     def days(self) -> int:

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import scipy.stats  # type: ignore[import-untyped]
 
 from migraine_diary.analysis.intervals import interval_text
+from migraine_diary.domain.plan import plan_command
 
 __all__ = [
     "ChartPoint",
@@ -450,12 +451,14 @@ def _one_length(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber:
     return _verdict("one_length", n, head, per_session=trend, next_step=step, note=None)
 
 
-def randomised_plan(short: int, long: int) -> str:
-    """The next step when length and session number moved together: let chance pick lengths."""
+def randomised_plan(therapy: str, short: int, long: int) -> str:
+    """The next step when length and session number moved together: let chance pick lengths,
+    with the exact `migraine plan new` command that draws and keeps such a plan."""
     return (
         "To tell length from session number, follow a randomised plan: let a coin pick the "
         f"length of each of the next sessions ({short} or {long} minutes, at least four of "
-        "each), so that the session number cannot stand in for the length."
+        "each), so that the session number cannot stand in for the length. This command "
+        f"draws and keeps such a plan: {plan_command(therapy, [long, short])}"
     )
 
 
@@ -537,7 +540,7 @@ def _cannot_separate(therapy: str, pts: Sequence[ChartPoint], r: float) -> Lengt
                 "number made it."
             )
     lows = sorted({p.minutes for p in pts})
-    plan = randomised_plan(lows[0], lows[-1])
+    plan = randomised_plan(therapy, lows[0], lows[-1])
     return _verdict("cannot_separate", n, head, r=r, next_step=plan)
 
 
@@ -568,7 +571,7 @@ def _length_vs_number(therapy: str, pts: Sequence[ChartPoint]) -> LengthVsNumber
             f"Can't tell session length apart from session number in your {therapy} sessions "
             f"(r = {r:.2f}, {_sessions(n)}): the lengths follow the session numbers exactly.",
             r=r,
-            next_step=randomised_plan(int(min(minutes)), int(max(minutes))),
+            next_step=randomised_plan(therapy, int(min(minutes)), int(max(minutes))),
         )
     if n < MIN_FOR_REGRESSION:
         return _verdict(

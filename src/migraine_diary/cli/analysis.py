@@ -6,7 +6,7 @@ command, so `--help` and Tab completion stay instant.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -54,11 +54,13 @@ def stats(
 
     Example: migraine stats craniosacral --since 2026-09-01
     """
-    results = judged_therapies(counting_diary(ctx), therapy, since, until)
+    diary = counting_diary(ctx)
+    results = judged_therapies(diary, therapy, since, until)
+    plans = finished_plans(diary, results)
     if json:
         from migraine_diary.render.json import stats_json
 
-        data = stats_json(results)
+        data = stats_json(results, plans)
         if sum(r.stats.sessions for r in results) < COMPACT_JSON_FROM:
             print_json(data)
         else:
@@ -71,7 +73,23 @@ def stats(
     if not results:
         render_stats.say(nothing_to_show(therapy, since, until))
         return
-    render_stats.therapy_sections(results)
+    render_stats.therapy_sections(results, plans)
+
+
+def finished_plans(diary: Diary | None, results: list[TherapyVerdicts]) -> dict[str, list[Any]]:
+    """Each shown therapy's finished randomised plans (diary.plans.PlanResult), by name: a
+    plan's result comes before the unplanned analysis, since it answers by experiment."""
+    from migraine_diary.diary.plans import finished_results
+    from migraine_diary.domain.dates import now
+
+    names = {r.stats.therapy.casefold(): r.stats.therapy for r in results}
+    found: dict[str, list[Any]] = {}
+    for result in finished_results(diary, now()) if names else []:
+        arms = [result.plan.therapy, *(str(a) for a in result.plan.arms)]
+        for name in dict.fromkeys(a.casefold() for a in arms):
+            if name in names and (name == arms[0].casefold() or result.plan.kind == "therapies"):
+                found.setdefault(names[name], []).append(result)
+    return found
 
 
 @app.command()

@@ -238,11 +238,12 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     care,
     days,
     demo,
+    plans,
     report,
     sessions,
     transfer,
     undo,
 )
 
-for commands in (sessions, undo, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, undo, transfer, demo, attacks, days, care, report, analysis, plans):
     app.add_typer(commands.app)

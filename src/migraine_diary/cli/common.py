@@ -238,6 +238,9 @@ Later = Annotated[
 ]
 Provider = Annotated[str | None, typer.Option("--provider", "-p", help="Who treated you.")]
 Notes = Annotated[str | None, typer.Option("--notes", "-n", help="Anything worth remembering.")]
+TherapyArg = Annotated[
+    str, typer.Argument(help="Therapy name, e.g. craniosacral.", show_default=False)
+]
 NewTherapy = Annotated[
     bool, typer.Option("--new-therapy", help="Add a new therapy even if it looks like a typo.")
 ]

@@ -89,6 +89,10 @@ def log(
         ),
     ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
+    not_in_plan: Annotated[
+        bool,
+        typer.Option("--not-in-plan", help="Log it outside the therapy's active plan."),
+    ] = False,
 ) -> None:
     """Log a treatment session, right after the appointment.
 
@@ -163,7 +167,9 @@ def log(
 
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
     diary = writable_diary(ctx)
-    session = log_session(diary, data, new_therapy=new_therapy, label=CLI_LABELS)
+    session = log_session(
+        diary, data, new_therapy=new_therapy, label=CLI_LABELS, in_plan=not not_in_plan
+    )
     if json:
         print_json(session.to_json())
     else:

@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from migraine_diary import storage as db
-from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
+from migraine_diary.analysis.report import (
+    AttackEntry,
+    MonthFigures,
+    PlanFigures,
+    ReportData,
+    TherapyFigures,
+)
 from migraine_diary.analysis.stats import acute_split, analyse_therapy
 from migraine_diary.analysis.verdicts import NO_ATTACK_DIARY
 from migraine_diary.diary.attacks import list_attacks
@@ -112,6 +118,18 @@ def build_report(
         questions=tuple(questions),
         generated_at=moment,
         notes=tuple(notes),
+        plans=_plans(diary, moment),
+    )
+
+
+def _plans(diary: db.Diary, moment: dt.datetime) -> tuple[PlanFigures, ...]:
+    """Every randomised plan, whatever its dates: a section each."""
+    from migraine_diary.diary.plans import judge, list_plans
+
+    today = local_day(moment)
+    return tuple(
+        PlanFigures(plan, judge(plan, today, interim=False).outcome, plan.status(today))
+        for plan in list_plans(diary, moment)
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from datetime import date, timedelta
 from typing import Any
 
 from migraine_diary import storage as db
 from migraine_diary.analysis.summary import Summary, SummaryRow
-from migraine_diary.domain.dates import day_start, from_storage, to_storage
+from migraine_diary.domain.dates import day_start, from_storage, now, to_storage
 from migraine_diary.domain.models import (
     RULES,
     SessionInput,
@@ -18,7 +19,7 @@ from migraine_diary.domain.models import (
     validate_session,
 )
 from migraine_diary.domain.session import Session
-from migraine_diary.errors import DiaryError, InputError, field_error
+from migraine_diary.errors import DiaryError, InputError, Note, field_error
 
 NEAR_MISS_CUTOFF = 0.8
 
@@ -136,13 +137,19 @@ def log_session(
     *,
     new_therapy: bool = False,
     label: dict[str, str] | None = None,
+    in_plan: bool = True,
 ) -> Session:
-    """Validate and store one session; nothing is written if any field is wrong."""
+    """Validate and store one session; nothing is written if any field is wrong. While a plan
+    is active on its therapy, the session fills the plan's next slot (unless `in_plan` is
+    False), and a note says which slot, or what deviates."""
     session = validate_session(data, label=label)
-    return _store(diary, session, allow_new=new_therapy)
+    return _store(diary, session, allow_new=new_therapy, in_plan=in_plan)
 
 
-def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Session:
+def _store(
+    diary: db.Diary, session: SessionInput, *, allow_new: bool, in_plan: bool = True
+) -> Session:
+    from migraine_diary.diary.plans import fill_slot
     from migraine_diary.storage.tables import SessionRow
 
     with diary.transaction() as conn:
@@ -151,8 +158,12 @@ def _store(diary: db.Diary, session: SessionInput, *, allow_new: bool) -> Sessio
         session_id = db.insert_session(conn, row.model_dump(exclude={"id"}))
         db.note_addition(conn, session_id=session_id)
         stored = db.session_by_id(conn, session_id)
-    assert stored is not None
-    return session_from_row(stored)
+        assert stored is not None
+        logged = session_from_row(stored)
+        told = fill_slot(conn, logged.id, therapy_id, logged.when, in_plan=in_plan, now=now())
+    if told is not None:  # only once the session and its slot are stored
+        warnings.warn(Note(told), stacklevel=2)
+    return logged
 
 
 def get_session(diary: db.Diary | None, session_id: int) -> Session:

@@ -1,4 +1,4 @@
-"""The `--json` shapes of `stats` and `verdict`: the one place that says which keys they carry.
+"""The `--json` shapes of `stats`, `verdict` and `plan`: the one place that says their keys.
 
 Unrounded floats (finite, or null), money as exact decimal strings. The figures' types are
 imported for type checking only, so importing this module costs nothing.
@@ -7,11 +7,13 @@ imported for type checking only, so importing this module costs nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.plans import Difference, Outcome
     from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.stats import (
         AcuteVerdict,
@@ -21,10 +23,13 @@ if TYPE_CHECKING:
         TherapyStats,
     )
     from migraine_diary.analysis.verdicts import TherapyVerdicts
+    from migraine_diary.domain.plan import Plan, Slot
 
 __all__ = [
     "acute_json",
     "courses_json",
+    "plan_json",
+    "plan_result_json",
     "preventive_json",
     "stats_json",
     "therapy_json",
@@ -198,8 +203,14 @@ def courses_json(results: Sequence[PreventiveResult]) -> list[dict[str, object]]
     return [preventive_json(r) for r in results]
 
 
-def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
-    """The whole `stats --json` document: each therapy's figures with its two verdicts."""
+def stats_json(
+    results: Sequence[TherapyVerdicts], plans: Mapping[str, Sequence[Any]] | None = None
+) -> dict[str, Any]:
+    """The whole `stats --json` document: each therapy's figures with its two verdicts, and
+    the results of its finished randomised plans (diary.plans.PlanResult)."""
+    from migraine_diary.render.plans import cent_items
+
+    plans = plans or {}
     return {
         "therapies": [
             {
@@ -207,6 +218,10 @@ def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
                 "acute": acute_json(r.acute),
                 "preventive": None if r.prevention is None else preventive_json(r.prevention),
                 "courses": courses_json(r.courses),
+                "plans": [
+                    plan_result_json(p.plan, p.outcome, cent_items(p.plan, p.outcome))
+                    for p in plans.get(r.stats.therapy, ())
+                ],
             }
             for r in results
         ]
@@ -225,4 +240,164 @@ def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
         },
         "courses": courses_json(result.courses),
         "total_cost": f"{result.stats.cost.total:.2f}",
+    }
+
+
+# ------------------------------------------------------------------------------ plans
+
+
+def _plan_head(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "therapy": plan.therapy,
+        "kind": plan.kind,
+        "arms": list(plan.arms),
+        "design": plan.design,
+        "seed": plan.seed,
+    }
+
+
+def plan_created_json(plan: Plan) -> dict[str, Any]:
+    """`plan new --json`: the plan without its future sequence."""
+    return {
+        **_plan_head(plan),
+        "n_blocks": plan.n_blocks,
+        "mid": plan.mid,
+        "blocks_for_80_power": plan.blocks_for_80_power,
+    }
+
+
+def _slot_json(plan: Plan, slot: Slot) -> dict[str, Any]:
+    data: dict[str, Any] = {"slot": slot.slot, "arm": plan.arms[slot.arm]}
+    if plan.kind == "periods":
+        first, last = plan.period(slot.block, slot.slot)
+        data["from"], data["to"] = first.isoformat(), last.isoformat()
+        data["recorded_days"] = slot.recorded_days
+        data["analysed_days"] = slot.analysed_days
+    else:
+        data["session_id"] = slot.session_id
+    data["outcome"] = _json_float(slot.outcome)
+    data["deviation"] = slot.deviation
+    return data
+
+
+def _blocks_json(plan: Plan, slots: Sequence[Slot]) -> list[dict[str, Any]]:
+    blocks: dict[int, list[dict[str, Any]]] = {}
+    for slot in slots:
+        blocks.setdefault(slot.block, []).append(_slot_json(plan, slot))
+    return [{"block": block, "slots": shown} for block, shown in sorted(blocks.items())]
+
+
+def _deviations_json(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": d.at.isoformat(),
+            "what": d.what,
+            "block": d.block,
+            "slot": d.slot,
+            "session_id": d.session_id,
+        }
+        for d in plan.deviations
+    ]
+
+
+def plan_json(plan: Plan, slots: Sequence[Slot], status: str) -> dict[str, Any]:
+    """`plan show --json`, and one plan in a whole-diary document: `slots` are those that may
+    be shown (render.plans.shown_slots), so the future sequence stays concealed."""
+    return {
+        **_plan_head(plan),
+        "algorithm": plan.algorithm,
+        "n_blocks": plan.n_blocks,
+        "mid": plan.mid,
+        "status": status,
+        "created": plan.created.isoformat(),
+        "period_days": plan.period_days,
+        "washout_days": plan.washout_days,
+        "blocks_for_80_power": plan.blocks_for_80_power,
+        "power_basis": plan.power_basis,
+        "revealed": plan.revealed,
+        "abandoned": plan.abandoned.isoformat() if plan.abandoned else None,
+        "reason": plan.reason,
+        "blocks": _blocks_json(plan, slots),
+        "deviations": _deviations_json(plan),
+    }
+
+
+def _difference_json(diff: Difference) -> dict[str, Any]:
+    return {
+        "mean": _json_float(diff.mean),
+        "ci": None if diff.ci is None else [diff.ci[0], diff.ci[1]],
+        "p_randomisation": diff.p_randomisation,
+        "n_blocks": diff.n_blocks,
+        "blocks": list(diff.blocks),
+    }
+
+
+def plan_result_json(
+    plan: Plan, outcome: Outcome, cent: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    """`plan result --json`; a withheld result (too_early) carries no figures."""
+    early = outcome.verdict == "too_early"
+    return {
+        **_plan_head(plan),
+        "blocks": [] if early else _blocks_json(plan, plan.slots),
+        "difference": None if early else _difference_json(outcome.difference),
+        "as_given": None if early else _difference_json(outcome.as_given),
+        "verdict": outcome.verdict,
+        "favoured_arm": (None if outcome.favoured_arm is None else plan.arms[outcome.favoured_arm]),
+        "reaches_mid": outcome.reaches_mid,
+        "mid": plan.mid,
+        "deviations": _deviations_json(plan),
+        "missing_blocks": list(outcome.missing),
+        "interim": outcome.interim,
+        "cent": {name.lower().replace(" ", "_"): text for name, text in cent},
+    }
+
+
+def plan_next_json(plan: Plan, today: date) -> dict[str, Any]:
+    """`plan next --json`: only the next slot (for periods: the one running, or the first)."""
+    data: dict[str, Any] = {"plan": plan.id, "status": plan.status(today)}
+    if data["status"] != "active":
+        return {**data, "block": None, "slot": None, "arm": None}
+    if plan.kind != "periods":
+        slot = plan.next_slot()
+        assert slot is not None
+        return {**data, "block": slot.block, "slot": slot.slot, "arm": plan.arms[slot.arm]}
+    running = plan.period_on(today)
+    current = running if running is not None else plan.slots[0]
+    stored = next(s for s in plan.slots if (s.block, s.slot) == (current.block, current.slot))
+    first, last = plan.period(current.block, current.slot)
+    return {
+        **data,
+        "block": current.block,
+        "slot": current.slot,
+        "arm": plan.arms[current.arm],
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "sessions_planned": plan.arms[current.arm] == "on",
+        "running": running is not None,
+        "counted_from": plan.analysed(current.block, current.slot)[0].isoformat(),
+        "recorded_days": stored.recorded_days or 0,
+    }
+
+
+def plan_status_json(plan: Plan, today: date, end: date | None) -> dict[str, Any]:
+    """`plan status --json`."""
+    if plan.kind == "periods":
+        over = [s for s in plan.slots if plan.period(s.block, s.slot)[1] < today]
+        done, planned = len(over), len(plan.slots) - len(over)
+        missing = [[s.block, s.slot] for s in over if s.outcome is None]
+    else:
+        done = sum(1 for s in plan.slots if s.session_id is not None)
+        planned = len(plan.slots) - done
+        missing = []
+    return {
+        "id": plan.id,
+        "therapy": plan.therapy,
+        "status": plan.status(today),
+        "slots_done": done,
+        "slots_planned": planned,
+        "deviations": _deviations_json(plan),
+        "missing_outcomes": missing,
+        "expected_end": end.isoformat() if end else None,
     }

@@ -226,6 +226,19 @@ def _shown(value: object) -> object:
     return value
 
 
+def plan_sections(data: ReportData) -> list[tuple[str, list[str]]]:
+    """(heading, lines) per randomised plan."""
+    from migraine_diary.render.plans import question, report_lines
+
+    return [
+        (
+            f"Randomised plan {p.plan.id} ({p.status}): {question(p.plan)}",
+            report_lines(p.plan, p.outcome, p.status),
+        )
+        for p in data.plans
+    ]
+
+
 def render_html(data: ReportData) -> str:
     """A self-contained page for print: inline CSS and SVG, no script, no external resource."""
     import jinja2
@@ -252,6 +265,7 @@ def render_html(data: ReportData) -> str:
         charts=charts,
         key_figures=key_figures(data),
         attack_rows=attack_rows(data.attacks),
+        plan_sections=plan_sections(data),
         attack_notes=any(a.notes.strip() for a in data.attacks),
         overuse_warning=OVERUSE_WARNING if any(m.overuse_pattern for m in data.months) else None,
         definitions=DEFINITIONS,
@@ -358,6 +372,10 @@ def render_markdown(data: ReportData) -> str:
     else:
         out.append("No treatment sessions in this period.")
     out.append("")
+    for heading, lines in plan_sections(data):
+        out += [f"## {md(heading)}", ""]
+        out += [f"- {md(line)}" for line in lines]
+        out.append("")
     if data.attacks:
         out += [f"## Attacks ({len(data.attacks)})", ""]
         rows = [

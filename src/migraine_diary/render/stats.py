@@ -7,8 +7,8 @@ to the cent. Everything fits 80 columns, piped or on a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -88,9 +88,18 @@ def _grid() -> Table:
     return Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
 
 
-def therapy_sections(results: Sequence[TherapyVerdicts]) -> None:
+def therapy_sections(
+    results: Sequence[TherapyVerdicts], plans: Mapping[str, Sequence[Any]] | None = None
+) -> None:
+    """Each therapy; a finished randomised plan's result (diary.plans.PlanResult) first."""
+    from migraine_diary.render.plans import summary_lines
+
     for index, result in enumerate(results):
         if index:
+            say("")
+        for found in (plans or {}).get(result.stats.therapy, ()):
+            for line in summary_lines(found.plan, found.outcome):
+                say(line)
             say("")
         therapy_section(result.stats)
         _acute(result.acute)

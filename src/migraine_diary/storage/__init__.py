@@ -35,6 +35,18 @@ from migraine_diary.storage.attacks import (
     update_attack,
     user_classes,
 )
+from migraine_diary.storage.plans import (
+    abandon_plan,
+    active_plan_ids,
+    add_deviation,
+    deviation_rows,
+    fill_slot,
+    insert_plan,
+    plan_rows,
+    set_revealed,
+    slot_rows,
+    therapy_sessions,
+)
 from migraine_diary.storage.postgres.check import ServerHealth, check_server
 from migraine_diary.storage.postgres.diary import PostgresDiary, open_server
 from migraine_diary.storage.postgres.migrate import upgrade_server
@@ -130,6 +142,18 @@ __all__ += [  # attacks
     "set_user_class",
     "update_attack",
     "user_classes",
+]
+__all__ += [  # plans
+    "abandon_plan",
+    "active_plan_ids",
+    "add_deviation",
+    "deviation_rows",
+    "fill_slot",
+    "insert_plan",
+    "plan_rows",
+    "set_revealed",
+    "slot_rows",
+    "therapy_sessions",
 ]
 __all__ += ["BackupCopy", "Health", "backup_diary", "check_diary"]  # care
 __all__ += [  # the engines

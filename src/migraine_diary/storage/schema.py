@@ -94,6 +94,44 @@ MIGRATIONS: list[list[str]] = [
         " start_offset INTEGER NOT NULL CHECK (start_offset BETWEEN -1080 AND 1080),"
         " end_offset INTEGER CHECK (end_offset BETWEEN -1080 AND 1080))",
     ],
+    [  # randomised N-of-1 plans (issue 15): the plan, its slots, its deviations
+        "CREATE TABLE plan ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " therapy_id INTEGER NOT NULL REFERENCES therapy(id),"
+        " other_therapy_id INTEGER REFERENCES therapy(id),"
+        " kind TEXT NOT NULL CHECK (kind IN ('length', 'therapies', 'periods')),"
+        " arms TEXT NOT NULL,"
+        " design TEXT NOT NULL CHECK (design IN ('pairs', 'abba')),"
+        " seed INTEGER NOT NULL,"
+        " algorithm TEXT NOT NULL,"
+        " n_blocks INTEGER NOT NULL CHECK (n_blocks >= 2),"
+        " mid REAL NOT NULL CHECK (mid > 0),"
+        " created TEXT NOT NULL,"
+        " start TEXT,"
+        " period_days INTEGER,"
+        " washout_days INTEGER,"
+        " power_blocks INTEGER,"
+        " power_basis TEXT NOT NULL,"
+        " revealed BOOLEAN NOT NULL DEFAULT 0,"
+        " abandoned TEXT,"
+        " reason TEXT)",
+        "CREATE TABLE plan_slot ("
+        " plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"
+        " block INTEGER NOT NULL CHECK (block >= 1),"
+        " slot INTEGER NOT NULL CHECK (slot >= 1),"
+        " arm INTEGER NOT NULL CHECK (arm >= 0),"
+        " session_id INTEGER UNIQUE REFERENCES session(id) ON DELETE SET NULL,"
+        " PRIMARY KEY (plan_id, block, slot))",
+        "CREATE TABLE plan_deviation ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,"
+        ' "at" TEXT NOT NULL,'
+        " what TEXT NOT NULL,"
+        " block INTEGER,"
+        " slot INTEGER,"
+        " session_id INTEGER REFERENCES session(id) ON DELETE SET NULL)",
+        "CREATE INDEX ix_plan_deviation_plan ON plan_deviation (plan_id)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -156,6 +156,9 @@ def merge_therapy(conn: Connection, old_id: int, new_id: int) -> int:
         text("UPDATE session SET therapy_id = :new WHERE therapy_id = :old"),
         {"new": new_id, "old": old_id},
     ).rowcount
+    from migraine_diary.storage.plans import merge_plan_therapy
+
+    merge_plan_therapy(conn, old_id, new_id)
     conn.execute(text("DELETE FROM therapy WHERE id = :old"), {"old": old_id})
     return int(moved)
 

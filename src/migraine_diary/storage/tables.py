@@ -169,3 +169,58 @@ class AttackOriginRow(SQLModel, table=True):
     attack_id: int = Column(primary_key=True, foreign_key="attack.id", ondelete="CASCADE")
     start_offset: int
     end_offset: int | None = None
+
+
+class PlanRow(SQLModel, table=True):
+    """A randomised plan as made (issue 15); `arms` is the JSON list of the arms as given,
+    `abandoned` the instant it was ended early, with its `reason`."""
+
+    __tablename__ = "plan"
+
+    id: int | None = Column(default=None, primary_key=True)
+    therapy_id: int = Column(foreign_key="therapy.id")
+    other_therapy_id: int | None = Column(default=None, foreign_key="therapy.id")
+    kind: str
+    arms: str
+    design: str
+    seed: int
+    algorithm: str
+    n_blocks: int
+    mid: float
+    created: str
+    start: str | None = None
+    period_days: int | None = None
+    washout_days: int | None = None
+    power_blocks: int | None = None
+    power_basis: str
+    revealed: bool = False
+    abandoned: str | None = None
+    reason: str | None = None
+
+
+class PlanSlotRow(SQLModel, table=True):
+    """One slot of a plan's sequence, drawn at creation; `session_id` once a session fills it."""
+
+    __tablename__ = "plan_slot"
+
+    plan_id: int = Column(foreign_key="plan.id", primary_key=True, ondelete="CASCADE")
+    block: int = Column(primary_key=True)
+    slot: int = Column(primary_key=True)
+    arm: int
+    session_id: int | None = Column(
+        default=None, foreign_key="session.id", unique=True, ondelete="SET NULL"
+    )
+
+
+class PlanDeviationRow(SQLModel, table=True):
+    """Something that did not go as planned, kept and listed (CENT)."""
+
+    __tablename__ = "plan_deviation"
+
+    id: int | None = Column(default=None, primary_key=True)
+    plan_id: int = Column(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    at: str
+    what: str
+    block: int | None = None
+    slot: int | None = None
+    session_id: int | None = Column(default=None, foreign_key="session.id", ondelete="SET NULL")

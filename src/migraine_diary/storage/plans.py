@@ -1,0 +1,165 @@
+"""Queries about randomised plans: the plan, its drawn slots and its deviations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+PLAN_COLUMNS = (
+    "SELECT p.id, t.name, p.kind, p.arms, p.design, p.seed, p.algorithm, p.n_blocks, p.mid,"
+    " p.created, p.start, p.period_days, p.washout_days, p.power_blocks, p.power_basis,"
+    " p.revealed, p.abandoned, p.reason, p.therapy_id, p.other_therapy_id"
+    " FROM plan p JOIN therapy t ON t.id = p.therapy_id"
+)
+
+
+def insert_plan(conn: Connection, values: dict[str, Any], slots: list[dict[str, Any]]) -> int:
+    """Store a plan and its whole sequence; returns the plan's id."""
+    from sqlalchemy import text
+
+    row = conn.execute(
+        text(
+            "INSERT INTO plan (therapy_id, other_therapy_id, kind, arms, design, seed,"
+            " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
+            " power_blocks, power_basis)"
+            " VALUES (:therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
+            " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
+            " :power_blocks, :power_basis) RETURNING id"
+        ),
+        values,
+    ).one()
+    plan_id = int(row[0])
+    conn.execute(
+        text(
+            "INSERT INTO plan_slot (plan_id, block, slot, arm)"
+            " VALUES (:plan_id, :block, :slot, :arm)"
+        ),
+        [{**s, "plan_id": plan_id} for s in slots],
+    )
+    return plan_id
+
+
+def plan_rows(conn: Connection, plan_id: int | None = None) -> list[tuple[Any, ...]]:
+    """Plans (one or all), oldest first."""
+    from sqlalchemy import text
+
+    where = "" if plan_id is None else " WHERE p.id = :id"
+    rows = conn.execute(text(PLAN_COLUMNS + where + " ORDER BY p.id"), {"id": plan_id})
+    return [tuple(r) for r in rows]
+
+
+def active_plan_ids(conn: Connection, therapy_ids: list[int]) -> list[int]:
+    """Plans not abandoned that involve any of these therapies (finished ones included: the
+    caller decides, since finishing is a matter of slots and dates)."""
+    from sqlalchemy import bindparam, text
+
+    query = text(
+        "SELECT id FROM plan WHERE abandoned IS NULL AND (therapy_id IN :ids"
+        " OR other_therapy_id IN :ids) ORDER BY id"
+    ).bindparams(bindparam("ids", expanding=True))
+    return [int(r[0]) for r in conn.execute(query, {"ids": therapy_ids})]
+
+
+def slot_rows(conn: Connection, plan_id: int) -> list[tuple[Any, ...]]:
+    """(block, slot, arm, session id, when, therapy id, therapy name, minutes, pain before,
+    pain after) per slot in order; the session's columns are None while the slot is empty."""
+    from sqlalchemy import text
+
+    rows = conn.execute(
+        text(
+            'SELECT ps.block, ps.slot, ps.arm, s.id, s."when", s.therapy_id, t.name,'
+            " s.minutes, s.pain_before, s.pain_after"
+            " FROM plan_slot ps LEFT JOIN session s ON s.id = ps.session_id"
+            " LEFT JOIN therapy t ON t.id = s.therapy_id"
+            " WHERE ps.plan_id = :id ORDER BY ps.block, ps.slot"
+        ),
+        {"id": plan_id},
+    )
+    return [tuple(r) for r in rows]
+
+
+def therapy_sessions(
+    conn: Connection, therapy_id: int, since: str | None = None, until: str | None = None
+) -> list[tuple[Any, ...]]:
+    """(id, when, minutes, pain before, pain after) of one therapy's sessions in
+    [since, until), in time order."""
+    from sqlalchemy import text
+
+    clauses, params = ["therapy_id = :t"], {"t": therapy_id, "since": since, "until": until}
+    if since is not None:
+        clauses.append('"when" >= :since')
+    if until is not None:
+        clauses.append('"when" < :until')
+    rows = conn.execute(
+        text(
+            'SELECT id, "when", minutes, pain_before, pain_after FROM session WHERE '
+            + " AND ".join(clauses)
+            + ' ORDER BY "when", id'
+        ),
+        params,
+    )
+    return [tuple(r) for r in rows]
+
+
+def deviation_rows(conn: Connection, plan_id: int) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    rows = conn.execute(
+        text(
+            'SELECT "at", what, block, slot, session_id FROM plan_deviation'
+            " WHERE plan_id = :id ORDER BY id"
+        ),
+        {"id": plan_id},
+    )
+    return [tuple(r) for r in rows]
+
+
+def fill_slot(conn: Connection, plan_id: int, block: int, slot: int, session_id: int) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "UPDATE plan_slot SET session_id = :s WHERE plan_id = :p AND block = :b AND slot = :n"
+        ),
+        {"s": session_id, "p": plan_id, "b": block, "n": slot},
+    )
+
+
+def add_deviation(conn: Connection, plan_id: int, values: dict[str, Any]) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            'INSERT INTO plan_deviation (plan_id, "at", what, block, slot, session_id)'
+            " VALUES (:plan_id, :at, :what, :block, :slot, :session_id)"
+        ),
+        {"block": None, "slot": None, "session_id": None, **values, "plan_id": plan_id},
+    )
+
+
+def set_revealed(conn: Connection, plan_id: int) -> None:
+    from sqlalchemy import text
+
+    conn.execute(text("UPDATE plan SET revealed = 1 WHERE id = :id"), {"id": plan_id})
+
+
+def abandon_plan(conn: Connection, plan_id: int, at: str, reason: str) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text("UPDATE plan SET abandoned = :at, reason = :r WHERE id = :id"),
+        {"at": at, "r": reason, "id": plan_id},
+    )
+
+
+def merge_plan_therapy(conn: Connection, old_id: int, new_id: int) -> None:
+    """Plans follow their therapy when it is merged into another spelling."""
+    from sqlalchemy import text
+
+    for column in ("therapy_id", "other_therapy_id"):
+        conn.execute(
+            text(f"UPDATE plan SET {column} = :new WHERE {column} = :old"),
+            {"new": new_id, "old": old_id},
+        )

@@ -223,6 +223,7 @@ def main() -> None:
 
 # Every command module owns a Typer of its own; merged here in the order `--help` lists them.
 from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of this module)
+    acute,
     analysis,
     attacks,
     care,
@@ -233,5 +234,5 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     transfer,
 )
 
-for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, transfer, demo, attacks, days, care, report, analysis, acute):
     app.add_typer(commands.app)

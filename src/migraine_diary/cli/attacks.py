@@ -1,10 +1,11 @@
-"""Commands of the attack diary: `attack log|end|list|show|edit|delete`.
+"""Commands of the attack diary: `attack log|end|list|show|edit|delete|rate|due`.
 
 Only typer is imported at module level: `--help` and Tab completion stay instant.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -85,6 +86,15 @@ Med = Annotated[
     ),
 ]
 
+Mbs = Annotated[
+    str | None,
+    typer.Option(
+        "--mbs",
+        help="The most bothersome symptom besides the pain: nausea, light, sound or other.",
+        metavar="S",
+    ),
+]
+
 
 def _ask_length(hours: str | None, until: str | None, ongoing: bool) -> tuple[str | None, bool]:
     """With no length given: ask on a terminal, refuse in a script (a guess would be wrong)."""
@@ -116,6 +126,7 @@ def log(
     peak: Peak = None,
     aura: Annotated[bool, typer.Option("--aura", help="It came with an aura.")] = False,
     med: Med = None,
+    mbs: Mbs = None,
     notes: Notes = None,
     allow_overlap: AllowOverlap = False,
 ) -> None:
@@ -127,11 +138,13 @@ def log(
 
     Example: migraine attack log --when 'today 09:00' --hours 5 --peak 7 --med sumatriptan@09:30
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import acute, attacks
     from migraine_diary.domain import dates
+    from migraine_diary.render import acute as render_acute
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
+    symptom = acute.parse_mbs(mbs) if mbs is not None else None
     peak = ask(peak, "--peak", "Peak pain (0-10)")
     hours, ongoing = _ask_length(hours, until, ongoing)
     attack = attacks.typed_attack(
@@ -145,8 +158,18 @@ def log(
         notes=notes,
         now=now,
     )
-    result = attacks.log_attack(writable_diary(ctx), attack, now, allow_overlap=allow_overlap)
+    result = attacks.log_attack(
+        writable_diary(ctx), attack, now, allow_overlap=allow_overlap, mbs=symptom
+    )
     render_attacks.logged(result, now)
+    attack_id = result.attack.id
+    render_acute.due_after_log(
+        [
+            (n, taken + dt.timedelta(hours=2), acute.due_command(attack_id, n))
+            for n, _, taken in acute.dose_numbers(result.attack)
+        ],
+        now,
+    )
 
 
 @attack_app.command("end")
@@ -253,6 +276,14 @@ def edit(
     notes: Annotated[
         str | None, typer.Option("--notes", "-n", help="Notes ('' clears them).")
     ] = None,
+    mbs: Annotated[
+        str | None,
+        typer.Option(
+            "--mbs",
+            help="Most bothersome symptom: nausea, light, sound, other ('' clears it).",
+            metavar="S",
+        ),
+    ] = None,
     allow_overlap: AllowOverlap = False,
 ) -> None:
     """Change fields of an attack; the rest stay as they are.
@@ -267,6 +298,10 @@ def edit(
 
     now = dates.now()
     number = id_of(attack_id, "attack id")
+    if mbs is not None and mbs.strip():
+        from migraine_diary.diary.acute import parse_mbs
+
+        mbs = parse_mbs(mbs)
     attack = attacks.edit_attack(
         existing_diary(ctx),
         number,
@@ -281,6 +316,7 @@ def edit(
         notes=notes,
         now=now,
         allow_overlap=allow_overlap,
+        mbs=mbs,
     )
     render_attacks.attack_changed(attack, "Updated", now)
 
@@ -310,3 +346,94 @@ def delete(
         typer.confirm(render_attacks.attack_line(attack, "Delete", dates.now()) + "?", abort=True)
     attacks.delete_attack(diary, number)
     say(f"Deleted attack {number}.")
+
+
+@attack_app.command("rate")
+def rate(
+    ctx: typer.Context,
+    attack_id: AttackId,
+    dose: Annotated[
+        str | None,
+        typer.Option(
+            "--dose", "-d", help="The attack's N-th dose in time order (default 1).", metavar="N"
+        ),
+    ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            "--session", help="Rate a session during the attack instead (its id).", metavar="ID"
+        ),
+    ] = None,
+    at_dose: Annotated[
+        str | None,
+        typer.Option(
+            "--at-dose",
+            help="Pain when the dose was taken, 0-10 (default: the attack's peak).",
+            metavar="0-10",
+        ),
+    ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after", help="Which rating: 2h, 24h or 48h after the dose.", metavar="2h|24h|48h"
+        ),
+    ] = None,
+    pain: Annotated[
+        str | None, typer.Option("--pain", help="Pain at that time, 0-10.", metavar="0-10")
+    ] = None,
+    mbs_gone: Annotated[
+        bool,
+        typer.Option(
+            "--mbs-gone",
+            help="With --after 2h: the most bothersome symptom was gone (without it: still there).",
+        ),
+    ] = False,
+) -> None:
+    """Rate an acute dose: pain when taken, and 2, 24 or 48 hours after.
+
+    A rating is refused before its time (a 2-hour rating from 2 hours after the dose on).
+
+    Example: migraine attack rate 12 --dose 1 --after 2h --pain 0 --mbs-gone
+    """
+    from migraine_diary.diary import acute
+    from migraine_diary.domain import dates
+    from migraine_diary.render import acute as render_acute
+
+    number = id_of(attack_id, "attack id")
+    rated = acute.rate(
+        existing_diary(ctx),
+        number,
+        dose=dose,
+        session=session,
+        at_dose=at_dose,
+        after=after,
+        pain=pain,
+        mbs_gone=mbs_gone,
+        now=dates.now(),
+    )
+    say(render_acute.rated_line(rated.attack_id, rated.what, rated.values))
+
+
+@attack_app.command("due")
+def due(ctx: typer.Context, since: Since = None, json: Json = False) -> None:
+    """Doses whose 2-hour rating is missing (the last 7 days unless --since), with the command.
+
+    Example: migraine attack due
+    """
+    from migraine_diary.diary import acute
+    from migraine_diary.domain import dates
+
+    now = dates.now()
+    since_day = dates.parse_day(since, field="since") if since else None
+    found, older = acute.due_ratings(diary_from(ctx, write=False), now, since_day)
+    if json:
+        print_json({"due": [d.to_json() for d in found], "older_unrated": older})
+        return
+    from migraine_diary.render import acute as render_acute
+
+    render_acute.due_table(
+        [(d.treatment, d.due_at, acute.due_command(d.treatment.attack_id, d.treatment.number))
+         for d in found],
+        older,
+        now,
+    )  # fmt: skip

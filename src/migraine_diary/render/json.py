@@ -1,4 +1,4 @@
-"""The `--json` shapes of `stats` and `verdict`: the one place that says which keys they carry.
+"""The `--json` shapes of `stats`, `verdict`, `acute` and `score list`: which keys they carry.
 
 Unrounded floats (finite, or null), money as exact decimal strings. The figures' types are
 imported for type checking only, so importing this module costs nothing.
@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import Comparison, Endpoint, TreatmentRow
     from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.stats import (
         AcuteVerdict,
@@ -21,11 +22,17 @@ if TYPE_CHECKING:
         TherapyStats,
     )
     from migraine_diary.analysis.verdicts import TherapyVerdicts
+    from migraine_diary.domain.acute import Score, Treatment
 
 __all__ = [
     "acute_json",
+    "acute_outcomes_json",
+    "acute_row_json",
     "courses_json",
+    "endpoint_json",
     "preventive_json",
+    "ratings_json",
+    "scores_json",
     "stats_json",
     "therapy_json",
     "verdict_json",
@@ -226,3 +233,55 @@ def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
         "courses": courses_json(result.courses),
         "total_cost": f"{result.stats.cost.total:.2f}",
     }
+
+
+# --- acute outcomes and scores (issue 18): the shapes `acute`, `attack due` and `score list`
+# print with --json, and the whole-diary export carries.
+
+
+def endpoint_json(ep: Endpoint) -> dict[str, Any]:
+    return {"k": ep.k, "n": ep.n, "share": ep.share, "ci": _ci(ep.ci), "too_few": ep.too_few}
+
+
+def acute_row_json(row: TreatmentRow) -> dict[str, Any]:
+    from migraine_diary.analysis.acute import ENDPOINTS
+
+    return {
+        "kind": row.kind,
+        "name": row.name,
+        "attacks": row.attacks,
+        "unrated_2h": row.unrated_2h,
+        **{name: endpoint_json(getattr(row, name)) for name in ENDPOINTS},
+        "relapse": row.relapse,
+    }
+
+
+def acute_outcomes_json(
+    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+) -> dict[str, Any]:
+    """The `migraine acute --json` document."""
+    return {
+        "treatments": [acute_row_json(r) for r in rows],
+        "doses": doses,
+        "doses_without_2h_rating": unrated,
+        "comparison": None
+        if comparison is None
+        else {
+            "first": comparison.first,
+            "second": comparison.second,
+            "pain_free_2h_difference": comparison.difference,
+            "ci": _ci(comparison.ci),
+            "method": "Newcombe hybrid score (method 10)",
+            "caution": comparison.caution,
+        },
+    }
+
+
+def ratings_json(treatments: Sequence[Treatment]) -> list[dict[str, Any]]:
+    """Every dose and session during an attack with its ratings (for the export)."""
+    return [t.to_json() for t in treatments]
+
+
+def scores_json(scores: Sequence[Score]) -> list[dict[str, Any]]:
+    """`migraine score list --json`: each score with its grade and change."""
+    return [s.to_json() for s in scores]

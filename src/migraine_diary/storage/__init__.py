@@ -2,6 +2,17 @@
 file (opening, creating, upgrading, care); the other modules hold the queries, one per kind of
 record."""
 
+from migraine_diary.storage.acute import (
+    attack_doses,
+    attack_sessions,
+    insert_score,
+    mbs_of,
+    medication_treatments,
+    rating_of,
+    save_rating,
+    score_rows,
+    set_mbs,
+)
 from migraine_diary.storage.attacks import (
     add_checkin,
     add_kept_range,
@@ -108,3 +119,14 @@ __all__ += [  # attacks
     "user_classes",
 ]
 __all__ += ["BackupCopy", "Health", "backup_diary", "check_diary"]  # care
+__all__ += [  # acute outcomes
+    "attack_doses",
+    "attack_sessions",
+    "insert_score",
+    "mbs_of",
+    "medication_treatments",
+    "rating_of",
+    "save_rating",
+    "score_rows",
+    "set_mbs",
+]

@@ -11,7 +11,8 @@ from tests.conftest import fingerprint
 def test_totals_are_stored_with_grade_and_change(cli: Any) -> None:
     cli.ok("score", "midas", "--total", "14", "--date", "2026-08-01")
     out = cli.ok("score", "midas", "--total", "4").stdout
-    assert "grade I" in out and "-10 since the previous one" in out
+    assert "grade I" in out
+    assert "-10 since the previous one" in out
     cli.ok("score", "hit6", "--total", "60")
     cli.log("acupuncture")
     cli.ok("score", "pgic", "ACUPUNCTURE", "--value", "5")

@@ -167,6 +167,7 @@ def log(
         [
             (n, taken + dt.timedelta(hours=2), acute.due_command(attack_id, n))
             for n, _, taken in acute.dose_numbers(result.attack)
+            if taken >= now - dt.timedelta(hours=24)  # older ones: `attack due` counts them
         ],
         now,
     )

@@ -171,3 +171,56 @@ def test_a_kept_dose_keeps_its_rating_when_the_attack_is_edited(cli: Any) -> Non
     assert found["doses"] == 2
     assert found["doses_without_2h_rating"] == 1
     assert found["treatments"][0]["pain_free_2h"]["k"] == 1
+
+
+def sessions_during_attacks(cli: Any, pains: list[int | None]) -> None:
+    """One attack a day from Nov 10, each with an acupuncture session rated at 2 h."""
+    for n, pain in enumerate(pains, start=1):
+        day = f"2026-11-{9 + n:02d}"
+        cli.ok("attack", "log", "--when", f"{day} 08:00", "--hours", "8", "--peak", "7")
+        cli.log("acupuncture", when=f"{day} 09:00", pain_before=6, pain_after=3, attack=True)
+        if pain is not None:
+            cli.ok("attack", "rate", str(n), "--session", str(n), "--after", "2h",
+                   "--pain", str(pain))  # fmt: skip
+
+
+def test_stats_shows_the_endpoints_of_sessions_during_attacks(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 0, 2, 4, None])
+    text = cli.ok("stats", "acupuncture").stdout
+    assert "Sessions during attacks, as acute-treatment trials measure them" in text
+    assert "5 attacks treated, 1 without a 2-hour rating" in text
+    low, high = exact(2, 4)
+    line = next(x for x in text.splitlines() if "pain-free at 2 h" in x)
+    assert line.split() == [*"pain-free at 2 h 2/4 50%".split(), f"{100 * low:.0f}%", "to",
+                            f"{100 * high:.0f}%"]  # fmt: skip
+    found = cli.json("stats", "acupuncture")["therapies"][0]["acute_endpoints"]
+    assert (found["attacks"], found["unrated_2h"]) == (5, 1)
+    assert (found["pain_free_2h"]["k"], found["pain_free_2h"]["n"]) == (2, 4)
+    assert found["pain_free_2h"]["ci"] == pytest.approx(exact(2, 4), abs=1e-12)
+
+
+def test_stats_says_not_enough_data_below_three_rated_attacks(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 3])
+    text = cli.ok("stats", "acupuncture").stdout
+    assert "not enough data (needs 3 rated)" in text
+    found = cli.json("stats")["therapies"][0]["acute_endpoints"]
+    assert found["pain_free_2h"]["share"] is None
+
+
+def test_verdict_rests_on_pain_freedom_at_two_hours_once_rated(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 0, 2, 4])
+    text = cli.ok("verdict").stdout
+    assert "pain-free 2h 50% (2/4)" in text
+    acute = cli.json("verdict")[0]["acute"]
+    assert acute["source"] == "pain_free_2h"
+    assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (2, 4)
+
+
+def test_verdict_falls_back_to_session_relief_without_ratings(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, None, None])
+    text = cli.ok("verdict").stdout
+    assert "no clear effect +3.0 (n 3)" in text
+    assert "pain-free 2h" not in text.split("\n\n")[0]
+    acute = cli.json("verdict")[0]["acute"]
+    assert acute["source"] == "session_relief"
+    assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (1, 1)

@@ -252,6 +252,15 @@ def treatments(
     return found
 
 
+def therapy_endpoints(
+    diary: db.Diary | None, since: dt.date | None = None, until: dt.date | None = None
+) -> dict[str, TreatmentRow]:
+    """The trial endpoints of each therapy's sessions during attacks, by therapy key (what
+    `stats` and `verdict` show beside the relief right after a session)."""
+    rows = treatment_rows([t for t in treatments(diary, since, until) if t.kind == "session"])
+    return {therapy_key(r.name): r for r in rows}
+
+
 @dataclass(frozen=True)
 class AcuteReport:
     rows: list[TreatmentRow]

@@ -214,6 +214,7 @@ def stats_json(results: Sequence[TherapyVerdicts]) -> dict[str, Any]:
                 "acute": acute_json(r.acute),
                 "preventive": None if r.prevention is None else preventive_json(r.prevention),
                 "courses": courses_json(r.courses),
+                "acute_endpoints": None if r.endpoints is None else acute_row_json(r.endpoints),
             }
             for r in results
         ]
@@ -225,7 +226,16 @@ def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
     return {
         "therapy": result.stats.therapy,
         "sessions": result.stats.sessions,
-        "acute": {"verdict": result.acute.verdict, "message": result.acute.message},
+        "acute": {
+            "verdict": result.acute.verdict,
+            "message": result.acute.message,
+            # What the acute column rests on: "pain_free_2h" (sessions during attacks rated
+            # at 2 hours, at least 3) or "session_relief" (relief right after a session).
+            "source": result.acute_source,
+            "pain_free_2h": None
+            if result.pain_free_2h is None
+            else endpoint_json(result.pain_free_2h),
+        },
         "preventive": {
             "verdict": result.preventive_word,
             "message": result.preventive_message,

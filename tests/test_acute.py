@@ -191,7 +191,7 @@ def test_stats_shows_the_endpoints_of_sessions_during_attacks(cli: Any) -> None:
     assert "5 attacks treated, 1 without a 2-hour rating" in text
     low, high = exact(2, 4)
     line = next(x for x in text.splitlines() if "pain-free at 2 h" in x)
-    assert line.split() == [*"pain-free at 2 h 2/4 50%".split(), f"{100 * low:.0f}%", "to",
+    assert line.split() == [*["pain-free", "at", "2", "h", "2/4", "50%"], f"{100 * low:.0f}%", "to",
                             f"{100 * high:.0f}%"]  # fmt: skip
     found = cli.json("stats", "acupuncture")["therapies"][0]["acute_endpoints"]
     assert (found["attacks"], found["unrated_2h"]) == (5, 1)

@@ -224,3 +224,23 @@ def test_verdict_falls_back_to_session_relief_without_ratings(cli: Any) -> None:
     acute = cli.json("verdict")[0]["acute"]
     assert acute["source"] == "session_relief"
     assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (1, 1)
+
+
+def test_attack_show_gives_the_mbs_each_dose_s_ratings_and_what_follows(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "30", "--peak", "7",
+           "--med", "sumatriptan@08:30", "--med", "naproxen@13:00", "--mbs", "light")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "0", "--mbs-gone")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "2h", "--pain", "4")
+    found = cli.json("attack", "show", "1")
+    assert found["mbs"] == "light"
+    first, second = found["ratings"]
+    assert (first["name"], first["pain_2h"], first["mbs_gone_2h"]) == ("sumatriptan", 0, True)
+    assert (first["rescue_needed"], first["rescue_dose"], first["relapse_24h"]) == (
+        True, False, True,
+    )  # fmt: skip
+    assert (second["dose"], second["pain_2h"], second["rescue_dose"]) == (2, 4, True)
+    text = " ".join(cli.ok("attack", "show", "1").stdout.split())
+    assert "most bothersome light" in text
+    assert "sumatriptan: at dose 7 (severe), 2 h 0, 24 h -" in text.replace("—", "-")
+    assert "rescue needed, relapse within 24 h" in text
+    assert "a rescue dose" in text

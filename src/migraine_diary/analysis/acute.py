@@ -202,6 +202,34 @@ def treatment_rows(treatments: Sequence[Treatment]) -> list[TreatmentRow]:
 
 
 @dataclass(frozen=True)
+class DoseRatings:
+    """One dose (or session) of an attack with its ratings and what follows from them:
+    whether it needed a rescue, relapsed, or was itself a rescue of the first dose."""
+
+    treatment: Treatment
+    outcome: Outcome
+    rescue_dose: bool  # a further medication dose within 24 hours of the attack's first
+
+
+def dose_ratings(attack_doses: Sequence[Treatment]) -> list[DoseRatings]:
+    """Each of one attack's doses and sessions in time order, with its derived outcome."""
+    ordered = _ordered(attack_doses)
+    medicines = [t for t in ordered if t.kind == "medication"]
+    first = medicines[0] if medicines else None
+    return [
+        DoseRatings(
+            t,
+            outcome(t, ordered),
+            first is not None
+            and t.kind == "medication"
+            and t is not first
+            and t.taken_at - first.taken_at <= RESCUE_WINDOW,
+        )
+        for t in ordered
+    ]
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Pain-free at 2 h, first minus second, with Newcombe's hybrid score interval."""
 

@@ -239,15 +239,20 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
     Example: migraine attack show 12
     """
     from migraine_diary.diary import attacks
+    from migraine_diary.diary.acute import attack_ratings
     from migraine_diary.domain import dates
 
-    attack = attacks.get_attack(diary_from(ctx, write=False), id_of(attack_id, "attack id"))
+    diary = diary_from(ctx, write=False)
+    attack = attacks.get_attack(diary, id_of(attack_id, "attack id"))
+    mbs, ratings = attack_ratings(diary, attack)
     if json:
-        print_json(attack.to_json())
+        from migraine_diary.render.json import attack_ratings_json
+
+        print_json({**attack.to_json(), **attack_ratings_json(mbs, ratings)})
         return
     from migraine_diary.render import attacks as render_attacks
 
-    render_attacks.attack_detail(attack, dates.now())
+    render_attacks.attack_detail(attack, dates.now(), mbs, ratings)
 
 
 @attack_app.command("edit")

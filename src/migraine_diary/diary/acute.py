@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from migraine_diary import storage as db
-from migraine_diary.analysis.acute import Comparison, TreatmentRow, compare, treatment_rows
+from migraine_diary.analysis.acute import (
+    Comparison,
+    DoseRatings,
+    TreatmentRow,
+    compare,
+    dose_ratings,
+    treatment_rows,
+)
 from migraine_diary.domain import dates
 from migraine_diary.domain.acute import (
     AFTER,
@@ -259,6 +266,14 @@ def therapy_endpoints(
     `stats` and `verdict` show beside the relief right after a session)."""
     rows = treatment_rows([t for t in treatments(diary, since, until) if t.kind == "session"])
     return {therapy_key(r.name): r for r in rows}
+
+
+def attack_ratings(diary: db.Diary | None, attack: Attack) -> tuple[str | None, list[DoseRatings]]:
+    """The attack's most bothersome symptom and each dose's ratings, in time order (what
+    `attack show` adds to the attack)."""
+    day = dates.local_day(attack.start)
+    mine = [t for t in treatments(diary, day, day) if t.attack_id == attack.id]
+    return mbs_of(diary, attack.id), dose_ratings(mine)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from migraine_diary.analysis.acute import Comparison, Endpoint, TreatmentRow
+    from migraine_diary.analysis.acute import Comparison, DoseRatings, Endpoint, TreatmentRow
     from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.stats import (
         AcuteVerdict,
@@ -28,6 +28,7 @@ __all__ = [
     "acute_json",
     "acute_outcomes_json",
     "acute_row_json",
+    "attack_ratings_json",
     "courses_json",
     "endpoint_json",
     "preventive_json",
@@ -295,3 +296,21 @@ def ratings_json(treatments: Sequence[Treatment]) -> list[dict[str, Any]]:
 def scores_json(scores: Sequence[Score]) -> list[dict[str, Any]]:
     """`migraine score list --json`: each score with its grade and change."""
     return [s.to_json() for s in scores]
+
+
+def attack_ratings_json(mbs: str | None, doses: Sequence[DoseRatings]) -> dict[str, Any]:
+    """What `attack show --json` adds: the most bothersome symptom, each dose's ratings and
+    the rescue and relapse derived from them (never typed)."""
+    return {
+        "mbs": mbs,
+        "ratings": [
+            {
+                **d.treatment.to_json(),
+                "rescue_needed": d.outcome.rescue,
+                "rescue_dose": d.rescue_dose,
+                "relapse_24h": d.outcome.relapse_24h,
+                "relapse_48h": d.outcome.relapse_48h,
+            }
+            for d in doses
+        ],
+    }

@@ -232,6 +232,8 @@ def _store(conn: Any, attack: AttackInput) -> tuple[int | None, bool]:
     if attack.import_key is not None and attack.end is not None and db.end_imported(conn, values):
         return None, True
     attack_id = db.insert_attack(conn, values)
+    if attack_id is not None and attack.mbs is not None:
+        db.set_mbs(conn, attack_id, attack.mbs)
     if attack_id is not None:
         db.insert_medications(
             conn,

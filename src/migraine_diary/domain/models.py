@@ -10,7 +10,7 @@ import math
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -261,6 +261,7 @@ class AttackInput(BaseModel):
     source: Annotated[OneLine, Field(min_length=1, max_length=300)] = "typed"
     import_key: str | None = None
     medications: tuple[MedicationInput, ...] = ()
+    mbs: Literal["nausea", "light", "sound", "other"] | None = None  # most bothersome symptom
 
 
 def validate_attack(

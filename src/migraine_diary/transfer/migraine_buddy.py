@@ -30,6 +30,7 @@ COL_PAIN = "Pain Level"
 COL_NOTES = "Notes"
 COL_ATTACK_TYPES = "Attack Types"
 COL_SYMPTOMS = "Symptoms"
+COL_MBS = "Most Bothersome Symptom"
 
 #: Medication columns and the helpfulness each one means.
 MEDICATION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -53,7 +54,7 @@ KNOWN_COLUMNS: tuple[str, ...] = (
     "Affected Activities",
     "Potential Triggers",
     COL_SYMPTOMS,
-    "Most Bothersome Symptom",
+    COL_MBS,
     "Premonitory Symptoms",
     "Pain Positions",
     *(name for name, _ in MEDICATION_COLUMNS),
@@ -101,6 +102,11 @@ _NONE_ITEM = re.compile(
     r")$",
     re.I,
 )
+_MBS_WORDS = (
+    ("nausea", re.compile(r"\b(?:nause\w*|vomit\w*)", re.I)),
+    ("light", re.compile(r"\b(?:photophobi\w*|light)\b", re.I)),
+    ("sound", re.compile(r"\b(?:phonophobi\w*|sound|noise)\b", re.I)),
+)
 _AURA = re.compile(r"\baura\b", re.I)
 _NO_AURA = re.compile(r"\b(?:without|no|non)[\s-]+aura\b", re.I)
 
@@ -134,6 +140,7 @@ class BuddyAttack:
     aura: bool
     medications: tuple[BuddyMedication, ...]
     notes: str
+    mbs: str | None = None  # the most bothersome symptom: nausea, light, sound or other
 
 
 @dataclass
@@ -276,6 +283,16 @@ def _has_aura(*cells: str) -> bool:
     )
 
 
+def most_bothersome(value: str) -> str | None:
+    """The Most Bothersome Symptom column as the diary's field: nausea, light (photophobia)
+    or sound (phonophobia) when the text names exactly one of them, else other; None when
+    empty. The text itself stays in the notes."""
+    if not _split_list(value):
+        return None
+    named = [mbs for mbs, words in _MBS_WORDS if words.search(value)]
+    return named[0] if len(named) == 1 else "other"
+
+
 def _notes(header: Sequence[str], cells: dict[str, str]) -> str:
     lines: list[str] = []
     for name in header:
@@ -388,6 +405,7 @@ def _parse_row(
         aura=_has_aura(cells.get(COL_ATTACK_TYPES, ""), cells.get(COL_SYMPTOMS, "")),
         medications=medications,
         notes=_notes(header, cells),
+        mbs=most_bothersome(cells.get(COL_MBS, "")),
     )
 
 

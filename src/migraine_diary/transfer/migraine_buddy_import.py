@@ -48,6 +48,7 @@ def buddy_inputs(
             "notes": attack.notes,
             "source": source,
             "import_key": dedupe_key(attack),
+            "mbs": attack.mbs,
             "medications": [
                 {"name": m.name, "helpfulness": m.helpfulness} for m in attack.medications
             ],

@@ -244,3 +244,28 @@ def test_attack_show_gives_the_mbs_each_dose_s_ratings_and_what_follows(cli: Any
     assert "sumatriptan: at dose 7 (severe), 2 h 0, 24 h -" in text.replace("—", "-")
     assert "rescue needed, relapse within 24 h" in text
     assert "a rescue dose" in text
+
+
+def test_the_report_holds_the_acute_table_the_scores_and_pgic(cli: Any, tmp_path: Any) -> None:
+    diary_of_twelve(cli)
+    cli.log("acupuncture", when="2026-11-02 09:00", pain_before=6, pain_after=4)
+    cli.ok("score", "midas", "--total", "25", "--date", "2026-10-01")
+    cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
+    cli.ok("score", "hit6", "--total", "58")
+    cli.ok("score", "pgic", "acupuncture", "--value", "5")
+    low, high = (f"{100 * x:.0f}" for x in exact(4, 6))
+    md = cli.ok("report", "--format", "md", "--since", "2026-11-01").stdout
+    assert "## Acute treatment (trial endpoints)" in md
+    suma = next(line for line in md.splitlines() if line.startswith("| sumatriptan |"))
+    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}-{high}%)"]
+    assert "13 doses in the period, 3 without a 2-hour rating" in md
+    assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in md
+    assert "HIT-6 58 on 2026-11-26, grade substantial impact, the first recorded" in md
+    assert "PGIC for acupuncture: 5 of 7 on 2026-11-26" in md
+    page = tmp_path / "report.html"
+    cli.ok("report", "--since", "2026-11-01", "--output", str(page))
+    html = page.read_text()
+    assert "Acute treatment (trial endpoints)" in html
+    assert f"67% 4/6 ({low}-{high}%)" in html
+    assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in html
+    assert "PGIC for acupuncture: 5 of 7" in html

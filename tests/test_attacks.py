@@ -90,7 +90,24 @@ def test_log_prints_the_stored_attack_with_classes(cli: Cli) -> None:
             "relief": [],
         },
         "local_time": None,
-    }
+        # A dose without a time counts from the attack's start: Migrastop is dose 1.
+        "mbs": None,
+        "ratings": [
+            {"attack": 1, "dose": 1, "session": None, "kind": "medication", "name": "Migrastop",
+             "class": None, "taken_at": "2026-11-20T13:30:00+00:00",
+             "at_dose": 7, "at_dose_level": "severe", "pain_2h": None, "pain_24h": None,
+             "pain_48h": None, "mbs": None, "mbs_gone_2h": None, "relapse_24h": None,
+             "relapse_48h": None,
+             "rescue_needed": True, "rescue_dose": False},
+            {"attack": 1, "dose": 2, "session": None, "kind": "medication",
+             "name": "sumatriptan 50mg", "class": "triptan",
+             "taken_at": "2026-11-20T14:00:00+00:00",
+             "at_dose": 7, "at_dose_level": "severe", "pain_2h": None, "pain_24h": None,
+             "pain_48h": None, "mbs": None, "mbs_gone_2h": None, "relapse_24h": None,
+             "relapse_48h": None,
+             "rescue_needed": False, "rescue_dose": True},
+        ],
+    }  # fmt: skip
 
 
 def test_a_month_of_attacks_and_checkins_in_the_calendar(cli: Cli) -> None:

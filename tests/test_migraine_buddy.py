@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from migraine_diary.transfer.migraine_buddy import (
     BuddyMedication,
     NotMigraineBuddyExport,
     dedupe_key,
+    most_bothersome,
     parse_migraine_buddy,
 )
 
@@ -418,3 +420,36 @@ def test_a_cell_too_large_for_csv_is_a_row_error_and_reading_goes_on() -> None:
     result = parse_migraine_buddy(export(row(1, "11/16/24 13:12"), huge, row(3, "11/17/24 9:00")))
     assert [a.number for a in result.attacks] == ["1", "3"]
     assert [(e.line, e.message) for e in result.errors] == [(7, "row is not readable CSV")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "mbs"),
+    [
+        ("Nausea", "nausea"),
+        ("Vomiting", "nausea"),
+        ("Sensitivity to light", "light"),
+        ("Photophobia", "light"),
+        ("Sensitivity to Sound", "sound"),
+        ("Phonophobia", "sound"),
+        ("Light and sound sensitivity", "other"),
+        ("Dizziness", "other"),
+        ("", None),
+        ("None", None),
+    ],
+)
+def test_most_bothersome_symptom_maps_onto_the_field(cell: str, mbs: str | None) -> None:
+    assert most_bothersome(cell) == mbs
+
+
+def test_an_imported_attack_keeps_its_helpfulness_and_gets_its_mbs(cli: Any, tmp_path: Any) -> None:
+    path = tmp_path / "buddy.csv"
+    path.write_text(export(GOOD_ROWS[0], GOOD_ROWS[2]))
+    cli.ok("import", "--format", "migraine-buddy", str(path))
+    first = next(a for a in cli.json("attack", "list") if a["peak"] == 7)
+    shown = cli.json("attack", "show", str(first["id"]))
+    assert shown["mbs"] == "nausea"
+    assert "Most Bothersome Symptom: Nausea" in shown["notes"]
+    assert {m["helpfulness"] for m in shown["medications"]} >= {"helpful", "somewhat"}
+    assert all(r["pain_2h"] is None and r["mbs_gone_2h"] is None for r in shown["ratings"])
+    other = next(a for a in cli.json("attack", "list") if a["peak"] == 0)
+    assert cli.json("attack", "show", str(other["id"]))["mbs"] is None

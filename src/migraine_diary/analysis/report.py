@@ -17,8 +17,10 @@ from migraine_diary.domain.days import MedicationTaken
 from migraine_diary.domain.medications import CLASSES
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import TreatmentRow
     from migraine_diary.analysis.plans import Outcome
     from migraine_diary.analysis.stats import ReliefEstimate
+    from migraine_diary.domain.acute import Score
     from migraine_diary.domain.plan import Plan
 
 __all__ = [
@@ -125,6 +127,11 @@ class ReportData:
     generated_at: datetime
     notes: tuple[str, ...] = field(default=())  # caveats about the data, shown as they are
     plans: tuple[PlanFigures, ...] = field(default=())
+    acute: tuple[TreatmentRow, ...] = ()  # trial endpoints per medicine, class and therapy
+    acute_doses: int = 0  # medication doses in the period
+    acute_unrated: int = 0  # of them, without a 2-hour rating (counted apart)
+    scores: tuple[Score, ...] = ()  # the latest MIDAS and HIT-6, each with its change
+    pgic: tuple[Score, ...] = ()  # the latest PGIC of each therapy's course
 
     @property
     def days(self) -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from migraine_diary.analysis.acute import MIN_RATED
+
 if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import Endpoint, TreatmentRow
     from migraine_diary.analysis.preventive import PreventiveResult
     from migraine_diary.analysis.stats import AcuteVerdict, TherapyStats
 
@@ -23,6 +26,18 @@ class TherapyVerdicts:
     acute: AcuteVerdict
     courses: tuple[PreventiveResult, ...]  # every course, newest first; empty without a diary
     attack_diary: bool
+    endpoints: TreatmentRow | None = None  # the trial endpoints of its sessions during attacks
+
+    @property
+    def acute_source(self) -> str:
+        """What the acute column rests on: pain freedom at 2 hours once MIN_RATED attacks are
+        rated for it (the guidelines' primary endpoint), else relief right after a session."""
+        rated = self.endpoints is not None and self.endpoints.pain_free_2h.n >= MIN_RATED
+        return "pain_free_2h" if rated else "session_relief"
+
+    @property
+    def pain_free_2h(self) -> Endpoint | None:
+        return None if self.endpoints is None else self.endpoints.pain_free_2h
 
     @property
     def prevention(self) -> PreventiveResult | None:

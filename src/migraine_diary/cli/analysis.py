@@ -123,14 +123,17 @@ def judged_therapies(
     """
     from migraine_diary.analysis.stats import acute_verdict, analyse_therapy
     from migraine_diary.analysis.verdicts import TherapyVerdicts
+    from migraine_diary.diary.acute import therapy_endpoints
     from migraine_diary.diary.courses import judge
     from migraine_diary.domain.dates import now, parse_day
+    from migraine_diary.domain.models import therapy_key
 
     where = session_filters(diary, therapy, since, until)
     first = parse_day(since, field="since") if since else None
     last = parse_day(until, field="until") if until else None
     moment = now()
     judged = judge(diary, where, today=moment.astimezone().date(), now=moment)
+    endpoints = therapy_endpoints(diary, first, last)
     results = []
     for course in judged.courses:
         sessions = course.within(first, last)
@@ -141,6 +144,7 @@ def judged_therapies(
                     acute_verdict(sessions),
                     judged.preventive.get(course.name, ()),
                     judged.attack_diary,
+                    endpoints.get(therapy_key(course.name)),
                 )
             )
     return results

@@ -233,6 +233,7 @@ def main() -> None:
 
 # Every command module owns a Typer of its own; merged here in the order `--help` lists them.
 from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of this module)
+    acute,
     analysis,
     attacks,
     care,
@@ -245,5 +246,17 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     undo,
 )
 
-for commands in (sessions, undo, transfer, demo, attacks, days, care, report, analysis, plans):
+for commands in (
+    sessions,
+    undo,
+    transfer,
+    demo,
+    attacks,
+    days,
+    care,
+    report,
+    analysis,
+    plans,
+    acute,
+):
     app.add_typer(commands.app)

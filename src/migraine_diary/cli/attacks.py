@@ -1,10 +1,11 @@
-"""Commands of the attack diary: `attack log|end|list|show|edit|delete`.
+"""Commands of the attack diary: `attack log|end|list|show|edit|delete|rate|due`.
 
 Only typer is imported at module level: `--help` and Tab completion stay instant.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -78,6 +79,15 @@ Med = Annotated[
         "'sumatriptan 50mg@14:30=helpful'. TIME alone is the one nearest the start; "
         f"HELPFULNESS: {HELPFULNESS_WORDS}. Repeat for each.",
         metavar="NAME",
+    ),
+]
+
+Mbs = Annotated[
+    str | None,
+    typer.Option(
+        "--mbs",
+        help="The most bothersome symptom besides the pain: nausea, light, sound or other.",
+        metavar="S",
     ),
 ]
 
@@ -197,6 +207,7 @@ def log(
     peak: Peak = None,
     aura: Annotated[bool, typer.Option("--aura", help="It came with an aura.")] = False,
     med: Med = None,
+    mbs: Mbs = None,
     notes: Notes = None,
     trigger: Trigger = None,
     symptom: Symptom = None,
@@ -215,14 +226,16 @@ def log(
 
     Example: migraine attack log --when 'today 09:00' --hours 5 --peak 7 --med sumatriptan@09:30
     """
-    from migraine_diary.diary import attacks
+    from migraine_diary.diary import acute, attacks
     from migraine_diary.domain import dates
+    from migraine_diary.render import acute as render_acute
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
     bare = common.on_terminal() and not any(
-        (when, hours, until, ongoing, peak, aura, med, notes, allow_overlap)
+        (when, hours, until, ongoing, peak, aura, med, mbs, notes, allow_overlap)
     )
+    mbs_choice = acute.parse_mbs(mbs) if mbs is not None else None
     if bare:
         when = common.answer("When did it begin?", _check_when, default="now")
     peak = ask(peak, "--peak", "Peak pain (0-10)", _check_peak)
@@ -246,11 +259,22 @@ def log(
             "relief": relief or [],
         },
     )
-    result = attacks.log_attack(writable_diary(ctx), attack, now, allow_overlap=allow_overlap)
+    result = attacks.log_attack(
+        writable_diary(ctx), attack, now, allow_overlap=allow_overlap, mbs=mbs_choice
+    )
     if json:
         print_json(result.attack.to_json())
         return
     render_attacks.logged(result, now)
+    attack_id = result.attack.id
+    render_acute.due_after_log(
+        [
+            (n, taken + dt.timedelta(hours=2), acute.due_command(attack_id, n))
+            for n, _, taken in acute.dose_numbers(result.attack)
+            if taken >= now - dt.timedelta(hours=24)  # older ones: `attack due` counts them
+        ],
+        now,
+    )
 
 
 @attack_app.command("end")
@@ -373,15 +397,20 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
     Example: migraine attack show 12
     """
     from migraine_diary.diary import attacks
+    from migraine_diary.diary.acute import attack_ratings
     from migraine_diary.domain import dates
 
-    attack = attacks.get_attack(diary_from(ctx, write=False), id_of(attack_id, "attack id"))
+    diary = diary_from(ctx, write=False)
+    attack = attacks.get_attack(diary, id_of(attack_id, "attack id"))
+    mbs, ratings = attack_ratings(diary, attack)
     if json:
-        print_json(attack.to_json())
+        from migraine_diary.render.json import attack_ratings_json
+
+        print_json({**attack.to_json(), **attack_ratings_json(mbs, ratings)})
         return
     from migraine_diary.render import attacks as render_attacks
 
-    render_attacks.attack_detail(attack, dates.now())
+    render_attacks.attack_detail(attack, dates.now(), mbs, ratings)
 
 
 @attack_app.command("edit")
@@ -411,6 +440,14 @@ def edit(
     notes: Annotated[
         str | None, typer.Option("--notes", "-n", help="Notes ('' clears them).")
     ] = None,
+    mbs: Annotated[
+        str | None,
+        typer.Option(
+            "--mbs",
+            help="Most bothersome symptom: nausea, light, sound, other ('' clears it).",
+            metavar="S",
+        ),
+    ] = None,
     allow_overlap: AllowOverlap = False,
 ) -> None:
     """Change fields of an attack; the rest stay as they are.
@@ -425,6 +462,10 @@ def edit(
 
     now = dates.now()
     number = id_of(attack_id, "attack id")
+    if mbs is not None and mbs.strip():
+        from migraine_diary.diary.acute import parse_mbs
+
+        mbs = parse_mbs(mbs)
     attack = attacks.edit_attack(
         existing_diary(ctx),
         number,
@@ -439,6 +480,7 @@ def edit(
         notes=notes,
         now=now,
         allow_overlap=allow_overlap,
+        mbs=mbs,
     )
     render_attacks.attack_changed(attack, "Updated", now)
 
@@ -465,3 +507,94 @@ def delete(
         return
     attacks.delete_attack(diary, number)
     say(f"Deleted attack {number}.")
+
+
+@attack_app.command("rate")
+def rate(
+    ctx: typer.Context,
+    attack_id: AttackId,
+    dose: Annotated[
+        str | None,
+        typer.Option(
+            "--dose", "-d", help="The attack's N-th dose in time order (default 1).", metavar="N"
+        ),
+    ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            "--session", help="Rate a session during the attack instead (its id).", metavar="ID"
+        ),
+    ] = None,
+    at_dose: Annotated[
+        str | None,
+        typer.Option(
+            "--at-dose",
+            help="Pain when the dose was taken, 0-10 (default: the attack's peak).",
+            metavar="0-10",
+        ),
+    ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after", help="Which rating: 2h, 24h or 48h after the dose.", metavar="2h|24h|48h"
+        ),
+    ] = None,
+    pain: Annotated[
+        str | None, typer.Option("--pain", help="Pain at that time, 0-10.", metavar="0-10")
+    ] = None,
+    mbs_gone: Annotated[
+        bool,
+        typer.Option(
+            "--mbs-gone",
+            help="With --after 2h: the most bothersome symptom was gone (without it: still there).",
+        ),
+    ] = False,
+) -> None:
+    """Rate an acute dose: pain when taken, and 2, 24 or 48 hours after.
+
+    A rating is refused before its time (a 2-hour rating from 2 hours after the dose on).
+
+    Example: migraine attack rate 12 --dose 1 --after 2h --pain 0 --mbs-gone
+    """
+    from migraine_diary.diary import acute
+    from migraine_diary.domain import dates
+    from migraine_diary.render import acute as render_acute
+
+    number = id_of(attack_id, "attack id")
+    rated = acute.rate(
+        existing_diary(ctx),
+        number,
+        dose=dose,
+        session=session,
+        at_dose=at_dose,
+        after=after,
+        pain=pain,
+        mbs_gone=mbs_gone,
+        now=dates.now(),
+    )
+    say(render_acute.rated_line(rated.attack_id, rated.what, rated.values))
+
+
+@attack_app.command("due")
+def due(ctx: typer.Context, since: Since = None, json: Json = False) -> None:
+    """Doses whose 2-hour rating is missing (the last 7 days unless --since), with the command.
+
+    Example: migraine attack due
+    """
+    from migraine_diary.diary import acute
+    from migraine_diary.domain import dates
+
+    now = dates.now()
+    since_day = dates.parse_day(since, field="since") if since else None
+    found, older = acute.due_ratings(diary_from(ctx, write=False), now, since_day)
+    if json:
+        print_json({"due": [d.to_json() for d in found], "older_unrated": older})
+        return
+    from migraine_diary.render import acute as render_acute
+
+    render_acute.due_table(
+        [(d.treatment, d.due_at, acute.due_command(d.treatment.attack_id, d.treatment.number))
+         for d in found],
+        older,
+        now,
+    )  # fmt: skip

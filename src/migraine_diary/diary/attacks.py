@@ -348,6 +348,8 @@ def _store(conn: Any, attack: AttackInput) -> tuple[int | None, bool]:
     if attack.import_key is not None and attack.end is not None and db.end_imported(conn, values):
         return None, True
     attack_id = db.insert_attack(conn, values)
+    if attack_id is not None and attack.mbs is not None:
+        db.set_mbs(conn, attack_id, attack.mbs)
     if attack_id is not None:
         db.insert_medications(
             conn,
@@ -427,7 +429,12 @@ def _refuse_conflicts(
 
 
 def log_attack(
-    diary: db.Diary, attack: AttackInput, now: dt.datetime, *, allow_overlap: bool = False
+    diary: db.Diary,
+    attack: AttackInput,
+    now: dt.datetime,
+    *,
+    allow_overlap: bool = False,
+    mbs: str | None = None,
 ) -> Logged:
     """Store one attack; report its month against the overuse thresholds. A check-in on one
     of its days said there was no migraine: the attack replaces it."""
@@ -436,6 +443,8 @@ def log_attack(
         attack_id, _ = _store(conn, attack)
         assert attack_id is not None
         db.note_addition(conn, attack_id=attack_id)
+        if mbs is not None:
+            db.set_mbs(conn, attack_id, mbs)
         stored = _attack_by_id(conn, attack_id)
         first, last = stored.span().local_days(dates.LOCAL, now)
         replaced = db.delete_checkins(conn, first.isoformat(), last.isoformat())
@@ -479,6 +488,7 @@ def edit_attack(
     notes: str | None = None,
     now: dt.datetime,
     allow_overlap: bool = False,
+    mbs: str | None = None,
 ) -> Attack:
     """Change some fields of an attack; the whole attack is checked again.
 
@@ -486,7 +496,7 @@ def edit_attack(
     """
     given = length_given(hours, until, ongoing)
     if not (when or given or peak is not None or aura is not None or add_meds or clear_meds) and (
-        notes is None
+        notes is None and mbs is None
     ):
         raise InputError("nothing to change: give at least one option, e.g. --peak 6")
     with diary.transaction() as conn:
@@ -517,14 +527,18 @@ def edit_attack(
 
         row = AttackRow.from_input(attack).model_dump(exclude={"id", "source", "import_key"})
         db.update_attack(conn, attack_id, row)
-        db.delete_medications(conn, attack_id)
+        # Kept doses keep their rows, so their ratings (after 2 hours...) stay with them.
+        if clear_meds:
+            db.delete_medications(conn, attack_id)
         db.insert_medications(
             conn,
             [
                 MedicationRow.from_input(m, attack_id).model_dump(exclude={"id"})
-                for m in attack.medications
+                for m in attack.medications[len(kept) :]
             ],
         )
+        if mbs is not None:
+            db.set_mbs(conn, attack_id, mbs or None)
         return _attack_by_id(conn, attack_id)
 
 

@@ -21,6 +21,7 @@ from migraine_diary.analysis.report import (
 )
 from migraine_diary.analysis.stats import acute_split, analyse_therapy
 from migraine_diary.analysis.verdicts import NO_ATTACK_DIARY
+from migraine_diary.diary.acute import acute_report, latest_scores, list_scores
 from migraine_diary.diary.attacks import list_attacks
 from migraine_diary.diary.courses import (
     Course,
@@ -80,6 +81,8 @@ def build_report(
         table = day_table(conn, history_first, until, moment)
         statuses = course_days(conn, courses, today, moment) if attack_diary else {}
     found, _total = list_attacks(diary, since, until, None)
+    acute = acute_report(diary, since, until)
+    latest = latest_scores(list_scores(diary))
 
     period = {d: s for d, s in table.statuses.items() if since <= d <= until}
     notes: list[str] = []
@@ -119,6 +122,16 @@ def build_report(
         generated_at=moment,
         notes=tuple(notes),
         plans=_plans(diary, moment),
+        acute=tuple(acute.rows),
+        acute_doses=acute.doses,
+        acute_unrated=acute.unrated_doses,
+        scores=tuple(latest[k] for k in ("midas", "hit6") if k in latest),
+        pgic=tuple(
+            sorted(
+                (s for k, s in latest.items() if k.startswith("pgic:")),
+                key=lambda s: (s.therapy or "").casefold(),
+            )
+        ),
     )
 
 

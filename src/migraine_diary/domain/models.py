@@ -10,7 +10,7 @@ import math
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -337,6 +337,7 @@ class AttackInput(BaseModel):
     relief: Annotated[tuple[ReliefInput, ...], BeforeValidator(_distinct)] = ()
     start_offset: Offset | None = None
     end_offset: Offset | None = None
+    mbs: Literal["nausea", "light", "sound", "other"] | None = None  # most bothersome symptom
 
 
 def validate_attack(

@@ -13,12 +13,14 @@ import calendar
 import datetime as dt
 import shlex
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from migraine_diary.domain import days
+from migraine_diary.domain.acute import level
 from migraine_diary.domain.attack import Attack, DetailCounts, Logged, overlapping_pairs
 from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
@@ -26,6 +28,9 @@ from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.render.format import DASH, duration_text, plural
 from migraine_diary.render.sessions import _table, console
+
+if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import DoseRatings
 
 GLYPHS = {
     days.STATUS_MIGRAINE: "M",
@@ -163,7 +168,34 @@ def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> No
         console.print(f"Showing the newest {len(attacks)} of {total} attacks (--limit N for more).")
 
 
-def attack_detail(attack: Attack, now: dt.datetime) -> None:
+def rating_text(d: DoseRatings) -> str:
+    """``at dose 7 (severe), 2 h 0, 24 h 3; relapse within 24 h``: what was rated and what
+    follows from it."""
+    t = d.treatment
+    parts = [f"at dose {t.at_dose} ({level(t.at_dose)})"]
+    for label, pain in (("2 h", t.pain_2h), ("24 h", t.pain_24h), ("48 h", t.pain_48h)):
+        parts.append(f"{label} {DASH if pain is None else pain}")
+    if t.mbs_gone is not None:
+        parts.append("symptom gone at 2 h" if t.mbs_gone else "symptom still there at 2 h")
+    derived = []
+    if d.rescue_dose:
+        derived.append("a rescue dose")
+    if d.outcome.rescue:
+        derived.append("rescue needed")
+    if d.outcome.relapse_24h:
+        derived.append("relapse within 24 h")
+    elif d.outcome.relapse_48h:
+        derived.append("relapse within 48 h")
+    text = ", ".join(parts)
+    return f"{text}; {', '.join(derived)}" if derived else text
+
+
+def attack_detail(
+    attack: Attack,
+    now: dt.datetime,
+    mbs: str | None = None,
+    ratings: Sequence[DoseRatings] = (),
+) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
@@ -188,6 +220,14 @@ def attack_detail(attack: Attack, now: dt.datetime) -> None:
     else:
         rows.append(("medication", DASH))
     rows += _detail_rows(attack)
+    written = attack.detail.most_bothersome
+    if mbs is not None or written:
+        shown = mbs or DASH
+        rows.append(("most bothersome", f"{shown} (recorded: {written})" if written else shown))
+    for d in ratings:
+        t = d.treatment
+        what = f"dose {t.number}" if t.kind == "medication" else f"session {t.session_id}"
+        rows.append((what, f"{t.name}: {rating_text(d)}"))
     rows += [("notes", attack.notes or DASH), ("source", attack.source)]
     for label, value in rows:
         table.add_row(label, value)

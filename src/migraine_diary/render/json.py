@@ -1,4 +1,5 @@
-"""The `--json` shapes of `stats`, `verdict` and `plan`: the one place that says their keys.
+"""The `--json` shapes of `stats`, `verdict`, `plan`, `acute` and `score list`: the one place
+that says their keys.
 
 Unrounded floats (finite, or null), money as exact decimal strings. The figures' types are
 imported for type checking only, so importing this module costs nothing.
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import Comparison, DoseRatings, Endpoint, TreatmentRow
     from migraine_diary.analysis.plans import Difference, Outcome
     from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
     from migraine_diary.analysis.stats import (
@@ -23,14 +25,21 @@ if TYPE_CHECKING:
         TherapyStats,
     )
     from migraine_diary.analysis.verdicts import TherapyVerdicts
+    from migraine_diary.domain.acute import Score, Treatment
     from migraine_diary.domain.plan import Plan, Slot
 
 __all__ = [
     "acute_json",
+    "acute_outcomes_json",
+    "acute_row_json",
+    "attack_ratings_json",
     "courses_json",
+    "endpoint_json",
     "plan_json",
     "plan_result_json",
     "preventive_json",
+    "ratings_json",
+    "scores_json",
     "stats_json",
     "therapy_json",
     "verdict_json",
@@ -222,6 +231,7 @@ def stats_json(
                     plan_result_json(p.plan, p.outcome, cent_items(p.plan, p.outcome))
                     for p in plans.get(r.stats.therapy, ())
                 ],
+                "acute_endpoints": None if r.endpoints is None else acute_row_json(r.endpoints),
             }
             for r in results
         ]
@@ -233,7 +243,16 @@ def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
     return {
         "therapy": result.stats.therapy,
         "sessions": result.stats.sessions,
-        "acute": {"verdict": result.acute.verdict, "message": result.acute.message},
+        "acute": {
+            "verdict": result.acute.verdict,
+            "message": result.acute.message,
+            # What the acute column rests on: "pain_free_2h" (sessions during attacks rated
+            # at 2 hours, at least 3) or "session_relief" (relief right after a session).
+            "source": result.acute_source,
+            "pain_free_2h": None
+            if result.pain_free_2h is None
+            else endpoint_json(result.pain_free_2h),
+        },
         "preventive": {
             "verdict": result.preventive_word,
             "message": result.preventive_message,
@@ -400,4 +419,74 @@ def plan_status_json(plan: Plan, today: date, end: date | None) -> dict[str, Any
         "deviations": _deviations_json(plan),
         "missing_outcomes": missing,
         "expected_end": end.isoformat() if end else None,
+    }
+
+
+# --- acute outcomes and scores (issue 18): the shapes `acute`, `attack due` and `score list`
+# print with --json, and the whole-diary export carries.
+
+
+def endpoint_json(ep: Endpoint) -> dict[str, Any]:
+    return {"k": ep.k, "n": ep.n, "share": ep.share, "ci": _ci(ep.ci), "too_few": ep.too_few}
+
+
+def acute_row_json(row: TreatmentRow) -> dict[str, Any]:
+    from migraine_diary.analysis.acute import ENDPOINTS
+
+    return {
+        "kind": row.kind,
+        "name": row.name,
+        "attacks": row.attacks,
+        "unrated_2h": row.unrated_2h,
+        **{name: endpoint_json(getattr(row, name)) for name in ENDPOINTS},
+        "relapse": row.relapse,
+    }
+
+
+def acute_outcomes_json(
+    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+) -> dict[str, Any]:
+    """The `migraine acute --json` document."""
+    return {
+        "treatments": [acute_row_json(r) for r in rows],
+        "doses": doses,
+        "doses_without_2h_rating": unrated,
+        "comparison": None
+        if comparison is None
+        else {
+            "first": comparison.first,
+            "second": comparison.second,
+            "pain_free_2h_difference": comparison.difference,
+            "ci": _ci(comparison.ci),
+            "method": "Newcombe hybrid score (method 10)",
+            "caution": comparison.caution,
+        },
+    }
+
+
+def ratings_json(treatments: Sequence[Treatment]) -> list[dict[str, Any]]:
+    """Every dose and session during an attack with its ratings (for the export)."""
+    return [t.to_json() for t in treatments]
+
+
+def scores_json(scores: Sequence[Score]) -> list[dict[str, Any]]:
+    """`migraine score list --json`: each score with its grade and change."""
+    return [s.to_json() for s in scores]
+
+
+def attack_ratings_json(mbs: str | None, doses: Sequence[DoseRatings]) -> dict[str, Any]:
+    """What `attack show --json` adds: the most bothersome symptom, each dose's ratings and
+    the rescue and relapse derived from them (never typed)."""
+    return {
+        "mbs": mbs,
+        "ratings": [
+            {
+                **d.treatment.to_json(),
+                "rescue_needed": d.outcome.rescue,
+                "rescue_dose": d.rescue_dose,
+                "relapse_24h": d.outcome.relapse_24h,
+                "relapse_48h": d.outcome.relapse_48h,
+            }
+            for d in doses
+        ],
     }

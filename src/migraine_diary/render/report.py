@@ -44,7 +44,9 @@ from migraine_diary.render.format import (
 )
 
 if TYPE_CHECKING:
+    from migraine_diary.analysis.acute import Endpoint, TreatmentRow
     from migraine_diary.analysis.stats import ReliefEstimate
+    from migraine_diary.domain.acute import Score
 
 __all__ = [
     "acute_sentence",
@@ -152,6 +154,73 @@ DEFINITIONS = (
     "pain 0 are left out. Means with Student-t 95% confidence intervals (CI); n is the number "
     "of sessions behind each figure.",
 )
+
+
+ACUTE_COLUMNS = (
+    ("pain_free_2h", "Pain-free 2 h"),
+    ("relief_2h", "Relief 2 h"),
+    ("sustained_24h", "Sustained 24 h"),
+    ("sustained_48h", "Sustained 48 h"),
+    ("mbs_free_2h", "MBS-free 2 h"),
+    ("rescue", "Rescue"),
+)
+ACUTE_NOTE = (
+    "IHS guidelines for controlled trials of acute treatment (2019). Each cell: % of the "
+    "attacks rated for it (k/n) with its exact (Clopper-Pearson) 95% CI; fewer than 3 rated: "
+    "the count only. Pain-free: pain 0 two hours after the dose. Relief: moderate or severe "
+    "(4-10) down to mild or none (0-3). Sustained: pain-free at 2 h, no further dose and no "
+    "pain again up to 24/48 h. MBS: the most bothersome symptom. Rescue: a further dose "
+    "within 24 h. A treatment counts once per attack, by its first dose there; the attacks "
+    "were not randomised."
+)
+
+
+def endpoint_cell(ep: Endpoint) -> str:
+    """``67% 4/6 (22-96%)``; the count alone below 3 rated attacks; a dash with none."""
+    if ep.n == 0:
+        return DASH
+    if ep.share is None or ep.ci is None:
+        return f"{ep.k}/{ep.n}, too few"
+    low, high = (f"{100 * x:.0f}" for x in ep.ci)
+    return f"{100 * ep.share:.0f}% {ep.k}/{ep.n} ({low}-{high}%)"
+
+
+def treatment_label(row: TreatmentRow) -> str:
+    if row.kind == "class":
+        return f"class: {class_label(row.name)}"
+    return f"therapy: {row.name}" if row.kind == "therapy" else row.name
+
+
+def acute_rows(data: ReportData) -> list[list[str]]:
+    """One row per treatment: name, attacks treated, attacks unrated at 2 h, the endpoints."""
+    return [
+        [
+            treatment_label(r),
+            str(r.attacks),
+            str(r.unrated_2h),
+            *(endpoint_cell(getattr(r, name)) for name, _ in ACUTE_COLUMNS),
+        ]
+        for r in data.acute
+    ]
+
+
+def unrated_text(data: ReportData) -> str:
+    return (
+        f"{plural(data.acute_doses, 'dose')} in the period, {data.acute_unrated} without a "
+        "2-hour rating: counted apart, never as a success or a failure."
+    )
+
+
+def score_text(score: Score) -> str:
+    """``MIDAS 14 on 2026-11-01, grade III, -6 since the previous``."""
+    if score.kind == "pgic":
+        text = f"PGIC for {score.therapy}: {score.total} of 7 on {score.day.isoformat()}"
+    else:
+        name = "MIDAS" if score.kind == "midas" else "HIT-6"
+        text = f"{name} {score.total} on {score.day.isoformat()}, grade {score.grade}"
+    if score.change is None:
+        return text + ", the first recorded"
+    return text + f", {score.change:+d} since the previous"
 
 
 # --- the two formats --------------------------------------------------------------------------
@@ -281,6 +350,11 @@ def render_html(data: ReportData) -> str:
         duration_text=duration_text,
         short_note=short_note,
         money=money,
+        acute_columns=[label for _, label in ACUTE_COLUMNS],
+        acute_rows=acute_rows(data),
+        acute_note=ACUTE_NOTE,
+        unrated=unrated_text(data),
+        score_text=score_text,
     )
 
 
@@ -375,6 +449,15 @@ def render_markdown(data: ReportData) -> str:
     for heading, lines in plan_sections(data):
         out += [f"## {md(heading)}", ""]
         out += [f"- {md(line)}" for line in lines]
+    if data.acute:
+        out += ["## Acute treatment (trial endpoints)", ""]
+        header = ["Treatment", "Attacks", "Unrated 2 h", *(label for _, label in ACUTE_COLUMNS)]
+        rows = [[md(row[0]), *row[1:]] for row in acute_rows(data)]
+        out += _md_table(header, rows, {1, 2})
+        out += ["", unrated_text(data), "", ACUTE_NOTE, ""]
+    if data.scores or data.pgic:
+        out += ["## Questionnaires", ""]
+        out += [f"- {md(score_text(s))}" for s in (*data.scores, *data.pgic)]
         out.append("")
     if data.attacks:
         out += [f"## Attacks ({len(data.attacks)})", ""]

@@ -14,6 +14,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from migraine_diary.analysis.acute import MIN_RATED, Endpoint
 from migraine_diary.analysis.intervals import interval_text
 from migraine_diary.analysis.preventive import MULTIPLICITY_CONTEXT
 from migraine_diary.analysis.stats import (
@@ -103,6 +104,7 @@ def therapy_sections(
             say("")
         therapy_section(result.stats)
         _acute(result.acute)
+        _endpoints(result)
         _prevention(result)
     if multiplicity(results):
         say("")
@@ -386,6 +388,54 @@ def _acute(acute: AcuteVerdict) -> None:
     say(grid, indent=INDENT)
 
 
+ENDPOINT_LABELS = (
+    ("pain_free_2h", "pain-free at 2 h"),
+    ("relief_2h", "headache relief at 2 h"),
+    ("sustained_24h", "sustained pain-free to 24 h"),
+    ("sustained_48h", "sustained pain-free to 48 h"),
+    ("mbs_free_2h", "free of the most bothersome symptom at 2 h"),
+    ("rescue", "needed a rescue dose"),
+)
+
+
+def endpoint_cells(ep: Endpoint) -> list[str]:
+    """k/n, share and exact interval; below MIN_RATED rated attacks, "not enough data"."""
+    if ep.n == 0:
+        return ["0/0", DASH, "not rated"]
+    if ep.share is None or ep.ci is None:
+        return [f"{ep.k}/{ep.n}", DASH, f"not enough data (needs {MIN_RATED} rated)"]
+    return [f"{ep.k}/{ep.n}", percent(ep.share), f"{percent(ep.ci[0])} to {percent(ep.ci[1])}"]
+
+
+def _endpoints(result: TherapyVerdicts) -> None:
+    """The sessions during attacks as acute-treatment trials measure them (IHS guidelines)."""
+    say("")
+    say(Text("Sessions during attacks, as acute-treatment trials measure them", style="bold"))
+    row = result.endpoints
+    if row is None:
+        say(
+            "No session during an attack (logged with --attack). Rate one with: migraine "
+            "attack rate ID --session N --after 2h --pain P",
+            indent=INDENT,
+        )
+        return
+    say(
+        f"{plural(row.attacks, 'attack')} treated, {row.unrated_2h} without a 2-hour rating "
+        "(counted apart: never a success or a failure).",
+        indent=INDENT,
+    )
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    table.add_column("Attacks")
+    table.add_column("k/n", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("exact 95% interval", justify="right")
+    for name, label in ENDPOINT_LABELS:
+        table.add_row(label, *endpoint_cells(getattr(row, name)))
+    say(table, indent=INDENT)
+    if row.pain_free_2h.n >= MIN_RATED or row.relapse:
+        say(f"Relapse within 48 h after pain freedom: {row.relapse}.", indent=INDENT)
+
+
 def _prevention(result: TherapyVerdicts) -> None:
     """Migraine days per 28 days before and during the latest course, its verdict, then one
     line for each earlier course."""
@@ -479,14 +529,23 @@ def multiplicity(results: Sequence[TherapyVerdicts]) -> bool:
     return sum(len(r.courses) for r in results) > 1
 
 
+def acute_cell(r: TherapyVerdicts) -> str:
+    """The verdict's acute column: pain freedom at 2 hours when rated, else session relief."""
+    ep = r.pain_free_2h
+    if r.acute_source == "pain_free_2h" and ep is not None and ep.share is not None:
+        return f"pain-free 2h {percent(ep.share)} ({ep.k}/{ep.n})"
+    rel = r.acute.relief
+    acute = ACUTE_WORDS[r.acute.verdict]
+    if rel.mean is not None and rel.n:
+        acute += f" {signed(rel.mean)} (n {rel.n})"
+    return acute
+
+
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     """One line per therapy: what a session does, what the course did, what it all cost."""
     rows = []
     for r in results:
-        rel = r.acute.relief
-        acute = ACUTE_WORDS[r.acute.verdict]
-        if rel.mean is not None and rel.n:
-            acute += f" {signed(rel.mean)} (n {rel.n})"
+        acute = acute_cell(r)
         prevention = PREVENTIVE_WORDS[r.preventive_word]
         if r.prevention is not None and r.prevention.change is not None:
             prevention += f" {signed(r.prevention.change)}/28d"
@@ -510,8 +569,10 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     say("")
     say(
         Text(
-            "n: sessions. acute: mean relief right after a session (points, 0-10), judged on "
-            "sessions during attacks when there are 3 or more, with the sessions it rests on. "
+            "n: sessions. acute: pain-free 2 h after a session during an attack (% of the "
+            f"attacks rated, k/n) once {MIN_RATED} are rated; else mean relief right after a "
+            "session (points, 0-10), judged on sessions during attacks when there are 3 or "
+            "more, with the sessions it rests on. "
             "preventive: the latest course's change in migraine days per 28 days from its "
             "baseline to its treatment window (from day 29). `migraine stats THERAPY` gives "
             "the figures behind each word.",

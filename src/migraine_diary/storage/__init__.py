@@ -3,6 +3,17 @@ file (opening, creating, upgrading, care), `postgres` a diary in a PostgreSQL da
 which of the two --db names; the other modules hold the queries, one per kind of record, shared
 by both engines (their engine-specific parts are each engine's `sql` module)."""
 
+from migraine_diary.storage.acute import (
+    attack_doses,
+    attack_sessions,
+    insert_score,
+    mbs_of,
+    medication_treatments,
+    rating_of,
+    save_rating,
+    score_rows,
+    set_mbs,
+)
 from migraine_diary.storage.attacks import (
     add_checkin,
     add_kept_range,
@@ -165,4 +176,15 @@ __all__ += [  # the engines
     "masked",
     "open_server",
     "upgrade_server",
+]
+__all__ += [  # acute outcomes
+    "attack_doses",
+    "attack_sessions",
+    "insert_score",
+    "mbs_of",
+    "medication_treatments",
+    "rating_of",
+    "save_rating",
+    "score_rows",
+    "set_mbs",
 ]

@@ -142,7 +142,7 @@ def add_deviation(conn: Connection, plan_id: int, values: dict[str, Any]) -> Non
 def set_revealed(conn: Connection, plan_id: int) -> None:
     from sqlalchemy import text
 
-    conn.execute(text("UPDATE plan SET revealed = 1 WHERE id = :id"), {"id": plan_id})
+    conn.execute(text("UPDATE plan SET revealed = TRUE WHERE id = :id"), {"id": plan_id})
 
 
 def abandon_plan(conn: Connection, plan_id: int, at: str, reason: str) -> None:

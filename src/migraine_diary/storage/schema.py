@@ -132,6 +132,33 @@ MIGRATIONS: list[list[str]] = [
         " session_id INTEGER REFERENCES session(id) ON DELETE SET NULL)",
         "CREATE INDEX ix_plan_deviation_plan ON plan_deviation (plan_id)",
     ],
+    [  # acute outcomes (issue 18): ratings after a dose, the most bothersome symptom, scores
+        "CREATE TABLE acute_rating ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " medication_id INTEGER UNIQUE REFERENCES medication(id) ON DELETE CASCADE,"
+        " session_id INTEGER UNIQUE REFERENCES session(id) ON DELETE CASCADE,"
+        " at_dose INTEGER CHECK (at_dose BETWEEN 0 AND 10),"
+        " pain_2h INTEGER CHECK (pain_2h BETWEEN 0 AND 10),"
+        " pain_24h INTEGER CHECK (pain_24h BETWEEN 0 AND 10),"
+        " pain_48h INTEGER CHECK (pain_48h BETWEEN 0 AND 10),"
+        " mbs_gone BOOLEAN,"
+        " CHECK ((medication_id IS NULL) <> (session_id IS NULL)))",
+        "CREATE TABLE attack_mbs ("
+        " attack_id INTEGER PRIMARY KEY REFERENCES attack(id) ON DELETE CASCADE,"
+        " mbs TEXT NOT NULL CHECK (mbs IN ('nausea', 'light', 'sound', 'other')))",
+        "CREATE TABLE score ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " kind TEXT NOT NULL CHECK (kind IN ('midas', 'hit6', 'pgic')),"
+        " day TEXT NOT NULL,"
+        " total INTEGER NOT NULL,"
+        " therapy_key TEXT,"
+        " therapy TEXT,"
+        " CHECK ((kind = 'midas' AND total BETWEEN 0 AND 270)"
+        " OR (kind = 'hit6' AND total BETWEEN 36 AND 78)"
+        " OR (kind = 'pgic' AND total BETWEEN 1 AND 7)),"
+        " CHECK ((kind = 'pgic') = (therapy_key IS NOT NULL)))",
+        "CREATE INDEX ix_score_kind_day ON score (kind, day)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

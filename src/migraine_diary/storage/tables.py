@@ -224,3 +224,47 @@ class PlanDeviationRow(SQLModel, table=True):
     block: int | None = None
     slot: int | None = None
     session_id: int | None = Column(default=None, foreign_key="session.id", ondelete="SET NULL")
+
+
+class AcuteRatingRow(SQLModel, table=True):
+    """Ratings of one acute dose or one session during an attack (exactly one of the two):
+    the pain when taken and 2, 24 and 48 hours after, and whether the most bothersome
+    symptom was gone at 2 hours."""
+
+    __tablename__ = "acute_rating"
+
+    id: int | None = Column(default=None, primary_key=True)
+    medication_id: int | None = Column(
+        default=None, foreign_key="medication.id", ondelete="CASCADE", unique=True
+    )
+    session_id: int | None = Column(
+        default=None, foreign_key="session.id", ondelete="CASCADE", unique=True
+    )
+    at_dose: int | None = None
+    pain_2h: int | None = None
+    pain_24h: int | None = None
+    pain_48h: int | None = None
+    mbs_gone: bool | None = None
+
+
+class AttackMbsRow(SQLModel, table=True):
+    """The most bothersome symptom chosen for an attack: nausea, light, sound or other."""
+
+    __tablename__ = "attack_mbs"
+
+    attack_id: int = Column(primary_key=True, foreign_key="attack.id", ondelete="CASCADE")
+    mbs: str
+
+
+class ScoreRow(SQLModel, table=True):
+    """A MIDAS, HIT-6 or PGIC total the user computed on the official form; a PGIC names the
+    therapy (by key, and as spelled then) whose course it judges."""
+
+    __tablename__ = "score"
+
+    id: int | None = Column(default=None, primary_key=True)
+    kind: str
+    day: str
+    total: int
+    therapy_key: str | None = None
+    therapy: str | None = None

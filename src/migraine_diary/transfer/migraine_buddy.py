@@ -109,6 +109,11 @@ _NONE_ITEM = re.compile(
     r")$",
     re.I,
 )
+_MBS_WORDS = (
+    ("nausea", re.compile(r"\b(?:nause\w*|vomit\w*)", re.I)),
+    ("light", re.compile(r"\b(?:photophobi\w*|light)\b", re.I)),
+    ("sound", re.compile(r"\b(?:phonophobi\w*|sound|noise)\b", re.I)),
+)
 _AURA = re.compile(r"\baura\b", re.I)
 _NO_AURA = re.compile(r"\b(?:without|no|non)[\s-]+aura\b", re.I)
 
@@ -148,6 +153,7 @@ class BuddyAttack:
     #: the cell as written (one symptom, or the app's own words), None when empty
     most_bothersome: str | None = None
     relief: tuple[BuddyMedication, ...] = ()
+    mbs: str | None = None  # the most bothersome symptom: nausea, light, sound or other
 
 
 @dataclass
@@ -296,6 +302,16 @@ def _bothersome(cell: str) -> str | None:
     return text if text and not _NONE_ITEM.match(text) else None
 
 
+def most_bothersome(value: str) -> str | None:
+    """The Most Bothersome Symptom column as the diary's field: nausea, light (photophobia)
+    or sound (phonophobia) when the text names exactly one of them, else other; None when
+    empty. The text itself stays in the notes."""
+    if not _split_list(value):
+        return None
+    named = [mbs for mbs, words in _MBS_WORDS if words.search(value)]
+    return named[0] if len(named) == 1 else "other"
+
+
 def _notes(header: Sequence[str], cells: dict[str, str]) -> str:
     lines: list[str] = []
     for name in header:
@@ -417,6 +433,7 @@ def _parse_row(
             for column, helpfulness in RELIEF_COLUMNS
             for name in _split_list(cells.get(column, ""))
         ),
+        mbs=most_bothersome(cells.get(COL_BOTHERSOME, "")),
     )
 
 

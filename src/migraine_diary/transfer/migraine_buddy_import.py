@@ -49,6 +49,7 @@ def attack_data(attack: BuddyAttack, source: str) -> dict[str, Any]:
         "notes": attack.notes,
         "source": source,
         "import_key": dedupe_key(attack),
+        "mbs": attack.mbs,
         "medications": [{"name": m.name, "helpfulness": m.helpfulness} for m in attack.medications],
         "triggers": _values(attack.triggers),
         "symptoms": _values(attack.symptoms),

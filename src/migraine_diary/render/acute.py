@@ -1,0 +1,153 @@
+"""Text for acute outcomes: the `acute` table, ratings due, rating lines and scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, TreatmentRow
+from migraine_diary.domain.acute import SCORE_NAMES, Score
+from migraine_diary.domain.dates import format_local
+from migraine_diary.render.format import DASH, plural
+from migraine_diary.render.sessions import _table, console
+
+if TYPE_CHECKING:
+    from migraine_diary.domain.acute import Treatment
+
+COLUMNS = (
+    ("pain_free_2h", "pain-free 2h"),
+    ("relief_2h", "relief 2h"),
+    ("sustained_24h", "sust. 24h"),
+    ("sustained_48h", "sust. 48h"),
+    ("mbs_free_2h", "MBS-free 2h"),
+    ("rescue", "rescue"),
+)
+LEGEND = (
+    "Each cell: % of the attacks rated for it (k/n) and its exact 95% interval; fewer than "
+    f"{MIN_RATED} rated: the count only.\n"
+    "pain-free 2h: pain 0 two hours after the dose. relief 2h: moderate or severe (4-10) down "
+    "to mild or none (0-3), of the attacks that began moderate or severe. sust. 24h/48h: "
+    "pain-free at 2 h, no further dose and no pain again up to 24/48 h. MBS-free 2h: the "
+    "most bothersome symptom gone at 2 h. rescue: a further dose within 24 h.\n"
+    "Pain levels: none 0, mild 1-3, moderate 4-6, severe 7-10. A treatment counts once per "
+    "attack, by its first dose there."
+)
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def endpoint_text(ep: Endpoint) -> str:
+    if ep.n == 0:
+        return DASH
+    if ep.too_few or ep.share is None or ep.ci is None:
+        return f"{ep.k}/{ep.n}, too few"
+    return f"{pct(ep.share)} {ep.k}/{ep.n} ({pct(ep.ci[0])}-{pct(ep.ci[1])})"
+
+
+def comparison_text(c: Comparison) -> str:
+    if c.difference is None or c.ci is None:
+        return (
+            f"{c.first} vs {c.second}: too few attacks rated at 2 h to compare "
+            f"(at least {MIN_RATED} each)."
+        )
+    return (
+        f"{c.first} minus {c.second}, pain-free at 2 h: {100 * c.difference:+.0f} points "
+        f"(95% interval {100 * c.ci[0]:+.0f} to {100 * c.ci[1]:+.0f}, Newcombe). "
+        f"Caution: {c.caution}."
+    )
+
+
+def acute_table(
+    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+) -> None:
+    if not rows:
+        console.print(
+            "No acute treatment in the period. Log an attack with a dose: migraine attack log "
+            "--peak 7 --hours 4 --med NAME@TIME"
+        )
+        return
+    table = _table()
+    table.add_column("treatment", overflow="fold")
+    table.add_column("atk", justify="right")
+    for _, label in COLUMNS:
+        table.add_column(label, overflow="fold")
+    for row in rows:
+        kind = {"medicine": "", "class": "class ", "therapy": "therapy "}[row.kind]
+        table.add_row(
+            f"{kind}{row.name}", str(row.attacks),
+            *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"{plural(doses, 'dose')} in the period; {unrated} without a 2-hour rating "
+        "(counted apart: never a success or a failure)."
+    )
+    if comparison is not None:
+        console.print(comparison_text(comparison))
+    console.print(LEGEND)
+
+
+def rated_line(attack_id: int, what: str, values: dict[str, object]) -> str:
+    parts = []
+    for key, label in (("at_dose", "pain at dose"), ("pain_2h", "pain at 2 h"),
+                       ("pain_24h", "pain at 24 h"), ("pain_48h", "pain at 48 h")):  # fmt: skip
+        if key in values:
+            parts.append(f"{label} {values[key]}")
+    if "mbs_gone" in values:
+        parts.append("most bothersome symptom " + ("gone" if values["mbs_gone"] else "not gone"))
+    return f"Rated attack {attack_id}, {what}: " + ", ".join(parts)
+
+
+def due_after_log(doses: Sequence[tuple[int, dt.datetime, str]], now: dt.datetime) -> None:
+    """What `attack log` says about each dose's 2-hour rating: when, and the exact command."""
+    for number, at, command in doses:
+        when = "now" if at <= now else f"at {format_local(at)}"
+        console.print(f"2-hour rating of dose {number} due {when}: {command}")
+
+
+def due_table(
+    due: Sequence[tuple[Treatment, dt.datetime, str]], older: int, now: dt.datetime
+) -> None:
+    if not due:
+        console.print("No 2-hour rating is due.")
+    else:
+        table = _table()
+        for name in ("attack", "dose", "medication", "taken", "2-hour rating", "command"):
+            table.add_column(name, overflow="fold")
+        for t, at, command in due:
+            state = "due now" if at <= now else f"due {format_local(at)}"
+            table.add_row(
+                str(t.attack_id), str(t.number), t.name, format_local(t.taken_at), state, command
+            )
+        console.print(table)
+    if older:
+        console.print(
+            f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "
+            "migraine acute)."
+        )
+
+
+def score_line(score: Score, verb: str = "Recorded") -> str:
+    name = SCORE_NAMES[score.kind]
+    grade = f", grade {score.grade}" if score.grade else ""
+    of = f" for {score.therapy}" if score.therapy else ""
+    change = "" if score.change is None else f", {score.change:+d} since the previous one"
+    return f"{verb} {name}{of} {score.total} on {score.day.isoformat()}{grade}{change}"
+
+
+def scores_table(scores: Sequence[Score]) -> None:
+    if not scores:
+        console.print("No scores yet. Record one with: migraine score midas --total N")
+        return
+    table = _table()
+    for name in ("id", "date", "score", "total", "grade", "change", "therapy"):
+        table.add_column(name, overflow="fold")
+    for s in scores:
+        table.add_row(
+            str(s.id), s.day.isoformat(), SCORE_NAMES[s.kind], str(s.total), s.grade or DASH,
+            DASH if s.change is None else f"{s.change:+d}", s.therapy or DASH,
+        )  # fmt: skip
+    console.print(table)

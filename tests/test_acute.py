@@ -1,0 +1,271 @@
+"""`attack rate`, `attack due` and `migraine acute` through the real CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from scipy.stats import binomtest
+
+from migraine_diary.analysis.acute import newcombe_difference
+
+SUMA = [0, 0, 0, 0, 2, 3, None]  # 2-hour pain of attacks 1-7; the last dose is never rated
+RIZA = [0, 0, 3, 4, None]  # attacks 8-12
+
+
+def diary_of_twelve(cli: Any) -> None:
+    """12 attacks treated with two medicines, most doses rated at 2 h, a rescue dose (attack
+    5) and a relapse (attack 1: pain-free at 2 h, pain 3 at 24 h)."""
+    for n, pain in enumerate(SUMA + RIZA, start=1):
+        name = "sumatriptan" if n <= len(SUMA) else "rizatriptan"
+        meds = ["--med", f"{name}@08:30"]
+        if n == 5:
+            meds += ["--med", "sumatriptan@14:00"]
+        cli.ok("attack", "log", "--when", f"2026-11-{n:02d} 08:00", "--hours", "10",
+               "--peak", "7", *meds)  # fmt: skip
+        if pain is not None:
+            cli.ok("attack", "rate", str(n), "--after", "2h", "--pain", str(pain))
+    cli.ok("attack", "rate", "1", "--after", "24h", "--pain", "3")
+
+
+def exact(k: int, n: int) -> list[float]:
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+    return [ci.low, ci.high]
+
+
+def test_acute_json_gives_counts_shares_and_exact_intervals(cli: Any) -> None:
+    diary_of_twelve(cli)
+    found = cli.json("acute")
+    rows = {(r["kind"], r["name"]): r for r in found["treatments"]}
+    suma, riza = rows[("medicine", "sumatriptan")], rows[("medicine", "rizatriptan")]
+    assert (suma["attacks"], suma["unrated_2h"]) == (7, 1)
+    assert (riza["attacks"], riza["unrated_2h"]) == (5, 1)
+    free = suma["pain_free_2h"]
+    assert (free["k"], free["n"], free["share"]) == (4, 6, pytest.approx(4 / 6))
+    assert free["ci"] == pytest.approx(exact(4, 6), abs=1e-12)
+    assert (riza["pain_free_2h"]["k"], riza["pain_free_2h"]["n"]) == (2, 4)
+    assert riza["pain_free_2h"]["ci"] == pytest.approx(exact(2, 4), abs=1e-12)
+    relief = suma["relief_2h"]  # all began severe (peak 7): pain 0-3 at 2 h is relief
+    assert (relief["k"], relief["n"]) == (6, 6)
+    rescue = suma["rescue"]
+    assert (rescue["k"], rescue["n"]) == (1, 7)
+    assert rescue["ci"] == pytest.approx(exact(1, 7), abs=1e-12)
+    assert suma["relapse"] == 1  # attack 1: pain-free at 2 h, pain 3 at 24 h
+    sustained = suma["sustained_24h"]  # 1 relapsed, 5 and 6 not pain-free; 2-4 not rated at 24 h
+    assert (sustained["k"], sustained["n"]) == (0, 3)
+    assert rows[("class", "triptan")]["attacks"] == 12
+    assert found["doses"] == 13
+    assert found["doses_without_2h_rating"] == 3
+    comparison = found["comparison"]
+    d, low, high = newcombe_difference(2, 4, 4, 6)
+    assert comparison["first"] in ("sumatriptan", "rizatriptan")
+    sign = 1 if comparison["first"] == "rizatriptan" else -1
+    assert comparison["pain_free_2h_difference"] == pytest.approx(sign * d)
+    assert "not randomised" in comparison["caution"]
+    if sign == 1:
+        assert comparison["ci"] == pytest.approx([low, high])
+    text = cli.ok("acute").stdout
+    assert "67% 4/6" in text
+    assert "without a 2-hour rating" in text
+    assert "not randomised" in text
+
+
+def test_too_few_rated_says_so(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6",
+           "--med", "naproxen@08:30")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "0")
+    row = cli.json("acute")["treatments"][0]
+    assert row["pain_free_2h"]["share"] is None
+    assert row["pain_free_2h"]["too_few"]
+    assert "too few" in cli.ok("acute").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["attack", "rate", "1", "--after", "2h", "--pain", "11"], 2, "pain must be"),
+        (["attack", "rate", "1", "--at-dose", "-1"], 2, "at-dose must be"),
+        (["attack", "rate", "1", "--dose", "3", "--after", "2h", "--pain", "1"], 1, "no dose 3"),
+        (["attack", "rate", "9", "--after", "2h", "--pain", "1"], 1, "no attack with id 9"),
+        (["attack", "rate", "2", "--after", "2h", "--pain", "0"], 2, "due from"),
+        (["attack", "rate", "1", "--after", "3h", "--pain", "0"], 2, "after must be"),
+        (["attack", "rate", "1", "--after", "2h", "--pain", "0", "--mbs-gone"], 1, "bothersome"),
+        (["attack", "log", "--hours", "2", "--peak", "5", "--mbs", "smell"], 2, "mbs must be"),
+    ],
+)
+def test_bad_ratings_get_one_line_and_write_nothing(
+    cli: Any, unchanged_after: Callable[[], Callable[[], None]], args: list[str], code: int,
+    words: str,
+) -> None:  # fmt: skip
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6",
+           "--med", "naproxen@08:30")  # fmt: skip
+    cli.ok("attack", "log", "--when", "today 11:00", "--hours", "1", "--peak", "6",
+           "--med", "naproxen@11:00")  # fmt: skip
+    check = unchanged_after()
+    result = cli(*args)
+    assert result.exit_code == code, result.stderr
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    check()
+
+
+@pytest.fixture
+def unchanged_after(db_path: Any) -> Callable[[], Callable[[], None]]:
+    from tests.conftest import fingerprint
+
+    def start() -> Callable[[], None]:
+        before = fingerprint(db_path)
+
+        def check() -> None:
+            assert fingerprint(db_path) == before
+
+        return check
+
+    return start
+
+
+def test_log_says_when_the_rating_is_due_and_due_lists_it(cli: Any) -> None:
+    out = cli.ok("attack", "log", "--when", "today 11:00", "--hours", "1", "--peak", "6",
+                 "--med", "naproxen@11:00", "--mbs", "light").stdout  # fmt: skip
+    assert "due at 2026-11-26 13:00: migraine attack rate 1 --dose 1 --after 2h --pain P" in out
+    due = cli.json("attack", "due")
+    assert [d["command"] for d in due["due"]] == [
+        "migraine attack rate 1 --dose 1 --after 2h --pain P"
+    ]
+    assert "due 2026-11-26 13:00" in cli.ok("attack", "due").stdout
+
+
+def test_mbs_gone_is_recorded_at_two_hours(cli: Any) -> None:
+    for day in ("10", "11", "12"):
+        cli.ok("attack", "log", "--when", f"2026-11-{day} 08:00", "--hours", "4", "--peak", "8",
+               "--med", "eletriptan@08:15", "--mbs", "nausea")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "2", "--mbs-gone")
+    cli.ok("attack", "rate", "2", "--after", "2h", "--pain", "1", "--mbs-gone")
+    cli.ok("attack", "rate", "3", "--at-dose", "5")
+    cli.ok("attack", "rate", "3", "--after", "2h", "--pain", "4")
+    row = cli.json("acute")["treatments"][0]
+    assert (row["mbs_free_2h"]["k"], row["mbs_free_2h"]["n"]) == (2, 3)
+    assert row["mbs_free_2h"]["ci"] == pytest.approx(exact(2, 3), abs=1e-12)
+    assert (row["relief_2h"]["k"], row["relief_2h"]["n"]) == (2, 3)
+
+
+def test_a_session_during_an_attack_uses_its_pain_before(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "8", "--peak", "8")
+    cli.log("acupuncture", when="2026-11-20 10:00", pain_before=6, pain_after=4, attack=True)
+    cli.ok("attack", "rate", "1", "--session", "1", "--after", "2h", "--pain", "3")
+    refused = cli("attack", "rate", "1", "--session", "1", "--at-dose", "5")
+    assert refused.exit_code == 2
+    row = next(r for r in cli.json("acute")["treatments"] if r["kind"] == "therapy")
+    assert row["name"] == "acupuncture"
+    assert (row["relief_2h"]["k"], row["relief_2h"]["n"]) == (1, 1)  # began moderate (6)
+
+
+def test_a_kept_dose_keeps_its_rating_when_the_attack_is_edited(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6",
+           "--med", "naproxen@08:30")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "0")
+    cli.ok("attack", "edit", "1", "--med", "naproxen@12:00", "--peak", "7")
+    found = cli.json("acute")
+    assert found["doses"] == 2
+    assert found["doses_without_2h_rating"] == 1
+    assert found["treatments"][0]["pain_free_2h"]["k"] == 1
+
+
+def sessions_during_attacks(cli: Any, pains: list[int | None]) -> None:
+    """One attack a day from Nov 10, each with an acupuncture session rated at 2 h."""
+    for n, pain in enumerate(pains, start=1):
+        day = f"2026-11-{9 + n:02d}"
+        cli.ok("attack", "log", "--when", f"{day} 08:00", "--hours", "8", "--peak", "7")
+        cli.log("acupuncture", when=f"{day} 09:00", pain_before=6, pain_after=3, attack=True)
+        if pain is not None:
+            cli.ok("attack", "rate", str(n), "--session", str(n), "--after", "2h",
+                   "--pain", str(pain))  # fmt: skip
+
+
+def test_stats_shows_the_endpoints_of_sessions_during_attacks(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 0, 2, 4, None])
+    text = cli.ok("stats", "acupuncture").stdout
+    assert "Sessions during attacks, as acute-treatment trials measure them" in text
+    assert "5 attacks treated, 1 without a 2-hour rating" in text
+    low, high = exact(2, 4)
+    line = next(x for x in text.splitlines() if "pain-free at 2 h" in x)
+    assert line.split() == [*["pain-free", "at", "2", "h", "2/4", "50%"], f"{100 * low:.0f}%", "to",
+                            f"{100 * high:.0f}%"]  # fmt: skip
+    found = cli.json("stats", "acupuncture")["therapies"][0]["acute_endpoints"]
+    assert (found["attacks"], found["unrated_2h"]) == (5, 1)
+    assert (found["pain_free_2h"]["k"], found["pain_free_2h"]["n"]) == (2, 4)
+    assert found["pain_free_2h"]["ci"] == pytest.approx(exact(2, 4), abs=1e-12)
+
+
+def test_stats_says_not_enough_data_below_three_rated_attacks(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 3])
+    text = cli.ok("stats", "acupuncture").stdout
+    assert "not enough data (needs 3 rated)" in text
+    found = cli.json("stats")["therapies"][0]["acute_endpoints"]
+    assert found["pain_free_2h"]["share"] is None
+
+
+def test_verdict_rests_on_pain_freedom_at_two_hours_once_rated(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, 0, 2, 4])
+    text = cli.ok("verdict").stdout
+    assert "pain-free 2h 50% (2/4)" in text
+    acute = cli.json("verdict")[0]["acute"]
+    assert acute["source"] == "pain_free_2h"
+    assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (2, 4)
+
+
+def test_verdict_falls_back_to_session_relief_without_ratings(cli: Any) -> None:
+    sessions_during_attacks(cli, [0, None, None])
+    text = cli.ok("verdict").stdout
+    assert "no clear effect +3.0 (n 3)" in text
+    assert "pain-free 2h" not in text.split("\n\n")[0]
+    acute = cli.json("verdict")[0]["acute"]
+    assert acute["source"] == "session_relief"
+    assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (1, 1)
+
+
+def test_attack_show_gives_the_mbs_each_dose_s_ratings_and_what_follows(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "30", "--peak", "7",
+           "--med", "sumatriptan@08:30", "--med", "naproxen@13:00", "--mbs", "light")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "0", "--mbs-gone")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "2h", "--pain", "4")
+    found = cli.json("attack", "show", "1")
+    assert found["mbs"] == "light"
+    first, second = found["ratings"]
+    assert (first["name"], first["pain_2h"], first["mbs_gone_2h"]) == ("sumatriptan", 0, True)
+    assert (first["rescue_needed"], first["rescue_dose"], first["relapse_24h"]) == (
+        True, False, True,
+    )  # fmt: skip
+    assert (second["dose"], second["pain_2h"], second["rescue_dose"]) == (2, 4, True)
+    text = " ".join(cli.ok("attack", "show", "1").stdout.split())
+    assert "most bothersome light" in text
+    assert "sumatriptan: at dose 7 (severe), 2 h 0, 24 h -" in text.replace("—", "-")
+    assert "rescue needed, relapse within 24 h" in text
+    assert "a rescue dose" in text
+
+
+def test_the_report_holds_the_acute_table_the_scores_and_pgic(cli: Any, tmp_path: Any) -> None:
+    diary_of_twelve(cli)
+    cli.log("acupuncture", when="2026-11-02 09:00", pain_before=6, pain_after=4)
+    cli.ok("score", "midas", "--total", "25", "--date", "2026-10-01")
+    cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
+    cli.ok("score", "hit6", "--total", "58")
+    cli.ok("score", "pgic", "acupuncture", "--value", "5")
+    low, high = (f"{100 * x:.0f}" for x in exact(4, 6))
+    md = cli.ok("report", "--format", "md", "--since", "2026-11-01").stdout
+    assert "## Acute treatment (trial endpoints)" in md
+    suma = next(line for line in md.splitlines() if line.startswith("| sumatriptan |"))
+    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}-{high}%)"]
+    assert "13 doses in the period, 3 without a 2-hour rating" in md
+    assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in md
+    assert "HIT-6 58 on 2026-11-26, grade substantial impact, the first recorded" in md
+    assert "PGIC for acupuncture: 5 of 7 on 2026-11-26" in md
+    page = tmp_path / "report.html"
+    cli.ok("report", "--since", "2026-11-01", "--output", str(page))
+    html = page.read_text()
+    assert "Acute treatment (trial endpoints)" in html
+    assert f"67% 4/6 ({low}-{high}%)" in html
+    assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in html
+    assert "PGIC for acupuncture: 5 of 7" in html

@@ -239,9 +239,9 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
         f"diary       {diary} ({size})",
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
-        "rows        addition 4, attack 1, attack_detail 0, attack_origin 0, checkin 0, "
-        "kept_range 0, medication 0, medication_class 0, plan 0, plan_deviation 0, plan_slot 0, "
-        "schema_version 1, session 3, therapy 2",
+        "rows        acute_rating 0, addition 4, attack 1, attack_detail 0, attack_mbs 0, "
+        "attack_origin 0, checkin 0, kept_range 0, medication 0, medication_class 0, plan 0, "
+        "plan_deviation 0, plan_slot 0, schema_version 1, score 0, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -262,9 +262,11 @@ def test_check_json(cli: Cli, diary: Path) -> None:
         "schema_version": db.LATEST,
         "latest_schema_version": db.LATEST,
         "tables": {
+            "acute_rating": 0,
             "addition": 4,  # the records typed, for undo
             "attack": 1,
             "attack_detail": 0,
+            "attack_mbs": 0,
             "attack_origin": 0,
             "checkin": 0,
             "kept_range": 0,
@@ -274,6 +276,7 @@ def test_check_json(cli: Cli, diary: Path) -> None:
             "plan_deviation": 0,
             "plan_slot": 0,
             "schema_version": 1,
+            "score": 0,
             "session": 3,
             "therapy": 2,
         },

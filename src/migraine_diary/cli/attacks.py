@@ -6,7 +6,7 @@ Only typer is imported at module level: `--help` and Tab completion stay instant
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,10 @@ from migraine_diary.cli.common import (
     writable_diary,
 )
 from migraine_diary.domain.helpfulness import HELPFULNESS_WORDS
+
+if TYPE_CHECKING:
+    from migraine_diary.domain.attack import Attack
+    from migraine_diary.storage import Diary
 
 app = typer.Typer()
 attack_app = typer.Typer(no_args_is_help=True)
@@ -259,11 +263,10 @@ def log(
             "relief": relief or [],
         },
     )
-    result = attacks.log_attack(
-        writable_diary(ctx), attack, now, allow_overlap=allow_overlap, mbs=mbs_choice
-    )
+    diary = writable_diary(ctx)
+    result = attacks.log_attack(diary, attack, now, allow_overlap=allow_overlap, mbs=mbs_choice)
     if json:
-        print_json(result.attack.to_json())
+        print_json(_attack_json(diary, result.attack))
         return
     render_attacks.logged(result, now)
     attack_id = result.attack.id
@@ -390,6 +393,14 @@ def triggers(
     render_attacks.detail_table(counts)
 
 
+def _attack_json(diary: Diary | None, attack: Attack) -> dict[str, Any]:
+    """`attack show --json`, and `attack log --json`: the attack with its mbs and ratings."""
+    from migraine_diary.diary.acute import attack_ratings
+    from migraine_diary.render.json import attack_ratings_json
+
+    return {**attack.to_json(), **attack_ratings_json(*attack_ratings(diary, attack))}
+
+
 @attack_app.command("show")
 def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
     """Show one attack with its medication.
@@ -402,12 +413,10 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
 
     diary = diary_from(ctx, write=False)
     attack = attacks.get_attack(diary, id_of(attack_id, "attack id"))
-    mbs, ratings = attack_ratings(diary, attack)
     if json:
-        from migraine_diary.render.json import attack_ratings_json
-
-        print_json({**attack.to_json(), **attack_ratings_json(mbs, ratings)})
+        print_json(_attack_json(diary, attack))
         return
+    mbs, ratings = attack_ratings(diary, attack)
     from migraine_diary.render import attacks as render_attacks
 
     render_attacks.attack_detail(attack, dates.now(), mbs, ratings)

@@ -103,7 +103,7 @@ class Tally:
         return None if rate is None else math.sqrt(rate * (1 - rate) / self.diaries)
 
     def judgement(self) -> str:
-        """"met", "missed" or "within Monte Carlo error" (wrong side by <= 2 standard errors,
+        """ "met", "missed" or "within Monte Carlo error" (wrong side by <= 2 standard errors,
         taken at the target, so a 0% or 100% row still has a margin)."""
         target = self.target
         if target is None or self.rate is None:

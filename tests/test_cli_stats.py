@@ -76,7 +76,10 @@ def test_user_story_text_gives_the_verdict_the_advice_and_the_chart(cli: Cli) ->
     assert out.startswith("craniosacral: 7 sessions, 2024-10-01 to 2024-10-15\n")
     assert "  mean    +0.4  95% interval -0.2 to +1.1  n 7\n" in out
     words = " ".join(out.split())  # the note wraps at the terminal width
-    assert "allows for a lag-1 correlation of 0.15: it counts the 7 sessions as 5.2 independent" in words
+    assert (
+        "allows for a lag-1 correlation of 0.15: it counts the 7 sessions as 5.2 independent"
+        in words
+    )
     assert "any relief (1 point or more)      3/7    43%    10% to 82%\n" in out
     assert "clear relief (2+ points or 30%+)  0/7     0%     0% to 41%\n" in out
     assert "30 min     4          0.0\n45 min     3         +1.0\n" in out

@@ -114,8 +114,9 @@ class ReliefEstimate:
     ``autocorrelation`` is the lag-1 correlation of relief in consecutive sessions (from 8
     sessions on); when positive, ``effective_n`` is the number of independent sessions the
     mean's interval was widened to. Below 8 sessions it cannot be estimated:
-    ``assumed_autocorrelation`` is the allowance the interval was widened by instead. ``sign_p`` is the exact two-sided sign test when every
-    session brought the same nonzero relief (no spread, so no t interval).
+    ``assumed_autocorrelation`` is the allowance the interval was widened by instead.
+    ``sign_p`` is the exact two-sided sign test when every session brought the same nonzero
+    relief (no spread, so no t interval).
     """
 
     n: int

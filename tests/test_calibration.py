@@ -59,3 +59,33 @@ def test_same_seed_same_table(calibration: ModuleType) -> None:
     first = [t.row() for t in calibration.calibrate(4, seed=9, parts=("sessions",))]
     again = [t.row() for t in calibration.calibrate(4, seed=9, parts=("sessions",))]
     assert first == again
+
+
+def test_a_row_misses_only_beyond_two_monte_carlo_standard_errors(
+    calibration: ModuleType,
+) -> None:
+    tally = calibration.Tally
+    # 500 diaries at a 93% target: 2 standard errors are 2.28 points.
+    noise = tally("mean relief, 95% interval", "skewed", covered=455, intervals=500)  # 91.0%
+    miss = tally("mean relief, 95% interval", "skewed", covered=450, intervals=500)  # 90.0%
+    met = tally("mean relief, 95% interval", "skewed", covered=470, intervals=500)
+    assert noise.judgement() == "within Monte Carlo error"
+    assert miss.judgement() == "missed"
+    assert met.judgement() == "met"
+    assert calibration.misses([noise, miss, met]) == ["coverage mean relief, 95% interval / skewed"]
+    assert calibration.near_misses([noise]) == ["coverage mean relief, 95% interval / skewed"]
+    # False positives at most 5%: 5.4% of 5000 is within error, 6% is not; a row that is
+    # 0% still has a margin taken at the target.
+    assert tally("helps", "x", positives=270, trials=5000).judgement() == "within Monte Carlo error"
+    assert tally("helps", "x", positives=300, trials=5000).judgement() == "missed"
+    assert tally("helps", "x", positives=0, trials=50).judgement() == "met"
+    power = tally("helps (true relief)", "x", positives=1, trials=50, kind="power")
+    assert power.judgement() == "-"
+    assert "| 2.0 | 50 | - |" in power.row()  # the standard error in points, then diaries
+
+
+def test_comparison_of_the_options_below_eight_sessions(calibration: ModuleType) -> None:
+    lines = calibration.compare_small(200, seed=1)
+    assert lines[0].startswith("| n | option |")
+    assert len(lines) == 2 + 5 * len(calibration.SMALL_OPTIONS)
+    assert any("(chosen)" in line for line in lines)

@@ -53,7 +53,7 @@ def test_the_demo_report_shows_the_whole_course_on_any_day(pinned: dt.date, tmp_
     days = (pinned - first).days + 1
     assert f"Period: {first} to {pinned} ({days} days)" in report
     # The user story's course, whole, with the figures `stats` gives.
-    assert "| craniosacral | 7 | 255 | 0.4 (95% CI -0.1 to 0.9, n = 7) | 510.00 |" in report
+    assert "| craniosacral | 7 | 255 | 0.4 (95% CI -0.2 to 1.1, n = 7) | 510.00 |" in report
     assert "0.4" in run("--db", diary, "stats", "craniosacral")
     # Three complete months, and this one so far, labelled as partial and never counted
     # against a monthly limit.

@@ -744,7 +744,7 @@ def test_chromium_prints_the_demo_report(printed: dict[str, Printed]) -> None:
         "Migraine days and acute medication per month",
         "Treatments tried",
         "craniosacral",
-        "0.4 (95% CI -0.1 to 0.9, n = 7)",
+        "0.4 (95% CI -0.2 to 1.1, n = 7)",
         "510.00",
         "Questions for my doctor",
     ):

@@ -132,7 +132,9 @@ def _points(reliefs: list[int], attack: list[bool] | None = None) -> list[Sessio
     [
         ([2, 3, 2, 1, 2], "helps"),
         ([1, 0, -1, 1, 0], "no_clear_effect"),
-        ([-2, -3, -1, -2], "worse"),
+        ([-2, -3, -2, -2, -3], "worse"),
+        # 4 sessions: the allowance for correlated sessions (lag-1 0.15) reaches zero
+        ([-2, -3, -1, -2], "no_clear_effect"),
         ([2, 2], "not_enough_data"),
         ([1, 1, 1], "no_clear_effect"),  # all of 3 relieved: sign test p = 0.25
         ([1, 1, 1, 1, 1], "no_clear_effect"),  # p = 0.0625
@@ -146,9 +148,10 @@ def test_acute_verdict_words(reliefs: list[int], word: str) -> None:
 
 
 def test_acute_verdict_uses_attack_sessions_when_there_are_enough() -> None:
-    result = acute_verdict(_points([3, 3, 2, 0, 0, 0], [True, True, True, False, False, False]))
+    attack = [True] * 4 + [False] * 3
+    result = acute_verdict(_points([3, 3, 2, 3, 0, 0, 0], attack))
     assert result.basis == "during attacks"
-    assert result.relief.n == 3
+    assert result.relief.n == 4
     assert result.verdict == "helps"
     assert "in sessions during attacks" in result.message
     few = acute_verdict(_points([3, 0, 0, 1], [True, False, False, False]))
@@ -159,7 +162,12 @@ def test_acute_verdict_uses_attack_sessions_when_there_are_enough() -> None:
 def test_acute_verdict_message_gives_n_and_interval() -> None:
     message = acute_verdict(_points([2, 3, 2, 1, 2])).message
     assert message.startswith(
-        "Mean relief +2.0 right after sessions (95% interval +1.1 to +2.9, n 5)"
+        "Mean relief +2.0 right after sessions (95% interval +0.8 to +3.2, n 5)"
+    )
+    assert (
+        "With fewer than 8 sessions the correlation of relief in consecutive sessions cannot "
+        "be estimated, so the interval allows for a lag-1 correlation of 0.15: it counts the "
+        "5 sessions as 3.7 independent ones." in message
     )
 
 

@@ -52,6 +52,11 @@ MIN_FOR_MEDIAN_INTERVAL = 6  # the smallest n whose order-statistic interval rea
 MIN_FOR_TREND = 5
 MIN_FOR_REGRESSION = 8
 MIN_FOR_AUTOCORRELATION = 8  # fewer consecutive pairs say next to nothing about correlation
+# Below 8 sessions the correlation cannot be estimated, so the mean's interval allows for this
+# lag-1 correlation: the smallest allowance that keeps the interval at its targets at 3-7
+# sessions (93% on skewed 0-6 relief by exact enumeration, 90% with correlated sessions, lag-1
+# 0.3); the plain t interval covered 87-91% there (benchmarks/calibration.py, README).
+ASSUMED_AUTOCORRELATION = 0.15
 MAX_AUTOCORRELATION = 0.9
 SIGNIFICANCE = 0.05
 HIGH_LEVERAGE = 0.8
@@ -109,8 +114,10 @@ class ReliefEstimate:
 
     ``autocorrelation`` is the lag-1 correlation of relief in consecutive sessions (from 8
     sessions on); when positive, ``effective_n`` is the number of independent sessions the
-    mean's interval was widened to. ``sign_p`` is the exact two-sided sign test when every
-    session brought the same nonzero relief (no spread, so no t interval).
+    mean's interval was widened to. Below 8 sessions it cannot be estimated:
+    ``assumed_autocorrelation`` is the allowance the interval was widened by instead.
+    ``sign_p`` is the exact two-sided sign test when every session brought the same nonzero
+    relief (no spread, so no t interval).
     """
 
     n: int
@@ -122,6 +129,7 @@ class ReliefEstimate:
     autocorrelation: float | None = None
     effective_n: float | None = None
     sign_p: float | None = None
+    assumed_autocorrelation: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +278,34 @@ def autocorrelation_note(rho: float, effective_n: float) -> str:
     )
 
 
+def assumed_autocorrelation_note(rho: float, n: int, effective_n: float) -> str:
+    """Say that, with too few sessions to estimate it, the interval allows for correlation."""
+    return (
+        f"With fewer than {MIN_FOR_AUTOCORRELATION} sessions the correlation of relief in "
+        f"consecutive sessions cannot be estimated, so the interval allows for a lag-1 "
+        f"correlation of {rho:.2f}: it counts the {n} sessions as {effective_n:.1f} "
+        "independent ones."
+    )
+
+
+def interval_note(relief: ReliefEstimate) -> str | None:
+    """The sentence that says how the mean's interval allowed for correlated sessions."""
+    if relief.effective_n is None:
+        return None
+    if relief.autocorrelation is not None:
+        return autocorrelation_note(relief.autocorrelation, relief.effective_n)
+    if relief.assumed_autocorrelation is not None:
+        return assumed_autocorrelation_note(
+            relief.assumed_autocorrelation, relief.n, relief.effective_n
+        )
+    return None
+
+
+def _effective_n(n: int, rho: float) -> float:
+    """Independent sessions worth as much as n with lag-1 correlation rho (AR(1) variance)."""
+    return max(n * (1 - rho) / (1 + rho), 2.0)
+
+
 def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
     """Mean (t interval) and median (order-statistic interval) of relief points, in time order.
 
@@ -278,7 +314,9 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
     lag-1 autocorrelation r is estimated (plus (1 + 4r)/n, the estimator's small-sample bias
     for an AR(1) series, Kendall 1954) and, when
     positive, the mean's t interval uses the effective number of sessions n (1 - r) / (1 + r)
-    (the variance of a mean of an AR(1) series), never more than n.
+    (the variance of a mean of an AR(1) series), never more than n. Below 8 sessions the
+    interval allows for an assumed lag-1 correlation of ASSUMED_AUTOCORRELATION the same way:
+    the plain t interval undercovered there with skewed or correlated relief.
     """
     n = len(reliefs)
     if n == 0:
@@ -286,7 +324,7 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
     values = np.asarray(reliefs, dtype=np.float64)
     all_same = n >= 2 and bool(np.all(values == values[0]))
     ci = median_ci = None
-    rho = n_eff = sign_p = None
+    rho = n_eff = sign_p = assumed = None
     if all_same and values[0] != 0:
         sign_p = sign_test_p(n if values[0] > 0 else 0, 0 if values[0] > 0 else n)
     if n >= MIN_FOR_INTERVAL and not all_same:
@@ -299,8 +337,12 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
             if raw_rho is not None:
                 rho = min(raw_rho + (1 + 4 * max(raw_rho, 0.0)) / n, MAX_AUTOCORRELATION)
                 if rho > 0:
-                    n_eff = max(n * (1 - rho) / (1 + rho), 2.0)
+                    n_eff = _effective_n(n, rho)
                     n_used, df = n_eff, n_eff - 1
+        else:
+            assumed = ASSUMED_AUTOCORRELATION
+            n_eff = _effective_n(n, assumed)
+            n_used, df = n_eff, n_eff - 1
         half = float(scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, df)) * sd / math.sqrt(n_used)
         raw = _pair(mean - half, mean + half)
         ci = None if raw is None else (max(raw[0], -PAIN_MAX), min(raw[1], PAIN_MAX))
@@ -310,7 +352,7 @@ def relief_estimate(reliefs: Sequence[int]) -> ReliefEstimate:
         q_ci = q.confidence_interval(CONFIDENCE)
         median_ci = _pair(q_ci.low, q_ci.high)
     return ReliefEstimate(
-        n, float(np.mean(values)), ci, median, median_ci, all_same, rho, n_eff, sign_p
+        n, float(np.mean(values)), ci, median, median_ci, all_same, rho, n_eff, sign_p, assumed
     )
 
 
@@ -802,6 +844,7 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
             f"Mean relief {_pts(relief.mean)} {where} (95% interval {interval_text(low, high)}, "
             f"n {relief.n}): {reading}."
         )
-        if relief.effective_n is not None and relief.autocorrelation is not None:
-            message += " " + autocorrelation_note(relief.autocorrelation, relief.effective_n)
+        note = interval_note(relief)
+        if note is not None:
+            message += " " + note
     return AcuteVerdict(verdict, basis, relief, during, other, message)

@@ -72,6 +72,7 @@ def _relief_json(rel: ReliefEstimate) -> dict[str, Any]:
         "sign_p": rel.sign_p,
         "autocorrelation": rel.autocorrelation,
         "effective_n": rel.effective_n,
+        "assumed_autocorrelation": rel.assumed_autocorrelation,
     }
 
 

@@ -27,7 +27,7 @@ from migraine_diary.analysis.stats import (
     ReliefEstimate,
     Share,
     TherapyStats,
-    autocorrelation_note,
+    interval_note,
 )
 from migraine_diary.domain.dates import format_local
 from migraine_diary.render.format import (
@@ -158,8 +158,9 @@ def _relief(stats: TherapyStats) -> None:
     )
     grid.add_row("median", signed(rel.median), median_note, f"n {rel.n}")
     say(grid, indent=INDENT)
-    if rel.effective_n is not None and rel.autocorrelation is not None:
-        say(autocorrelation_note(rel.autocorrelation, rel.effective_n), indent=INDENT)
+    note = interval_note(rel)
+    if note is not None:
+        say(note, indent=INDENT)
     if rel.all_same:
         sign = (
             ""

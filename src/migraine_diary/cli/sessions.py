@@ -68,6 +68,7 @@ def log(
     from migraine_diary.diary.sessions import log_session
     from migraine_diary.domain.dates import now, parse_when
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     data = {
         "therapy": therapy,
@@ -86,7 +87,7 @@ def log(
     validate_session(data, label=CLI_LABELS)  # refuse bad input before the diary is touched
     diary = writable_diary(ctx)
     session = log_session(diary, data, new_therapy=new_therapy, label=CLI_LABELS)
-    render.console.print(render.session_line(session, "Logged"))
+    console.print(render.session_line(session, "Logged"))
     _how_to_record(diary, session.when)
 
 
@@ -188,6 +189,7 @@ def edit(
     from migraine_diary.diary.sessions import edit_session
     from migraine_diary.domain.dates import parse_when
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     number = id_of(session_id, "session id")
     given = {
@@ -210,7 +212,7 @@ def edit(
     session = edit_session(
         existing_diary(ctx), number, changes, new_therapy=new_therapy, label=CLI_LABELS
     )
-    render.console.print(render.session_line(session, "Updated"))
+    console.print(render.session_line(session, "Updated"))
 
 
 @app.command()
@@ -225,6 +227,7 @@ def delete(
     """
     from migraine_diary.diary.sessions import delete_session, get_session
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     number = id_of(session_id, "session id")
     diary = existing_diary(ctx)
@@ -236,7 +239,7 @@ def delete(
             raise InputError("delete asks for confirmation: add --yes when not on a terminal")
         typer.confirm(render.session_line(session, "Delete") + "?", abort=True)
     delete_session(diary, number)
-    render.console.print(f"Deleted session {number}.")
+    console.print(f"Deleted session {number}.")
 
 
 @app.command()

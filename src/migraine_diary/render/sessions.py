@@ -70,7 +70,8 @@ def sessions_table(sessions: Sequence[Session], total: int) -> None:
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):
         console.print(
-            f"Showing the newest {len(sessions)} of {plural(total, 'session')} (--limit N for more)."
+            f"Showing the newest {len(sessions)} of {plural(total, 'session')} "
+            "(--limit N for more)."
         )
 
 

@@ -434,7 +434,11 @@ def _prevention(result: TherapyVerdicts) -> None:
     for earlier in result.courses[1:]:
         say(
             f"Earlier course: {_course_line(earlier)}: {PREVENTIVE_WORDS[earlier.verdict]}"
-            + ("" if earlier.change is None else f" ({signed(earlier.change)} migraine days per 28)")
+            + (
+                ""
+                if earlier.change is None
+                else f" ({signed(earlier.change)} migraine days per 28)"
+            )
             + ".",
             indent=INDENT,
         )

@@ -115,7 +115,7 @@ def table(
     rows: Sequence[Sequence[str]],
     *,
     footer: Sequence[str] | None = None,
-    width: int | None | Literal["terminal"] = "terminal",
+    width: int | Literal["terminal"] | None = "terminal",
 ) -> RenderableType:
     """The table for ``width`` columns (by default the terminal's; None: no limit), or the
     records as blocks of lines when its figures cannot fit side by side."""

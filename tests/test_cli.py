@@ -339,7 +339,7 @@ def test_rename_merges_spellings(cli: Cli) -> None:
     cli.log("cranio sacral", when="2026-11-01", new_therapy=True)
     cli.log("craniosacral", when="2026-11-02", new_therapy=True)
     assert cli.ok("rename", "cranio sacral", "craniosacral").stdout == (
-        "Merged 'cranio sacral' into 'craniosacral': 1 session(s) moved.\n"
+        "Merged 'cranio sacral' into 'craniosacral': 1 session moved.\n"
     )
     assert cli.json("therapies") == [{"therapy": "craniosacral", "sessions": 2}]
     cli.ok("rename", "CRANIOSACRAL", "Craniosacral")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from migraine_diary.cli.common import Json, State, print_json, say
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -40,9 +41,7 @@ def backup(
 
     copy = files.backup(ctx.ensure_object(State).db, file.expanduser())
     counts = ", ".join(
-        f"{copy.tables[table]} {label}"
-        for table, label in (("session", "session(s)"), ("attack", "attack(s)"))
-        if table in copy.tables
+        plural(copy.tables[table], table) for table in ("session", "attack") if table in copy.tables
     )
     say(f"Backed up the diary to {copy.path} ({counts}; {_size(copy.size_bytes)}).")
 
@@ -98,7 +97,7 @@ def _report(health: Health) -> list[str]:
     return [
         *lines,
         *(f"problem: {problem}" for problem in health.problems),
-        f"Verdict: NOT healthy ({len(health.problems)} problem(s) above).",
+        f"Verdict: NOT healthy ({plural(len(health.problems), 'problem')} above).",
     ]
 
 

@@ -40,6 +40,7 @@ from migraine_diary.cli.common import (
     session_filters,
     writable_diary,
 )
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -271,7 +272,11 @@ def rename(
     """
     from migraine_diary.diary.sessions import rename_therapy
 
-    say(rename_therapy(existing_diary(ctx), old, new))
+    before, after, moved = rename_therapy(existing_diary(ctx), old, new)
+    if moved is None:
+        say(f"Renamed {before!r} to {after!r}.")
+    else:
+        say(f"Merged {before!r} into {after!r}: {plural(moved, 'session')} moved.")
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from migraine_diary.cli.common import PROG, Force, diary_from, output_file, say, writable_diary
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -40,7 +41,7 @@ def export(
     with output_file(ctx, output, force=force) as out:
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
-        say(f"Exported {count} session(s) to {output}.", err=True)
+        say(f"Exported {plural(count, 'session')} to {output}.", err=True)
 
 
 @app.command("import")
@@ -91,7 +92,7 @@ def import_(
     result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
     verb = "Would add" if dry_run else "Added"
     say(
-        f"{verb} {result.added} session(s) from {file}"
+        f"{verb} {plural(result.added, 'session')} from {file}"
         + (f"; {result.already_there} already in the diary" if result.already_there else "")
         + "."
     )

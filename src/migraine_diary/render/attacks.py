@@ -338,17 +338,18 @@ def name_classes_table(rows: Sequence[NameClass]) -> None:
 
 def buddy_summary(result: BuddyResult, path: str) -> str:
     verb = "Would add" if result.dry_run else "Added"
-    parts = [f"{verb} {result.added} attack(s) from {path}"]
+    parts = [f"{verb} {plural(result.added, 'attack')} from {path}"]
     if result.already_there:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
-        parts.append(f"{result.bad_rows} bad row(s) skipped")
+        parts.append(f"{plural(result.bad_rows, 'bad row')} skipped")
     if result.ended:
-        parts.append(f"{result.ended} ongoing attack(s) ended")
+        parts.append(f"{plural(result.ended, 'ongoing attack')} ended")
     if result.ongoing:
         parts.append(f"{result.ongoing} without an end, kept as ongoing")
     if result.ongoing_skipped:
         parts.append(
-            f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"
+            f"not imported, no end yet: {plural(result.ongoing_skipped, 'ongoing event')} "
+            "in the preamble"
         )
     return "; ".join(parts) + "."

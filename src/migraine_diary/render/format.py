@@ -84,7 +84,12 @@ def money(value: Decimal | float | None) -> str:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 day``, ``3 days``; ``many`` for the irregular ones (``therapies``)."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
+    return f"{n} {noun(n, word, many)}"
+
+
+def noun(n: int, word: str, many: str | None = None) -> str:
+    """The word alone, agreeing with ``n``: for a count shown apart from its word."""
+    return word if n == 1 else many or word + "s"
 
 
 def duration_text(duration: timedelta | None) -> str:

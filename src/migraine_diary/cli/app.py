@@ -196,8 +196,8 @@ def main_options(
         Path | None,
         typer.Option(
             "--db",
-            help="Diary file to use (default: $MIGRAINE_DIARY_DB, else diary.db in your user "
-            "data folder).",
+            help="Diary file to use (default: $MIGRAINE_DIARY_DB, else `db` in the config file, "
+            "else diary.db in your user data folder; see `migraine config`).",
             metavar="PATH",
             dir_okay=True,
         ),
@@ -214,6 +214,9 @@ def main_options(
 
     Example: migraine log craniosacral --minutes 45 --pain-before 5 --pain-after 4 --cost 90
     """
+    from migraine_diary.render.format import use_currency
+
+    use_currency(None)  # until the settings of this command are read
     ctx.obj = State(db=db)
 
 
@@ -230,8 +233,9 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     demo,
     report,
     sessions,
+    settings,
     transfer,
 )
 
-for commands in (sessions, transfer, demo, attacks, days, care, report, analysis):
+for commands in (sessions, transfer, demo, attacks, days, care, report, analysis, settings):
     app.add_typer(commands.app)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Json, State, print_json, say
+from migraine_diary.cli.common import Json, diary_option, print_json, say
 from migraine_diary.render.format import plural
 
 app = typer.Typer()
@@ -39,7 +39,7 @@ def backup(
     """
     from migraine_diary.diary import files
 
-    copy = files.backup(ctx.ensure_object(State).db, file.expanduser())
+    copy = files.backup(diary_option(ctx), file.expanduser())
     counts = ", ".join(
         plural(copy.tables[table], table) for table in ("session", "attack") if table in copy.tables
     )
@@ -57,7 +57,7 @@ def check(ctx: typer.Context, json: Json = False) -> None:
     """
     from migraine_diary.diary import files
 
-    health = files.check(ctx.ensure_object(State).db)
+    health = files.check(diary_option(ctx))
     if json:
         print_json(health.to_json())
     else:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from datetime import date
 
+    from migraine_diary.diary.settings import Setting
     from migraine_diary.storage import Diary, Filters
 
 PROG = "migraine"
@@ -35,13 +36,35 @@ CLI_LABELS = {
 
 @dataclass
 class State:
-    db: Path | None
+    db: Path | None  # --db as given; the diary used is `diary_option`'s
+    settings: dict[str, Setting] | None = None
+    config: Path | None = None
+
+
+def settings_of(ctx: typer.Context) -> dict[str, Setting]:
+    """The effective settings (option > environment > config file > default), read once per
+    command; the currency is handed to the one money formatter here."""
+    state = ctx.ensure_object(State)
+    if state.settings is None:
+        from migraine_diary.diary.settings import effective
+        from migraine_diary.render.format import use_currency
+
+        state.settings, state.config = effective({"db": str(state.db) if state.db else None})
+        use_currency(state.settings["currency"].value)
+    return state.settings
+
+
+def diary_option(ctx: typer.Context) -> Path | None:
+    """The diary named by --db, MIGRAINE_DIARY_DB or the config file; None for the default
+    one in the user data folder."""
+    value = settings_of(ctx)["db"].value
+    return None if value is None else Path(value)
 
 
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
     from migraine_diary.diary import files
 
-    opened = files.open_for(ctx.ensure_object(State).db, write=write, create=create)
+    opened = files.open_for(diary_option(ctx), write=write, create=create)
     if opened.diary is None and not write:
         say(f"There is no diary at {opened.path} yet; logging a session creates it.", err=True)
     if opened.upgraded_from is not None:
@@ -83,7 +106,7 @@ def existing_diary(ctx: typer.Context) -> Diary:
     if diary is None:
         from migraine_diary.diary import files
 
-        path = files.diary_path(ctx.ensure_object(State).db)
+        path = files.diary_path(diary_option(ctx))
         raise DiaryError(f"there is no diary at {path} yet; log a session first")
     return diary
 
@@ -96,7 +119,7 @@ def output_file(
     from migraine_diary.diary import files
     from migraine_diary.transfer.output import private_output
 
-    diary = files.diary_path(ctx.ensure_object(State).db)
+    diary = files.diary_path(diary_option(ctx))
     return private_output(path, diary=diary, force=force)
 
 

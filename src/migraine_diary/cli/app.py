@@ -28,7 +28,7 @@ class DiaryGroup(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
-        _skip_coercion_while_completing(params)
+        _skip_coercion_while_completing([*params, *_every_param(self, ctx)])
         return params
 
     def invoke(self, ctx: Any) -> Any:
@@ -90,6 +90,17 @@ class _AsGiven:
 
     def coerce(self, value: Any, **_: Any) -> Any:
         return value
+
+
+def _every_param(group: Any, ctx: Any) -> list[Any]:
+    """The parameters of every command and group under ``group``, their --help included:
+    completing `log <Tab>` parses `log`'s options too."""
+    if f"_{PROG.upper()}_COMPLETE" not in os.environ:
+        return []
+    found = []
+    for command in getattr(group, "commands", {}).values():
+        found += [*command.params, command.get_help_option(ctx), *_every_param(command, ctx)]
+    return [param for param in found if param is not None]
 
 
 def _skip_coercion_while_completing(params: list[Any]) -> None:

@@ -16,6 +16,7 @@ from migraine_diary.cli.common import (
     Since,
     Until,
     ask,
+    complete_attack,
     counting_diary,
     diary_from,
     existing_diary,
@@ -37,7 +38,12 @@ app.add_typer(
 )
 
 AttackId = Annotated[
-    str, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
+    str,
+    typer.Argument(
+        help="Attack id (see `migraine attack list`).",
+        show_default=False,
+        autocompletion=complete_attack,
+    ),
 ]
 When = Annotated[
     str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -165,8 +166,29 @@ def ask(value: str | None, option: str, prompt: str) -> str:
     raise InputError(f"missing {option}: {RULES[field]}")
 
 
+def _completing(kind: str) -> Callable[[typer.Context, str], list[str]]:
+    """A Tab completion of ``kind`` from the diary named on the command line (or by the
+    environment or the config file). Plan ids: one more kind in storage.sqlite.names."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from migraine_diary.diary.completion import offered
+
+        db = ctx.find_root().params.get("db")
+        return offered(kind, None if db is None else str(db), incomplete)
+
+    return complete
+
+
+complete_therapy = _completing("therapy")
+complete_attack = _completing("attack")
+
 TherapyArg = Annotated[
-    str, typer.Argument(help="Therapy name, e.g. craniosacral.", show_default=False)
+    str,
+    typer.Argument(
+        help="Therapy name, e.g. craniosacral.",
+        show_default=False,
+        autocompletion=complete_therapy,
+    ),
 ]
 Minutes = Annotated[
     str | None, typer.Option("--minutes", "-m", help="Session length, 1-600.", metavar="N")
@@ -219,7 +241,10 @@ Months = Annotated[
 Until = Annotated[
     str | None, typer.Option("--until", help="Up to this day (inclusive).", metavar="D")
 ]
-TherapyFilter = Annotated[str | None, typer.Option("--therapy", "-t", help="Only this therapy.")]
+TherapyFilter = Annotated[
+    str | None,
+    typer.Option("--therapy", "-t", help="Only this therapy.", autocompletion=complete_therapy),
+]
 SessionId = Annotated[
     str, typer.Argument(help="Session id (see `migraine list`).", show_default=False)
 ]

@@ -31,9 +31,9 @@ def config(ctx: typer.Context, json: Json = False) -> None:
     shown = {}
     for name, setting in settings.items():
         value = setting.value
-        if name == "db":
+        if name == "db" and (value is None or "://" not in value):
             value = str(files.diary_path(None if value is None else Path(value)))
-        shown[name] = (None if value is None else masked(str(value)), setting.source)
+        shown[name] = (masked(value) if isinstance(value, str) else value, setting.source)
     exists = state_config is not None and state_config.is_file()
     if json:
         print_json(
@@ -57,7 +57,7 @@ def config(ctx: typer.Context, json: Json = False) -> None:
         Column("meaning", figure=False, narrowest=20, drop=1),
     )
     rows = [
-        [name, "-" if value is None else value, source, KEYS[name].help]
+        [name, "-" if value is None else str(value), source, KEYS[name].help]
         for name, (value, source) in shown.items()
     ]
     console.print(table(columns, rows))

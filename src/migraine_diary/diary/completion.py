@@ -13,7 +13,7 @@ from pathlib import Path
 def offered(kind: str, db: str | None, incomplete: str) -> list[str]:
     """The values of ``kind`` (storage.sqlite.names.KINDS: "therapy", "attack", later
     "plan") in the diary --db, the environment or the config file name, that begin with
-    ``incomplete`` (any case)."""
+    ``incomplete``, as typed (the shell and Typer match a prefix case by case)."""
     try:
         from migraine_diary.diary.settings import effective
         from migraine_diary.storage.sqlite.files import locate
@@ -25,5 +25,4 @@ def offered(kind: str, db: str | None, incomplete: str) -> list[str]:
         values = KINDS[kind](path)
     except Exception:
         return []
-    typed = incomplete.casefold()
-    return [v for v in values if v.casefold().startswith(typed)]
+    return [v for v in values if v.startswith(incomplete)]

@@ -15,6 +15,7 @@ from typing import Literal
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -129,7 +130,7 @@ def table(
     ]
     chosen = layout(columns, cells_by_column, width)
     if chosen is None:
-        return blocks(columns, every_row)
+        return blocks(columns, every_row, width)
     grid = Table(
         box=None,
         pad_edge=False,
@@ -153,20 +154,29 @@ def table(
     return grid
 
 
-def blocks(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> RenderableType:
+def blocks(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None = None
+) -> RenderableType:
     """Each record as lines of ``field value``, a blank line between records; empty fields
-    are left out."""
+    are left out. A value with a word too long to stand beside its label goes on the lines
+    under it, indented, rather than being folded."""
     labels = [column.label or column.header for column in columns]
     label_width = max(cell_len(label) for label in labels)
+    beside = None if width is None else width - label_width - GAP
     parts: list[RenderableType] = []
     for number, row in enumerate(rows):
         if number:
             parts.append(Text(""))
-        grid = Table.grid(padding=(0, GAP, 0, 0))
-        grid.add_column(no_wrap=True, min_width=label_width, style="bold")
-        grid.add_column(overflow="fold")
         for label, cell in zip(labels, row, strict=True):
-            if cell:
-                grid.add_row(Text(label), Text(cell))
-        parts.append(grid)
+            if not cell:
+                continue
+            if beside is not None and _longest_word([cell]) > beside:
+                parts.append(Text(label, style="bold"))
+                parts.append(Padding(Text(cell, overflow="fold"), (0, 0, 0, GAP)))
+                continue
+            grid = Table.grid(padding=(0, GAP, 0, 0))
+            grid.add_column(no_wrap=True, width=label_width, style="bold")
+            grid.add_column(overflow="fold")
+            grid.add_row(Text(label), Text(cell))
+            parts.append(grid)
     return Group(*parts)

@@ -91,7 +91,7 @@ def report(
     for asked, clean in zip(question or [], questions, strict=True):
         if not clean or len(clean) > MAX_QUESTION:
             raise field_error("question", QUESTION_RULE, asked)
-    if months is None and since is None:
+    if months is None and since is None and until is None:
         months = str(settings_of(ctx)["report_months"].value)
     first, last, today = report_period(months, since, until)
     from migraine_diary.diary import files

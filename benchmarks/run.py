@@ -432,6 +432,14 @@ def completion_check(output: str) -> None:
         )
 
 
+def therapy_completion_check(output: str) -> None:
+    if "craniosacral" not in output.split():
+        raise CommandFailed(
+            "completion of `migraine log c<Tab>` did not offer craniosacral; it printed: "
+            + output[:200]
+        )
+
+
 def csv_rows_check(expected: int) -> Callable[[str], None]:
     def check(output: str) -> None:
         rows = sum(1 for _ in csv.reader(output.splitlines(keepends=True))) - 1
@@ -524,6 +532,20 @@ def targets(results: dict[tuple[str, int | None], Result], sizes: list[int]) -> 
         Target(
             "completion <= 1.5x import typer",
             median("migraine l<Tab> (completion)"),
+            typer_s,
+            "import typer",
+            factor=1.5,
+        ),
+        Target(
+            "log --help <= 1.5x import typer",
+            median("migraine log --help"),
+            typer_s,
+            "import typer",
+            factor=1.5,
+        ),
+        Target(
+            f"therapy completion @{fmt_size(min(sizes))} <= 1.5x import typer",
+            median("migraine log c<Tab> (therapy names)", min(sizes)),
             typer_s,
             "import typer",
             factor=1.5,
@@ -737,6 +759,12 @@ def main(argv: list[str] | None = None) -> int:
                 Spec("python -c 'import sqlmodel'", None, [python, "-c", "import sqlmodel"]),
                 Spec("migraine --help", None, [str(migraine), "--help"], check=nonempty_check),
                 Spec(
+                    "migraine log --help",
+                    None,
+                    [str(migraine), "log", "--help"],
+                    check=nonempty_check,
+                ),
+                Spec(
                     "migraine l<Tab> (completion)",
                     None,
                     [str(migraine)],
@@ -753,6 +781,26 @@ def main(argv: list[str] | None = None) -> int:
         has_stats = stats_help.returncode == 0
         if not has_stats:
             print("\nnote: `migraine stats --help` fails, so stats is skipped in this run")
+
+        smallest = min(sizes)
+        print(f"\ncompletion from the diary, {smallest:,} sessions ({runs} runs)")
+        therapy_env = env | {
+            "_MIGRAINE_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"migraine --db {diaries[smallest]} log c",
+            "COMP_CWORD": "4",
+        }
+        results += runner.measure(
+            [
+                Spec(
+                    "migraine log c<Tab> (therapy names)",
+                    smallest,
+                    [str(migraine)],
+                    env=therapy_env,
+                    check=therapy_completion_check,
+                )
+            ],
+            runs,
+        )
 
         for size in sizes:
             path = diaries[size]

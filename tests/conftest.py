@@ -27,6 +27,16 @@ def keep_private(patch: pytest.MonkeyPatch, home: Path) -> None:
     patch.setenv("HOME", str(home))
     patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     patch.delenv("MIGRAINE_DIARY_DB", raising=False)
+    # No config file or setting of the person running the tests, and no width of their
+    # terminal: output is laid out as for a file unless a test asks for a width.
+    patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in (
+        "MIGRAINE_DIARY_CONFIG",
+        "MIGRAINE_DIARY_CURRENCY",
+        "MIGRAINE_DIARY_REPORT_MONTHS",
+        "COLUMNS",
+    ):
+        patch.delenv(name, raising=False)
     patch.setenv("TZ", "Europe/Berlin")
     # A test that is about dates pins its own (see tests/test_pinned_days.py).
     patch.setenv(NOW_VAR, PINNED_NOW)
@@ -175,6 +185,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         monkeypatch.setenv("HOME", str(folder))
         monkeypatch.setenv("XDG_DATA_HOME", str(folder / ".local" / "share"))
         monkeypatch.delenv("MIGRAINE_DIARY_DB", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
+        monkeypatch.delenv("MIGRAINE_DIARY_CONFIG", raising=False)
         cli = Cli(path)
         cli.log("craniosacral", when="2026-11-01 16:30", cost=90, notes="first")
         cli.log("acupuncture", when="2026-11-05 10:00")

@@ -102,7 +102,7 @@ def test_show_lists_the_detail(cli: Cli, tmp_path: Path) -> None:
 def test_reimport_stays_idempotent_and_adds_no_detail_twice(cli: Cli, tmp_path: Path) -> None:
     imported(cli, tmp_path)
     again = cli.ok("import", "--format", "migraine-buddy", str(export(tmp_path)))
-    assert "Added 0 attack(s)" in again.stdout
+    assert "Added 0 attacks" in again.stdout
     assert "3 already in the diary" in again.stdout
     with sqlite3.connect(cli.db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM attack").fetchone()[0] == 3

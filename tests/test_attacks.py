@@ -236,7 +236,7 @@ def test_unknown_medication_is_stored_unclassified_then_classified(cli: Cli) -> 
     text = cli.ok("meds", "--since", "2026-10-01", "--until", "2026-10-31").stdout
     assert "Migrastop 5mg (1 day)" in text
     assert cli.ok("medclass", "migrastop", "triptan").stdout == (
-        "'migrastop' now counts as triptan: 1 logged dose(s).\n"
+        "'migrastop' now counts as triptan: 1 logged dose.\n"
     )
     assert cli.json("attack", "show", "1")["medications"][0]["class"] == "triptan"
     (october,) = cli.json("meds", "--since", "2026-10-01", "--until", "2026-10-31")
@@ -251,7 +251,7 @@ def test_user_class_can_correct_the_built_in_table(cli: Cli) -> None:
     log(cli, "2026-10-03 08:00", "--med", "Excedrin", hours="1")
     assert cli.ok("medclass", "Excedrin", "simple analgesic").stdout == (
         "'Excedrin' now counts as simple analgesic (instead of the built-in combination "
-        "analgesic): 1 logged dose(s).\n"
+        "analgesic): 1 logged dose.\n"
     )
     assert cli.json("attack", "show", "1")["medications"][0]["class"] == "simple_analgesic"
 

@@ -56,8 +56,7 @@ BAD = [
     "24-hour clock) (got 'next tuesday')",
 ]
 NOT_IMPORTED = (
-    "1 without an end, kept as ongoing; "
-    "not imported, no end yet: 1 ongoing event(s) in the preamble"
+    "1 without an end, kept as ongoing; not imported, no end yet: 1 ongoing event in the preamble"
 )
 
 
@@ -92,7 +91,7 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(cli: Cli, export: P
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [f"migraine: skipped {line}" for line in BAD]
     assert result.stdout.splitlines() == [
-        f"Added 4 attack(s) from {export}; 2 bad row(s) skipped; {NOT_IMPORTED}.",
+        f"Added 4 attacks from {export}; 2 bad rows skipped; {NOT_IMPORTED}.",
         "Not in the medication table, so counted as unclassified (never guessed): Migrastop.",
         "Set a class with: migraine medclass Migrastop CLASS",
     ]
@@ -161,7 +160,7 @@ def test_importing_the_same_file_twice_adds_nothing(cli: Cli, export: Path) -> N
     again = buddy(cli, export, "--skip-bad")
     assert again.exit_code == 0
     assert again.stdout.splitlines()[0] == (
-        f"Added 0 attack(s) from {export}; 4 already in the diary; 2 bad row(s) skipped; "
+        f"Added 0 attacks from {export}; 4 already in the diary; 2 bad rows skipped; "
         f"{NOT_IMPORTED}."
     )
     assert len(cli.json("attack", "list")) == 4
@@ -184,8 +183,8 @@ def test_a_later_export_ends_the_ongoing_attack_and_adds_nothing(
     result = buddy(cli, later, "--skip-bad")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        f"Added 0 attack(s) from {later}; 4 already in the diary; 2 bad row(s) skipped; "
-        "1 ongoing attack(s) ended; not imported, no end yet: 1 ongoing event(s) in the preamble."
+        f"Added 0 attacks from {later}; 4 already in the diary; 2 bad rows skipped; "
+        "1 ongoing attack ended; not imported, no end yet: 1 ongoing event in the preamble."
     )
     after = {a["id"]: a for a in cli.json("attack", "list")}
     assert len(after) == 4
@@ -195,12 +194,12 @@ def test_a_later_export_ends_the_ongoing_attack_and_adds_nothing(
 def test_dry_run_writes_nothing(cli: Cli, export: Path) -> None:
     result = buddy(cli, export, "--skip-bad", "--dry-run")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attack(s) from {export};")
+    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attacks from {export};")
     assert not cli.db_path.exists()
     cli.ok("checkin", "--date", "2026-11-01")
     before = fingerprint(cli.db_path)
     result = buddy(cli, export, "--skip-bad", "--dry-run")
-    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attack(s) from {export};")
+    assert result.stdout.splitlines()[0].startswith(f"Would add 4 attacks from {export};")
     assert fingerprint(cli.db_path) == before
     assert cli.json("attack", "list") == []
 

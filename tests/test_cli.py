@@ -88,7 +88,7 @@ def test_summary_leaves_out_sessions_that_began_without_pain(cli: Cli) -> None:
     assert row["relief_share"] == 1
     assert row["total_cost"] == "140.00"
     assert row["cost_per_relief_point"] == 35.0
-    assert "1 session(s) began at pain 0" in cli.ok("summary").stdout
+    assert "1 session began at pain 0 and is left out" in cli.ok("summary").stdout
 
 
 def test_cost_per_point_is_blank_without_relief(cli: Cli) -> None:
@@ -340,7 +340,7 @@ def test_rename_merges_spellings(cli: Cli) -> None:
     cli.log("cranio sacral", when="2026-11-01", new_therapy=True)
     cli.log("craniosacral", when="2026-11-02", new_therapy=True)
     assert cli.ok("rename", "cranio sacral", "craniosacral").stdout == (
-        "Merged 'cranio sacral' into 'craniosacral': 1 session(s) moved.\n"
+        "Merged 'cranio sacral' into 'craniosacral': 1 session moved.\n"
     )
     assert cli.json("therapies") == [{"therapy": "craniosacral", "sessions": 2}]
     cli.ok("rename", "CRANIOSACRAL", "Craniosacral")

@@ -72,7 +72,7 @@ def test_export_to_file_is_private(cli: Cli, tmp_path: Path) -> None:
     cli.log(when="2026-11-01")
     target = tmp_path / "out.csv"
     result = cli.ok("export", "--output", str(target))
-    assert "Exported 1 session(s)" in result.stderr
+    assert "Exported 1 session to " in result.stderr
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert target.read_text().startswith("id,when,therapy")
 
@@ -106,10 +106,10 @@ def test_round_trip_into_an_empty_diary(cli: Cli, tmp_path: Path) -> None:
     file = tmp_path / "export.csv"
     file.write_text(cli.ok("export").stdout)
     other = Cli(tmp_path / "other.db")
-    assert other.ok("import", str(file)).stdout == f"Added 2 session(s) from {file}.\n"
+    assert other.ok("import", str(file)).stdout == f"Added 2 sessions from {file}.\n"
     assert other.json("list") == cli.json("list")
     again = other.ok("import", str(file))
-    assert again.stdout == f"Added 0 session(s) from {file}; 2 already in the diary.\n"
+    assert again.stdout == f"Added 0 sessions from {file}; 2 already in the diary.\n"
     assert len(other.json("list")) == 2
 
 
@@ -146,9 +146,7 @@ def test_import_dry_run_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     before = fingerprint(cli.db_path)
     file = tmp_path / "ok.csv"
     file.write_text("when,therapy,minutes,pain_before,pain_after\n2026-11-02,cst,45,5,4\n")
-    assert (
-        cli.ok("import", str(file), "--dry-run").stdout == f"Would add 1 session(s) from {file}.\n"
-    )
+    assert cli.ok("import", str(file), "--dry-run").stdout == f"Would add 1 session from {file}.\n"
     assert fingerprint(cli.db_path) == before
 
 

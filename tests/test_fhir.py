@@ -169,6 +169,6 @@ def test_output_file_is_private(cli: Cli, tmp_path: Path) -> None:
     cli.log("craniosacral", when="2026-11-01 16:30")
     target = tmp_path / "bundle.json"
     result = cli.ok("export", "--format", "fhir", "--output", str(target))
-    assert result.stderr == f"Exported a FHIR bundle of 4 resource(s) to {target}.\n"
+    assert result.stderr == f"Exported a FHIR bundle of 4 resources to {target}.\n"
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     Bundle.model_validate_json(target.read_text(encoding="utf-8"))

@@ -75,7 +75,7 @@ def test_rows_that_overflowed_are_bad_rows_with_their_line(
     skipped = buddy(cli, file, "--skip-bad")
     assert skipped.exit_code == 0, skipped.stderr
     assert skipped.stderr.startswith("migraine: skipped line 3: ")
-    assert skipped.stdout.startswith(f"Added 2 attack(s) from {file}; 1 bad row(s) skipped")
+    assert skipped.stdout.startswith(f"Added 2 attacks from {file}; 1 bad row skipped")
 
 
 def test_thirty_days_is_the_longest_attack(file: Path) -> None:
@@ -94,7 +94,7 @@ def test_years_are_read_as_written(file: Path) -> None:
 
 
 def test_one_start_with_two_lengths_or_peaks_is_two_attacks(cli: Cli, file: Path) -> None:
-    """In an empty diary: "Added 1 attack(s); 1 already in the diary", one of them dropped."""
+    """In an empty diary: "Added 1 attack; 1 already in the diary", one of them dropped."""
     file.write_text(
         export(
             row(1, "11/16/24 13:12", lasted="01h 00m"),
@@ -104,7 +104,7 @@ def test_one_start_with_two_lengths_or_peaks_is_two_attacks(cli: Cli, file: Path
     )
     first = buddy(cli, file)
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.splitlines()[0] == f"Added 3 attack(s) from {file}."
+    assert first.stdout.splitlines()[0] == f"Added 3 attacks from {file}."
     ends = sorted((a["end"], a["peak"]) for a in cli.json("attack", "list"))
     assert ends == [
         ("2024-11-16T13:12:00+00:00", 6),
@@ -112,7 +112,7 @@ def test_one_start_with_two_lengths_or_peaks_is_two_attacks(cli: Cli, file: Path
         ("2024-11-16T17:12:00+00:00", 8),
     ]
     again = buddy(cli, file)
-    assert again.stdout.splitlines()[0] == f"Added 0 attack(s) from {file}; 3 already in the diary."
+    assert again.stdout.splitlines()[0] == f"Added 0 attacks from {file}; 3 already in the diary."
 
 
 def test_an_attack_imported_by_an_earlier_version_is_recognised(cli: Cli, file: Path) -> None:
@@ -123,7 +123,7 @@ def test_an_attack_imported_by_an_earlier_version_is_recognised(cli: Cli, file: 
         conn.execute("UPDATE attack SET import_key = 'migraine-buddy:2024-11-16T12:12:00Z:peak=6'")
     conn.close()
     again = buddy(cli, file)
-    assert again.stdout.splitlines()[0] == f"Added 0 attack(s) from {file}; 1 already in the diary."
+    assert again.stdout.splitlines()[0] == f"Added 0 attacks from {file}; 1 already in the diary."
     cli.ok(
         "attack",
         "log",

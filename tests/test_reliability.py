@@ -175,7 +175,7 @@ def test_backup_is_a_private_copy_that_opens_as_a_diary(
     result = cli("backup", str(copy))
     assert result.exit_code == 0, result.stderr
     size = f"{copy.stat().st_size / 1024:.0f} KiB"  # one page per table and index of the schema
-    assert result.stdout == f"Backed up the diary to {copy} (3 session(s), 1 attack(s); {size}).\n"
+    assert result.stdout == f"Backed up the diary to {copy} (3 sessions, 1 attack; {size}).\n"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert fingerprint(diary) == before
     assert Cli(copy).json("list") == cli.json("list")
@@ -296,7 +296,7 @@ def test_check_finds_a_diary_others_can_read_or_change(cli: Cli, diary: Path) ->
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-2:] == [
         f"problem: {diary} can be read by other users; fix it with: chmod 600 '{diary}'",
-        "Verdict: NOT healthy (1 problem(s) above).",
+        "Verdict: NOT healthy (1 problem above).",
     ]
     diary.chmod(0o600)
     diary.parent.chmod(0o777)
@@ -329,7 +329,7 @@ def test_check_finds_damage_and_changes_nothing(cli: Cli, db_path: Path) -> None
     assert lines[-2:] == [
         "problem: the integrity check found damage; restore the diary from a backup (a "
         "backup taken now, with migraine backup, keeps what is still readable)",
-        "Verdict: NOT healthy (1 problem(s) above).",
+        "Verdict: NOT healthy (1 problem above).",
     ]
     assert fingerprint(db_path) == before
     listing = cli("list")  # the other commands say it is damaged, in one line

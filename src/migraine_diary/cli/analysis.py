@@ -14,6 +14,7 @@ from migraine_diary.cli.common import (
     Json,
     Since,
     Until,
+    complete_therapy,
     counting_diary,
     print_json,
     say,
@@ -34,7 +35,9 @@ COMPACT_JSON_FROM = 5000
 StatsTherapy = Annotated[
     str | None,
     typer.Argument(
-        help="Only this therapy (any case); default: every therapy.", show_default=False
+        help="Only this therapy (any case); default: every therapy.",
+        show_default=False,
+        autocompletion=complete_therapy,
     ),
 ]
 

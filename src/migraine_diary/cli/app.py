@@ -28,7 +28,7 @@ class DiaryGroup(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
-        _skip_coercion_while_completing(params)
+        _skip_coercion_while_completing([*params, *_every_param(self, ctx)])
         return params
 
     def invoke(self, ctx: Any) -> Any:
@@ -90,6 +90,17 @@ class _AsGiven:
 
     def coerce(self, value: Any, **_: Any) -> Any:
         return value
+
+
+def _every_param(group: Any, ctx: Any) -> list[Any]:
+    """The parameters of every command and group under ``group``, their --help included:
+    completing `log <Tab>` parses `log`'s options too."""
+    if f"_{PROG.upper()}_COMPLETE" not in os.environ:
+        return []
+    found = []
+    for command in getattr(group, "commands", {}).values():
+        found += [*command.params, command.get_help_option(ctx), *_every_param(command, ctx)]
+    return [param for param in found if param is not None]
 
 
 def _skip_coercion_while_completing(params: list[Any]) -> None:
@@ -208,7 +219,8 @@ def main_options(
         typer.Option(
             "--db",
             help="Diary file to use, or a postgresql://user@host/dbname URL (default: "
-            "$MIGRAINE_DIARY_DB, else diary.db in your user data folder).",
+            "$MIGRAINE_DIARY_DB, else `db` in the config file, else diary.db in your user data "
+            "folder; see `migraine config`).",
             metavar="PATH",
         ),
     ] = None,
@@ -224,6 +236,9 @@ def main_options(
 
     Example: migraine log craniosacral --minutes 45 --pain-before 5 --pain-after 4 --cost 90
     """
+    from migraine_diary.render.format import use_currency
+
+    use_currency(None)  # until the settings of this command are read
     ctx.obj = State(db=db)
 
 
@@ -242,6 +257,7 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     plans,
     report,
     sessions,
+    settings,
     transfer,
     undo,
 )
@@ -258,5 +274,6 @@ for commands in (
     analysis,
     plans,
     acute,
+    settings,
 ):
     app.add_typer(commands.app)

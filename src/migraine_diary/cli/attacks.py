@@ -17,6 +17,7 @@ from migraine_diary.cli.common import (
     Since,
     Until,
     ask,
+    complete_attack,
     counting_diary,
     diary_from,
     existing_diary,
@@ -42,7 +43,12 @@ app.add_typer(
 )
 
 AttackId = Annotated[
-    str, typer.Argument(help="Attack id (see `migraine attack list`).", show_default=False)
+    str,
+    typer.Argument(
+        help="Attack id (see `migraine attack list`).",
+        show_default=False,
+        autocompletion=complete_attack,
+    ),
 ]
 _WHEN_HELP = "When it began: '2026-11-20 14:30', 9:00, 'yesterday 17:00', 'last monday 9:30'"
 When = Annotated[

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migraine_diary.cli.common import Json, State, print_json, say
+from migraine_diary.cli.common import Json, diary_option, print_json, say
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -38,11 +39,9 @@ def backup(
     """
     from migraine_diary.diary import files
 
-    copy = files.backup(ctx.ensure_object(State).db, file.expanduser())
+    copy = files.backup(diary_option(ctx), file.expanduser())
     counts = ", ".join(
-        f"{copy.tables[table]} {label}"
-        for table, label in (("session", "session(s)"), ("attack", "attack(s)"))
-        if table in copy.tables
+        plural(copy.tables[table], table) for table in ("session", "attack") if table in copy.tables
     )
     say(f"Backed up the diary to {copy.path} ({counts}; {_size(copy.size_bytes)}).")
 
@@ -59,7 +58,7 @@ def check(ctx: typer.Context, json: Json = False) -> None:
     """
     from migraine_diary.diary import files
 
-    health = files.check(ctx.ensure_object(State).db)
+    health = files.check(diary_option(ctx))
     if json:
         print_json(health.to_json())
     else:
@@ -79,7 +78,7 @@ def upgrade(ctx: typer.Context) -> None:
     """
     from migraine_diary.diary import files
 
-    where, before, now = files.upgrade(ctx.ensure_object(State).db)
+    where, before, now = files.upgrade(diary_option(ctx))
     if before == now:
         say(f"The diary at {where} already has the current schema ({now}); nothing to do.")
     elif before == 0:
@@ -120,7 +119,7 @@ def _report(health: Health | ServerHealth) -> list[str]:
     return [
         *lines,
         *(f"problem: {problem}" for problem in health.problems),
-        f"Verdict: NOT healthy ({len(health.problems)} problem(s) above).",
+        f"Verdict: NOT healthy ({plural(len(health.problems), 'problem')} above).",
     ]
 
 
@@ -141,7 +140,7 @@ def _server_report(health: ServerHealth) -> list[str]:
     return [
         *lines,
         *(f"problem: {problem}" for problem in health.problems),
-        f"Verdict: NOT healthy ({len(health.problems)} problem(s) above).",
+        f"Verdict: NOT healthy ({plural(len(health.problems), 'problem')} above).",
     ]
 
 

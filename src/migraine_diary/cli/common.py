@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from datetime import date
 
+    from migraine_diary.diary.settings import Setting
     from migraine_diary.errors import InputError
     from migraine_diary.storage import Diary, Filters
 
@@ -37,13 +39,35 @@ CLI_LABELS = {
 
 @dataclass
 class State:
-    db: str | None  # a diary file's path, or a postgresql:// URL
+    db: str | None  # --db as given (a path or a URL); the diary used is `diary_option`'s
+    settings: dict[str, Setting] | None = None
+    config: Path | None = None
+
+
+def settings_of(ctx: typer.Context) -> dict[str, Setting]:
+    """The effective settings (option > environment > config file > default), read once per
+    command; the currency is handed to the one money formatter here."""
+    state = ctx.ensure_object(State)
+    if state.settings is None:
+        from migraine_diary.diary.settings import effective
+        from migraine_diary.render.format import use_currency
+
+        state.settings, state.config = effective({"db": str(state.db) if state.db else None})
+        use_currency(state.settings["currency"].value)
+    return state.settings
+
+
+def diary_option(ctx: typer.Context) -> str | None:
+    """The diary named by --db, MIGRAINE_DIARY_DB or the config file; None for the default
+    one in the user data folder."""
+    value = settings_of(ctx)["db"].value
+    return None if value is None else str(value)
 
 
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
     from migraine_diary.diary import files
 
-    opened = files.open_for(ctx.ensure_object(State).db, write=write, create=create)
+    opened = files.open_for(diary_option(ctx), write=write, create=create)
     if opened.diary is None and not write:
         say(f"There is no diary at {opened.path} yet; logging a session creates it.", err=True)
     if opened.upgraded_from is not None:
@@ -85,7 +109,7 @@ def existing_diary(ctx: typer.Context) -> Diary:
     if diary is None:
         from migraine_diary.diary import files
 
-        path = files.diary_path(ctx.ensure_object(State).db)
+        path = files.diary_path(diary_option(ctx))
         raise DiaryError(f"there is no diary at {path} yet; log a session first")
     return diary
 
@@ -98,7 +122,7 @@ def output_file(
     from migraine_diary.diary import files
     from migraine_diary.transfer.output import private_output
 
-    where = files.diary_path(ctx.ensure_object(State).db)
+    where = files.diary_path(diary_option(ctx))
     return private_output(path, diary=where if isinstance(where, Path) else None, force=force)
 
 
@@ -211,6 +235,31 @@ def session_check(field: str) -> Callable[[str], object]:
     return check
 
 
+def _completing(kind: str) -> Callable[[typer.Context, str], list[str]]:
+    """A Tab completion of ``kind`` from the diary named on the command line (or by the
+    environment or the config file). Plan ids: one more kind in storage.sqlite.names."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from migraine_diary.diary.completion import offered
+
+        db = ctx.find_root().params.get("db")
+        return offered(kind, None if db is None else str(db), incomplete)
+
+    return complete
+
+
+complete_therapy = _completing("therapy")
+complete_attack = _completing("attack")
+complete_plan = _completing("plan")
+
+TherapyArg = Annotated[
+    str,
+    typer.Argument(
+        help="Therapy name, e.g. craniosacral.",
+        show_default=False,
+        autocompletion=complete_therapy,
+    ),
+]
 Minutes = Annotated[
     str | None, typer.Option("--minutes", "-m", help="Session length, 1-600.", metavar="N")
 ]
@@ -238,9 +287,6 @@ Later = Annotated[
 ]
 Provider = Annotated[str | None, typer.Option("--provider", "-p", help="Who treated you.")]
 Notes = Annotated[str | None, typer.Option("--notes", "-n", help="Anything worth remembering.")]
-TherapyArg = Annotated[
-    str, typer.Argument(help="Therapy name, e.g. craniosacral.", show_default=False)
-]
 NewTherapy = Annotated[
     bool, typer.Option("--new-therapy", help="Add a new therapy even if it looks like a typo.")
 ]
@@ -275,7 +321,10 @@ Search = Annotated[
         metavar="TEXT",
     ),
 ]
-TherapyFilter = Annotated[str | None, typer.Option("--therapy", "-t", help="Only this therapy.")]
+TherapyFilter = Annotated[
+    str | None,
+    typer.Option("--therapy", "-t", help="Only this therapy.", autocompletion=complete_therapy),
+]
 SessionId = Annotated[
     str, typer.Argument(help="Session id (see `migraine list`).", show_default=False)
 ]

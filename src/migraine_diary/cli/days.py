@@ -17,6 +17,7 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -216,4 +217,5 @@ def medclass(
     note = ""
     if builtin is not None and builtin != chosen:
         note = f" (instead of the built-in {class_label(builtin)})"
-    say(f"{clean!r} now counts as {class_label(chosen)}{note}: {result.doses} logged dose(s).")
+    doses = plural(result.doses, "logged dose")
+    say(f"{clean!r} now counts as {class_label(chosen)}{note}: {doses}.")

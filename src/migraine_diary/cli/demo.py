@@ -32,13 +32,14 @@ def demo(
     from migraine_diary.diary.demo import fill_demo
     from migraine_diary.diary.sessions import filters, summarize
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     root = ctx.ensure_object(State).db
     if db is None and root is not None:
         db = files.sqlite_only(files.diary_path(root), "demo")
     diary = fill_demo(db)
     render.summary_table(summarize(diary, filters()))
-    render.console.print(
+    console.print(
         f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"
         f"\n     migraine --db '{diary.path}' stats craniosacral"
         f"\n     migraine --db '{diary.path}' calendar"

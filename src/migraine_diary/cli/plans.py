@@ -12,6 +12,7 @@ import typer
 from migraine_diary.cli.common import (
     Json,
     TherapyArg,
+    complete_plan,
     diary_from,
     existing_diary,
     id_of,
@@ -30,7 +31,12 @@ app.add_typer(
     "Example: migraine plan new craniosacral --compare 45,30 --blocks 4",
 )
 
-PlanId = Annotated[str, typer.Argument(help="Plan id (see `migraine plan`).", show_default=False)]
+PlanId = Annotated[
+    str,
+    typer.Argument(
+        help="Plan id (see `migraine plan`).", show_default=False, autocompletion=complete_plan
+    ),
+]
 
 
 def _lines(lines: list[str]) -> None:

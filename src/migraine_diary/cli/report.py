@@ -15,11 +15,12 @@ from migraine_diary.cli.common import (
     Force,
     Months,
     Since,
-    State,
     Until,
     counting_diary,
+    diary_option,
     output_file,
     say,
+    settings_of,
 )
 
 app = typer.Typer()
@@ -74,7 +75,8 @@ def report(
 ) -> None:
     """A report to take to your doctor: migraine days, acute medication against the ICHD-3
     overuse limits, each treatment with what it did and cost, the attacks, your questions.
-    Default period: the 3 complete calendar months before this one, and this month so far;
+    Default period: the 3 complete calendar months before this one (report_months in the
+    config file), and this month so far;
     at most 10 years (the last day's month and the 120 before it). At most two printed pages.
 
     Example: migraine report --question 'Should I try a preventive?' --open
@@ -89,6 +91,8 @@ def report(
     for asked, clean in zip(question or [], questions, strict=True):
         if not clean or len(clean) > MAX_QUESTION:
             raise field_error("question", QUESTION_RULE, asked)
+    if months is None and since is None and until is None:
+        months = str(settings_of(ctx)["report_months"].value)
     first, last, today = report_period(months, since, until)
     from migraine_diary.diary import files
     from migraine_diary.diary import report as report_data
@@ -100,7 +104,7 @@ def report(
         output = Path(f"migraine-report-{today.isoformat()}.html")
         output = output if force else free_name(output)
 
-    files.existing_path(ctx.ensure_object(State).db, "log a session or an attack first")
+    files.existing_path(diary_option(ctx), "log a session or an attack first")
     data = report_data.build_report(counting_diary(ctx), first, last, questions, today)
     text = render_html(data) if format == "html" else render_markdown(data)
     with output_file(ctx, output, force=force) as out:

@@ -41,6 +41,7 @@ from migraine_diary.cli.common import (
     session_filters,
     writable_diary,
 )
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -51,7 +52,9 @@ def log(
     therapy: Annotated[
         str | None,
         typer.Argument(
-            help="Therapy name, e.g. craniosacral (asked for on a terminal).", show_default=False
+            help="Therapy name, e.g. craniosacral (asked for on a terminal).",
+            show_default=False,
+            autocompletion=common.complete_therapy,
         ),
     ] = None,
     minutes: Minutes = None,
@@ -104,6 +107,7 @@ def log(
     from migraine_diary.diary.sessions import log_session
     from migraine_diary.domain.dates import local_day, now, parse_when
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     moment = parse_when(when) if when else now()  # a bad moment before any question
     interview = therapy is None
@@ -173,7 +177,7 @@ def log(
     if json:
         print_json(session.to_json())
     else:
-        render.console.print(render.session_line(session, "Logged"))
+        console.print(render.session_line(session, "Logged"))
     _how_to_record(diary, session.when)
 
 
@@ -181,7 +185,7 @@ def _reading(ctx: typer.Context) -> Diary | None:
     """The diary as it is, read quietly before logging (None when there is none yet)."""
     from migraine_diary.diary import files
 
-    return files.open_for(ctx.ensure_object(common.State).db, write=False, create=False).diary
+    return files.open_for(common.diary_option(ctx), write=False, create=False).diary
 
 
 def _last_session(diary: Diary | None, therapy: str, *, again: bool) -> Session | None:
@@ -336,6 +340,7 @@ def edit(
     from migraine_diary.diary.sessions import edit_session
     from migraine_diary.domain.dates import parse_when
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     number = id_of(session_id, "session id")
     given = {
@@ -358,7 +363,7 @@ def edit(
     session = edit_session(
         existing_diary(ctx), number, changes, new_therapy=new_therapy, label=CLI_LABELS
     )
-    render.console.print(render.session_line(session, "Updated"))
+    console.print(render.session_line(session, "Updated"))
 
 
 @app.command()
@@ -373,6 +378,7 @@ def delete(
     """
     from migraine_diary.diary.sessions import delete_session, get_session
     from migraine_diary.render import sessions as render
+    from migraine_diary.render.terminal import console
 
     number = id_of(session_id, "session id")
     diary = existing_diary(ctx)
@@ -380,7 +386,7 @@ def delete(
     if not yes and not common.confirm_change(render.session_line(session, "Delete") + "?"):
         return
     delete_session(diary, number)
-    render.console.print(f"Deleted session {number}.")
+    console.print(f"Deleted session {number}.")
 
 
 @app.command()
@@ -412,7 +418,11 @@ def rename(
     """
     from migraine_diary.diary.sessions import rename_therapy
 
-    say(rename_therapy(existing_diary(ctx), old, new))
+    before, after, moved = rename_therapy(existing_diary(ctx), old, new)
+    if moved is None:
+        say(f"Renamed {before!r} to {after!r}.")
+    else:
+        say(f"Merged {before!r} into {after!r}: {plural(moved, 'session')} moved.")
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from migraine_diary.cli.common import PROG, Force, diary_from, output_file, say, writable_diary
+from migraine_diary.render.format import plural
 
 app = typer.Typer()
 
@@ -50,7 +51,7 @@ def export(
     with output_file(ctx, output, force=force) as out:
         count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
     if output is not None:
-        say(f"Exported {count} session(s) to {output}.", err=True)
+        say(f"Exported {plural(count, 'session')} to {output}.", err=True)
 
 
 def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
@@ -62,7 +63,7 @@ def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None
     with output_file(ctx, output, force=force) as out:
         count = fhir.write_bundle(diary, out, now=dates.now())
     if output is not None:
-        say(f"Exported a FHIR bundle of {count} resource(s) to {output}.", err=True)
+        say(f"Exported a FHIR bundle of {plural(count, 'resource')} to {output}.", err=True)
 
 
 @app.command("import")
@@ -115,7 +116,7 @@ def import_(
     result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
     verb = "Would add" if dry_run else "Added"
     say(
-        f"{verb} {result.added} session(s) from {file}"
+        f"{verb} {plural(result.added, 'session')} from {file}"
         + (f"; {result.already_there} already in the diary" if result.already_there else "")
         + "."
     )

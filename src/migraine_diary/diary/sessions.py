@@ -231,8 +231,9 @@ def therapies(diary: db.Diary | None) -> list[tuple[str, int]]:
         return [(name, n) for _, name, _, n in db.therapies(conn) if n]
 
 
-def rename_therapy(diary: db.Diary, old: str, new: str) -> str:
-    """Respell a therapy, or merge it into another spelling already in use."""
+def rename_therapy(diary: db.Diary, old: str, new: str) -> tuple[str, str, int | None]:
+    """Respell a therapy, or merge it into another spelling already in use: the old name, the
+    new one, and the sessions moved by a merge (None for a plain rename)."""
     new_name = " ".join(new.split())
     if not new_name or len(new_name) > 100 or not is_name(new.strip()):
         raise field_error("new name", RULES["therapy"], new)
@@ -243,9 +244,9 @@ def rename_therapy(diary: db.Diary, old: str, new: str) -> str:
         target = db.therapy_by_key(conn, therapy_key(new_name))
         if target is None or target[0] == source[0]:
             db.rename_therapy(conn, source[0], new_name, therapy_key(new_name))
-            return f"Renamed {source[1]!r} to {new_name!r}."
+            return source[1], new_name, None
         moved = db.merge_therapy(conn, source[0], target[0])
-        return f"Merged {source[1]!r} into {target[1]!r}: {moved} session(s) moved."
+        return source[1], target[1], moved
 
 
 def summarize(diary: db.Diary | None, where: db.Filters) -> Summary:

@@ -10,7 +10,8 @@ from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, Treat
 from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
 from migraine_diary.render.format import DASH, plural
-from migraine_diary.render.sessions import _table, console
+from migraine_diary.render.tables import Column, table
+from migraine_diary.render.terminal import console
 
 if TYPE_CHECKING:
     from migraine_diary.domain.acute import Treatment
@@ -69,18 +70,19 @@ def acute_table(
             "--peak 7 --hours 4 --med NAME@TIME"
         )
         return
-    table = _table()
-    table.add_column("treatment", overflow="fold")
-    table.add_column("atk", justify="right")
-    for _, label in COLUMNS:
-        table.add_column(label, overflow="fold")
+    columns = (
+        Column("treatment", figure=False, narrowest=12),
+        Column("atk", justify="right", label="attacks"),
+        *(Column(label) for _, label in COLUMNS),
+    )
+    cells = []
     for row in rows:
         kind = {"medicine": "", "class": "class ", "therapy": "therapy "}[row.kind]
-        table.add_row(
+        cells.append([
             f"{kind}{row.name}", str(row.attacks),
             *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS),
-        )  # fmt: skip
-    console.print(table)
+        ])  # fmt: skip
+    console.print(table(columns, cells))
     console.print(
         f"{plural(doses, 'dose')} in the period; {unrated} without a 2-hour rating "
         "(counted apart: never a success or a failure)."
@@ -114,15 +116,26 @@ def due_table(
     if not due:
         console.print("No 2-hour rating is due.")
     else:
-        table = _table()
-        for name in ("attack", "dose", "medication", "taken", "2-hour rating", "command"):
-            table.add_column(name, overflow="fold")
-        for t, at, command in due:
-            state = "due now" if at <= now else f"due {format_local(at)}"
-            table.add_row(
-                str(t.attack_id), str(t.number), t.name, format_local(t.taken_at), state, command
-            )
-        console.print(table)
+        columns = (
+            Column("attack", justify="right"),
+            Column("dose", justify="right"),
+            Column("medication", figure=False),
+            Column("taken"),
+            Column("2-hour rating"),
+            Column("command"),
+        )
+        cells = [
+            [
+                str(t.attack_id),
+                str(t.number),
+                t.name,
+                format_local(t.taken_at),
+                "due now" if at <= now else f"due {format_local(at)}",
+                command,
+            ]
+            for t, at, command in due
+        ]
+        console.print(table(columns, cells))
     if older:
         console.print(
             f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "
@@ -142,12 +155,20 @@ def scores_table(scores: Sequence[Score]) -> None:
     if not scores:
         console.print("No scores yet. Record one with: migraine score midas --total N")
         return
-    table = _table()
-    for name in ("id", "date", "score", "total", "grade", "change", "therapy"):
-        table.add_column(name, overflow="fold")
-    for s in scores:
-        table.add_row(
+    columns = (
+        Column("id", justify="right"),
+        Column("date"),
+        Column("score", figure=False),
+        Column("total", justify="right"),
+        Column("grade", figure=False),
+        Column("change", justify="right"),
+        Column("therapy", figure=False, drop=1),
+    )
+    cells = [
+        [
             str(s.id), s.day.isoformat(), SCORE_NAMES[s.kind], str(s.total), s.grade or DASH,
             DASH if s.change is None else f"{s.change:+d}", s.therapy or DASH,
-        )  # fmt: skip
-    console.print(table)
+        ]
+        for s in scores
+    ]  # fmt: skip
+    console.print(table(columns, cells))

@@ -27,7 +27,8 @@ from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.render.format import DASH, duration_text, plural
-from migraine_diary.render.sessions import _table, console
+from migraine_diary.render.tables import Column, table
+from migraine_diary.render.terminal import console
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.acute import DoseRatings
@@ -136,36 +137,41 @@ def attack_changed(attack: Attack, verb: str, now: dt.datetime) -> None:
         console.print(f"Medication: {_doses(attack)}")
 
 
+ATTACK_COLUMNS = (
+    Column("id", justify="right"),
+    Column("start"),
+    Column("lasted"),
+    Column("peak", justify="right", label="peak pain"),
+    Column("aura"),
+    Column("medication", figure=False, narrowest=16, drop=1),
+)
+
+
 def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> None:
     if not attacks:
         console.print("No attacks match. Log one with: migraine attack log --hours 4 --peak 6")
         return
-    table = _table()
-    table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("start", no_wrap=True)
-    table.add_column("lasted", no_wrap=True)
-    table.add_column("peak", justify="right", no_wrap=True)
-    table.add_column("aura", no_wrap=True)
-    table.add_column("medication", overflow="ellipsis", no_wrap=True, max_width=40)
-    for a in attacks:
-        lasted = duration_text(a.lasted(now)) + (" so far" if a.ongoing else "")
-        meds = ", ".join(d.name for d in a.medications)
-        table.add_row(
+    rows = [
+        [
             str(a.id),
             format_local(a.start),
-            lasted,
+            duration_text(a.lasted(now)) + (" so far" if a.ongoing else ""),
             str(a.peak),
             "aura" if a.aura else "",
-            meds or DASH,
-        )
-    console.print(table)
+            ", ".join(d.name for d in a.medications) or DASH,
+        ]
+        for a in attacks
+    ]
+    console.print(table(ATTACK_COLUMNS, rows))
     for first, second in overlapping_pairs(attacks):
         console.print(
             f"Attacks {first} and {second} overlap in time: change or delete one with "
             f"'migraine attack edit {second}' or 'migraine attack delete {second}'."
         )
     if total > len(attacks):
-        console.print(f"Showing the newest {len(attacks)} of {total} attacks (--limit N for more).")
+        console.print(
+            f"Showing the newest {len(attacks)} of {plural(total, 'attack')} (--limit N for more)."
+        )
 
 
 def rating_text(d: DoseRatings) -> str:
@@ -196,9 +202,9 @@ def attack_detail(
     mbs: str | None = None,
     ratings: Sequence[DoseRatings] = (),
 ) -> None:
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
+    grid = Table(show_header=False, box=None)
+    grid.add_column(style="bold")
+    grid.add_column()
     lasted = duration_text(attack.lasted(now)) + (" so far" if attack.ongoing else "")
     rows = [
         ("id", str(attack.id)),
@@ -230,8 +236,8 @@ def attack_detail(
         rows.append((what, f"{t.name}: {rating_text(d)}"))
     rows += [("notes", attack.notes or DASH), ("source", attack.source)]
     for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
+        grid.add_row(label, value)
+    console.print(grid)
 
 
 def _recorded_local(moment: dt.datetime) -> str:
@@ -291,13 +297,13 @@ def detail_table(counts: DetailCounts) -> None:
             "Record them with: migraine attack log ... --trigger stress"
         )
         return
-    table = _table()
-    table.add_column(label, overflow="fold")
-    table.add_column("attacks", justify="right", no_wrap=True)
-    table.add_column("share", justify="right", no_wrap=True)
-    for value, n in counts.values:
-        table.add_row(value, str(n), f"{n / counts.attacks:.0%}")
-    console.print(table)
+    columns = (
+        Column(label, figure=False),
+        Column("attacks", justify="right"),
+        Column("share", justify="right"),
+    )
+    rows = [[value, str(n), f"{n / counts.attacks:.0%}"] for value, n in counts.values]
+    console.print(table(columns, rows))
     console.print(
         f"Of {plural(counts.attacks, 'recorded attack')}{period}; "
         f"{counts.with_any} with any {label} recorded."
@@ -384,13 +390,16 @@ def meds_table(report: MedsReport) -> None:
     used = {c for m in months for c in m.days_by_class}
     order = [*CLASSES, UNCLASSIFIED]
     columns = [c for c in order if c in used] + sorted(used - set(order))
-    table = _table()
-    table.add_column("month", no_wrap=True)
-    for med_class in columns:
-        label = SHORT_LABELS.get(med_class, class_label(med_class))
-        table.add_column(label, justify="right", no_wrap=True)
-    table.add_column("total", justify="right", no_wrap=True)
-    table.add_column("over the threshold", overflow="fold")
+    header = [
+        Column("month"),
+        *(
+            Column(SHORT_LABELS.get(c, class_label(c)), justify="right", label=class_label(c))
+            for c in columns
+        ),
+        Column("total", justify="right", label="days with any"),
+        Column("over the threshold", figure=False, narrowest=12, drop=1),
+    ]
+    rows = []
     for month in months:
         cells = []
         for med_class in columns:
@@ -398,8 +407,8 @@ def meds_table(report: MedsReport) -> None:
             mark = "!" if med_class in month.flags else ""
             cells.append(f"{count}{mark}" if count else DASH)
         total = f"{month.total_days}{'!' if days.MULTIPLE_FLAG in month.flags else ''}"
-        table.add_row(month.month, *cells, total, _flag_text(month) or DASH)
-    console.print(table)
+        rows.append([month.month, *cells, total, _flag_text(month) or DASH])
+    console.print(table(header, rows))
     console.print(THRESHOLD_NOTE)
     flagged = [m for m in months if m.flags]
     if flagged:
@@ -426,33 +435,36 @@ def name_classes_table(rows: Sequence[NameClass]) -> None:
     if not rows:
         console.print("No medication in the diary yet.")
         return
-    table = _table()
-    table.add_column("medication", overflow="fold")
-    table.add_column("class", no_wrap=True)
-    table.add_column("from", no_wrap=True)
-    table.add_column("doses", justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(row.name, class_label(row.med_class), row.origin, str(row.doses))
-    console.print(table)
+    header = (
+        Column("medication", figure=False),
+        Column("class", figure=False),
+        Column("from", figure=False),
+        Column("doses", justify="right"),
+    )
+    cells = [[row.name, class_label(row.med_class), row.origin, str(row.doses)] for row in rows]
+    console.print(table(header, cells))
     if any(r.med_class is None for r in rows):
         console.print("Set a class with: migraine medclass NAME CLASS")
 
 
 def buddy_summary(result: BuddyResult, path: str) -> str:
     verb = "Would add" if result.dry_run else "Added"
-    parts = [f"{verb} {result.added} attack(s) from {path}"]
+    parts = [f"{verb} {plural(result.added, 'attack')} from {path}"]
     if result.already_there:
         parts.append(f"{result.already_there} already in the diary")
     if result.bad:
-        parts.append(f"{result.bad_rows} bad {result.unit}(s) skipped")
+        parts.append(f"{plural(result.bad_rows, f'bad {result.unit}')} skipped")
     if result.ended:
-        parts.append(f"{result.ended} ongoing attack(s) ended")
+        parts.append(f"{plural(result.ended, 'ongoing attack')} ended")
     if result.ongoing:
         parts.append(f"{result.ongoing} without an end, kept as ongoing")
     if result.not_attacks:
-        parts.append(f"{result.not_attacks} record(s) of no headache (NotPresent) not imported")
+        parts.append(
+            f"{plural(result.not_attacks, 'record')} of no headache (NotPresent) not imported"
+        )
     if result.ongoing_skipped:
         parts.append(
-            f"not imported, no end yet: {result.ongoing_skipped} ongoing event(s) in the preamble"
+            f"not imported, no end yet: {plural(result.ongoing_skipped, 'ongoing event')} "
+            "in the preamble"
         )
     return "; ".join(parts) + "."

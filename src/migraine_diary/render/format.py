@@ -77,14 +77,38 @@ def share(k: int, n: int) -> str:
     return f"{round(100 * k / n)}%" if n else DASH
 
 
+_currency: list[str | None] = [None]
+
+
+def use_currency(currency: str | None) -> None:
+    """The currency every amount is shown with from now on (the settings' `currency`): an
+    ISO 4217 code after the amount, a symbol before it; None for bare amounts."""
+    _currency[0] = currency
+
+
 def money(value: Decimal | float | None) -> str:
-    """To the cent, with thousands separated: ``1,250.00``."""
-    return DASH if value is None else f"{value:,.2f}"
+    """To the cent, with thousands separated, with the currency if one is set: ``1,250.00``,
+    ``1,250.00 EUR``, ``€1,250.00``, ``-€5.00``."""
+    if value is None:
+        return DASH
+    amount = f"{value:,.2f}"
+    currency = _currency[0]
+    if currency is None:
+        return amount
+    if currency.isascii() and currency.isalpha():
+        return f"{amount} {currency}"
+    sign = "-" if amount.startswith("-") else ""
+    return f"{sign}{currency}{amount.removeprefix('-')}"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 day``, ``3 days``; ``many`` for the irregular ones (``therapies``)."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
+    return f"{n} {noun(n, word, many)}"
+
+
+def noun(n: int, word: str, many: str | None = None) -> str:
+    """The word alone, agreeing with ``n``: for a count shown apart from its word."""
+    return word if n == 1 else many or word + "s"
 
 
 def duration_text(duration: timedelta | None) -> str:

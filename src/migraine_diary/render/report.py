@@ -37,6 +37,7 @@ from migraine_diary.render.format import (
     DASH,
     duration_text,
     money,
+    noun,
     one_decimal,
     plural,
     share,
@@ -136,7 +137,7 @@ def period_text(data: ReportData) -> str:
 
 def recorded_text(data: ReportData) -> str:
     recorded = share(data.recorded_days, data.days)
-    return f"{data.recorded_days} of {data.days} days recorded ({recorded})"
+    return f"{data.recorded_days} of {plural(data.days, 'day')} recorded ({recorded})"
 
 
 DEFINITIONS = (
@@ -243,28 +244,37 @@ def key_figures(data: ReportData) -> list[KeyFigure]:
         rate = data.migraine_rate
         per = f"; {one_decimal(rate)} per 28 days" if rate is not None else ""
         figures.append(
-            KeyFigure(str(data.migraine_days), "migraine days", f"of {recorded} recorded{per}")
+            KeyFigure(
+                str(data.migraine_days),
+                noun(data.migraine_days, "migraine day"),
+                f"of {recorded} recorded{per}",
+            )
         )
         figures.append(
-            KeyFigure(str(data.medication_days), "acute-medication days", f"of {recorded} recorded")
+            KeyFigure(
+                str(data.medication_days),
+                noun(data.medication_days, "acute-medication day"),
+                f"of {recorded} recorded",
+            )
         )
         figures.append(
             KeyFigure(
                 f"{data.flagged_months} of {data.complete_months}",
-                "complete months over an ICHD-3 limit",
+                f"{noun(data.complete_months, 'complete month')} over an ICHD-3 limit",
                 "medication-overuse thresholds",
             )
         )
     if data.attacks:
         aura = sum(1 for a in data.attacks if a.aura)
-        figures.append(KeyFigure(str(len(data.attacks)), "attacks", f"{aura} with aura"))
+        count = len(data.attacks)
+        figures.append(KeyFigure(str(count), noun(count, "attack"), f"{aura} with aura"))
     if data.therapies:
         sessions = sum(t.sessions for t in data.therapies)
         cost = sum((t.cost for t in data.therapies), Decimal(0))
         figures.append(
             KeyFigure(
                 str(sessions),
-                "treatment sessions",
+                noun(sessions, "treatment session"),
                 f"{plural(len(data.therapies), 'therapy', 'therapies')}; {money(cost)} paid",
             )
         )

@@ -1,17 +1,12 @@
-"""Rich tables for people; the only module that imports rich. Numbers carry no more precision
-than the data: means of 0-10 scores to 1 decimal, shares as whole percents, money to the cent."""
+"""Sessions for people: the list, one session, the summary and the therapies, through the one
+table builder (render.tables). Numbers carry no more precision than the data: means of 0-10
+scores to 1 decimal, shares as whole percents, money to the cent."""
 
 from __future__ import annotations
 
-import errno
-import os
-import sys
 from collections.abc import Sequence
-from typing import Any
 
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
@@ -21,31 +16,11 @@ from migraine_diary.render.format import (
     money,
     one_decimal,
     percent,
+    plural,
     signed_whole,
-    visible,
 )
-
-
-class _DiaryConsole(Console):
-    """Every string printed, alone or in a table cell, enters Rich here: its controls are made
-    visible before Rich measures and lays it out, so no diary text can steer the terminal.
-    (A `Text` built by hand skips this: build one from diary text with `visible`.)"""
-
-    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
-        return super().render_str(visible(text), *args, **kwargs)
-
-    def on_broken_pipe(self) -> None:
-        """A closed pipe is the app's error boundary's to report, in one line, like a full
-        disk (Rich would end the program silently)."""
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
-
-
-# Diary text is shown as typed: no markup, emoji codes or highlighting read into it.
-# Piped output is not squeezed into 80 columns: a file or a pager can take wide tables.
-console = _DiaryConsole(
-    highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 120
-)
+from migraine_diary.render.tables import Column, table
+from migraine_diary.render.terminal import console
 
 
 def session_line(session: Session, verb: str) -> str:
@@ -57,31 +32,26 @@ def session_line(session: Session, verb: str) -> str:
     )
 
 
-def _table() -> Table:
-    """Compact tables that fit an 80-column terminal."""
-    return Table(header_style="bold underline", box=None, pad_edge=False)
+SESSION_COLUMNS = (
+    Column("id", justify="right"),
+    Column("when"),
+    Column("therapy", figure=False, narrowest=12),
+    Column("min", justify="right", label="minutes"),
+    Column("pain", justify="center", label="pain"),
+    Column("rel.", justify="right", label="relief"),
+    Column("later", justify="right", label="pain later"),
+    Column("cost", justify="right"),
+    Column("atk", justify="center", label="during attack"),
+    Column("provider · notes", figure=False, narrowest=24, drop=1),
+)
 
 
 def sessions_table(sessions: Sequence[Session], total: int) -> None:
     if not sessions:
         console.print("No sessions match. Log one with: migraine log THERAPY -m 45 -b 5 -a 4")
         return
-    table = _table()
-    table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("therapy", min_width=12, max_width=24, overflow="ellipsis", no_wrap=True)
-    table.add_column("min", justify="right", no_wrap=True)
-    table.add_column("pain", justify="center", no_wrap=True)
-    table.add_column("rel.", justify="right", no_wrap=True)
-    table.add_column("later", justify="right", no_wrap=True)
-    table.add_column("cost", justify="right", no_wrap=True)
-    table.add_column("atk", justify="center", no_wrap=True)
-    wide = console.width >= 100
-    if wide:
-        table.add_column("provider · notes", overflow="ellipsis", no_wrap=True, max_width=40)
-    for s in sessions:
-        extra = " · ".join(part for part in (s.provider, _short(s.notes)) if part)
-        cells = [
+    rows = [
+        [
             str(s.id),
             format_local(s.when),
             s.therapy,
@@ -91,28 +61,29 @@ def sessions_table(sessions: Sequence[Session], total: int) -> None:
             DASH if s.pain_later is None else str(s.pain_later),
             money(s.cost),
             "A" if s.during_attack else "",
+            " · ".join(part for part in (s.provider, _flat(s.notes)) if part),
         ]
-        table.add_row(*cells, *([extra] if wide else []))
-    console.print(table)
+        for s in sessions
+    ]
+    console.print(table(SESSION_COLUMNS, rows))
     if any(s.during_attack for s in sessions):
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):
         console.print(
-            f"Showing the newest {len(sessions)} of {total} sessions (--limit N for more)."
+            f"Showing the newest {len(sessions)} of {plural(total, 'session')} "
+            "(--limit N for more)."
         )
 
 
-def _short(text: str | None, width: int = 40) -> str:
-    if not text:
-        return ""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _flat(text: str | None) -> str:
+    """Notes on one line of the table, every word kept."""
+    return " ".join(text.split()) if text else ""
 
 
 def session_detail(session: Session) -> None:
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
+    grid = Table(show_header=False, box=None)
+    grid.add_column(style="bold")
+    grid.add_column()
     rows = [
         ("id", str(session.id)),
         ("when", format_local(session.when)),
@@ -128,47 +99,38 @@ def session_detail(session: Session) -> None:
         ("notes", session.notes or DASH),
     ]
     for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
+        grid.add_row(label, value)
+    console.print(grid)
+
+
+SUMMARY_COLUMNS = (
+    Column("therapy", figure=False, narrowest=12),
+    Column("sessions", justify="right"),
+    Column("min", justify="right", label="minutes"),
+    Column("before", justify="right", label="pain before"),
+    Column("after", justify="right", label="pain after"),
+    Column("relief", justify="right"),
+    Column("relieved", justify="right"),
+    Column("cost", justify="right"),
+    Column("per pt", justify="right", label="per point"),
+)
 
 
 def summary_table(summary: Summary) -> None:
     if not summary.therapies:
         console.print("No sessions yet. Log one with: migraine log THERAPY -m 45 -b 5 -a 4")
         return
-    table = _table()
-    table.show_footer = len(summary.therapies) > 1
-    columns = (
-        "therapy",
-        "sessions",
-        "min",
-        "before",
-        "after",
-        "relief",
-        "relieved",
-        "cost",
-        "per pt",
-    )
     total = summary.total
     assert total is not None
-    footer = _summary_cells(total, "all therapies")
-    for index, name in enumerate(columns):
-        table.add_column(
-            name,
-            justify="left" if index == 0 else "right",
-            footer=footer[index],
-            overflow="fold",
-            no_wrap=index > 0,
-            min_width=12 if index == 0 else None,
-        )
-    for row in summary.therapies:
-        table.add_row(*_summary_cells(row, row.therapy or ""))
-    console.print(table)
+    footer = _summary_cells(total, "all therapies") if len(summary.therapies) > 1 else None
+    rows = [_summary_cells(row, row.therapy or "") for row in summary.therapies]
+    console.print(table(SUMMARY_COLUMNS, rows, footer=footer))
     excluded = [r for r in summary.therapies if r.excluded_no_pain]
     for row in excluded:
         console.print(
-            f"{row.therapy}: {row.excluded_no_pain} session(s) began at pain 0 and are left out "
-            "of the pain, relief and cost-per-point columns."
+            f"{row.therapy}: {plural(row.excluded_no_pain, 'session')} began at pain 0 and "
+            f"{'is' if row.excluded_no_pain == 1 else 'are'} left out of the pain, relief and "
+            "cost-per-point columns."
         )
     console.print(
         "before/after/relief: mean pain (0-10) per session; relieved: sessions with at least "
@@ -195,9 +157,5 @@ def therapies_table(rows: Sequence[tuple[str, int]]) -> None:
     if not rows:
         console.print("No therapies yet. Log a session with: migraine log THERAPY -m 45 -b 5 -a 4")
         return
-    table = _table()
-    table.add_column("therapy")
-    table.add_column("sessions", justify="right")
-    for name, count in rows:
-        table.add_row(name, str(count))
-    console.print(table)
+    columns = (Column("therapy", figure=False), Column("sessions", justify="right"))
+    console.print(table(columns, [[name, str(count)] for name, count in rows]))

@@ -2,7 +2,8 @@
 chart of relief by session number, because people see a pattern faster than they read it.
 
 Precision follows the data: means of 0-10 scores to 1 decimal, shares as whole percents, money
-to the cent. Everything fits 80 columns, piped or on a terminal.
+to the cent. On a terminal everything fits 80 columns (fewer when it is narrower); in a file
+or a pipe prose is written whole, a paragraph to a line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from migraine_diary.render.format import (
     signed,
     visible,
 )
-from migraine_diary.render.sessions import console
+from migraine_diary.render.tables import Column, table
+from migraine_diary.render.terminal import columns, console
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.preventive import PreventiveResult, WindowStats
@@ -68,11 +70,17 @@ SHARE_LABELS = (
 )
 
 
+def width() -> int | None:
+    """The width `stats` is laid out at: 80 columns at most on a terminal; None (no limit, no
+    prose wrapped) in a file or a pipe."""
+    given = columns()
+    return None if given is None else min(given, WIDTH)
+
+
 def say(item: RenderableType = "", *, indent: int = 0) -> None:
-    """Print within 80 columns even when the console is wider (piped output is 120), with no
-    trailing blanks (Rich pads table cells and wrapped lines; a pasted or piped copy should not
-    carry them)."""
-    width = min(console.width, WIDTH)
+    """Print within 80 columns even when the console is wider, with no trailing blanks (Rich
+    pads table cells and wrapped lines; a pasted or piped copy should not carry them)."""
+    width = min(console.width, WIDTH) if columns() is not None else console.width
     if item == "":
         console.print()
         return
@@ -274,7 +282,7 @@ def _verdict(lvn: LengthVsNumber) -> None:
     say("")
     say(
         Text(
-            f"Session length or session number? {lvn.verdict}: {VERDICT_WORDS[lvn.verdict]}",
+            f"Session length or session number? {VERDICT_WORDS[lvn.verdict]}",
             style="bold",
         )
     )
@@ -381,7 +389,7 @@ PREVENTIVE_WORDS = {
 
 def _acute(acute: AcuteVerdict) -> None:
     say("")
-    say(Text(f"Acute relief? {acute.verdict}: {ACUTE_WORDS[acute.verdict]}", style="bold"))
+    say(Text(f"Acute relief? {ACUTE_WORDS[acute.verdict]}", style="bold"))
     say(acute.message, indent=INDENT)
     grid = _grid()
     for label, rel in (("during attacks", acute.during_attack), ("at other times", acute.other)):
@@ -443,12 +451,12 @@ def _prevention(result: TherapyVerdicts) -> None:
     say("")
     prevention = result.prevention
     if prevention is None:
-        say(Text("Preventive? not_enough_data", style="bold"))
+        say(Text(f"Preventive? {PREVENTIVE_WORDS['not_enough_data']}", style="bold"))
         say(result.preventive_message, indent=INDENT)
         return
     word = PREVENTIVE_WORDS[prevention.verdict]
     course = f" (latest of {len(result.courses)} courses)" if len(result.courses) > 1 else ""
-    say(Text(f"Preventive{course}? {prevention.verdict}: {word}", style="bold"))
+    say(Text(f"Preventive{course}? {word}", style="bold"))
     say(_course_line(prevention), indent=INDENT)
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     for name, justify in (
@@ -485,10 +493,13 @@ def _prevention(result: TherapyVerdicts) -> None:
         say(Text(visible(line), style="dim"), indent=INDENT)
     for earlier in result.courses[1:]:
         say(
-            f"Earlier course: {_course_line(earlier)}: {earlier.verdict} "
-            f"({PREVENTIVE_WORDS[earlier.verdict]}"
-            + ("" if earlier.change is None else f", {signed(earlier.change)} migraine days per 28")
-            + ").",
+            f"Earlier course: {_course_line(earlier)}: {PREVENTIVE_WORDS[earlier.verdict]}"
+            + (
+                ""
+                if earlier.change is None
+                else f" ({signed(earlier.change)} migraine days per 28)"
+            )
+            + ".",
             indent=INDENT,
         )
 
@@ -542,6 +553,15 @@ def acute_cell(r: TherapyVerdicts) -> str:
     return acute
 
 
+VERDICT_COLUMNS = (
+    Column("therapy", figure=False, narrowest=12),
+    Column("n", justify="right", label="sessions"),
+    Column("acute", figure=False, narrowest=16),
+    Column("preventive", figure=False, narrowest=16),
+    Column("cost", justify="right"),
+)
+
+
 def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     """One line per therapy: what a session does, what the course did, what it all cost."""
     rows = []
@@ -553,20 +573,7 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
         rows.append(
             (r.stats.therapy, str(r.stats.sessions), acute, prevention, money(r.stats.cost.total))
         )
-    longest = max(len(r.stats.therapy) for r in results)
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    widths[0] = min(widths[0], 20)
-    # Two spaces between columns where the line fits 80 columns, one where it would not.
-    gap = 2 if sum(widths) + 2 * 4 <= WIDTH else 1
-    table = Table(box=None, pad_edge=False, padding=(0, gap, 0, 0), header_style="bold")
-    table.add_column("therapy", no_wrap=True, overflow="ellipsis", min_width=min(longest, 20))
-    table.add_column("n", justify="right", no_wrap=True)
-    table.add_column("acute", no_wrap=True)
-    table.add_column("preventive", no_wrap=True)
-    table.add_column("cost", justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(*row)
-    say(table)
+    say(table(VERDICT_COLUMNS, rows, width=width()))
     say("")
     say(
         Text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from migraine_diary import storage as db
@@ -39,9 +39,14 @@ TYPED = "typed"
 _CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
-def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
+PAGE = 1000
+
+
+def _attacks_from(
+    conn: Any, rows: Sequence[tuple[Any, ...]], classes: Classes | None = None
+) -> list[Attack]:
     meds = db.medications_of(conn, [r[0] for r in rows])
-    classes = Classes(db.user_classes(conn))
+    classes = classes or Classes(db.user_classes(conn))
     return [
         Attack(
             id=r[0],
@@ -89,14 +94,47 @@ def list_attacks(
     """Attacks that started in the days given, newest first, and how many match in all."""
     if diary is None:
         return [], 0
-    low = to_storage(day_start(since)) if since else None
-    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
+    low, high = _started_within(since, until)
     with diary.connect() as conn:
         rows = db.attack_rows(conn, low, high, limit)
         total = (
             len(rows) if limit is None or len(rows) < limit else db.count_attacks(conn, low, high)
         )
         return _attacks_from(conn, rows), total
+
+
+def _started_within(since: dt.date | None, until: dt.date | None) -> tuple[str | None, str | None]:
+    low = to_storage(day_start(since)) if since else None
+    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
+    return low, high
+
+
+def each_attack(
+    conn: Any, since: dt.date | None = None, until: dt.date | None = None, *, newest_first: bool
+) -> Iterator[tuple[Attack, str | None]]:
+    """Every attack that started in the days given, with its import key, a page at a time:
+    memory stays the same however long the diary."""
+    low, high = _started_within(since, until)
+    classes = Classes(db.user_classes(conn))
+    after: tuple[str, int] | None = None
+    while True:
+        rows = db.attack_page(conn, low, high, after=after, newest_first=newest_first, size=PAGE)
+        for attack, row in zip(_attacks_from(conn, rows, classes), rows, strict=True):
+            yield attack, row[7]
+        if len(rows) < PAGE:
+            return
+        after = (rows[-1][1], rows[-1][0])
+
+
+def stream_attacks(
+    diary: db.Diary | None, since: dt.date | None, until: dt.date | None
+) -> Iterator[Attack]:
+    """Every matching attack, newest first, streamed (`attack list --json`)."""
+    if diary is None:
+        return
+    with diary.connect() as conn:
+        for attack, _ in each_attack(conn, since, until, newest_first=True):
+            yield attack
 
 
 def overdue(diary: db.Diary | None, now: dt.datetime) -> list[tuple[int, dt.datetime]]:

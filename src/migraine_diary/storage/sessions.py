@@ -292,3 +292,30 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
             numbered.append(row)
         rows = numbered
     conn.execute(insert(SessionRow), rows)
+
+
+def session_page(
+    conn: Connection,
+    filters: Filters,
+    *,
+    after: tuple[str, int] | None,
+    newest_first: bool,
+    size: int = 1000,
+) -> list[tuple[Any, ...]]:
+    """The next `size` sessions (SESSION_COLUMNS order) past `after` (the last page's
+    (when, id)): pages on the index, so a caller reading every session holds one page."""
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    if after is not None:
+        sign = "<" if newest_first else ">"
+        where += (
+            " AND " if where else " WHERE "
+        ) + f'(s."when", s.id) {sign} (:after_when, :after_id)'
+        params.update(after_when=after[0], after_id=after[1])
+    order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
+    params["size"] = size
+    return [
+        tuple(r)
+        for r in conn.execute(text(SESSION_COLUMNS + where + order + " LIMIT :size"), params)
+    ]

@@ -42,7 +42,7 @@ _CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 PAGE = 1000
 
 
-def _attacks_from(
+def attacks_from(
     conn: Any, rows: Sequence[tuple[Any, ...]], classes: Classes | None = None
 ) -> list[Attack]:
     meds = db.medications_of(conn, [r[0] for r in rows])
@@ -78,7 +78,7 @@ def _attack_by_id(conn: Any, attack_id: int) -> Attack:
     row = db.attack_by_id(conn, attack_id)
     if row is None:
         raise _no_attack(attack_id)
-    return _attacks_from(conn, [row])[0]
+    return attacks_from(conn, [row])[0]
 
 
 def get_attack(diary: db.Diary | None, attack_id: int) -> Attack:
@@ -100,7 +100,7 @@ def list_attacks(
         total = (
             len(rows) if limit is None or len(rows) < limit else db.count_attacks(conn, low, high)
         )
-        return _attacks_from(conn, rows), total
+        return attacks_from(conn, rows), total
 
 
 def _started_within(since: dt.date | None, until: dt.date | None) -> tuple[str | None, str | None]:
@@ -119,7 +119,7 @@ def each_attack(
     after: tuple[str, int] | None = None
     while True:
         rows = db.attack_page(conn, low, high, after=after, newest_first=newest_first, size=PAGE)
-        for attack, row in zip(_attacks_from(conn, rows, classes), rows, strict=True):
+        for attack, row in zip(attacks_from(conn, rows, classes), rows, strict=True):
             yield attack, row[7]
         if len(rows) < PAGE:
             return

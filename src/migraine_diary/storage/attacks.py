@@ -313,20 +313,20 @@ def attack_ids_by_import_key(conn: Connection, keys: list[str]) -> dict[str, int
     return found
 
 
-def insert_attacks_with_ids(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Attacks restored from a file with the ids they had (import): the caller's transaction
-    keeps it all-or-none, and stores their medications after."""
-    if not rows:
-        return
+def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
+    """An attack restored from a file with the id it had (or a new one for id None): the
+    caller's transaction keeps it all-or-none; its new id."""
     from sqlalchemy import text
 
-    conn.execute(
+    row = conn.execute(
         text(
             'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key)'
             " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key)"
+            " RETURNING id"
         ),
-        rows,
-    )
+        values,
+    ).one()
+    return int(row[0])
 
 
 def all_checkins(conn: Connection) -> list[str]:

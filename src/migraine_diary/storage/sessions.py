@@ -221,22 +221,19 @@ EXPORT_SQL = (
 RAW_SQL = SESSION_COLUMNS + ' ORDER BY s."when", s.id'
 
 
-def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    """Stored sessions by id as (when, therapy key, minutes, pains, later, cents, provider,
-    attack, notes), to tell a re-imported row from a conflicting one."""
+def sessions_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    """Stored sessions with these ids (SESSION_COLUMNS order), to tell a re-imported row from
+    a conflicting one."""
     from sqlalchemy import text
 
-    found: dict[int, tuple[Any, ...]] = {}
+    found: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = (
-            'SELECT s.id, s."when", t.key, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
-            " s.cost_cents, s.provider, s.during_attack, s.notes"
-            f" FROM session s JOIN therapy t ON t.id = s.therapy_id WHERE s.id IN ({marks})"
+        sql = SESSION_COLUMNS + f" WHERE s.id IN ({marks})"
+        found.extend(
+            tuple(r) for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)})
         )
-        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
-            found[r[0]] = (*r[1:9], bool(r[9]), r[10])
     return found
 
 

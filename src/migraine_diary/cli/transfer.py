@@ -194,7 +194,9 @@ def import_(
     for kind_result in result.kinds:
         for line in kind_result.changes:
             say(line)
-    added = ", ".join(f"{r.added} {r.kind.counted}" for r in result.kinds)
+    # One kind: its count even when 0; the document: the kinds it added (or "nothing").
+    shown = [r for r in result.kinds if r.added or len(result.kinds) == 1]
+    added = ", ".join(f"{r.added} {r.kind.counted}" for r in shown) or "nothing"
     already = sum(r.already_there for r in result.kinds)
     changed = sum(len(r.changes) for r in result.kinds)
     say(

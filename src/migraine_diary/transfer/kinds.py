@@ -451,21 +451,10 @@ def _stored_checkins(conn: Connection, days: list[Any]) -> dict[Any, dict[str, A
 
 
 def _add_checkins(conn: Connection, items: list[Item]) -> None:
-    """Check-ins after the attacks (KINDS' order): a day an attack touches cannot also be a
-    day without migraine, whether that attack was there before or came with the file."""
-    from migraine_diary.domain.dates import day_start
-
+    """Restored as they were: `checkin` refuses a day an attack touches, but which local day
+    an instant falls on moves with the time zone, so a diary kept while travelling may hold
+    both, and a restore must not lose either."""
     for item in items:
-        day = dt.date.fromisoformat(item.key)
-        begins, ends = day_start(day), day_start(day + dt.timedelta(days=1))
-        for attack_id, _, end, *_ in db.attacks_touching(
-            conn, to_storage(begins), to_storage(ends)
-        ):
-            if end is None or from_storage(end) > begins:
-                raise InputError(
-                    f"{item.where}: {day} has attack {attack_id}, so it cannot be checked in as "
-                    "a day without migraine; nothing was imported"
-                )
         db.add_checkin(conn, item.key)
 
 

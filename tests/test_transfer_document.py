@@ -50,7 +50,7 @@ def test_the_document_holds_every_kind_with_the_json_field_names(cli: Cli, tmp_p
     assert doc["format"] == "migraine-diary"
     assert doc["version"] == 1
     assert doc["exported_at"] == "2026-11-26T11:00:00+00:00"
-    assert [s for s in doc["sessions"]] == list(reversed(cli.json("list")))
+    assert doc["sessions"] == list(reversed(cli.json("list")))
     listed = list(reversed(cli.json("attack", "list")))
     assert [{k: v for k, v in a.items() if k != "import_key"} for a in doc["attacks"]] == listed
     assert doc["checkins"] == [{"day": "2026-11-02"}, {"day": "2026-11-03"}]
@@ -171,7 +171,8 @@ def test_a_bad_document_is_refused_with_its_record_and_field(
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    assert "Müller" not in result.stderr and "Harbour" not in result.stderr
+    assert "Müller" not in result.stderr
+    assert "Harbour" not in result.stderr
     assert not fresh.db_path.exists() or fresh.json("list") == []
 
 

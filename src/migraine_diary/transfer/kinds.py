@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary import storage as db
@@ -74,7 +74,6 @@ class Kind:
     change: Callable[[Connection, Item], None]
     label: Callable[[Any], str]  # the record in a message, without any text it holds
     csv: bool = True  # whether `export --what` and CSV import take it
-    derived: frozenset[str] = field(default_factory=frozenset)  # shown, never read back
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -645,7 +644,6 @@ ATTACKS = Kind(
     add=_add_attacks,
     change=_change_attack,
     label=lambda key: f"attack id {key}",
-    derived=frozenset({"class"}),
 )
 
 CHECKINS = Kind(

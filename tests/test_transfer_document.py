@@ -311,3 +311,18 @@ def test_export_import_export_gives_the_same_document(
     assert without_moment(again) == without_moment(doc)
     assert len(doc["sessions"]) == len(session_list)
     assert len(doc["attacks"]) == len(attack_list)
+
+
+def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path: Path) -> None:
+    from test_buddy_import import EXPORT
+
+    export = tmp_path / "MigraineBuddy_export.csv"
+    export.write_text("\n".join(EXPORT) + "\n", encoding="utf-8")
+    cli.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
+    path, doc = document(cli, tmp_path)
+    assert all(a["source"] != "typed" and a["import_key"] for a in doc["attacks"])
+    fresh = Cli(tmp_path / "fresh.db")
+    fresh.ok("import", str(path))
+    again = fresh.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
+    assert again.stdout.startswith(f"Added 0 attack(s) from {export}; 4 already in the diary")
+    assert fresh.json("attack", "list") == cli.json("attack", "list")

@@ -171,7 +171,7 @@ def test_import_conflicting_id_is_refused(cli: Cli, tmp_path: Path) -> None:
             "column 'when' appears more than once",
         ),
         (b"when,therapy,minutes,pain_before,pain_after,mood\n", "unknown column 'mood'"),
-        (b"\xff\xfe\x00w", "is not UTF-8 text"),
+        (b"\xff\x00w", "is not UTF-8 text"),
         (
             b"when,therapy,minutes,pain_before,pain_after\n2026-11-01,cst,45,5\n",
             "has 4 cells where the header has 5",
@@ -239,7 +239,9 @@ def test_export_import_round_trip_property(
     from migraine_diary.diary.sessions import log_session
     from migraine_diary.domain.dates import parse_when
     from migraine_diary.storage import open_diary
-    from migraine_diary.transfer.sessions import import_rows, read_csv, write_csv
+    from migraine_diary.transfer.csvfile import read_csv
+    from migraine_diary.transfer.records import import_items
+    from migraine_diary.transfer.sessions import write_csv
 
     folder = tmp_path_factory.mktemp("rt")
     source = open_diary(folder / "a.db", write=True)
@@ -266,7 +268,7 @@ def test_export_import_round_trip_property(
         write_csv(source, out)
     target = open_diary(folder / "b.db", write=True)
     assert target is not None
-    import_rows(target, read_csv(file), dry_run=False)
+    import_items(target, [read_csv(file)])
     with file.open(newline="", encoding="utf-8") as handle:
         first = handle.read()
     second = io.StringIO()

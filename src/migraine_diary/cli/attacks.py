@@ -22,8 +22,9 @@ from migraine_diary.cli.common import (
     diary_from,
     existing_diary,
     id_of,
-    limit_of,
+    list_limit,
     print_json,
+    print_json_list,
     say,
     writable_diary,
 )
@@ -321,8 +322,14 @@ def list_(
     since: Since = None,
     until: Until = None,
     limit: Annotated[
-        str, typer.Option("--limit", help="How many attacks to show, newest first.", metavar="N")
-    ] = "50",
+        str | None,
+        typer.Option(
+            "--limit",
+            help="How many attacks to show, newest first (default: 50; with --json, all).",
+            metavar="N",
+            show_default=False,
+        ),
+    ] = None,
     search: Annotated[
         str | None,
         typer.Option(
@@ -347,11 +354,16 @@ def list_(
 
     since_day = dates.parse_day(since, field="since") if since else None
     until_day = dates.parse_day(until, field="until") if until else None
-    count = limit_of(limit)
+    count = list_limit(limit, json=json)
     now = dates.now()
-    found, total = attacks.list_attacks(
-        counting_diary(ctx), since_day, until_day, count, search, trigger=trigger
-    )
+    diary = counting_diary(ctx)
+    if json and count is None:
+        print_json_list(
+            a.to_json()
+            for a in attacks.stream_attacks(diary, since_day, until_day, search, trigger=trigger)
+        )
+        return
+    found, total = attacks.list_attacks(diary, since_day, until_day, count, search, trigger=trigger)
     if json:
         print_json([a.to_json() for a in found])
         return

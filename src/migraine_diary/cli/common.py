@@ -14,7 +14,7 @@ from migraine_diary.errors import DiaryError
 from migraine_diary.render.format import inert_json, visible
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from contextlib import AbstractContextManager
     from datetime import date
 
@@ -157,6 +157,28 @@ def print_json(data: object, *, indent: int | None = 2, allow_nan: bool = True) 
 
     text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
     typer.echo(inert_json(text))
+
+
+def print_json_list(items: Iterable[object]) -> None:
+    """A JSON list written one item at a time (as `print_json` writes each): any length in
+    the memory of one item."""
+    import json
+
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False)
+        typer.echo(
+            ("[\n  " if first else ",\n  ") + inert_json(text).replace("\n", "\n  "), nl=False
+        )
+        first = False
+    typer.echo("[]" if first else "\n]")
+
+
+def list_limit(text: str | None, *, json: bool) -> int | None:
+    """--limit as given; without it the terminal shows the newest 50, --json every record."""
+    if text is not None:
+        return limit_of(text)
+    return None if json else 50
 
 
 def on_terminal() -> bool:

@@ -35,8 +35,9 @@ from migraine_diary.cli.common import (
     diary_from,
     existing_diary,
     id_of,
-    limit_of,
+    list_limit,
     print_json,
+    print_json_list,
     say,
     session_filters,
     writable_diary,
@@ -266,8 +267,14 @@ def list_(
     since: Since = None,
     until: Until = None,
     limit: Annotated[
-        str, typer.Option("--limit", help="How many sessions to show, newest first.", metavar="N")
-    ] = "50",
+        str | None,
+        typer.Option(
+            "--limit",
+            help="How many sessions to show, newest first (default: 50; with --json, all).",
+            metavar="N",
+            show_default=False,
+        ),
+    ] = None,
     search: Search = None,
     json: Json = False,
 ) -> None:
@@ -275,11 +282,14 @@ def list_(
 
     Example: migraine list --therapy craniosacral --since 2026-11-01 --search neck
     """
-    from migraine_diary.diary.sessions import list_sessions
+    from migraine_diary.diary.sessions import list_sessions, stream_sessions
 
-    count = limit_of(limit)
+    count = list_limit(limit, json=json)
     diary = diary_from(ctx, write=False)
     where = session_filters(diary, therapy, since, until, search)
+    if json and count is None:
+        print_json_list(s.to_json() for s in stream_sessions(diary, where))
+        return
     sessions, total = list_sessions(diary, where, count)
     if json:
         print_json([s.to_json() for s in sessions])

@@ -13,19 +13,47 @@ from migraine_diary.render.format import plural
 app = typer.Typer()
 
 
+WHAT = ("sessions", "attacks", "checkins")
+
+
 @app.command()
 def export(
     ctx: typer.Context,
     format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help="csv or json (sessions), or fhir (an HL7 FHIR R4 Bundle of sessions, their "
+            help="csv or json (default: csv), or fhir (an HL7 FHIR R4 Bundle of sessions, their "
             "pain ratings, attacks and their medication).",
             metavar="csv|json|fhir",
         ),
-    ] = "csv",
+    ] = None,
+    what: Annotated[
+        str | None,
+        typer.Option(
+            "--what",
+            "-w",
+            help="Which records: sessions (the default), attacks or checkins.",
+            metavar="KIND",
+        ),
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="The whole diary, every kind of record, as one JSON document."),
+    ] = False,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="The JSON Schema of the --all document.")
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV for spreadsheet programs: a UTF-8 byte-order mark first."
+        ),
+    ] = False,
+    local: Annotated[
+        bool, typer.Option("--local", help="CSV times with the local offset instead of UTC.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -34,24 +62,71 @@ def export(
     ] = None,
     force: Force = False,
 ) -> None:
-    """Export every session, oldest first (CSV by default).
+    """Export every session, oldest first (CSV by default); --what attacks or checkins for
+    those, --all for the whole diary as one JSON document.
 
     Example: migraine export --output sessions.csv
     """
+    from migraine_diary.errors import InputError
+
     if format == "fhir":
+        if what is not None or all_ or schema or excel or local:
+            raise InputError("--format fhir writes sessions and attacks: leave out the others")
         export_fhir(ctx, output, force=force)
         return
-    if format not in ("csv", "json"):
-        from migraine_diary.errors import InputError
-
+    if format not in (None, "csv", "json"):
         raise InputError(f"format must be csv, json or fhir (got {format})")
+    if what not in (None, *WHAT):
+        raise InputError(f"what must be sessions, attacks or checkins (got {what})")
+    whole = all_ or schema
+    if whole and format == "csv":
+        raise InputError("--all writes JSON: leave out --format csv")
+    if whole and what is not None:
+        raise InputError("--all holds every kind of record: leave out --what")
+    if (excel or local) and (whole or format == "json"):
+        raise InputError("--excel and --local are for CSV; JSON keeps UTC times for programs")
+    if schema:
+        _write_schema(ctx, output, force=force)
+        return
+    if all_:
+        _write_document(ctx, output, force=force)
+        return
+    from migraine_diary.transfer import csvfile, kinds
     from migraine_diary.transfer import sessions as exporter
+
+    kind = kinds.BY_NAME[what or "sessions"]
+    diary = diary_from(ctx, write=False)
+    with output_file(ctx, output, force=force) as out:
+        if format != "json":
+            count = csvfile.write_kind(diary, kind, out, local=local, excel=excel)
+        elif kind is kinds.SESSIONS:
+            count = exporter.write_json(diary, out)
+        else:
+            count = csvfile.write_json_list(diary, kind, out)
+    if output is not None:
+        say(f"Exported {count} {kind.counted} to {output}.", err=True)
+
+
+def _write_schema(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
+    import json
+
+    from migraine_diary.transfer.document import schema
+
+    with output_file(ctx, output, force=force) as out:
+        out.write(json.dumps(schema(), indent=2) + "\n")
+
+
+def _write_document(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
+    from migraine_diary.domain import dates
+    from migraine_diary.transfer import kinds
+    from migraine_diary.transfer.document import write_document
 
     diary = diary_from(ctx, write=False)
     with output_file(ctx, output, force=force) as out:
-        count = (exporter.write_csv if format == "csv" else exporter.write_json)(diary, out)
+        counts = write_document(diary, out, now=dates.now())
     if output is not None:
-        say(f"Exported {plural(count, 'session')} to {output}.", err=True)
+        held = ", ".join(f"{counts[kind.name]} {kind.counted}" for kind in kinds.KINDS)
+        say(f"Exported the whole diary ({held}) to {output}.", err=True)
 
 
 def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
@@ -72,20 +147,37 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A CSV file in the export format, a Migraine Buddy or an Apple Health export.",
+            help="A file `export` wrote (CSV of one kind, or the --all document), a Migraine "
+            "Buddy or an Apple Health export.",
             show_default=False,
         ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row, write nothing.")
     ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Change the records whose id is in the diary with other values to the file's.",
+        ),
+    ] = False,
+    what: Annotated[
+        str | None,
+        typer.Option(
+            "--what",
+            "-w",
+            help="CSV of sessions, attacks or checkins (default: told by the header).",
+            metavar="KIND",
+        ),
+    ] = None,
     format: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
-            help="csv (sessions, as `export` writes them), migraine-buddy (attacks from "
-            "Migraine Buddy's CSV export) or apple-health (headaches from the Health app's "
+            help="csv (as `export` writes it, or the --all document), migraine-buddy (attacks "
+            "from Migraine Buddy's CSV export) or apple-health (headaches from the Health app's "
             "export.zip or export.xml).",
             metavar="csv|migraine-buddy|apple-health",
         ),
@@ -98,26 +190,45 @@ def import_(
         ),
     ] = False,
 ) -> None:
-    """Import sessions from a CSV in the export format: all rows, or none. With --format
-    migraine-buddy or apple-health, import attacks from that app's export (see the README).
+    """Import records from a file `export` wrote: all rows, or none. A CSV's kind is told by
+    its header; the --all document restores every kind. With --format migraine-buddy or
+    apple-health, import attacks from that app's export (see the README).
 
     Example: migraine import sessions.csv --dry-run
     """
+    from migraine_diary.errors import InputError
+
     if format != "csv" or skip_bad:
         if format == "csv":
-            from migraine_diary.errors import InputError
-
             raise InputError("--skip-bad works with --format migraine-buddy or apple-health only")
+        if update or what is not None:
+            raise InputError("--update and --what work with files `export` wrote only")
         import_attacks(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
         return
-    from migraine_diary.transfer import sessions as exporter
+    if what is not None and what not in WHAT:
+        raise InputError(f"what must be sessions, attacks or checkins (got {what})")
+    from migraine_diary.transfer import csvfile, document
+    from migraine_diary.transfer.records import import_items
 
-    rows = exporter.read_csv(file)
-    result = exporter.import_rows(writable_diary(ctx), rows, dry_run=dry_run)
-    verb = "Would add" if dry_run else "Added"
+    if document.looks_like_document(file):
+        if what is not None:
+            raise InputError("the document holds every kind of record: leave out --what")
+        batches = document.read_document(file)
+    else:
+        batches = [csvfile.read_csv(file, what)]
+    result = import_items(writable_diary(ctx), batches, update=update, dry_run=dry_run)
+    for kind_result in result.kinds:
+        for line in kind_result.changes:
+            say(line)
+    # One kind: its count even when 0; the document: the kinds it added (or "nothing").
+    shown = [r for r in result.kinds if r.added or len(result.kinds) == 1]
+    added = ", ".join(f"{r.added} {r.kind.counted}" for r in shown) or "nothing"
+    already = sum(r.already_there for r in result.kinds)
+    changed = sum(len(r.changes) for r in result.kinds)
     say(
-        f"{verb} {plural(result.added, 'session')} from {file}"
-        + (f"; {result.already_there} already in the diary" if result.already_there else "")
+        f"{'Would add' if dry_run else 'Added'} {added} from {file}"
+        + (f"; {already} already in the diary" if already else "")
+        + (f"; {'would change' if dry_run else 'changed'} {changed}" if update else "")
         + "."
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from migraine_diary import storage as db
@@ -58,6 +58,9 @@ TYPED = "typed"
 _CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
+PAGE = 1000
+
+
 def _detail(rows: Sequence[tuple[Any, ...]]) -> AttackDetail:
     """An attack's stored (kind, value, helpfulness) rows as its detail lists."""
     by_kind: dict[str, list[str]] = {}
@@ -77,12 +80,14 @@ def _detail(rows: Sequence[tuple[Any, ...]]) -> AttackDetail:
     )
 
 
-def _attacks_from(conn: Any, rows: Sequence[tuple[Any, ...]]) -> list[Attack]:
+def attacks_from(
+    conn: Any, rows: Sequence[tuple[Any, ...]], classes: Classes | None = None
+) -> list[Attack]:
     ids = [r[0] for r in rows]
     meds = db.medications_of(conn, ids)
     details = db.details_of(conn, ids)
     origins = db.origins_of(conn, ids)
-    classes = Classes(db.user_classes(conn))
+    classes = classes or Classes(db.user_classes(conn))
     return [
         Attack(
             id=r[0],
@@ -116,7 +121,7 @@ def _attack_by_id(conn: Any, attack_id: int, *, to_change: bool = False) -> Atta
     row = db.attack_by_id(conn, attack_id, to_change=to_change)
     if row is None:
         raise _no_attack(attack_id)
-    return _attacks_from(conn, [row])[0]
+    return attacks_from(conn, [row])[0]
 
 
 def get_attack(diary: db.Diary | None, attack_id: int) -> Attack:
@@ -124,12 +129,6 @@ def get_attack(diary: db.Diary | None, attack_id: int) -> Attack:
         raise _no_attack(attack_id)
     with diary.connect() as conn:
         return _attack_by_id(conn, attack_id)
-
-
-def _bounds(since: dt.date | None, until: dt.date | None) -> tuple[str | None, str | None]:
-    low = to_storage(day_start(since)) if since else None
-    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
-    return low, high
 
 
 def list_attacks(
@@ -148,7 +147,7 @@ def list_attacks(
     found = search_text(search)
     if diary is None:
         return [], 0
-    low, high = _bounds(since, until)
+    low, high = _started_within(since, until)
     detail = ("trigger", detail_key(trigger)) if trigger is not None else None
     with diary.connect() as conn:
         rows = db.attack_rows(conn, low, high, limit, found, detail)
@@ -157,7 +156,68 @@ def list_attacks(
             if limit is None or len(rows) < limit
             else db.count_attacks(conn, low, high, found, detail)
         )
-        return _attacks_from(conn, rows), total
+        return attacks_from(conn, rows), total
+
+
+def _started_within(since: dt.date | None, until: dt.date | None) -> tuple[str | None, str | None]:
+    low = to_storage(day_start(since)) if since else None
+    high = to_storage(day_start(until + dt.timedelta(days=1))) if until else None
+    return low, high
+
+
+def each_attack(
+    conn: Any,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    newest_first: bool,
+    search: str | None = None,
+    trigger: str | None = None,
+) -> Iterator[tuple[Attack, str | None]]:
+    """Every attack that started in the days given (with `search` in its notes, `trigger`
+    among its triggers), with its import key, a page at a time: memory stays the same however
+    long the diary."""
+    from migraine_diary.diary.sessions import search_text
+
+    low, high = _started_within(since, until)
+    found = search_text(search)
+    detail = ("trigger", detail_key(trigger)) if trigger is not None else None
+    classes = Classes(db.user_classes(conn))
+    after: tuple[str, int] | None = None
+    while True:
+        rows = db.attack_page(
+            conn,
+            low,
+            high,
+            after=after,
+            newest_first=newest_first,
+            size=PAGE,
+            search=found,
+            detail=detail,
+        )
+        for attack, row in zip(attacks_from(conn, rows, classes), rows, strict=True):
+            yield attack, row[7]
+        if len(rows) < PAGE:
+            return
+        after = (rows[-1][1], rows[-1][0])
+
+
+def stream_attacks(
+    diary: db.Diary | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    search: str | None = None,
+    *,
+    trigger: str | None = None,
+) -> Iterator[Attack]:
+    """Every matching attack, newest first, streamed (`attack list --json`)."""
+    if diary is None:
+        return
+    with diary.connect() as conn:
+        for attack, _ in each_attack(
+            conn, since, until, newest_first=True, search=search, trigger=trigger
+        ):
+            yield attack
 
 
 def detail_counts(
@@ -167,7 +227,7 @@ def detail_counts(
     ...): `migraine triggers`."""
     if diary is None:
         return DetailCounts(kind, since, until, 0, 0, [])
-    low, high = _bounds(since, until)
+    low, high = _started_within(since, until)
     with diary.connect() as conn:
         return DetailCounts(
             kind,

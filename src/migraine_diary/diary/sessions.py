@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -222,6 +223,30 @@ def list_sessions(
         rows = db.session_rows(conn, where, limit=limit)
         total = len(rows) if limit is None or len(rows) < limit else db.count_sessions(conn, where)
     return [session_from_row(r) for r in rows], total
+
+
+PAGE = 1000
+
+
+def each_session(conn: Any, where: db.Filters, *, newest_first: bool) -> Iterator[Session]:
+    """Every matching session, a page at a time: memory stays the same however long the
+    diary."""
+    after: tuple[str, int] | None = None
+    while True:
+        rows = db.session_page(conn, where, after=after, newest_first=newest_first, size=PAGE)
+        for row in rows:
+            yield session_from_row(row)
+        if len(rows) < PAGE:
+            return
+        after = (rows[-1][1], rows[-1][0])
+
+
+def stream_sessions(diary: db.Diary | None, where: db.Filters) -> Iterator[Session]:
+    """Every matching session, newest first, streamed (`list --json`)."""
+    if diary is None:
+        return
+    with diary.connect() as conn:
+        yield from each_session(conn, where, newest_first=True)
 
 
 def therapies(diary: db.Diary | None) -> list[tuple[str, int]]:

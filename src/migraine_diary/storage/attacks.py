@@ -414,3 +414,98 @@ def delete_checkin(conn: Connection, day: str) -> int:
     from sqlalchemy import text
 
     return int(conn.execute(text("DELETE FROM checkin WHERE day = :day"), {"day": day}).rowcount)
+
+
+def attack_page(
+    conn: Connection,
+    since: str | None,
+    until: str | None,
+    *,
+    after: tuple[str, int] | None,
+    newest_first: bool,
+    size: int = 1000,
+    search: str | None = None,
+    detail: DetailFilter | None = None,
+) -> list[tuple[Any, ...]]:
+    """The next `size` attacks (ATTACK_COLUMNS order, then import_key) past `after` (the last
+    page's (start, id)): a caller reading every attack holds one page."""
+    from sqlalchemy import text
+
+    where, params = _window(since, until, search, detail)
+    if after is not None:
+        sign = "<" if newest_first else ">"
+        where += (
+            " AND " if where else " WHERE "
+        ) + f"(a.start, a.id) {sign} (:after_start, :after_id)"
+        params.update(after_start=after[0], after_id=after[1])
+    order = " ORDER BY a.start DESC, a.id DESC" if newest_first else " ORDER BY a.start, a.id"
+    params["size"] = size
+    sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
+    return [tuple(r) for r in conn.execute(text(sql + where + order + " LIMIT :size"), params)]
+
+
+def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    """Stored attacks with these ids (ATTACK_COLUMNS order, then import_key)."""
+    from sqlalchemy import text
+
+    sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
+    found: list[tuple[Any, ...]] = []
+    for offset in range(0, len(ids), 500):
+        chunk = ids[offset : offset + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        rows = conn.execute(
+            text(sql + f" WHERE a.id IN ({marks})"), {f"i{n}": v for n, v in enumerate(chunk)}
+        )
+        found.extend(tuple(r) for r in rows)
+    return found
+
+
+def attack_ids_by_import_key(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """Which stored attack holds each of these import keys."""
+    from sqlalchemy import text
+
+    found: dict[str, int] = {}
+    for offset in range(0, len(keys), 500):
+        chunk = keys[offset : offset + 500]
+        marks = ", ".join(f":k{n}" for n in range(len(chunk)))
+        sql = f"SELECT import_key, id FROM attack WHERE import_key IN ({marks})"
+        for r in conn.execute(text(sql), {f"k{n}": v for n, v in enumerate(chunk)}):
+            found[r[0]] = r[1]
+    return found
+
+
+def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
+    """An attack restored from a file with the id it had (or a new one for id None): the
+    caller's transaction keeps it all-or-none; its new id."""
+    from sqlalchemy import text
+
+    row = conn.execute(
+        text(
+            'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key)'
+            " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key)"
+            " RETURNING id"
+        ),
+        values,
+    ).one()
+    return int(row[0])
+
+
+def all_checkins(conn: Connection) -> list[str]:
+    from sqlalchemy import text
+
+    return [r[0] for r in conn.execute(text("SELECT day FROM checkin ORDER BY day"))]
+
+
+def all_kept_ranges(conn: Connection) -> list[tuple[str, str]]:
+    from sqlalchemy import text
+
+    sql = "SELECT first, last FROM kept_range ORDER BY first, last"
+    return [(r[0], r[1]) for r in conn.execute(text(sql))]
+
+
+def all_user_classes(conn: Connection) -> list[tuple[str, str, str]]:
+    """(key, name as set, class) of every class the user set, by key."""
+    from sqlalchemy import text
+
+    sql = 'SELECT key, name, "class" FROM medication_class ORDER BY key'
+    return [(r[0], r[1], r[2]) for r in conn.execute(text(sql))]

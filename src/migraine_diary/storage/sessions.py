@@ -250,22 +250,19 @@ EXPORT_SQL = (
 RAW_SQL = SESSION_COLUMNS + ' ORDER BY s."when", s.id'
 
 
-def sessions_by_ids(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    """Stored sessions by id as (when, therapy key, minutes, pains, later, cents, provider,
-    attack, notes), to tell a re-imported row from a conflicting one."""
+def sessions_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
+    """Stored sessions with these ids (SESSION_COLUMNS order), to tell a re-imported row from
+    a conflicting one."""
     from sqlalchemy import text
 
-    found: dict[int, tuple[Any, ...]] = {}
+    found: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = (
-            'SELECT s.id, s."when", t.key, s.minutes, s.pain_before, s.pain_after, s.pain_later,'
-            " s.cost_cents, s.provider, s.during_attack, s.notes"
-            f" FROM session s JOIN therapy t ON t.id = s.therapy_id WHERE s.id IN ({marks})"
+        sql = SESSION_COLUMNS + f" WHERE s.id IN ({marks})"
+        found.extend(
+            tuple(r) for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)})
         )
-        for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)}):
-            found[r[0]] = (*r[1:9], bool(r[9]), r[10])
     return found
 
 
@@ -313,3 +310,30 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
         engine.after_explicit_ids(conn, "session")
     if new:
         conn.execute(insert(SessionRow), new)
+
+
+def session_page(
+    conn: Connection,
+    filters: Filters,
+    *,
+    after: tuple[str, int] | None,
+    newest_first: bool,
+    size: int = 1000,
+) -> list[tuple[Any, ...]]:
+    """The next `size` sessions (SESSION_COLUMNS order) past `after` (the last page's
+    (when, id)): pages on the index, so a caller reading every session holds one page."""
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    if after is not None:
+        sign = "<" if newest_first else ">"
+        where += (
+            " AND " if where else " WHERE "
+        ) + f'(s."when", s.id) {sign} (:after_when, :after_id)'
+        params.update(after_when=after[0], after_id=after[1])
+    order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
+    params["size"] = size
+    return [
+        tuple(r)
+        for r in conn.execute(text(SESSION_COLUMNS + where + order + " LIMIT :size"), params)
+    ]

@@ -1,8 +1,13 @@
-"""A file to import, read as a stream of bounded UTF-8 lines: never whole, never a device."""
+"""A file to import, read as a stream of bounded lines: never whole, never a device.
+
+UTF-8 (with or without a byte-order mark) and UTF-16 with its byte-order mark are read, as
+spreadsheet programs save them; any other encoding is refused with how to save as UTF-8.
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import stat
@@ -18,14 +23,22 @@ from migraine_diary.errors import DiaryError, InputError
 MAX_LINE_BYTES = 1024 * 1024
 # A lone CR ends a line too (as universal newlines read it); CR LF stays one line end.
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+SAVE_AS_UTF8 = (
+    "save it as UTF-8 (LibreOffice: Save As, Character set 'Unicode (UTF-8)'; "
+    "Excel: Save As 'CSV UTF-8')"
+)
 
 
 @contextmanager
 def import_lines(path: Path) -> Iterator[Iterator[str]]:
-    """The file's lines with their line ends (a UTF-8 byte-order mark dropped), read one at a
-    time; a named pipe, a device or a socket is refused before anything is read."""
+    """The file's lines with their line ends (a byte-order mark dropped), read one at a time;
+    a named pipe, a device or a socket is refused before anything is read."""
     with import_file(path) as handle:
-        yield _lines(handle, path)
+        start = handle.peek(2)[:2] if hasattr(handle, "peek") else b""
+        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            yield _utf16_lines(handle, path)
+        else:
+            yield _lines(handle, path)
 
 
 @contextmanager
@@ -59,6 +72,33 @@ def import_file(path: Path) -> Iterator[BinaryIO]:
         yield handle
 
 
+def _utf16_lines(handle: BinaryIO, path: Path) -> Iterator[str]:
+    """A UTF-16 file (as Excel's 'Unicode text' saves it), its byte-order mark telling the
+    byte order; lines bounded as in UTF-8."""
+    text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+    number = 0
+    while True:
+        try:
+            line = text.readline(MAX_LINE_BYTES // 2 + 1)
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path} is not UTF-16 text as its byte-order mark says; {SAVE_AS_UTF8}"
+            ) from None
+        except OSError as error:
+            raise DiaryError(f"cannot read {path}: {error.strerror}") from None
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES // 2:
+            raise InputError(
+                f"{path}: line {number + 1} is longer than 1 MiB ({MAX_LINE_BYTES} bytes); "
+                "nothing was imported"
+            )
+        for part in _LONE_CR.split(line):
+            if part:
+                number += 1
+                yield part
+
+
 def _lines(handle: BinaryIO, path: Path) -> Iterator[str]:
     """Each line decoded on its own, so that a bad byte is reported at its offset."""
     number = 0
@@ -83,8 +123,14 @@ def _lines(handle: BinaryIO, path: Path) -> Iterator[str]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InputError(
-                f"{path} is not UTF-8 text (bad byte at offset {start + error.start})"
+                f"{path} is not UTF-8 text (bad byte at offset {start + error.start}); "
+                + SAVE_AS_UTF8
             ) from None
+        if number == 0 and "\x00" in text:  # a header of UTF-16 without its byte-order mark
+            raise InputError(
+                f"{path} is not UTF-8 text (bad byte at offset {start + raw.index(0)}); "
+                + SAVE_AS_UTF8
+            )
         for line in _LONE_CR.split(text):
             if line:
                 number += 1

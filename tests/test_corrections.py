@@ -42,7 +42,7 @@ def test_a_corrected_provider_changes_exactly_that_session(cli: Cli, tmp_path: P
     result = cli.ok("import", str(corrected), "--update")
     assert result.stdout == (
         "session 9: provider 'Harbour Bodywrok' -> 'Harbour Bodywork'\n"
-        f"Added 0 session(s) from {corrected}; 8 already in the diary; changed 1.\n"
+        f"Added 0 sessions from {corrected}; 8 already in the diary; changed 1.\n"
     )
     after = {s["id"]: s for s in cli.json("list")}
     assert after[9] == {**before[9], "provider": "Harbour Bodywork"}
@@ -70,7 +70,7 @@ def test_dry_run_lists_the_changes_and_writes_nothing(cli: Cli, tmp_path: Path) 
     result = cli.ok("import", str(corrected), "--update", "--dry-run")
     assert result.stdout == (
         "session 9: provider 'Harbour Bodywrok' -> 'Harbour Bodywork'\n"
-        f"Would add 0 session(s) from {corrected}; 8 already in the diary; would change 1.\n"
+        f"Would add 0 sessions from {corrected}; 8 already in the diary; would change 1.\n"
     )
     assert fingerprint(cli.db_path) == before
 
@@ -112,7 +112,7 @@ def test_a_new_row_and_a_correction_go_in_together(cli: Cli, tmp_path: Path) -> 
         out.write(";2026-11-20T10:00:00+00:00;acupuncture;60;5;3;;85.00;;false;\r\n")
     result = cli.ok("import", str(corrected), "--update")
     assert result.stdout.splitlines()[-1] == (
-        f"Added 1 session(s) from {corrected}; 8 already in the diary; changed 1."
+        f"Added 1 session from {corrected}; 8 already in the diary; changed 1."
     )
     assert len(cli.json("list")) == 10
 

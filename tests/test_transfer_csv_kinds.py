@@ -156,7 +156,7 @@ def test_rows_left_empty_are_skipped(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2  # ';;' is one cell of text, not an empty row
     assert result.stderr.startswith("migraine: error: line 5: has 1 cells where the header has 5")
     file.write_text(f"\n{HEADER}\n2026-11-01,cst,45,5,4\n,,,,\n\n , ,,,\n")
-    assert cli.ok("import", str(file)).stdout == f"Added 1 session(s) from {file}.\n"
+    assert cli.ok("import", str(file)).stdout == f"Added 1 session from {file}.\n"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])

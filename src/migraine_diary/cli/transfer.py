@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -104,7 +104,13 @@ def export(
         else:
             count = csvfile.write_json_list(diary, kind, out)
     if output is not None:
-        say(f"Exported {count} {kind.counted} to {output}.", err=True)
+        say(f"Exported {_counted(count, kind)} to {output}.", err=True)
+
+
+def _counted(n: int, kind: Any) -> str:
+    """``1 session``, ``3 medication classes``: a kind's records counted in words."""
+    many = kind.singular + ("es" if kind.singular.endswith("s") else "s")
+    return plural(n, kind.singular, many)
 
 
 def _write_schema(ctx: typer.Context, output: Path | None, *, force: bool) -> None:
@@ -125,7 +131,7 @@ def _write_document(ctx: typer.Context, output: Path | None, *, force: bool) -> 
     with output_file(ctx, output, force=force) as out:
         counts = write_document(diary, out, now=dates.now())
     if output is not None:
-        held = ", ".join(f"{counts[kind.name]} {kind.counted}" for kind in kinds.KINDS)
+        held = ", ".join(_counted(counts[kind.name], kind) for kind in kinds.KINDS)
         say(f"Exported the whole diary ({held}) to {output}.", err=True)
 
 
@@ -222,7 +228,7 @@ def import_(
             say(line)
     # One kind: its count even when 0; the document: the kinds it added (or "nothing").
     shown = [r for r in result.kinds if r.added or len(result.kinds) == 1]
-    added = ", ".join(f"{r.added} {r.kind.counted}" for r in shown) or "nothing"
+    added = ", ".join(_counted(r.added, r.kind) for r in shown) or "nothing"
     already = sum(r.already_there for r in result.kinds)
     changed = sum(len(r.changes) for r in result.kinds)
     say(

@@ -139,7 +139,8 @@ def _check_header(data: object, path: Path) -> None:
 def _read_record(kind: Kind, record: object, where: str) -> Item:
     if not isinstance(record, dict):
         raise InputError(f"a {kind.singular} must be a JSON object")
-    unknown = [name for name in record if name not in kind.fields]
+    known = kind.schema.get("properties", kind.fields)  # JSON-only fields too (detail, ...)
+    unknown = [name for name in record if name not in known]
     if unknown:
         raise InputError(f"unknown field {unknown[0][:40]!r}")
     missing = [name for name in kind.required if name not in record]

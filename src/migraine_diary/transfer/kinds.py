@@ -182,7 +182,11 @@ def _stored_sessions(conn: Connection, ids: list[Any]) -> dict[Any, dict[str, An
 def _compared_session(record: dict[str, Any]) -> dict[str, Any]:
     from migraine_diary.domain.models import therapy_key
 
-    same = {name: value for name, value in record.items() if name != "id"}
+    # Detail and recorded local times are restored with a new attack, never compared: a CSV
+    # carries neither, so its attacks stay identical to the stored ones.
+    same = {
+        name: value for name, value in record.items() if name not in ("id", "detail", "local_time")
+    }
     same["therapy"] = therapy_key(record["therapy"])  # 'CST' and 'cst' are one therapy
     return same
 
@@ -264,6 +268,7 @@ def _read_attack(values: Mapping[str, Any], where: str) -> Item:
     if not isinstance(doses, list) or not all(isinstance(d, dict) for d in doses):
         raise InputError("medications must be a list of {name, helpfulness, taken_at}")
     cells["medications"] = [_read_dose(dose) for dose in doses]
+    cells.update(_read_detail(cells.pop("detail", None), cells.pop("local_time", None)))
     attack = validate_attack(cells)
     record = {
         "id": row_id,
@@ -284,6 +289,27 @@ def _read_attack(values: Mapping[str, Any], where: str) -> Item:
         "import_key": attack.import_key,
     }
     return Item(where, row_id, record, attack)
+
+
+DETAIL_LISTS = ("triggers", "symptoms", "pain_positions")
+
+
+def _read_detail(detail: Any, local_time: Any) -> dict[str, Any]:
+    """The document's `detail` and `local_time` objects (as `attack show --json` writes them)
+    as the attack's input fields; a CSV has neither."""
+    out: dict[str, Any] = {}
+    if detail is not None:
+        if not isinstance(detail, dict):
+            raise InputError("detail must be an object of triggers, symptoms, ...")
+        for name in (*DETAIL_LISTS, "most_bothersome", "relief"):
+            if detail.get(name) is not None:
+                out[name] = detail[name]
+    if local_time is not None:
+        if not isinstance(local_time, dict):
+            raise InputError("local_time must be an object of start, end and their offsets")
+        out["start_offset"] = local_time.get("start_offset")
+        out["end_offset"] = local_time.get("end_offset")
+    return out
 
 
 def _read_dose(dose: dict[str, Any]) -> dict[str, Any]:
@@ -308,7 +334,11 @@ def _stored_attacks(conn: Connection, ids: list[Any]) -> dict[Any, dict[str, Any
 
 
 def _compared_attack(record: dict[str, Any]) -> dict[str, Any]:
-    same = {name: value for name, value in record.items() if name != "id"}
+    # Detail and recorded local times are restored with a new attack, never compared: a CSV
+    # carries neither, so its attacks stay identical to the stored ones.
+    same = {
+        name: value for name, value in record.items() if name not in ("id", "detail", "local_time")
+    }
     # A dose's class is looked up from its name when read, never stored with it.
     same["medications"] = [
         {name: value for name, value in dose.items() if name != "class"}
@@ -336,11 +366,17 @@ def _dose_rows(item: Item, attack_id: int) -> list[dict[str, Any]]:
 
 
 def _add_attacks(conn: Connection, items: list[Item]) -> None:
+    from migraine_diary.diary.attacks import detail_rows
+
     keys = [i.record["import_key"] for i in items if i.record["import_key"] is not None]
     _refuse_repeated_keys(conn, items, keys)
     for item in items:
         attack_id = db.insert_attack_with_id(conn, _attack_values(item))
         db.insert_medications(conn, _dose_rows(item, attack_id))
+        attack = item.value
+        db.insert_details(conn, detail_rows(attack, attack_id))
+        if attack.start_offset is not None:
+            db.insert_origin(conn, attack_id, attack.start_offset, attack.end_offset)
 
 
 def _refuse_repeated_keys(conn: Connection, items: list[Item], keys: list[str]) -> None:
@@ -634,6 +670,8 @@ ATTACKS = Kind(
             "notes": {"type": ["string", "null"], "maxLength": 5000},
             "source": {"type": "string", "minLength": 1, "maxLength": 300},
             "import_key": _TEXT,
+            "detail": {"type": ["object", "null"]},
+            "local_time": {"type": ["object", "null"]},
         }
     ),
     required=("start", "peak"),

@@ -160,3 +160,12 @@ def test_as_given_leaves_out_the_blocks_with_a_deviation() -> None:
     assert result.difference.mean == pytest.approx(1.0)
     assert result.as_given.blocks == (1, 3)
     assert result.missing == (4,)
+
+
+def test_the_smallest_randomisation_p_a_design_can_give() -> None:
+    from migraine_diary.domain.plan import smallest_p
+
+    assert smallest_p(4, "pairs") == 0.125
+    assert smallest_p(6, "pairs") == 2 / 64
+    assert smallest_p(8, "abba") == 0.125  # 4 pairs of blocks flip together
+    assert smallest_p(12, "abba") == 2 / 64

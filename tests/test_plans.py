@@ -395,3 +395,12 @@ def test_plan_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_plan_too_small_to_reach_five_percent_says_so(cli: Cli) -> None:
+    cli.log("craniosacral", when="2026-11-01 16:30")
+    few = cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "1").stdout
+    assert "p can never fall below 0.125" in few
+    enough = cli.ok("plan", "new", "massage", "--compare", "45,30", "--blocks", "6",
+                    "--new-therapy", "--seed", "1").stdout  # fmt: skip
+    assert "never fall below" not in enough

@@ -29,6 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import migraine_diary.storage.sqlite.connections
+import migraine_diary.storage.sqlite.errors
+import migraine_diary.storage.sqlite.files
+import migraine_diary.storage.sqlite.migrate  # noqa: F401  (db.sqlite.* below: the façade is lazy)
 from buddy_format import BUDDY_COLUMNS
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db

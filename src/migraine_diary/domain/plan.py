@@ -177,6 +177,13 @@ def flip_groups(blocks: Sequence[int], design: str) -> list[list[int]]:
     return [[block] for block in blocks]
 
 
+def smallest_p(n_blocks: int, design: str) -> float:
+    """The smallest two-sided randomisation p the design can give: the observed allocation and
+    its mirror out of every one it could have drawn (4 blocks of pairs: 2 of 16, 0.125)."""
+    groups = len(flip_groups(range(1, n_blocks + 1), design))
+    return min(1.0, 2.0 / float(2**groups))
+
+
 # ----------------------------------------------------------------- what a person types
 
 DEFAULT_BLOCKS = 4

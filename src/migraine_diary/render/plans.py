@@ -113,6 +113,13 @@ def created_lines(plan: Plan, power: float) -> list[str]:
         f"Power: {needed} to detect {amount(plan, plan.mid)}, from {plan.power_basis}; "
         f"{plural(plan.n_blocks, 'block')} give {power:.0%}."
     )
+    floor = rules.smallest_p(plan.n_blocks, plan.design)
+    if floor >= 0.05:
+        lines.append(
+            f"Note: with {plural(plan.n_blocks, 'block')} ({plan.design}) the exact randomisation "
+            f"p can never fall below {floor:.3g}, so the test alone cannot show a difference at "
+            "the 5% level, however large; more blocks (6 or more for pairs, 12 for abba) can."
+        )
     lines.append(f"Next: migraine plan next {plan.id}")
     return lines
 

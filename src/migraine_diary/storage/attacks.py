@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage.paging import keyset_page
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -432,16 +434,9 @@ def attack_page(
     from sqlalchemy import text
 
     where, params = _window(since, until, search, detail)
-    if after is not None:
-        sign = "<" if newest_first else ">"
-        where += (
-            " AND " if where else " WHERE "
-        ) + f"(a.start, a.id) {sign} (:after_start, :after_id)"
-        params.update(after_start=after[0], after_id=after[1])
-    order = " ORDER BY a.start DESC, a.id DESC" if newest_first else " ORDER BY a.start, a.id"
-    params["size"] = size
+    page = keyset_page(where, params, "a.start", "a.id", after, newest_first, size)
     sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
-    return [tuple(r) for r in conn.execute(text(sql + where + order + " LIMIT :size"), params)]
+    return [tuple(r) for r in conn.execute(text(sql + page), params)]
 
 
 def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:

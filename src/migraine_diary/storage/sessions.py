@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage.paging import keyset_page
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -325,15 +327,5 @@ def session_page(
     from sqlalchemy import text
 
     where, params = filters.where()
-    if after is not None:
-        sign = "<" if newest_first else ">"
-        where += (
-            " AND " if where else " WHERE "
-        ) + f'(s."when", s.id) {sign} (:after_when, :after_id)'
-        params.update(after_when=after[0], after_id=after[1])
-    order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
-    params["size"] = size
-    return [
-        tuple(r)
-        for r in conn.execute(text(SESSION_COLUMNS + where + order + " LIMIT :size"), params)
-    ]
+    page = keyset_page(where, params, 's."when"', "s.id", after, newest_first, size)
+    return [tuple(r) for r in conn.execute(text(SESSION_COLUMNS + page), params)]

@@ -81,16 +81,34 @@ def test_matches_statsmodels_run_directly() -> None:
     import scipy.stats
 
     t = scipy.stats.t.ppf(0.975, len(rows) - 8 - 2)
+    rho = fit.autocorrelation or 0.0
+    allowance = {"length": 1.0, "number": ((1 + rho) / (1 - rho)) ** 0.5}
     for name, slope in (("length", fit.per_15_min), ("number", fit.per_session)):
         assert slope.estimate == pytest.approx(direct.fe_params[name], abs=1e-4)
-        se = direct.bse_fe[name]
+        half = t * direct.bse_fe[name] * allowance[name]
         assert slope.ci == pytest.approx(
-            (direct.fe_params[name] - t * se, direct.fe_params[name] + t * se), abs=1e-3
+            (direct.fe_params[name] - half, direct.fe_params[name] + half), abs=1e-3
         )
     assert fit.between_client_sd == pytest.approx(float(direct.cov_re.iloc[0, 0]) ** 0.5, rel=1e-3)
     assert fit.clients == 8
     assert fit.sessions == len(rows)
     assert fit.df == len(rows) - 8 - 2
+
+
+def test_correlated_sessions_widen_only_the_per_session_interval() -> None:
+    residuals = np.array([1.0, 1.0, -1.0, -1.0, 1.0, 1.0, -1.0, -1.0])
+    rho = practice.within_autocorrelation(residuals, ["a"] * 4 + ["b"] * 4)
+    # pooled lag-1: (1 - 1 + 1) * 2 / 8 = 0.25, plus (1 + 4 x 0.25) / 4
+    assert rho == pytest.approx(0.25 + 2 / 4)
+    fit = fit_model(rows_of(noisy_practice(8, seed=5)))
+    assert fit is not None
+    wide = practice._widened(fit, 0.5)
+    assert wide.per_15_min == fit.per_15_min
+    assert fit.per_session.ci is not None
+    assert wide.per_session.ci is not None
+    width = fit.per_session.ci[1] - fit.per_session.ci[0]
+    assert wide.per_session.ci[1] - wide.per_session.ci[0] == pytest.approx(width * 3**0.5)
+    assert practice._widened(fit, -0.2) == fit
 
 
 def test_balanced_design_equals_least_squares_with_client_dummies() -> None:

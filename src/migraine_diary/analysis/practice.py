@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -51,6 +51,7 @@ MIN_CLIENTS = 5
 MIN_SESSIONS = 5
 CONFIDENCE = 0.95
 BIN_MINUTES = 15
+MAX_AUTOCORRELATION = 0.9
 QUIET_DAYS = 28  # the gap that ends a course elsewhere too (analysis.preventive)
 EDGE_SESSIONS = 2  # the first and last sessions compared in the per-client table
 # The between-client variance counts as on the boundary below this share of the residual
@@ -137,6 +138,7 @@ class ModelFit:
     between_client_sd: float | None  # None when the mixed model was not used
     within_sd: float
     fallback: str | None = None
+    autocorrelation: float | None = None  # within clients, when it widened the per-session one
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,41 @@ def _design(
     return y, x, [r[0] for r in rows]
 
 
+def within_autocorrelation(residuals: FloatArray, groups: list[str]) -> float | None:
+    """Lag-1 autocorrelation of the residuals within clients (rows in session order per
+    client), pooled, plus (1 + 4r)/m for the small-sample bias of the estimator in series of
+    m sessions (Kendall 1954, as for one person's diary); None without spread."""
+    top = bottom = 0.0
+    lengths: dict[str, int] = {}
+    for g in groups:
+        lengths[g] = lengths.get(g, 0) + 1
+    start = 0
+    for g in dict.fromkeys(groups):
+        r = residuals[start : start + lengths[g]]
+        start += lengths[g]
+        top += float(r[:-1] @ r[1:])
+        bottom += float(r @ r)
+    if bottom == 0.0:
+        return None
+    raw = top / bottom
+    mean_length = len(groups) / len(lengths)
+    return min(raw + (1 + 4 * max(raw, 0.0)) / mean_length, MAX_AUTOCORRELATION)
+
+
+def _widened(fit: ModelFit, rho: float | None) -> ModelFit:
+    """The per-session slope's interval widened for correlated consecutive sessions: the
+    variance of a trend's slope under AR(1) noise grows by (1 + r) / (1 - r). Session length
+    varies from session to session, so its slope needs no such allowance."""
+    slope = fit.per_session
+    if rho is None or rho <= 0 or slope.ci is None or fit.df is None:
+        return fit
+    low, high = slope.ci
+    half = (high - low) / 2 * math.sqrt((1 + rho) / (1 - rho))
+    ci = (slope.estimate - half, slope.estimate + half)
+    wide = Slope(slope.estimate, ci, _direction(ci))
+    return replace(fit, per_session=wide, autocorrelation=rho)
+
+
 def _fixed_effects(
     y: FloatArray, x: FloatArray, groups: list[str], fallback: str | None
 ) -> ModelFit | None:
@@ -257,6 +294,21 @@ def _fixed_effects(
 
 
 def fit_model(rows: Sequence[tuple[str, int, int, float]]) -> ModelFit | None:
+    """`_fit` with the per-session interval widened for correlated sessions within clients
+    (estimated from the residuals of client fixed effects)."""
+    fit = _fit(rows)
+    if fit is None or fit.df is None:
+        return fit
+    y, x, groups = _design(rows)
+    names = sorted(set(groups))
+    design = np.column_stack(
+        [np.array([[g == c for c in names] for g in groups], dtype=np.float64), x[:, 1:]]
+    )
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return _widened(fit, within_autocorrelation(y - design @ coef, groups))
+
+
+def _fit(rows: Sequence[tuple[str, int, int, float]]) -> ModelFit | None:
     """Fit ``relief ~ minutes/15 + session_number + (1 | client)`` by REML to rows of
     (client, session number, minutes, relief); None when no honest fit exists.
 
@@ -355,9 +407,7 @@ def _imputed(series: ClientSeries, usual: int) -> list[tuple[str, int, int, floa
     return _rows(series) + [(series.client, n, last, 0.0) for n in missing]
 
 
-def _sensitivity(
-    series: Sequence[ClientSeries], used: Sequence[ClientSeries]
-) -> Sensitivity:
+def _sensitivity(series: Sequence[ClientSeries], used: Sequence[ClientSeries]) -> Sensitivity:
     usual = course_length(series)
     early = stopped_early(series)
     names = tuple(c.client for c in early)
@@ -412,9 +462,7 @@ def analyse_practice(therapy: str, series: Sequence[ClientSeries]) -> PracticeRe
     n_rows = sum(len(c.with_pain()) for c in used)
     if len(used) < MIN_CLIENTS:
         message = not_enough_data(therapy, len(used), len(series))
-        return PracticeResult(
-            therapy, "not_enough_data", message, None, table, None, len(used), 0
-        )
+        return PracticeResult(therapy, "not_enough_data", message, None, table, None, len(used), 0)
     fit = fit_model([r for c in used for r in _rows(c)])
     if fit is None:
         message = (
@@ -422,9 +470,7 @@ def analyse_practice(therapy: str, series: Sequence[ClientSeries]) -> PracticeRe
             "session number never varies within a client apart from the other, so their "
             "effects cannot be told apart."
         )
-        return PracticeResult(
-            therapy, "cannot_fit", message, None, table, None, len(used), n_rows
-        )
+        return PracticeResult(therapy, "cannot_fit", message, None, table, None, len(used), n_rows)
     return PracticeResult(
         therapy, "estimated", None, fit, table, _sensitivity(series, used), len(used), n_rows
     )

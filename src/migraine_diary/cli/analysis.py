@@ -110,12 +110,13 @@ def across_clients(
         if not results:
             say(nothing_to_show(therapy, since, until), err=True)
         return
-    from migraine_diary.render import practice as render_practice
+    from migraine_diary.render.practice import practice_sections
+    from migraine_diary.render.stats import say as show
 
     if not results:
-        render_practice.say(nothing_to_show(therapy, since, until))
+        show(nothing_to_show(therapy, since, until))
         return
-    render_practice.practice_sections(results)
+    practice_sections(results)
 
 
 def finished_plans(diary: Diary | None, results: list[TherapyVerdicts]) -> dict[str, list[Any]]:

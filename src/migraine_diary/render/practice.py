@@ -25,6 +25,7 @@ from migraine_diary.render.tables import Column, table
 
 MODEL = "relief ~ minutes/15 + session_number + (1 | client)"
 UNITS = {"per_15_min": "points per 15 minutes", "per_session": "points per session"}
+LABELS = {"per_15_min": "per 15 minutes", "per_session": "per session"}
 FALLBACK = {
     "not_converged": "the mixed model did not converge",
     "boundary": "the mixed model put the between-client variance at 0 (on its boundary)",
@@ -78,8 +79,8 @@ def _method_line(fit: ModelFit) -> str:
 def sensitivity_line(sens: Sensitivity, fit: ModelFit) -> str:
     """How the estimates move when clients who stopped early count as not improved."""
     rule = (
-        f"fewer than the usual course of {plural(sens.course_length, 'session')} (the median "
-        f"per client) and none in the last {sens.quiet_days} days of the data"
+        f"fewer sessions than the usual course, the median of {sens.course_length} a client, "
+        f"and none in the last {sens.quiet_days} days of the data"
     )
     if not sens.stopped:
         return f"Sensitivity: no client stopped before the course ended ({rule})."
@@ -94,7 +95,7 @@ def sensitivity_line(sens: Sensitivity, fit: ModelFit) -> str:
     moves = []
     for name in ("per_15_min", "per_session"):
         before, after = getattr(fit, name), getattr(refit, name)
-        text = f"{UNITS[name]} {signed(before.estimate)} becomes {signed(after.estimate)}"
+        text = f"{LABELS[name]} {signed(before.estimate)} becomes {signed(after.estimate)}"
         if after.ci is not None:
             text += f" (95% interval {interval_text(*after.ci)}: {WORDS[name][after.verdict]})"
         moves.append(text)

@@ -229,7 +229,7 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
 # becomes the session's client column (s.client_id).
 PRACTICE_CLIENT = "1"
 PRACTICE_SQL = (
-    f"SELECT {PRACTICE_CLIENT} AS client, t.name, s.\"when\", s.minutes, s.pain_before,"
+    f'SELECT {PRACTICE_CLIENT} AS client, t.name, s."when", s.minutes, s.pain_before,'
     " s.pain_after FROM session s JOIN therapy t ON t.id = s.therapy_id{where}"
     ' ORDER BY t.name, client, s."when", s.id'
 )

@@ -23,6 +23,11 @@ relief of +1.1, and for +1 point per 15 minutes at 8, 12 and 20 sessions with ra
 lengths (30, 45, 60 minutes).
 Randomised plans (`--parts plans`): `--compare 45,30` with 4, 8 and 12 blocks (pairs) and 8
 (abba), under no effect (independent, correlated, relief wearing off) and +1 point at 45 min.
+Across clients (`--parts practice`, issue 19; needs statsmodels): the mixed model of
+`stats --all-clients` for 5, 8 and 15 clients x 5-8 sessions, independent or correlated
+(AR(1) 0.3) sessions within clients, no true effect: coverage of the slopes' intervals under
+each interval option on the same fits, `more relief` per 15 minutes, and the fallback rate.
+It is the slowest part (about 0.1 s a practice): `--parts practice --reps 40` for a quick look.
 Targets: every interval covers at least 93% (90% under correlated sessions); `improved`,
 `responder`, `helps` and a plan's randomisation p < 0.05 under no effect at most 5% in every
 scenario. A row misses only when it is on the wrong side of its target by more than 2 Monte

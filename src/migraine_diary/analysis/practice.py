@@ -9,7 +9,8 @@ keeps, each documented in the README ("Across clients"):
   began with pain; clients with fewer are listed apart and left out of the model.
 - Intervals: Wald intervals from the REML fit, with a t quantile on the within-client degrees
   of freedom (sessions - clients - 2): the normal quantile covered too little at 5 clients
-  (benchmarks/calibration.py, `--parts practice`).
+  (benchmarks/calibration.py, `--parts practice`). The per-session interval is widened for
+  correlated consecutive sessions within clients (see `within_autocorrelation`).
 - A failed fit says so: when MixedLM does not converge, or puts the between-client variance on
   the boundary (0), the figures come from least squares with one intercept per client (client
   fixed effects: the same two slopes, estimated within clients only), and the result names the

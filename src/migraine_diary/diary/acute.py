@@ -232,6 +232,7 @@ def treatments(
                         pain_48h=r[9],
                         mbs=r[11],
                         mbs_gone=None if r[10] is None else bool(r[10]),
+                        timed=taken is not None,
                     )
                 )
         seen: set[int] = set()
@@ -283,6 +284,7 @@ class AcuteReport:
     doses: int  # medication doses in the period
     unrated_doses: int  # of them, without a 2-hour rating
     treatments: list[Treatment]
+    untimed_doses: int = 0  # of them, without a time: left out of rescue and relapse
 
 
 def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
@@ -315,7 +317,8 @@ def acute_report(
         comparison = compare(medicines[0], medicines[1])
     doses = [t for t in found if t.kind == "medication"]
     unrated = sum(t.pain_2h is None for t in doses)
-    return AcuteReport(rows, comparison, len(doses), unrated, found)
+    untimed = sum(not t.timed for t in doses)
+    return AcuteReport(rows, comparison, len(doses), unrated, found, untimed)
 
 
 @dataclass(frozen=True)

@@ -445,13 +445,18 @@ def acute_row_json(row: TreatmentRow) -> dict[str, Any]:
 
 
 def acute_outcomes_json(
-    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+    rows: Sequence[TreatmentRow],
+    comparison: Comparison | None,
+    doses: int,
+    unrated: int,
+    untimed: int = 0,
 ) -> dict[str, Any]:
     """The `migraine acute --json` document."""
     return {
         "treatments": [acute_row_json(r) for r in rows],
         "doses": doses,
         "doses_without_2h_rating": unrated,
+        "doses_untimed": untimed,
         "comparison": None
         if comparison is None
         else {

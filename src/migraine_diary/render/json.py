@@ -323,7 +323,7 @@ def _deviations_json(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_json(plan: Plan, slots: Sequence[Slot], status: str) -> dict[str, Any]:
     """`plan show --json`, and one plan in a whole-diary document: `slots` are those that may
-    be shown (render.plans.shown_slots), so the future sequence stays concealed."""
+    be shown (Plan.shown_slots), so the future sequence stays concealed."""
     return {
         **_plan_head(plan),
         "algorithm": plan.algorithm,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 # What each field holds, for reading it from a CSV cell and writing it to one.
-ID, WHOLE, BOOL, TEXT, INSTANT, MONEY, DAY, DOSES, WORD = (
+ID, WHOLE, BOOL, TEXT, INSTANT, MONEY, DAY, DOSES, WORD, LIST, RELIEF, RECORDED, NUMBER = (
     "id",
     "whole",
     "bool",
@@ -31,6 +31,10 @@ ID, WHOLE, BOOL, TEXT, INSTANT, MONEY, DAY, DOSES, WORD = (
     "day",
     "doses",
     "word",
+    "list",  # a list of text, one `a; b` cell
+    "relief",  # relief methods, one `method = helpfulness; ...` cell
+    "recorded",  # a recorded local time with its offset: 2024-11-16T13:12:00+01:00
+    "number",
 )
 BOOLEANS = {
     "true": True,
@@ -74,6 +78,11 @@ class Kind:
     change: Callable[[Connection, Item], None]
     label: Callable[[Any], str]  # the record in a message, without any text it holds
     csv: bool = True  # whether `export --what` and CSV import take it
+    # The record's JSON shape as CSV columns (for a kind whose JSON nests what CSV flattens).
+    row: Callable[[dict[str, Any]], dict[str, Any]] = lambda record: record
+    # Fields `import --update` refuses to change, and the one line that says why.
+    fixed: tuple[str, ...] = ()
+    fixed_why: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -182,11 +191,7 @@ def _stored_sessions(conn: Connection, ids: list[Any]) -> dict[Any, dict[str, An
 def _compared_session(record: dict[str, Any]) -> dict[str, Any]:
     from migraine_diary.domain.models import therapy_key
 
-    # Detail and recorded local times are restored with a new attack, never compared: a CSV
-    # carries neither, so its attacks stay identical to the stored ones.
-    same = {
-        name: value for name, value in record.items() if name not in ("id", "detail", "local_time")
-    }
+    same = {name: value for name, value in record.items() if name != "id"}
     same["therapy"] = therapy_key(record["therapy"])  # 'CST' and 'cst' are one therapy
     return same
 
@@ -235,15 +240,18 @@ def _change_session(conn: Connection, item: Item) -> None:
 HELPFULNESS_VALUES = ["helpful", "somewhat", "unhelpful", "unsure", None]
 
 
-def _attack_json(attack: Any, import_key: str | None) -> dict[str, Any]:
-    return {**attack.to_json(), "import_key": import_key}
+def _attack_json(attack: Any, import_key: str | None, mbs: str | None) -> dict[str, Any]:
+    """`attack list --json`'s shape, with the import key and the most bothersome symptom
+    (`mbs`, named as `attack show --json` names it)."""
+    return {**attack.to_json(), "import_key": import_key, "mbs": mbs}
 
 
 def _export_attacks(conn: Connection) -> Iterator[dict[str, Any]]:
     from migraine_diary.diary.attacks import each_attack
 
+    chosen = db.all_mbs(conn)
     for attack, import_key in each_attack(conn, newest_first=False):
-        yield _attack_json(attack, import_key)
+        yield _attack_json(attack, import_key, chosen.get(attack.id))
 
 
 def _read_attack(values: Mapping[str, Any], where: str) -> Item:
@@ -269,6 +277,9 @@ def _read_attack(values: Mapping[str, Any], where: str) -> Item:
         raise InputError("medications must be a list of {name, helpfulness, taken_at}")
     cells["medications"] = [_read_dose(dose) for dose in doses]
     cells.update(_read_detail(cells.pop("detail", None), cells.pop("local_time", None)))
+    cells.update(_read_flat_detail(cells))
+    if cells.get("mbs") is not None:
+        cells["mbs"] = _read_mbs(cells["mbs"])
     attack = validate_attack(cells)
     record = {
         "id": row_id,
@@ -286,12 +297,80 @@ def _read_attack(values: Mapping[str, Any], where: str) -> Item:
         ],
         "notes": attack.notes,
         "source": attack.source,
+        "detail": {
+            "triggers": list(attack.triggers),
+            "symptoms": list(attack.symptoms),
+            "pain_positions": list(attack.pain_positions),
+            "most_bothersome": attack.most_bothersome,
+            "relief": [{"method": r.method, "helpfulness": r.helpfulness} for r in attack.relief],
+        },
+        "local_time": _local_time(attack),
         "import_key": attack.import_key,
+        "mbs": attack.mbs,
     }
     return Item(where, row_id, record, attack)
 
 
 DETAIL_LISTS = ("triggers", "symptoms", "pain_positions")
+# The attack's detail and recorded local times as CSV columns (the document nests them).
+FLAT_DETAIL = (*DETAIL_LISTS, "most_bothersome", "relief", "local_start", "local_end")
+
+
+def _local_time(attack: Any) -> dict[str, Any] | None:
+    """The `local_time` object `attack show --json` writes, from the recorded offsets."""
+    if attack.start_offset is None:
+        return None
+
+    def at(moment: dt.datetime | None, offset: int | None) -> str | None:
+        if moment is None or offset is None:
+            return None
+        zone = dt.timezone(dt.timedelta(minutes=offset))
+        return moment.astimezone(zone).isoformat(timespec="seconds")
+
+    end_offset = attack.end_offset if attack.end_offset is not None else attack.start_offset
+    return {
+        "start": at(attack.start, attack.start_offset),
+        "end": at(attack.end, end_offset),
+        "start_offset": attack.start_offset,
+        "end_offset": attack.end_offset,
+    }
+
+
+def _read_mbs(value: object) -> str:
+    from migraine_diary.domain.acute import MBS, MBS_WORDS
+
+    if not isinstance(value, str) or value.strip().casefold() not in MBS:
+        raise field_error("mbs", MBS_WORDS, value)
+    return value.strip().casefold()
+
+
+def _read_flat_detail(cells: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row's detail columns (lists already split) and its recorded local times as the
+    attack's input fields; `local_start` must be the attack's start, at the offset recorded."""
+    out: dict[str, Any] = {}
+    for name in (*DETAIL_LISTS, "most_bothersome", "relief"):
+        if name in cells:
+            value = cells.pop(name)
+            if value is not None:
+                out[name] = value
+    for name, instant in (("local_start", "start"), ("local_end", "end")):
+        if name not in cells:
+            continue
+        text = cells.pop(name)
+        if text is None:
+            continue
+        rule = f"the attack's {instant} at the UTC offset recorded: 2024-11-16T13:12:00+01:00"
+        try:
+            moment = dt.datetime.fromisoformat(str(text).strip())
+        except ValueError:
+            raise field_error(name, rule, text) from None
+        offset = moment.utcoffset()
+        if offset is None or cells.get(instant) is None or moment != cells[instant]:
+            raise field_error(name, rule, text)
+        out[f"{instant}_offset"] = int(offset.total_seconds() // 60)
+    if "end_offset" in out and "start_offset" not in out:
+        raise field_error("local_start", "given whenever local_end is", "")
+    return out
 
 
 def _read_detail(detail: Any, local_time: Any) -> dict[str, Any]:
@@ -327,23 +406,41 @@ def _stored_attacks(conn: Connection, ids: list[Any]) -> dict[Any, dict[str, Any
     from migraine_diary.diary.attacks import attacks_from
 
     rows = db.attacks_by_ids(conn, ids)
+    chosen = db.all_mbs(conn) if rows else {}
     return {
-        attack.id: _attack_json(attack, row[7])
+        attack.id: _attack_json(attack, row[7], chosen.get(attack.id))
         for attack, row in zip(attacks_from(conn, rows), rows, strict=True)
     }
 
 
+def _attack_row(record: dict[str, Any]) -> dict[str, Any]:
+    """An attack's JSON shape with its detail and recorded local times as CSV columns."""
+    flat = {name: value for name, value in record.items() if name not in ("detail", "local_time")}
+    detail = record.get("detail") or {}
+    for name in (*DETAIL_LISTS, "relief"):
+        flat[name] = detail.get(name) or []
+    flat["most_bothersome"] = detail.get("most_bothersome")
+    local = record.get("local_time") or {}
+    flat["local_start"] = local.get("start")
+    # An end at the start's offset (none recorded for it) stays empty, so it reads back so.
+    flat["local_end"] = local.get("end") if local.get("end_offset") is not None else None
+    return flat
+
+
 def _compared_attack(record: dict[str, Any]) -> dict[str, Any]:
-    # Detail and recorded local times are restored with a new attack, never compared: a CSV
-    # carries neither, so its attacks stay identical to the stored ones.
-    same = {
-        name: value for name, value in record.items() if name not in ("id", "detail", "local_time")
-    }
+    """Every field but the id, detail lists as the `a; b` text a CSV cell holds (so a change
+    reads `triggers 'stress' -> 'stress; sleep'`)."""
+    flat = _attack_row(record)
+    same = {name: value for name, value in flat.items() if name != "id"}
     # A dose's class is looked up from its name when read, never stored with it.
     same["medications"] = [
         {name: value for name, value in dose.items() if name != "class"}
         for dose in record["medications"]
     ]
+    for name in DETAIL_LISTS:
+        same[name] = list_cell(flat[name]) or None
+    same["relief"] = relief_cell(flat["relief"]) or None
+
     return same
 
 
@@ -377,6 +474,8 @@ def _add_attacks(conn: Connection, items: list[Item]) -> None:
         db.insert_details(conn, detail_rows(attack, attack_id))
         if attack.start_offset is not None:
             db.insert_origin(conn, attack_id, attack.start_offset, attack.end_offset)
+        if attack.mbs is not None:
+            db.set_mbs(conn, attack_id, attack.mbs)
 
 
 def _refuse_repeated_keys(conn: Connection, items: list[Item], keys: list[str]) -> None:
@@ -399,11 +498,21 @@ def _refuse_repeated_keys(conn: Connection, items: list[Item], keys: list[str]) 
 
 
 def _change_attack(conn: Connection, item: Item) -> None:
+    """The file's values, detail and recorded local times included. The doses are replaced
+    only when they changed: kept doses keep their rows, and so their ratings."""
+    from migraine_diary.diary.attacks import detail_rows
+
+    stored = _stored_attacks(conn, [item.key])[item.key]
     values = _attack_values(item)
     del values["id"]
     db.update_attack(conn, item.key, values)
-    db.delete_medications(conn, item.key)
-    db.insert_medications(conn, _dose_rows(item, item.key))
+    if _compared_attack(stored)["medications"] != _compared_attack(item.record)["medications"]:
+        db.delete_medications(conn, item.key)
+        db.insert_medications(conn, _dose_rows(item, item.key))
+    attack = item.value
+    origin = None if attack.start_offset is None else (attack.start_offset, attack.end_offset)
+    db.replace_detail(conn, item.key, detail_rows(attack, item.key), origin)
+    db.set_mbs(conn, item.key, attack.mbs)
 
 
 def doses_cell(doses: list[dict[str, Any]], *, local: bool = False) -> str:
@@ -418,6 +527,41 @@ def doses_cell(doses: list[dict[str, Any]], *, local: bool = False) -> str:
             text += " = " + dose["helpfulness"]
         parts.append(text)
     return "; ".join(parts)
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([\\;@=])", r"\\\1", text)
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text.strip())
+
+
+def list_cell(values: list[str]) -> str:
+    r"""A detail list in one readable cell: `stress; sleep` (`;` in a value escaped with `\`)."""
+    return "; ".join(_escaped(value) for value in values)
+
+
+def read_list_cell(cell: str) -> list[str]:
+    return [_unescaped(part) for part in _split(cell, ";") if part.strip()]
+
+
+def relief_cell(methods: list[dict[str, Any]]) -> str:
+    """Relief methods in one cell: `dark room = helpful; sleep`."""
+    return "; ".join(
+        _escaped(m["method"]) + (f" = {m['helpfulness']}" if m.get("helpfulness") else "")
+        for m in methods
+    )
+
+
+def read_relief_cell(cell: str) -> list[dict[str, Any]]:
+    methods = []
+    for part in _split(cell, ";"):
+        if not part.strip():
+            continue
+        method, word = _partition(part, "=")
+        methods.append({"method": _unescaped(method), "helpfulness": (word or "").strip() or None})
+    return methods
 
 
 def read_doses_cell(cell: str) -> list[dict[str, Any]]:
@@ -644,6 +788,31 @@ _DOSE_SCHEMA = _object(
     ["name", "helpfulness", "taken_at"],
 )
 
+_DETAIL_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
+_DETAIL_SCHEMA = _object(
+    {
+        "triggers": {"type": "array", "items": _DETAIL_TEXT},
+        "symptoms": {"type": "array", "items": _DETAIL_TEXT},
+        "pain_positions": {"type": "array", "items": _DETAIL_TEXT},
+        "most_bothersome": {"anyOf": [_DETAIL_TEXT, {"type": "null"}]},
+        "relief": {
+            "type": "array",
+            "items": _object({"method": _DETAIL_TEXT, "helpfulness": {"enum": HELPFULNESS_VALUES}}),
+        },
+    },
+    [],
+)
+_OFFSET = {"type": "integer", "minimum": -1080, "maximum": 1080}
+_LOCAL_TIME_SCHEMA = _object(
+    {
+        "start": _INSTANT,
+        "end": {"anyOf": [_INSTANT, {"type": "null"}]},
+        "start_offset": _OFFSET,
+        "end_offset": {"anyOf": [_OFFSET, {"type": "null"}]},
+    },
+    ["start_offset"],
+)
+
 ATTACKS = Kind(
     name="attacks",
     singular="attack",
@@ -658,6 +827,14 @@ ATTACKS = Kind(
         "notes": TEXT,
         "source": TEXT,
         "import_key": TEXT,
+        "triggers": LIST,
+        "symptoms": LIST,
+        "pain_positions": LIST,
+        "most_bothersome": TEXT,
+        "relief": RELIEF,
+        "local_start": RECORDED,
+        "local_end": RECORDED,
+        "mbs": WORD,
     },
     schema=_object(
         {
@@ -670,11 +847,26 @@ ATTACKS = Kind(
             "notes": {"type": ["string", "null"], "maxLength": 5000},
             "source": {"type": "string", "minLength": 1, "maxLength": 300},
             "import_key": _TEXT,
-            "detail": {"type": ["object", "null"]},
-            "local_time": {"type": ["object", "null"]},
-        }
+            "detail": {"anyOf": [_DETAIL_SCHEMA, {"type": "null"}]},
+            "local_time": {"anyOf": [_LOCAL_TIME_SCHEMA, {"type": "null"}]},
+            "mbs": {"enum": ["nausea", "light", "sound", "other", None]},
+        },
+        [
+            "id",
+            "start",
+            "end",
+            "peak",
+            "aura",
+            "medications",
+            "notes",
+            "source",
+            "import_key",
+            "detail",
+            "local_time",
+        ],
     ),
     required=("start", "peak"),
+    row=_attack_row,
     export=_export_attacks,
     read=_read_attack,
     stored=_stored_attacks,

@@ -58,6 +58,19 @@ def _numbered(rows: Sequence[tuple[Any, ...]], start: dt.datetime) -> list[tuple
     return [(k + 1, r) for k, (_, _, r) in enumerate(sorted(timed, key=lambda t: t[:2]))]
 
 
+def numbered_doses(conn: Any, attack_id: int) -> dict[int, tuple[int, dt.datetime]] | None:
+    """Each stored dose of an attack by medication id: its number as `attack rate --dose`
+    counts, and its time (the attack's start for a dose without one); None: no such attack."""
+    row = db.attack_by_id(conn, attack_id)
+    if row is None:
+        return None
+    start = from_storage(row[1])
+    return {
+        r[0]: (number, from_storage(r[2]) if r[2] else start)
+        for number, r in _numbered(db.attack_doses(conn, attack_id), start)
+    }
+
+
 def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
     """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts."""
     rows = [(None, d.name, to_storage(d.taken_at) if d.taken_at else None)

@@ -64,7 +64,7 @@ def cells(kind: k.Kind, record: dict[str, Any], *, local: bool = False) -> list[
         value = flat.get(name)
         if value is None:
             row.append("")
-        elif holds == k.BOOL:
+        elif holds in (k.BOOL, k.MAYBE):
             row.append("true" if value else "false")
         elif holds == k.INSTANT:
             row.append(k.local_instant(value) if local else value)
@@ -202,6 +202,11 @@ def cell_value(holds: str, name: str, text: str) -> Any:
 
             raise field_error(name, RULES[name], text)
         return k.BOOLEANS[word]
+    if holds == k.MAYBE:
+        word = text.strip().lower()
+        if word and word not in k.BOOLEANS:
+            raise field_error(name, "true, false or empty", text)
+        return k.BOOLEANS[word] if word else None
     if holds in (k.WHOLE, k.ID):
         text = k.whole_cell(text)
     if holds == k.INSTANT and name == "when":

@@ -100,8 +100,15 @@ def _sort(
             new.append(item)
             continue
         differences = _differences(kind, old, item.record)
+        before, after = kind.compared(old), kind.compared(item.record)
+        fixed = [name for name in kind.fixed if before.get(name) != after.get(name)]
         if not differences:
             result.already_there += 1
+        elif update and fixed:
+            conflicts.append(
+                f"{item.where}: {kind.label(item.key)}: --update cannot change its "
+                f"{', '.join(fixed)}: {kind.fixed_why}"
+            )
         elif update:
             changed.append(item)
             result.changes.append(f"{kind.singular} {_key_text(item.key)}: {differences}")

@@ -52,7 +52,11 @@ def test_the_document_holds_every_kind_with_the_json_field_names(cli: Cli, tmp_p
     assert doc["exported_at"] == "2026-11-26T11:00:00+00:00"
     assert doc["sessions"] == list(reversed(cli.json("list")))
     listed = list(reversed(cli.json("attack", "list")))
-    assert [{k: v for k, v in a.items() if k != "import_key"} for a in doc["attacks"]] == listed
+    shown = ("import_key", "mbs")  # beside `attack list --json`'s fields
+    assert [{k: v for k, v in a.items() if k not in shown} for a in doc["attacks"]] == listed
+    assert [a["mbs"] for a in doc["attacks"]] == [  # named as `attack show --json` names it
+        cli.json("attack", "show", str(a["id"]))["mbs"] for a in doc["attacks"]
+    ]
     assert doc["checkins"] == [{"day": "2026-11-02"}, {"day": "2026-11-03"}]
     assert doc["kept_ranges"] == [{"first": "2026-10-01", "last": "2026-10-31"}]
     assert doc["medication_classes"] == [{"name": "Migrastop", "class": "triptan"}]
@@ -139,7 +143,7 @@ def test_update_changes_a_record_field_by_field(cli: Cli, tmp_path: Path) -> Non
     [
         (lambda d: d.update(format="other"), "is not a migraine-diary document"),
         (lambda d: d.update(version=99), "was written by a newer migraine-diary"),
-        (lambda d: d.update(plans=[]), "unknown record kind 'plans'"),
+        (lambda d: d.update(moods=[]), "unknown record kind 'moods'"),
         (
             lambda d: d["sessions"][1].update(pain_after=11),
             "record sessions[1]: pain_after must be a whole number from 0 to 10 (got 11)",
@@ -210,6 +214,194 @@ one_line = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=12
 ).filter(lambda t: t == " ".join(t.split()) and t and "\u061c" not in t)
 notes = st.one_of(st.none(), st.text(min_size=1, max_size=40).filter(lambda t: t.strip()))
+
+
+def full_diary(cli: Cli) -> None:
+    """typed_diary, with what later issues added: a plan with a filled slot and a reveal, an
+    abandoned plan, ratings of doses and of a session, scores, and an attack's detail."""
+    typed_diary(cli)
+    cli.ok("attack", "edit", "1", "--mbs", "nausea")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "2h", "--pain", "0", "--mbs-gone")
+    cli.ok("attack", "rate", "1", "--dose", "1", "--at-dose", "5")
+    cli.ok("attack", "log", "--when", "2026-11-10 08:00", "--hours", "6", "--peak", "6",
+           "--trigger", "stress", "--trigger", "sleep; lack", "--symptom", "nausea")  # fmt: skip
+    cli.log("acupuncture", when="2026-11-10 09:00", pain_before=6, pain_after=3, attack=True)
+    cli.ok("attack", "rate", "3", "--session", "3", "--after", "24h", "--pain", "1")
+    cli.ok("score", "midas", "--total", "12", "--date", "2026-11-01")
+    cli.ok("score", "hit6", "--total", "58", "--date", "2026-11-02")
+    cli.ok("score", "pgic", "craniosacral", "--value", "5")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "7")
+    cli.log("craniosacral", minutes=30)  # fills block 1, slot 1 (seed 7 draws 45 first)
+    cli.ok("plan", "new", "acupuncture", "--periods", "14", "--seed", "9")
+    cli.ok("plan", "abandon", "2", "--reason", "moved house")
+    cli.ok("plan", "new", "massage", "--versus", "acupuncture", "--seed", "3", "--new-therapy")
+    cli.ok("plan", "show", "3", "--reveal")
+
+
+def test_plans_ratings_and_scores_carry_the_json_field_names(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    _, doc = document(cli, tmp_path)
+    scores = {s["id"]: s for s in cli.json("score", "list")}
+    assert doc["scores"] == [{k: scores[s["id"]][k] for k in s} for s in doc["scores"]]
+    assert [s["kind"] for s in doc["scores"]] == ["midas", "hit6", "pgic"]
+    shown = cli.json("attack", "show", "1")["ratings"]
+    assert doc["ratings"][:2] == [
+        {k: r[k] if k != "at_dose" else at for k in doc["ratings"][0]}
+        for r, at in zip(shown, [5, None], strict=True)  # at_dose: only what was typed
+    ]
+    assert doc["ratings"][2] == {"attack": None, "dose": None, "session": 3, "at_dose": None,
+                                 "pain_2h": None, "pain_24h": 1, "pain_48h": None,
+                                 "mbs_gone_2h": None}  # fmt: skip
+    plans = {p["id"]: p for p in cli.json("plan")}
+    for plan in doc["plans"]:
+        listed = plans[plan["id"]]
+        same = [k for k in plan if k in listed and k not in ("blocks", "deviations")]
+        assert {k: plan[k] for k in same} == {k: listed[k] for k in same}
+        # The deviations recorded (a reveal); those a session makes are found again from it.
+        assert all(d in listed["deviations"] for d in plan["deviations"])
+        assert [b["block"] for b in plan["blocks"]] == [b["block"] for b in listed["blocks"]]
+        for ours, theirs in zip(plan["blocks"], listed["blocks"], strict=True):
+            assert ours["slots"] == [
+                {k: slot.get(k) for k in ("slot", "arm", "session_id")} for slot in theirs["slots"]
+            ]
+    assert [len(p["blocks"]) for p in doc["plans"]] == [1, 4, 4]  # the future stays concealed
+    assert doc["plans"][0]["blocks"][0]["slots"] == [{"slot": 1, "arm": 45, "session_id": 4}]
+    assert doc["plans"][1]["reason"] == "moved house"
+    assert doc["plans"][2]["versus"] == "acupuncture"
+    assert doc["attacks"][1]["detail"]["triggers"] == ["stress", "sleep; lack"]  # by start
+    jsonschema.Draft202012Validator(
+        schema(cli), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(doc)
+
+
+def test_plans_ratings_and_scores_come_back_exactly(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    fresh = Cli(tmp_path / "fresh.db")
+    assert fresh.ok("import", str(path)).stdout == (
+        f"Added 4 sessions, 3 attacks, 2 check-ins, 1 kept range, 1 medication class, 3 plans, "
+        f"3 ratings, 3 scores from {path}.\n"
+    )
+    _, again = document(fresh, tmp_path, "again.json")
+    assert without_moment(again) == without_moment(doc)
+    for command in (("plan",), ("plan", "status", "1"), ("plan", "next", "1"), ("acute",),
+                    ("score", "list"), ("attack", "show", "1"), ("attack", "show", "3"),
+                    ("plan", "result", "3", "--interim")):  # fmt: skip
+        assert fresh.json(*command) == cli.json(*command), command
+    # The restored plan goes on allocating as the seed drew: the next session fills slot 2.
+    for diary in (cli, fresh):
+        diary.log("craniosacral", minutes=30)
+    assert fresh.json("plan", "show", "1") == cli.json("plan", "show", "1")
+    assert [s["session_id"] for s in fresh.json("plan", "show", "1")["blocks"][0]["slots"]] == [
+        4, 5
+    ]
+
+
+def test_a_plan_s_sequence_cannot_change_with_update(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    doc["plans"][2]["blocks"][0]["slots"][0]["session_id"] = 1
+    doc["plans"][2]["mid"] = 2.0
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = fingerprint(cli.db_path)
+    result = cli("import", str(path), "--update")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "migraine: error: record plans[2]: plan 3: --update cannot change its mid, blocks: a "
+        "plan's question and sequence are fixed when it is made (abandon it and make a new one)"
+    )
+    assert fingerprint(cli.db_path) == before
+
+
+def test_update_changes_how_a_plan_ended_a_rating_and_a_score(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    doc["plans"][1]["reason"] = "moved to another town"
+    doc["ratings"][1]["pain_2h"] = 1
+    doc["scores"][0]["total"] = 14
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = cli.ok("import", str(path), "--update")
+    assert result.stdout.splitlines()[:3] == [
+        "plan 2: reason 'moved house' -> 'moved to another town'",
+        "rating of attack 1 dose 2: pain_2h 0 -> 1",
+        "score 1: total 12 -> 14",
+    ]
+    assert cli.json("plan", "show", "2")["reason"] == "moved to another town"
+    assert cli.json("attack", "show", "1")["ratings"][1]["pain_2h"] == 1
+    assert cli.json("score", "list")[0]["total"] == 14
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["plans"][2]["blocks"][0]["slots"][0].update(arm="craniosacral"),
+            "record plans[2]: blocks: block 1, slot 1 is not the arm seed 3 draws there",
+        ),
+        (lambda d: d["plans"][0].update(algorithm="other"), "record plans[0]: algorithm must be"),
+        (
+            lambda d: d["ratings"][0].update(dose=7),
+            "record ratings[0]: attack 1 has no dose 7 (it has 2)",
+        ),
+        (
+            lambda d: d["ratings"][1].update(pain_2h=11),
+            "record ratings[1]: pain_2h must be a whole number from 0 to 10, or empty (got 11)",
+        ),
+        (
+            lambda d: d["scores"][1].update(total=35),
+            "record scores[1]: total must be a whole number from 36 to 78 (HIT-6) (got 35)",
+        ),
+        (
+            lambda d: d["attacks"][0].update(mbs="smell"),
+            "record attacks[0]: mbs must be one of nausea, light, sound, other",
+        ),
+    ],
+)
+def test_bad_later_kinds_are_refused_with_their_record_and_field(
+    cli: Cli, tmp_path: Path, change: Any, message: str
+) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    change(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fresh = Cli(tmp_path / "fresh.db")
+    result = fresh("import", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "moved house" not in result.stderr
+    assert not fresh.db_path.exists() or fresh.json("list") == []
+
+
+def test_a_two_hour_rating_before_its_time_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-26 11:00", "--ongoing", "--peak", "6",
+           "--med", "naproxen@11:30")  # fmt: skip
+    path, doc = document(cli, tmp_path)
+    doc["ratings"] = [{"attack": 1, "dose": 1, "session": None, "at_dose": None, "pain_2h": 0,
+                       "pain_24h": None, "pain_48h": None, "mbs_gone_2h": None}]  # fmt: skip
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fresh = Cli(tmp_path / "fresh.db")
+    result = fresh("import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "migraine: error: record ratings[0]: pain_2h must be a time that has come: the rating "
+        "is due from 2026-11-26 13:30\n"
+    )
+
+
+def test_the_demo_diary_comes_back_whole(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("demo")
+    cli.ok("score", "midas", "--total", "8")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "11")
+    cli.log("craniosacral", minutes=45)
+    path, doc = document(cli, tmp_path)
+    assert doc["sessions"] and doc["attacks"] and doc["checkins"] and doc["plans"]
+    fresh = Cli(tmp_path / "fresh.db")
+    fresh.ok("import", str(path))
+    _, again = document(fresh, tmp_path, "again.json")
+    assert without_moment(again) == without_moment(doc)
+    for command in (("stats",), ("verdict",), ("acute",), ("plan",), ("attack", "list")):
+        assert fresh.json(*command) == cli.json(*command), command
 
 
 def _instant(day: int, minute: int) -> str:

@@ -424,6 +424,7 @@ def _attack_row(record: dict[str, Any]) -> dict[str, Any]:
     flat["local_start"] = local.get("start")
     # An end at the start's offset (none recorded for it) stays empty, so it reads back so.
     flat["local_end"] = local.get("end") if local.get("end_offset") is not None else None
+    flat["mbs"] = flat.pop("mbs", None)  # in the order of the CSV columns
     return flat
 
 

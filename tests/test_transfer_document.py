@@ -293,7 +293,8 @@ def test_plans_ratings_and_scores_come_back_exactly(cli: Cli, tmp_path: Path) ->
         diary.log("craniosacral", minutes=30)
     assert fresh.json("plan", "show", "1") == cli.json("plan", "show", "1")
     assert [s["session_id"] for s in fresh.json("plan", "show", "1")["blocks"][0]["slots"]] == [
-        4, 5
+        4,
+        5,
     ]
 
 
@@ -395,7 +396,7 @@ def test_the_demo_diary_comes_back_whole(cli: Cli, tmp_path: Path) -> None:
     cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "11")
     cli.log("craniosacral", minutes=45)
     path, doc = document(cli, tmp_path)
-    assert doc["sessions"] and doc["attacks"] and doc["checkins"] and doc["plans"]
+    assert all(doc[name] for name in ("sessions", "attacks", "checkins", "plans", "scores"))
     fresh = Cli(tmp_path / "fresh.db")
     fresh.ok("import", str(path))
     _, again = document(fresh, tmp_path, "again.json")

@@ -458,6 +458,62 @@ attacks = st.builds(
     st.booleans(), doses, notes, st.sampled_from(["typed", "Migraine Buddy"]),
 )  # fmt: skip
 days = st.integers(1, 30).map(lambda d: f"2026-09-{d:02d}")
+maybe_pain = st.one_of(st.none(), st.integers(0, 10))
+ratings = st.lists(
+    st.fixed_dictionaries(
+        {"at_dose": maybe_pain, "pain_2h": maybe_pain, "pain_24h": maybe_pain,
+         "pain_48h": maybe_pain, "mbs_gone_2h": st.one_of(st.none(), st.booleans())}
+    ),
+    max_size=4,
+)  # fmt: skip
+scores = st.lists(
+    st.one_of(
+        st.builds(lambda t: ("midas", t, None), st.integers(0, 270)),
+        st.builds(lambda t: ("hit6", t, None), st.integers(36, 78)),
+        st.builds(lambda t, name: ("pgic", t, name), st.integers(1, 7), one_line),
+    ),
+    max_size=3,
+)
+
+
+def _plan(kind: str, therapy: str, other: str, minutes: list[int], design: str, blocks: int,
+          seed: int, revealed: bool, reason: str | None, day: int) -> dict[str, Any]:  # fmt: skip
+    arms: list[Any] = {"length": minutes, "therapies": [therapy, other], "periods": ["on", "off"]}[
+        kind
+    ]
+    periods = kind == "periods"
+    return {
+        "therapy": therapy, "versus": other if kind == "therapies" else None, "kind": kind,
+        "arms": arms, "design": design, "seed": seed, "algorithm": "python-random-shuffle-v1",
+        "n_blocks": blocks * 2 if design == "abba" else blocks, "mid": 1.0,
+        "created": _instant(day, 30), "start": f"2026-10-{day + 1:02d}" if periods else None,
+        "period_days": 7 if periods else None, "washout_days": 2 if periods else None,
+        "blocks_for_80_power": None, "power_basis": "an assumed spread", "revealed": revealed,
+        "abandoned": _instant(day, 90) if reason else None, "reason": reason, "blocks": [],
+        "deviations": [{"at": _instant(day, 60), "what": "the sequence was revealed before the "
+                        "plan ended", "block": None, "slot": None, "session_id": None}]
+        if revealed else [],
+    }  # fmt: skip
+
+
+plans = st.lists(
+    st.builds(
+        _plan,
+        st.sampled_from(["length", "therapies", "periods"]),
+        one_line,
+        one_line,
+        st.sampled_from([[45, 30], [30, 60], [20, 90]]),
+        st.sampled_from(["pairs", "abba"]),
+        st.integers(2, 4),
+        st.integers(0, 2**63 - 1),
+        st.booleans(),
+        st.one_of(st.none(), one_line),
+        st.integers(1, 20),
+    ).filter(
+        lambda p: p["kind"] != "therapies" or p["arms"][0].casefold() != p["arms"][1].casefold()
+    ),
+    max_size=2,
+)
 
 
 @settings(
@@ -471,6 +527,10 @@ days = st.integers(1, 30).map(lambda d: f"2026-09-{d:02d}")
     st.lists(
         st.tuples(st.sampled_from(["Migrastop", "Nurofen Plus", "Relpax"]), st.sampled_from(
             ["triptan", "other", "opioid"])), max_size=3, unique_by=lambda t: t[0]),
+    plans,
+    ratings,
+    scores,
+    st.lists(st.sampled_from(["nausea", "light", "sound", "other", None]), max_size=3),
 )  # fmt: skip
 def test_export_import_export_gives_the_same_document(
     tmp_path_factory: pytest.TempPathFactory,
@@ -479,8 +539,21 @@ def test_export_import_export_gives_the_same_document(
     checkins: set[str],
     kept: list[list[str]],
     classes: list[tuple[str, str]],
+    plan_list: list[dict[str, Any]],
+    rating_list: list[dict[str, Any]],
+    score_list: list[tuple[str, int, str | None]],
+    mbs: list[str | None],
 ) -> None:
     folder = tmp_path_factory.mktemp("doc")
+    for attack, chosen in zip(attack_list, mbs, strict=False):
+        attack["mbs"] = chosen
+    doses = [
+        (n + 1, d + 1) for n, a in enumerate(attack_list) for d in range(len(a["medications"]))
+    ]
+    rated = [
+        {"attack": attack, "dose": dose, "session": None, **values}
+        for (attack, dose), values in zip(doses, rating_list, strict=False)
+    ]
     given_doc = {
         "format": "migraine-diary",
         "version": 1,
@@ -490,6 +563,12 @@ def test_export_import_export_gives_the_same_document(
         "checkins": [{"day": d} for d in sorted(checkins)],
         "kept_ranges": [{"first": a, "last": b} for a, b in kept],
         "medication_classes": [{"name": n, "class": c} for n, c in classes],
+        "plans": [{"id": n + 1, **p} for n, p in enumerate(plan_list)],
+        "ratings": rated,
+        "scores": [
+            {"id": n + 1, "kind": kind, "date": "2026-10-01", "total": total, "therapy": therapy}
+            for n, (kind, total, therapy) in enumerate(score_list)
+        ],
     }
     source = folder / "given.json"
     source.write_text(json.dumps(given_doc), encoding="utf-8")
@@ -503,6 +582,9 @@ def test_export_import_export_gives_the_same_document(
     assert without_moment(again) == without_moment(doc)
     assert len(doc["sessions"]) == len(session_list)
     assert len(doc["attacks"]) == len(attack_list)
+    assert len(doc["plans"]) == len(plan_list)
+    assert len(doc["ratings"]) == len(rated)
+    assert len(doc["scores"]) == len(score_list)
 
 
 def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path: Path) -> None:

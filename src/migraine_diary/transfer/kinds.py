@@ -746,15 +746,18 @@ def _maybe_bool(value: object, name: str) -> bool | None:
 
 
 def _text(value: object, name: str, rule: str, *, high: int, optional: bool = True) -> str | None:
-    """One line of text from a file, its spaces folded; never echoed in an error."""
+    """One line of text from a file, as a name is typed (stripped, no control character);
+    never echoed in an error."""
+    from migraine_diary.domain.models import is_name
+
     if value is None or (isinstance(value, str) and not value.strip()):
         if optional:
             return None
         raise field_error(name, rule, value, private=True)
     if not isinstance(value, str):
         raise field_error(name, rule, value, private=True)
-    text = " ".join(value.split())
-    if len(text) > high or not text.isprintable():
+    text = value.strip()
+    if len(text) > high or not is_name(text):
         raise field_error(name, rule, value, private=True)
     return text
 

@@ -67,7 +67,9 @@ class Kind:
     name: str  # the document's key and `--what`: "sessions"
     singular: str  # in messages: "session"
     counted: str  # in counts: "session(s)"
-    fields: dict[str, str]  # every field of its JSON shape, in order, with what it holds
+    # Its CSV columns in order, with what each holds: the JSON shape's fields, or for a kind
+    # whose JSON nests some (attacks' detail), what `row` flattens them to.
+    fields: dict[str, str]
     schema: dict[str, Any]  # JSON Schema of one record
     required: tuple[str, ...]  # fields a CSV file must have (and a document record)
     export: Callable[[Connection], Iterator[dict[str, Any]]]  # every record, oldest first

@@ -269,3 +269,16 @@ def test_the_report_holds_the_acute_table_the_scores_and_pgic(cli: Any, tmp_path
     assert f"67% 4/6 ({low}-{high}%)" in html
     assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in html
     assert "PGIC for acupuncture: 5 of 7" in html
+
+
+def test_an_untimed_dose_is_no_rescue_and_acute_counts_it_apart(cli: Any) -> None:
+    # Issue 18: Migrastop without a time stood at the attack's start, which made the timed
+    # sumatriptan a "rescue"; it cannot be placed in time, so it is left out of rescue.
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "6", "--peak", "7",
+           "--med", "Migrastop", "--med", "sumatriptan@09:00")  # fmt: skip
+    found = cli.json("acute")
+    assert found["doses_untimed"] == 1
+    suma = next(r for r in found["treatments"] if r["name"] == "sumatriptan")
+    assert (suma["rescue"]["k"], suma["rescue"]["n"]) == (0, 1)
+    text = cli.ok("acute").stdout
+    assert "1 dose without a time, left out of rescue and relapse" in " ".join(text.split())

@@ -11,6 +11,7 @@ from scipy.stats import binomtest
 from migraine_diary.analysis.acute import (
     MIN_RATED,
     clopper_pearson,
+    dose_ratings,
     endpoint,
     newcombe_difference,
     outcome,
@@ -64,7 +65,9 @@ def test_the_four_levels_and_the_grades() -> None:
     assert grade("pgic", 5) is None
 
 
-def dose(attack: int, number: int, name: str, hours: float = 0, **ratings: object) -> Treatment:
+def dose(
+    attack: int, number: int, name: str, hours: float = 0, timed: bool = True, **ratings: object
+) -> Treatment:
     values: dict[str, object] = {"at_dose": 7, **ratings}
     return Treatment(
         attack_id=attack,
@@ -73,6 +76,7 @@ def dose(attack: int, number: int, name: str, hours: float = 0, **ratings: objec
         name=name,
         med_class="triptan",
         taken_at=T0 + dt.timedelta(hours=hours),
+        timed=timed,
         **values,  # type: ignore[arg-type]
     )
 
@@ -90,6 +94,26 @@ def test_rescue_and_relapse_are_derived() -> None:
     later = dose(2, 1, "suma", pain_2h=0, pain_24h=3)
     assert outcome(later, [later]).relapse_24h is True
     assert outcome(later, [later]).sustained_48h is False
+
+
+def test_an_untimed_dose_is_never_part_of_a_rescue_pair_nor_evidence_of_relapse() -> None:
+    # Logged without a time it stands at the attack's start, but it cannot be placed in time.
+    untimed = dose(1, 1, "ibu", timed=False, pain_2h=0)
+    timed = dose(1, 2, "suma", hours=1, pain_2h=0, pain_24h=0, pain_48h=0)
+    both = [untimed, timed]
+    assert outcome(untimed, both).rescue is None  # not known: it cannot be placed
+    assert outcome(untimed, both).relapse_24h is None
+    assert outcome(timed, both).rescue is False  # the untimed dose is no rescue of it
+    assert outcome(timed, both).relapse_24h is False
+    assert outcome(timed, both).sustained_48h is True
+    assert [d.rescue_dose for d in dose_ratings(both)] == [False, False]
+    rows = {(r.kind, r.name): r for r in treatment_rows(both)}
+    assert (rows["medicine", "ibu"].rescue.k, rows["medicine", "ibu"].rescue.n) == (0, 0)
+    assert (rows["medicine", "suma"].rescue.k, rows["medicine", "suma"].rescue.n) == (0, 1)
+    # A timed dose after the first timed one within 24 hours is still a rescue.
+    third = dose(1, 3, "ibu", hours=5)
+    assert outcome(timed, [*both, third]).rescue is True
+    assert [d.rescue_dose for d in dose_ratings([*both, third])] == [False, False, True]
 
 
 def test_unrated_doses_count_as_treated_never_as_outcomes() -> None:

@@ -142,3 +142,31 @@ def test_update_is_for_files_export_wrote(cli: Cli, tmp_path: Path) -> None:
     result = cli("import", "--format", "migraine-buddy", "--update", str(file))
     assert result.exit_code == 2
     assert "--update and --what work with files `export` wrote only" in result.stderr
+
+
+def test_a_changed_trigger_list_is_listed_and_applied(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
+           "--trigger", "stress", "--med", "naproxen@08:30")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--after", "2h", "--pain", "0")
+    exported = tmp_path / "attacks.csv"
+    cli.ok("export", "--what", "attacks", "--output", str(exported))
+    with exported.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0].update(triggers="stress; sleep", mbs="nausea")
+    corrected = tmp_path / "corrected.csv"
+    with corrected.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    refused = cli("import", str(corrected))
+    assert refused.exit_code == 2
+    assert "attack id 1 is already in the diary with other values (add --update" in refused.stderr
+    result = cli.ok("import", str(corrected), "--update")
+    assert result.stdout.splitlines() == [
+        "attack 1: triggers 'stress' -> 'stress; sleep', mbs (empty) -> 'nausea'",
+        f"Added 0 attacks from {corrected}; changed 1.",
+    ]
+    shown = cli.json("attack", "show", "1")
+    assert shown["detail"]["triggers"] == ["stress", "sleep"]
+    assert shown["mbs"] == "nausea"
+    assert shown["ratings"][0]["pain_2h"] == 0  # the dose was kept, and its rating with it

@@ -32,6 +32,8 @@ def test_attacks_are_one_row_each_with_their_doses_in_one_cell(cli: Cli) -> None
     rows = list(csv.reader(io.StringIO(cli.ok("export", "--what", "attacks").stdout)))
     assert rows[0] == [
         "id", "start", "end", "peak", "aura", "medications", "notes", "source", "import_key",
+        "triggers", "symptoms", "pain_positions", "most_bothersome", "relief", "local_start",
+        "local_end", "mbs",
     ]  # fmt: skip
     assert rows[1] == [
         "1",
@@ -43,6 +45,7 @@ def test_attacks_are_one_row_each_with_their_doses_in_one_cell(cli: Cli) -> None
         '\'+1 at work; "quoted"\nnext line',
         "typed",
         "",
+        *[""] * 8,  # no detail, no recorded local times, no most bothersome symptom
     ]
     assert rows[2][2] == ""  # ongoing: no end
     assert len(rows) == 3
@@ -280,3 +283,107 @@ def test_attack_list_json_returns_every_attack_unless_limited(
     assert all(a["medications"][0]["class"] == "simple_analgesic" for a in every)
     assert "Showing the newest 50 of 55 attacks" in cli.ok("attack", "list").stdout
     assert json.loads(Cli(cli.db_path.with_name("none.db")).ok("list", "--json").stdout) == []
+
+
+def test_attack_detail_and_recorded_local_times_round_trip_in_csv(cli: Cli, tmp_path: Path) -> None:
+    from test_buddy_import import EXPORT
+
+    export = tmp_path / "MigraineBuddy_export.csv"
+    export.write_text("\n".join(EXPORT) + "\n", encoding="utf-8")
+    cli.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
+    cli.ok("attack", "log", "--when", "2026-11-10 08:00", "--hours", "6", "--peak", "6",
+           "--trigger", "stress", "--trigger", "sleep; lack", "--symptom", "nausea",
+           "--mbs", "light")  # fmt: skip
+    path = tmp_path / "all.json"
+    cli.ok("export", "--all", "--output", str(path))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["attacks"][-1]["detail"].update(
+        pain_positions=["left temple"], relief=[{"method": "dark = room", "helpfulness": "helpful"},
+                                                {"method": "sleep", "helpfulness": None}],
+    )  # fmt: skip
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    cli.ok("import", str(path), "--update")
+    file = tmp_path / "attacks.csv"
+    cli.ok("export", "--what", "attacks", "--output", str(file))
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[-1]["triggers"] == "stress; sleep\\; lack"
+    assert rows[-1]["mbs"] == "light"
+    assert any(row["local_start"].endswith(("+01:00", "-05:00")) for row in rows)
+    assert rows[-1]["relief"] == "dark \\= room = helpful; sleep"
+    assert rows[-1]["pain_positions"] == "left temple"
+    fresh = Cli(tmp_path / "fresh.db")
+    fresh.ok("import", str(file))
+    for diary in (cli, fresh):
+        diary.ok("export", "--what", "attacks", "--output", str(tmp_path / f"{id(diary)}.csv"))
+    assert (tmp_path / f"{id(fresh)}.csv").read_bytes() == file.read_bytes()
+    assert fresh.json("attack", "list") == cli.json("attack", "list")
+    shown = [cli.json("attack", "show", str(n)) for n in range(1, len(rows) + 1)]
+    assert [fresh.json("attack", "show", str(n)) for n in range(1, len(rows) + 1)] == shown
+    assert "already in the diary" in fresh.ok("import", str(file)).stdout
+
+
+def test_a_local_start_that_is_not_the_start_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-10 08:00", "--hours", "6", "--peak", "6")
+    file = tmp_path / "attacks.csv"
+    cli.ok("export", "--what", "attacks", "--output", str(file))
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["local_start"] = "2026-11-10T09:00:00+01:00"  # the start is 08:00 in Berlin
+    with file.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    fresh = Cli(tmp_path / "fresh.db")
+    result = fresh("import", str(file))
+    assert result.exit_code == 2
+    assert "line 2: local_start must be the attack's start at the UTC offset recorded" in (
+        result.stderr
+    )
+
+
+def rated_diary(cli: Cli) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
+           "--med", "sumatriptan@08:30", "--med", "ibuprofen@10:00", "--mbs", "nausea")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--dose", "1", "--after", "2h", "--pain", "0", "--mbs-gone")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--at-dose", "4")
+    cli.log("acupuncture", when="2026-11-04 09:00", pain_before=6, pain_after=3, attack=True)
+    cli.ok("attack", "rate", "1", "--session", "1", "--after", "2h", "--pain", "2")
+    cli.ok("score", "midas", "--total", "12", "--date", "2026-11-01")
+    cli.ok("score", "pgic", "acupuncture", "--value", "6")
+
+
+@pytest.mark.parametrize("what", ["ratings", "scores"])
+def test_ratings_and_scores_import_back_exactly(cli: Cli, tmp_path: Path, what: str) -> None:
+    rated_diary(cli)
+    file = tmp_path / f"{what}.csv"
+    cli.ok("export", "--what", what, "--output", str(file))
+    fresh = Cli(tmp_path / "fresh.db")
+    if what == "ratings":  # the doses and the session they rate come first
+        everything = tmp_path / "all.json"
+        cli.ok("export", "--all", "--output", str(everything))
+        doc = json.loads(everything.read_text(encoding="utf-8"))
+        everything.write_text(json.dumps({**doc, "ratings": []}), encoding="utf-8")
+        fresh.ok("import", str(everything))
+    result = fresh.ok("import", str(file))  # the kind is told by the header
+    assert result.stdout.startswith(f"Added {3 if what == 'ratings' else 2} {what} from")
+    again = tmp_path / "again.csv"
+    fresh.ok("export", "--what", what, "--output", str(again))
+    assert again.read_bytes() == file.read_bytes()
+    command = ("attack", "show", "1") if what == "ratings" else ("score", "list")
+    assert fresh.json(*command) == cli.json(*command)
+
+
+def test_the_ratings_and_scores_columns(cli: Cli) -> None:
+    rated_diary(cli)
+    assert cli.ok("export", "--what", "ratings").stdout.splitlines() == [
+        "attack,dose,session,at_dose,pain_2h,pain_24h,pain_48h,mbs_gone_2h",
+        "1,1,,,0,,,true",
+        "1,2,,4,,,,",
+        ",,1,,2,,,false",  # the attack has a most bothersome symptom: not gone at 2 h
+    ]
+    assert cli.ok("export", "--what", "scores").stdout.splitlines() == [
+        "id,kind,date,total,therapy",
+        "1,midas,2026-11-01,12,",
+        "2,pgic,2026-11-26,6,acupuncture",
+    ]

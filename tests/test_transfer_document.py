@@ -52,7 +52,11 @@ def test_the_document_holds_every_kind_with_the_json_field_names(cli: Cli, tmp_p
     assert doc["exported_at"] == "2026-11-26T11:00:00+00:00"
     assert doc["sessions"] == list(reversed(cli.json("list")))
     listed = list(reversed(cli.json("attack", "list")))
-    assert [{k: v for k, v in a.items() if k != "import_key"} for a in doc["attacks"]] == listed
+    shown = ("import_key", "mbs")  # beside `attack list --json`'s fields
+    assert [{k: v for k, v in a.items() if k not in shown} for a in doc["attacks"]] == listed
+    assert [a["mbs"] for a in doc["attacks"]] == [  # named as `attack show --json` names it
+        cli.json("attack", "show", str(a["id"]))["mbs"] for a in doc["attacks"]
+    ]
     assert doc["checkins"] == [{"day": "2026-11-02"}, {"day": "2026-11-03"}]
     assert doc["kept_ranges"] == [{"first": "2026-10-01", "last": "2026-10-31"}]
     assert doc["medication_classes"] == [{"name": "Migrastop", "class": "triptan"}]
@@ -139,7 +143,7 @@ def test_update_changes_a_record_field_by_field(cli: Cli, tmp_path: Path) -> Non
     [
         (lambda d: d.update(format="other"), "is not a migraine-diary document"),
         (lambda d: d.update(version=99), "was written by a newer migraine-diary"),
-        (lambda d: d.update(plans=[]), "unknown record kind 'plans'"),
+        (lambda d: d.update(moods=[]), "unknown record kind 'moods'"),
         (
             lambda d: d["sessions"][1].update(pain_after=11),
             "record sessions[1]: pain_after must be a whole number from 0 to 10 (got 11)",
@@ -212,6 +216,195 @@ one_line = st.text(
 notes = st.one_of(st.none(), st.text(min_size=1, max_size=40).filter(lambda t: t.strip()))
 
 
+def full_diary(cli: Cli) -> None:
+    """typed_diary, with what later issues added: a plan with a filled slot and a reveal, an
+    abandoned plan, ratings of doses and of a session, scores, and an attack's detail."""
+    typed_diary(cli)
+    cli.ok("attack", "edit", "1", "--mbs", "nausea")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "2h", "--pain", "0", "--mbs-gone")
+    cli.ok("attack", "rate", "1", "--dose", "1", "--at-dose", "5")
+    cli.ok("attack", "log", "--when", "2026-11-10 08:00", "--hours", "6", "--peak", "6",
+           "--trigger", "stress", "--trigger", "sleep; lack", "--symptom", "nausea")  # fmt: skip
+    cli.log("acupuncture", when="2026-11-10 09:00", pain_before=6, pain_after=3, attack=True)
+    cli.ok("attack", "rate", "3", "--session", "3", "--after", "24h", "--pain", "1")
+    cli.ok("score", "midas", "--total", "12", "--date", "2026-11-01")
+    cli.ok("score", "hit6", "--total", "58", "--date", "2026-11-02")
+    cli.ok("score", "pgic", "craniosacral", "--value", "5")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "7")
+    cli.log("craniosacral", minutes=30)  # fills block 1, slot 1 (seed 7 draws 45 first)
+    cli.ok("plan", "new", "acupuncture", "--periods", "14", "--seed", "9")
+    cli.ok("plan", "abandon", "2", "--reason", "moved house")
+    cli.ok("plan", "new", "massage", "--versus", "acupuncture", "--seed", "3", "--new-therapy")
+    cli.ok("plan", "show", "3", "--reveal")
+
+
+def test_plans_ratings_and_scores_carry_the_json_field_names(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    _, doc = document(cli, tmp_path)
+    scores = {s["id"]: s for s in cli.json("score", "list")}
+    assert doc["scores"] == [{k: scores[s["id"]][k] for k in s} for s in doc["scores"]]
+    assert [s["kind"] for s in doc["scores"]] == ["midas", "hit6", "pgic"]
+    shown = cli.json("attack", "show", "1")["ratings"]
+    assert doc["ratings"][:2] == [
+        {k: r[k] if k != "at_dose" else at for k in doc["ratings"][0]}
+        for r, at in zip(shown, [5, None], strict=True)  # at_dose: only what was typed
+    ]
+    assert doc["ratings"][2] == {"attack": None, "dose": None, "session": 3, "at_dose": None,
+                                 "pain_2h": None, "pain_24h": 1, "pain_48h": None,
+                                 "mbs_gone_2h": None}  # fmt: skip
+    plans = {p["id"]: p for p in cli.json("plan")}
+    for plan in doc["plans"]:
+        listed = plans[plan["id"]]
+        same = [k for k in plan if k in listed and k not in ("blocks", "deviations")]
+        assert {k: plan[k] for k in same} == {k: listed[k] for k in same}
+        # The deviations recorded (a reveal); those a session makes are found again from it.
+        assert all(d in listed["deviations"] for d in plan["deviations"])
+        assert [b["block"] for b in plan["blocks"]] == [b["block"] for b in listed["blocks"]]
+        for ours, theirs in zip(plan["blocks"], listed["blocks"], strict=True):
+            assert ours["slots"] == [
+                {k: slot.get(k) for k in ("slot", "arm", "session_id")} for slot in theirs["slots"]
+            ]
+    assert [len(p["blocks"]) for p in doc["plans"]] == [1, 4, 4]  # the future stays concealed
+    assert doc["plans"][0]["blocks"][0]["slots"] == [{"slot": 1, "arm": 45, "session_id": 4}]
+    assert doc["plans"][1]["reason"] == "moved house"
+    assert doc["plans"][2]["versus"] == "acupuncture"
+    assert doc["attacks"][1]["detail"]["triggers"] == ["stress", "sleep; lack"]  # by start
+    jsonschema.Draft202012Validator(
+        schema(cli), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(doc)
+
+
+def test_plans_ratings_and_scores_come_back_exactly(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    fresh = Cli(tmp_path / "fresh.db")
+    assert fresh.ok("import", str(path)).stdout == (
+        f"Added 4 sessions, 3 attacks, 2 check-ins, 1 kept range, 1 medication class, 3 plans, "
+        f"3 ratings, 3 scores from {path}.\n"
+    )
+    _, again = document(fresh, tmp_path, "again.json")
+    assert without_moment(again) == without_moment(doc)
+    for command in (("plan",), ("plan", "status", "1"), ("plan", "next", "1"), ("acute",),
+                    ("score", "list"), ("attack", "show", "1"), ("attack", "show", "3"),
+                    ("plan", "result", "3", "--interim")):  # fmt: skip
+        assert fresh.json(*command) == cli.json(*command), command
+    # The restored plan goes on allocating as the seed drew: the next session fills slot 2.
+    for diary in (cli, fresh):
+        diary.log("craniosacral", minutes=30)
+    assert fresh.json("plan", "show", "1") == cli.json("plan", "show", "1")
+    assert [s["session_id"] for s in fresh.json("plan", "show", "1")["blocks"][0]["slots"]] == [
+        4,
+        5,
+    ]
+
+
+def test_a_plan_s_sequence_cannot_change_with_update(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    doc["plans"][2]["blocks"][0]["slots"][0]["session_id"] = 1
+    doc["plans"][2]["mid"] = 2.0
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = fingerprint(cli.db_path)
+    result = cli("import", str(path), "--update")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "migraine: error: record plans[2]: plan 3: --update cannot change its mid, blocks: a "
+        "plan's question and sequence are fixed when it is made (abandon it and make a new one)"
+    )
+    assert fingerprint(cli.db_path) == before
+
+
+def test_update_changes_how_a_plan_ended_a_rating_and_a_score(cli: Cli, tmp_path: Path) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    doc["plans"][1]["reason"] = "moved to another town"
+    doc["ratings"][1]["pain_2h"] = 1
+    doc["scores"][0]["total"] = 14
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = cli.ok("import", str(path), "--update")
+    assert result.stdout.splitlines()[:3] == [
+        "plan 2: reason 'moved house' -> 'moved to another town'",
+        "rating of attack 1 dose 2: pain_2h 0 -> 1",
+        "score 1: total 12 -> 14",
+    ]
+    assert cli.json("plan", "show", "2")["reason"] == "moved to another town"
+    assert cli.json("attack", "show", "1")["ratings"][1]["pain_2h"] == 1
+    assert cli.json("score", "list")[0]["total"] == 14
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["plans"][2]["blocks"][0]["slots"][0].update(arm="craniosacral"),
+            "record plans[2]: blocks: block 1, slot 1 is not the arm seed 3 draws there",
+        ),
+        (lambda d: d["plans"][0].update(algorithm="other"), "record plans[0]: algorithm must be"),
+        (
+            lambda d: d["ratings"][0].update(dose=7),
+            "record ratings[0]: attack 1 has no dose 7 (it has 2)",
+        ),
+        (
+            lambda d: d["ratings"][1].update(pain_2h=11),
+            "record ratings[1]: pain_2h must be a whole number from 0 to 10, or empty (got 11)",
+        ),
+        (
+            lambda d: d["scores"][1].update(total=35),
+            "record scores[1]: total must be a whole number from 36 to 78 (HIT-6) (got 35)",
+        ),
+        (
+            lambda d: d["attacks"][0].update(mbs="smell"),
+            "record attacks[0]: mbs must be one of nausea, light, sound, other",
+        ),
+    ],
+)
+def test_bad_later_kinds_are_refused_with_their_record_and_field(
+    cli: Cli, tmp_path: Path, change: Any, message: str
+) -> None:
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    change(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fresh = Cli(tmp_path / "fresh.db")
+    result = fresh("import", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "moved house" not in result.stderr
+    assert not fresh.db_path.exists() or fresh.json("list") == []
+
+
+def test_a_two_hour_rating_before_its_time_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-26 11:00", "--ongoing", "--peak", "6",
+           "--med", "naproxen@11:30")  # fmt: skip
+    path, doc = document(cli, tmp_path)
+    doc["ratings"] = [{"attack": 1, "dose": 1, "session": None, "at_dose": None, "pain_2h": 0,
+                       "pain_24h": None, "pain_48h": None, "mbs_gone_2h": None}]  # fmt: skip
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fresh = Cli(tmp_path / "fresh.db")
+    result = fresh("import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "migraine: error: record ratings[0]: pain_2h must be a time that has come: the rating "
+        "is due from 2026-11-26 13:30\n"
+    )
+
+
+def test_the_demo_diary_comes_back_whole(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("demo")
+    cli.ok("score", "midas", "--total", "8")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "11")
+    cli.log("craniosacral", minutes=45)
+    path, doc = document(cli, tmp_path)
+    assert all(doc[name] for name in ("sessions", "attacks", "checkins", "plans", "scores"))
+    fresh = Cli(tmp_path / "fresh.db")
+    fresh.ok("import", str(path))
+    _, again = document(fresh, tmp_path, "again.json")
+    assert without_moment(again) == without_moment(doc)
+    for command in (("stats",), ("verdict",), ("acute",), ("plan",), ("attack", "list")):
+        assert fresh.json(*command) == cli.json(*command), command
+
+
 def _instant(day: int, minute: int) -> str:
     return f"2026-10-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00+00:00"
 
@@ -265,6 +458,62 @@ attacks = st.builds(
     st.booleans(), doses, notes, st.sampled_from(["typed", "Migraine Buddy"]),
 )  # fmt: skip
 days = st.integers(1, 30).map(lambda d: f"2026-09-{d:02d}")
+maybe_pain = st.one_of(st.none(), st.integers(0, 10))
+ratings = st.lists(
+    st.fixed_dictionaries(
+        {"at_dose": maybe_pain, "pain_2h": maybe_pain, "pain_24h": maybe_pain,
+         "pain_48h": maybe_pain, "mbs_gone_2h": st.one_of(st.none(), st.booleans())}
+    ),
+    max_size=4,
+)  # fmt: skip
+scores = st.lists(
+    st.one_of(
+        st.builds(lambda t: ("midas", t, None), st.integers(0, 270)),
+        st.builds(lambda t: ("hit6", t, None), st.integers(36, 78)),
+        st.builds(lambda t, name: ("pgic", t, name), st.integers(1, 7), one_line),
+    ),
+    max_size=3,
+)
+
+
+def _plan(kind: str, therapy: str, other: str, minutes: list[int], design: str, blocks: int,
+          seed: int, revealed: bool, reason: str | None, day: int) -> dict[str, Any]:  # fmt: skip
+    arms: list[Any] = {"length": minutes, "therapies": [therapy, other], "periods": ["on", "off"]}[
+        kind
+    ]
+    periods = kind == "periods"
+    return {
+        "therapy": therapy, "versus": other if kind == "therapies" else None, "kind": kind,
+        "arms": arms, "design": design, "seed": seed, "algorithm": "python-random-shuffle-v1",
+        "n_blocks": blocks * 2 if design == "abba" else blocks, "mid": 1.0,
+        "created": _instant(day, 30), "start": f"2026-10-{day + 1:02d}" if periods else None,
+        "period_days": 7 if periods else None, "washout_days": 2 if periods else None,
+        "blocks_for_80_power": None, "power_basis": "an assumed spread", "revealed": revealed,
+        "abandoned": _instant(day, 90) if reason else None, "reason": reason, "blocks": [],
+        "deviations": [{"at": _instant(day, 60), "what": "the sequence was revealed before the "
+                        "plan ended", "block": None, "slot": None, "session_id": None}]
+        if revealed else [],
+    }  # fmt: skip
+
+
+plans = st.lists(
+    st.builds(
+        _plan,
+        st.sampled_from(["length", "therapies", "periods"]),
+        one_line,
+        one_line,
+        st.sampled_from([[45, 30], [30, 60], [20, 90]]),
+        st.sampled_from(["pairs", "abba"]),
+        st.integers(2, 4),
+        st.integers(0, 2**63 - 1),
+        st.booleans(),
+        st.one_of(st.none(), one_line),
+        st.integers(1, 20),
+    ).filter(
+        lambda p: p["kind"] != "therapies" or p["arms"][0].casefold() != p["arms"][1].casefold()
+    ),
+    max_size=2,
+)
 
 
 @settings(
@@ -278,6 +527,10 @@ days = st.integers(1, 30).map(lambda d: f"2026-09-{d:02d}")
     st.lists(
         st.tuples(st.sampled_from(["Migrastop", "Nurofen Plus", "Relpax"]), st.sampled_from(
             ["triptan", "other", "opioid"])), max_size=3, unique_by=lambda t: t[0]),
+    plans,
+    ratings,
+    scores,
+    st.lists(st.sampled_from(["nausea", "light", "sound", "other", None]), max_size=3),
 )  # fmt: skip
 def test_export_import_export_gives_the_same_document(
     tmp_path_factory: pytest.TempPathFactory,
@@ -286,8 +539,21 @@ def test_export_import_export_gives_the_same_document(
     checkins: set[str],
     kept: list[list[str]],
     classes: list[tuple[str, str]],
+    plan_list: list[dict[str, Any]],
+    rating_list: list[dict[str, Any]],
+    score_list: list[tuple[str, int, str | None]],
+    mbs: list[str | None],
 ) -> None:
     folder = tmp_path_factory.mktemp("doc")
+    for attack, chosen in zip(attack_list, mbs, strict=False):
+        attack["mbs"] = chosen
+    doses = [
+        (n + 1, d + 1) for n, a in enumerate(attack_list) for d in range(len(a["medications"]))
+    ]
+    rated = [
+        {"attack": attack, "dose": dose, "session": None, **values}
+        for (attack, dose), values in zip(doses, rating_list, strict=False)
+    ]
     given_doc = {
         "format": "migraine-diary",
         "version": 1,
@@ -297,6 +563,12 @@ def test_export_import_export_gives_the_same_document(
         "checkins": [{"day": d} for d in sorted(checkins)],
         "kept_ranges": [{"first": a, "last": b} for a, b in kept],
         "medication_classes": [{"name": n, "class": c} for n, c in classes],
+        "plans": [{"id": n + 1, **p} for n, p in enumerate(plan_list)],
+        "ratings": rated,
+        "scores": [
+            {"id": n + 1, "kind": kind, "date": "2026-10-01", "total": total, "therapy": therapy}
+            for n, (kind, total, therapy) in enumerate(score_list)
+        ],
     }
     source = folder / "given.json"
     source.write_text(json.dumps(given_doc), encoding="utf-8")
@@ -310,6 +582,9 @@ def test_export_import_export_gives_the_same_document(
     assert without_moment(again) == without_moment(doc)
     assert len(doc["sessions"]) == len(session_list)
     assert len(doc["attacks"]) == len(attack_list)
+    assert len(doc["plans"]) == len(plan_list)
+    assert len(doc["ratings"]) == len(rated)
+    assert len(doc["scores"]) == len(score_list)
 
 
 def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path: Path) -> None:

@@ -84,16 +84,18 @@ class Outcome:
     sustained_24h: bool | None
     sustained_48h: bool | None
     mbs_free_2h: bool | None
-    rescue: bool
+    rescue: bool | None  # None: a dose without a time, which cannot be placed
     relapse_24h: bool | None
     relapse_48h: bool | None
 
 
 def _later_dose(first: Treatment, doses: Sequence[Treatment], hours: float) -> bool:
-    """Another medication dose of the attack after this one, within `hours` of it."""
+    """Another medication dose of the attack after this one, within `hours` of it. A dose
+    without a time cannot be placed: it is neither the first of such a pair nor the later."""
     end = first.taken_at + dt.timedelta(hours=hours)
-    return any(
-        d is not first and d.kind == "medication" and first.taken_at <= d.taken_at <= end
+    return first.timed and any(
+        d is not first and d.kind == "medication" and d.timed
+        and first.taken_at <= d.taken_at <= end
         and (d.taken_at, d.number) > (first.taken_at, first.number)
         for d in doses
     )  # fmt: skip
@@ -105,10 +107,15 @@ def outcome(first: Treatment, attack_doses: Sequence[Treatment]) -> Outcome:
     Rescue: any further acute dose within 24 h. Relapse: pain-free at 2 h, then pain again (a
     later rating above 0, or a later dose) within 24 or 48 h. Sustained pain freedom: pain-free
     at 2 h, no rescue and no relapse up to 24 (48) h, known from a rating at that time or from
-    a dose or rating that already broke it.
+    a dose or rating that already broke it. A dose without a time is never the first dose
+    of a rescue pair (its rescue is unknown, None), nor a rescue, nor evidence of relapse.
     """
     p2 = first.pain_2h
-    rescue = _later_dose(first, attack_doses, RESCUE_WINDOW.total_seconds() / 3600)
+    rescue = (
+        _later_dose(first, attack_doses, RESCUE_WINDOW.total_seconds() / 3600)
+        if first.timed
+        else None
+    )
     free = None if p2 is None else p2 == 0
     relief = None
     if p2 is not None and level(first.at_dose) in ("moderate", "severe"):
@@ -208,13 +215,13 @@ class DoseRatings:
 
     treatment: Treatment
     outcome: Outcome
-    rescue_dose: bool  # a further medication dose within 24 hours of the attack's first
+    rescue_dose: bool  # a further timed dose within 24 hours of the attack's first timed one
 
 
 def dose_ratings(attack_doses: Sequence[Treatment]) -> list[DoseRatings]:
     """Each of one attack's doses and sessions in time order, with its derived outcome."""
     ordered = _ordered(attack_doses)
-    medicines = [t for t in ordered if t.kind == "medication"]
+    medicines = [t for t in ordered if t.kind == "medication" and t.timed]
     first = medicines[0] if medicines else None
     return [
         DoseRatings(
@@ -222,6 +229,7 @@ def dose_ratings(attack_doses: Sequence[Treatment]) -> list[DoseRatings]:
             outcome(t, ordered),
             first is not None
             and t.kind == "medication"
+            and t.timed
             and t is not first
             and t.taken_at - first.taken_at <= RESCUE_WINDOW,
         )

@@ -68,12 +68,20 @@ def acute_(
         from migraine_diary.render.json import acute_outcomes_json
 
         print_json(
-            acute_outcomes_json(report.rows, report.comparison, report.doses, report.unrated_doses)
+            acute_outcomes_json(
+                report.rows,
+                report.comparison,
+                report.doses,
+                report.unrated_doses,
+                report.untimed_doses,
+            )
         )
         return
     from migraine_diary.render import acute as render_acute
 
-    render_acute.acute_table(report.rows, report.comparison, report.doses, report.unrated_doses)
+    render_acute.acute_table(
+        report.rows, report.comparison, report.doses, report.unrated_doses, report.untimed_doses
+    )
 
 
 def _record(ctx: typer.Context, kind: str, total: str | None, day: str | None,

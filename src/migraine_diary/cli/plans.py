@@ -51,7 +51,7 @@ def plans(ctx: typer.Context, json: Json = False) -> None:
         return
     from migraine_diary.diary.plans import list_plans
     from migraine_diary.domain.dates import local_day, now
-    from migraine_diary.render.plans import list_lines, shown_slots
+    from migraine_diary.render.plans import list_lines
 
     moment = now()
     found = list_plans(diary_from(ctx, write=False), moment)
@@ -59,7 +59,7 @@ def plans(ctx: typer.Context, json: Json = False) -> None:
     if json:
         from migraine_diary.render.json import plan_json
 
-        print_json([plan_json(p, shown_slots(p, today, False), p.status(today)) for p in found])
+        print_json([plan_json(p, p.shown_slots(today), p.status(today)) for p in found])
         return
     _lines(list_lines(found, today))
 
@@ -203,12 +203,12 @@ def show(
     else:
         plan = get_plan(diary_from(ctx, write=False), number, moment)
     today = local_day(moment)
-    from migraine_diary.render.plans import show_lines, shown_slots
+    from migraine_diary.render.plans import show_lines
 
     if json:
         from migraine_diary.render.json import plan_json
 
-        print_json(plan_json(plan, shown_slots(plan, today, reveal), plan.status(today)))
+        print_json(plan_json(plan, plan.shown_slots(today, reveal), plan.status(today)))
         return
     _lines(show_lines(plan, today, reveal=reveal))
 

@@ -13,7 +13,7 @@ from migraine_diary.render.format import plural
 app = typer.Typer()
 
 
-WHAT = ("sessions", "attacks", "checkins")
+WHAT = ("sessions", "attacks", "checkins", "ratings", "scores")
 
 
 @app.command()
@@ -34,7 +34,7 @@ def export(
         typer.Option(
             "--what",
             "-w",
-            help="Which records: sessions (the default), attacks or checkins.",
+            help="Which records: sessions (the default), attacks, checkins, ratings or scores.",
             metavar="KIND",
         ),
     ] = None,
@@ -62,8 +62,8 @@ def export(
     ] = None,
     force: Force = False,
 ) -> None:
-    """Export every session, oldest first (CSV by default); --what attacks or checkins for
-    those, --all for the whole diary as one JSON document.
+    """Export every session, oldest first (CSV by default); --what attacks, checkins, ratings
+    or scores for those, --all for the whole diary as one JSON document.
 
     Example: migraine export --output sessions.csv
     """
@@ -77,7 +77,7 @@ def export(
     if format not in (None, "csv", "json"):
         raise InputError(f"format must be csv, json or fhir (got {format})")
     if what not in (None, *WHAT):
-        raise InputError(f"what must be sessions, attacks or checkins (got {what})")
+        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
     whole = all_ or schema
     if whole and format == "csv":
         raise InputError("--all writes JSON: leave out --format csv")
@@ -105,6 +105,10 @@ def export(
             count = csvfile.write_json_list(diary, kind, out)
     if output is not None:
         say(f"Exported {_counted(count, kind)} to {output}.", err=True)
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _counted(n: int, kind: Any) -> str:
@@ -173,7 +177,7 @@ def import_(
         typer.Option(
             "--what",
             "-w",
-            help="CSV of sessions, attacks or checkins (default: told by the header).",
+            help="CSV of sessions, attacks, checkins, ratings or scores (default: by its header).",
             metavar="KIND",
         ),
     ] = None,
@@ -212,7 +216,7 @@ def import_(
         import_attacks(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
         return
     if what is not None and what not in WHAT:
-        raise InputError(f"what must be sessions, attacks or checkins (got {what})")
+        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
     from migraine_diary.transfer import csvfile, document
     from migraine_diary.transfer.records import import_items
 

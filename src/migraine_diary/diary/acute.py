@@ -58,6 +58,19 @@ def _numbered(rows: Sequence[tuple[Any, ...]], start: dt.datetime) -> list[tuple
     return [(k + 1, r) for k, (_, _, r) in enumerate(sorted(timed, key=lambda t: t[:2]))]
 
 
+def numbered_doses(conn: Any, attack_id: int) -> dict[int, tuple[int, dt.datetime]] | None:
+    """Each stored dose of an attack by medication id: its number as `attack rate --dose`
+    counts, and its time (the attack's start for a dose without one); None: no such attack."""
+    row = db.attack_by_id(conn, attack_id)
+    if row is None:
+        return None
+    start = from_storage(row[1])
+    return {
+        r[0]: (number, from_storage(r[2]) if r[2] else start)
+        for number, r in _numbered(db.attack_doses(conn, attack_id), start)
+    }
+
+
 def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
     """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts."""
     rows = [(None, d.name, to_storage(d.taken_at) if d.taken_at else None)
@@ -232,6 +245,7 @@ def treatments(
                         pain_48h=r[9],
                         mbs=r[11],
                         mbs_gone=None if r[10] is None else bool(r[10]),
+                        timed=taken is not None,
                     )
                 )
         seen: set[int] = set()
@@ -283,6 +297,7 @@ class AcuteReport:
     doses: int  # medication doses in the period
     unrated_doses: int  # of them, without a 2-hour rating
     treatments: list[Treatment]
+    untimed_doses: int = 0  # of them, without a time: left out of rescue and relapse
 
 
 def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
@@ -315,7 +330,8 @@ def acute_report(
         comparison = compare(medicines[0], medicines[1])
     doses = [t for t in found if t.kind == "medication"]
     unrated = sum(t.pain_2h is None for t in doses)
-    return AcuteReport(rows, comparison, len(doses), unrated, found)
+    untimed = sum(not t.timed for t in doses)
+    return AcuteReport(rows, comparison, len(doses), unrated, found, untimed)
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def create_plan(
                 raise InputError(f"versus must name another therapy than {spec.therapy!r}")
         ids = [therapy_id] + ([other_id] if other_id is not None else [])
         for plan_id in db.active_plan_ids(conn, ids):
-            if _load(conn, plan_id, now).status(local_day(now)) == rules.STATUS_ACTIVE:
+            if load_plan(conn, plan_id, now).status(local_day(now)) == rules.STATUS_ACTIVE:
                 raise DiaryError(
                     f"{spec.therapy!r} already has an active plan (plan {plan_id}): finish it, "
                     f"or end it with 'migraine plan abandon {plan_id} --reason TEXT'"
@@ -121,7 +121,7 @@ def create_plan(
                 for s, arm in enumerate(order, 1)
             ],
         )
-        plan = _load(conn, plan_id, now)
+        plan = load_plan(conn, plan_id, now)
     return Created(plan, power)
 
 
@@ -172,7 +172,7 @@ def _plan_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def _load(conn: Any, plan_id: int, now: dt.datetime) -> Plan:
+def load_plan(conn: Any, plan_id: int, now: dt.datetime) -> Plan:
     """A plan with its slots and deviations as the diary holds them now: a session edited or
     deleted later changes what its slot says."""
     rows = db.plan_rows(conn, plan_id)
@@ -303,14 +303,14 @@ def get_plan(diary: db.Diary | None, plan_id: int, now: dt.datetime) -> Plan:
     if diary is None:
         raise _no_plan(plan_id)
     with diary.connect() as conn:
-        return _load(conn, plan_id, now)
+        return load_plan(conn, plan_id, now)
 
 
 def list_plans(diary: db.Diary | None, now: dt.datetime) -> list[Plan]:
     if diary is None:
         return []
     with diary.connect() as conn:
-        return [_load(conn, row[0], now) for row in db.plan_rows(conn)]
+        return [load_plan(conn, row[0], now) for row in db.plan_rows(conn)]
 
 
 def current_plan(diary: db.Diary | None, plan_id: int | None, now: dt.datetime) -> Plan:
@@ -332,7 +332,7 @@ def current_plan(diary: db.Diary | None, plan_id: int | None, now: dt.datetime) 
 def reveal(diary: db.Diary, plan_id: int, now: dt.datetime) -> Plan:
     """Show the sequence before the plan ends: recorded as a deviation, once."""
     with diary.transaction() as conn:
-        plan = _load(conn, plan_id, now)
+        plan = load_plan(conn, plan_id, now)
         if plan.status(local_day(now)) == rules.STATUS_ACTIVE and not plan.revealed:
             db.set_revealed(conn, plan_id)
             db.add_deviation(
@@ -340,7 +340,7 @@ def reveal(diary: db.Diary, plan_id: int, now: dt.datetime) -> Plan:
                 plan_id,
                 {"at": to_storage(now), "what": "the sequence was revealed before the plan ended"},
             )
-        return _load(conn, plan_id, now)
+        return load_plan(conn, plan_id, now)
 
 
 def abandon(diary: db.Diary, plan_id: int, reason: str, now: dt.datetime) -> Plan:
@@ -348,7 +348,7 @@ def abandon(diary: db.Diary, plan_id: int, reason: str, now: dt.datetime) -> Pla
     if not text or len(text) > rules.MAX_REASON or not text.isprintable():
         raise field_error("reason", rules.RULES["reason"], reason, private=True)
     with diary.transaction() as conn:
-        plan = _load(conn, plan_id, now)
+        plan = load_plan(conn, plan_id, now)
         if plan.abandoned is not None:
             raise DiaryError(f"plan {plan_id} was abandoned already")
         if plan.status(local_day(now)) == rules.STATUS_FINISHED:
@@ -356,7 +356,7 @@ def abandon(diary: db.Diary, plan_id: int, reason: str, now: dt.datetime) -> Pla
                 f"plan {plan_id} is finished: see it with 'migraine plan result {plan_id}'"
             )
         db.abandon_plan(conn, plan_id, to_storage(now), text)
-        return _load(conn, plan_id, now)
+        return load_plan(conn, plan_id, now)
 
 
 # --------------------------------------------------------------------------- logging
@@ -374,7 +374,7 @@ def fill_slot(
     """Called by diary.sessions inside the transaction that stores a session: the session
     fills the next slot of the active session plan on its therapy. Returns what to tell."""
     for plan_id in db.active_plan_ids(conn, [therapy_id]):
-        plan = _load(conn, plan_id, now)
+        plan = load_plan(conn, plan_id, now)
         if plan.status(local_day(now)) != rules.STATUS_ACTIVE:
             continue
         if plan.kind == rules.KIND_PERIODS:
@@ -396,7 +396,7 @@ def fill_slot(
         db.fill_slot(conn, plan.id, slot.block, slot.slot, session_id)
         filled = next(
             s
-            for s in _load(conn, plan.id, now).slots
+            for s in load_plan(conn, plan.id, now).slots
             if (s.block, s.slot) == (slot.block, slot.slot)
         )
         where = f"plan {plan.id}, block {slot.block}, slot {slot.slot}"

@@ -55,8 +55,10 @@ def grade(kind: str, total: int) -> str | None:
 class Treatment:
     """One acute dose (or a session during an attack) with its ratings.
 
-    `taken_at` is the dose's time, the attack's start for a dose logged without one; `at_dose`
-    is the pain when it was taken (typed, else the attack's peak; a session's pain before).
+    `taken_at` is the dose's time, the attack's start for a dose logged without one (`timed`
+    False: it numbers the doses, but cannot place this one in time for rescue or relapse);
+    `at_dose` is the pain when it was taken (typed, else the attack's peak; a session's pain
+    before).
     """
 
     attack_id: int
@@ -72,6 +74,7 @@ class Treatment:
     mbs: str | None = None  # the attack's most bothersome symptom
     mbs_gone: bool | None = None  # gone at 2 hours
     session_id: int | None = None
+    timed: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {

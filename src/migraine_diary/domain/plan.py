@@ -138,6 +138,15 @@ class Plan:
                 return slot
         return None
 
+    def shown_slots(self, today: dt.date, reveal: bool = False) -> list[Slot]:
+        """The slots that may be shown (allocation concealment): all once the plan has ended
+        or was revealed; else the filled ones (and for periods, those begun)."""
+        if reveal or self.revealed or self.status(today) != STATUS_ACTIVE:
+            return list(self.slots)
+        if self.kind == KIND_PERIODS:
+            return [s for s in self.slots if self.period(s.block, s.slot)[0] <= today]
+        return [s for s in self.slots if s.session_id is not None]
+
     def deviation_blocks(self) -> frozenset[int]:
         return frozenset(d.block for d in self.deviations if d.block is not None)
 

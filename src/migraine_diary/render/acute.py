@@ -62,7 +62,11 @@ def comparison_text(c: Comparison) -> str:
 
 
 def acute_table(
-    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+    rows: Sequence[TreatmentRow],
+    comparison: Comparison | None,
+    doses: int,
+    unrated: int,
+    untimed: int = 0,
 ) -> None:
     if not rows:
         console.print(
@@ -87,6 +91,11 @@ def acute_table(
         f"{plural(doses, 'dose')} in the period; {unrated} without a 2-hour rating "
         "(counted apart: never a success or a failure)."
     )
+    if untimed:
+        console.print(
+            f"{plural(untimed, 'dose')} without a time, left out of rescue and relapse (it "
+            "cannot be placed in time)."
+        )
     if comparison is not None:
         console.print(comparison_text(comparison))
     console.print(LEGEND)

@@ -188,6 +188,8 @@ def rating_text(d: DoseRatings) -> str:
         derived.append("a rescue dose")
     if d.outcome.rescue:
         derived.append("rescue needed")
+    if t.kind == "medication" and not t.timed:
+        derived.append("no time, so left out of rescue and relapse")
     if d.outcome.relapse_24h:
         derived.append("relapse within 24 h")
     elif d.outcome.relapse_48h:

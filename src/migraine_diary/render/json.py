@@ -323,7 +323,7 @@ def _deviations_json(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_json(plan: Plan, slots: Sequence[Slot], status: str) -> dict[str, Any]:
     """`plan show --json`, and one plan in a whole-diary document: `slots` are those that may
-    be shown (render.plans.shown_slots), so the future sequence stays concealed."""
+    be shown (Plan.shown_slots), so the future sequence stays concealed."""
     return {
         **_plan_head(plan),
         "algorithm": plan.algorithm,
@@ -445,13 +445,18 @@ def acute_row_json(row: TreatmentRow) -> dict[str, Any]:
 
 
 def acute_outcomes_json(
-    rows: Sequence[TreatmentRow], comparison: Comparison | None, doses: int, unrated: int
+    rows: Sequence[TreatmentRow],
+    comparison: Comparison | None,
+    doses: int,
+    unrated: int,
+    untimed: int = 0,
 ) -> dict[str, Any]:
     """The `migraine acute --json` document."""
     return {
         "treatments": [acute_row_json(r) for r in rows],
         "doses": doses,
         "doses_without_2h_rating": unrated,
+        "doses_untimed": untimed,
         "comparison": None
         if comparison is None
         else {

@@ -152,16 +152,6 @@ def next_lines(plan: Plan, today: dt.date) -> list[str]:
     ]
 
 
-def shown_slots(plan: Plan, today: dt.date, reveal: bool) -> list[Slot]:
-    """The slots that may be shown: all once the plan has ended or was revealed; else the
-    filled ones (and for periods, those begun)."""
-    if reveal or plan.revealed or plan.status(today) != rules.STATUS_ACTIVE:
-        return list(plan.slots)
-    if plan.kind == rules.KIND_PERIODS:
-        return [s for s in plan.slots if plan.period(s.block, s.slot)[0] <= today]
-    return [s for s in plan.slots if s.session_id is not None]
-
-
 def _slot_line(plan: Plan, slot: Slot) -> str:
     text = f"  {slot_words(plan, slot)}"
     if plan.kind == rules.KIND_PERIODS:
@@ -186,7 +176,7 @@ def show_lines(plan: Plan, today: dt.date, *, reveal: bool) -> list[str]:
     ]
     if plan.abandoned is not None:
         lines.append(f"Abandoned {format_local(plan.abandoned)}: {plan.reason}")
-    slots = shown_slots(plan, today, reveal)
+    slots = plan.shown_slots(today, reveal)
     hidden = len(plan.slots) - len(slots)
     lines += [_slot_line(plan, s) for s in slots]
     if hidden:

@@ -145,3 +145,55 @@ def score_rows(conn: Connection) -> list[tuple[Any, ...]]:
 
     sql = "SELECT id, kind, day, total, therapy_key, therapy FROM score ORDER BY day, id"
     return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def all_mbs(conn: Connection) -> dict[int, str]:
+    """The most bothersome symptom of every attack that has one, by attack id."""
+    from sqlalchemy import text
+
+    rows = conn.execute(text("SELECT attack_id, mbs FROM attack_mbs"))
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
+def rating_rows(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every stored rating: (medication id, its attack id, session id, at_dose, pain_2h,
+    pain_24h, pain_48h, mbs_gone); a dose's rating has the first two, a session's the third."""
+    from sqlalchemy import text
+
+    sql = (
+        "SELECT r.medication_id, m.attack_id, r.session_id, r.at_dose, r.pain_2h, r.pain_24h,"
+        " r.pain_48h, r.mbs_gone FROM acute_rating r"
+        " LEFT JOIN medication m ON m.id = r.medication_id ORDER BY r.id"
+    )
+    return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def replace_rating(conn: Connection, values: dict[str, Any], *, medication_id: int | None = None,
+                   session_id: int | None = None) -> None:  # fmt: skip
+    """Every rating column of one dose or session set to `values` (a restore or --update)."""
+    save_rating(conn, {name: values.get(name) for name in RATING_COLUMNS},
+                medication_id=medication_id, session_id=session_id)  # fmt: skip
+
+
+def insert_score_with_id(conn: Connection, values: dict[str, Any]) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO score (id, kind, day, total, therapy_key, therapy)"
+            " VALUES (:id, :kind, :day, :total, :therapy_key, :therapy)"
+        ),
+        values,
+    )
+
+
+def update_score(conn: Connection, score_id: int, values: dict[str, Any]) -> None:
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "UPDATE score SET kind = :kind, day = :day, total = :total,"
+            " therapy_key = :therapy_key, therapy = :therapy WHERE id = :id"
+        ),
+        {**values, "id": score_id},
+    )

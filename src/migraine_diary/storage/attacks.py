@@ -278,6 +278,22 @@ def end_imported(conn: Connection, values: dict[str, Any]) -> bool:
     return bool(result.rowcount)
 
 
+def replace_detail(
+    conn: Connection,
+    attack_id: int,
+    rows: list[dict[str, Any]],
+    origin: tuple[int, int | None] | None,
+) -> None:
+    """An attack's detail lists and recorded offsets, all set anew (an --update)."""
+    from sqlalchemy import text
+
+    conn.execute(text("DELETE FROM attack_detail WHERE attack_id = :id"), {"id": attack_id})
+    conn.execute(text("DELETE FROM attack_origin WHERE attack_id = :id"), {"id": attack_id})
+    insert_details(conn, rows)
+    if origin is not None:
+        insert_origin(conn, attack_id, *origin)
+
+
 def delete_medications(conn: Connection, attack_id: int) -> None:
     from sqlalchemy import text
 

@@ -163,3 +163,65 @@ def merge_plan_therapy(conn: Connection, old_id: int, new_id: int) -> None:
             text(f"UPDATE plan SET {column} = :new WHERE {column} = :old"),
             {"new": new_id, "old": old_id},
         )
+
+
+def plan_records(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every plan as stored, oldest first: the PLAN_COLUMNS, then the other therapy's name."""
+    from sqlalchemy import text
+
+    sql = (
+        PLAN_COLUMNS.replace(" FROM plan p", ", o.name FROM plan p")
+        + " LEFT JOIN therapy o ON o.id = p.other_therapy_id ORDER BY p.id"
+    )
+    return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def restore_plan(
+    conn: Connection,
+    values: dict[str, Any],
+    slots: list[dict[str, Any]],
+    deviations: list[dict[str, Any]],
+) -> None:
+    """A plan from a whole-diary document, under its own id, with its whole sequence (slots
+    with their sessions) and its recorded deviations."""
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "INSERT INTO plan (id, therapy_id, other_therapy_id, kind, arms, design, seed,"
+            " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
+            " power_blocks, power_basis, revealed, abandoned, reason)"
+            " VALUES (:id, :therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
+            " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
+            " :power_blocks, :power_basis, :revealed, :abandoned, :reason)"
+        ),
+        values,
+    )
+    conn.execute(
+        text(
+            "INSERT INTO plan_slot (plan_id, block, slot, arm, session_id)"
+            " VALUES (:plan_id, :block, :slot, :arm, :session_id)"
+        ),
+        [{**s, "plan_id": values["id"]} for s in slots],
+    )
+    for deviation in deviations:
+        add_deviation(conn, values["id"], deviation)
+
+
+def change_plan_ending(
+    conn: Connection, plan_id: int, values: dict[str, Any], deviations: list[dict[str, Any]]
+) -> None:
+    """What may change in a plan after it is made: revealed, abandoned (with its reason), and
+    the recorded deviations."""
+    from sqlalchemy import text
+
+    conn.execute(
+        text(
+            "UPDATE plan SET revealed = :revealed, abandoned = :abandoned, reason = :reason"
+            " WHERE id = :id"
+        ),
+        {**values, "id": plan_id},
+    )
+    conn.execute(text("DELETE FROM plan_deviation WHERE plan_id = :id"), {"id": plan_id})
+    for deviation in deviations:
+        add_deviation(conn, plan_id, deviation)

@@ -59,17 +59,22 @@ def write_kind(
 def cells(kind: k.Kind, record: dict[str, Any], *, local: bool = False) -> list[str]:
     """A record's JSON shape as CSV cells, in the kind's column order."""
     row = []
+    flat = kind.row(record)
     for name, holds in kind.fields.items():
-        value = record.get(name)
+        value = flat.get(name)
         if value is None:
             row.append("")
-        elif holds == k.BOOL:
+        elif holds in (k.BOOL, k.MAYBE):
             row.append("true" if value else "false")
         elif holds == k.INSTANT:
             row.append(k.local_instant(value) if local else value)
         elif holds == k.DOSES:
             row.append(neutralise(k.doses_cell(value, local=local)))
-        elif holds == k.TEXT:
+        elif holds == k.LIST:
+            row.append(neutralise(k.list_cell(value)))
+        elif holds == k.RELIEF:
+            row.append(neutralise(k.relief_cell(value)))
+        elif holds in (k.TEXT, k.RECORDED):
             row.append(neutralise(value))
         else:
             row.append(str(value))
@@ -181,10 +186,14 @@ def _parse_row(kind: k.Kind, record: list[str], header: list[str], where: str) -
 
 def cell_value(holds: str, name: str, text: str) -> Any:
     """A CSV cell as the value the JSON document would hold there (None for empty)."""
-    if holds in (k.TEXT, k.DOSES):
+    if holds in (k.TEXT, k.DOSES, k.LIST, k.RELIEF, k.RECORDED):
         text = restore(text)
         if holds == k.DOSES:
             return k.read_doses_cell(text)
+        if holds == k.LIST:
+            return k.read_list_cell(text)
+        if holds == k.RELIEF:
+            return k.read_relief_cell(text)
         return text if text.strip() else None
     if holds == k.BOOL:
         word = text.strip().lower()
@@ -193,6 +202,11 @@ def cell_value(holds: str, name: str, text: str) -> Any:
 
             raise field_error(name, RULES[name], text)
         return k.BOOLEANS[word]
+    if holds == k.MAYBE:
+        word = text.strip().lower()
+        if word and word not in k.BOOLEANS:
+            raise field_error(name, "true, false or empty", text)
+        return k.BOOLEANS[word] if word else None
     if holds in (k.WHOLE, k.ID):
         text = k.whole_cell(text)
     if holds == k.INSTANT and name == "when":

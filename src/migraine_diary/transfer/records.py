@@ -12,7 +12,7 @@ from typing import Any
 
 from migraine_diary import storage as db
 from migraine_diary.errors import InputError
-from migraine_diary.transfer.kinds import Item, Kind, doses_cell
+from migraine_diary.transfer.kinds import Item, Kind, doses_cell, list_cell, relief_cell
 
 MAX_SHOWN = 20
 
@@ -100,8 +100,15 @@ def _sort(
             new.append(item)
             continue
         differences = _differences(kind, old, item.record)
+        before, after = kind.compared(old), kind.compared(item.record)
+        fixed = [name for name in kind.fixed if before.get(name) != after.get(name)]
         if not differences:
             result.already_there += 1
+        elif update and fixed:
+            conflicts.append(
+                f"{item.where}: {kind.label(item.key)}: --update cannot change its "
+                f"{', '.join(fixed)}: {kind.fixed_why}"
+            )
         elif update:
             changed.append(item)
             result.changes.append(f"{kind.singular} {_key_text(item.key)}: {differences}")
@@ -117,8 +124,10 @@ def _differences(kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> str:
     """`provider 'Harbour Bodywrok' -> 'Harbour Bodywork', minutes 45 -> 50`, or '' when
     the two are the same record."""
     before, after = kind.compared(old), kind.compared(new)
+    old_row, new_row = kind.row(old), kind.row(new)
     return ", ".join(
-        f"{name} {_shown(name, old.get(name))} -> {_shown(name, new.get(name))}"
+        f"{name} {_shown(name, old_row.get(name, before.get(name)))} -> "
+        f"{_shown(name, new_row.get(name, after.get(name)))}"
         for name in after
         if before.get(name) != after[name]
     )
@@ -131,6 +140,10 @@ def _shown(name: str, value: object) -> str:
         return "true" if value else "false"
     if name == "medications" and isinstance(value, list):
         return repr(doses_cell(value)) if value else "(none)"
+    if name == "relief" and isinstance(value, list):
+        return repr(relief_cell(value)) if value else "(none)"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return repr(list_cell(value)) if value else "(none)"
     if isinstance(value, str):
         return repr(value)
     return str(value)

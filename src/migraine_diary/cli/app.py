@@ -224,6 +224,16 @@ def main_options(
             metavar="PATH",
         ),
     ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="Practice mode: read and write this client's records only (default: "
+            "$MIGRAINE_DIARY_CLIENT, else `client` in the config file, else every client's; "
+            "see `migraine clients`).",
+            metavar="NAME",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
     ] = False,
@@ -239,7 +249,7 @@ def main_options(
     from migraine_diary.render.format import use_currency
 
     use_currency(None)  # until the settings of this command are read
-    ctx.obj = State(db=db)
+    ctx.obj = State(db=db, client=client)
 
 
 def main() -> None:
@@ -252,6 +262,7 @@ from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of thi
     analysis,
     attacks,
     care,
+    clients,
     days,
     demo,
     plans,
@@ -274,6 +285,7 @@ for commands in (
     analysis,
     plans,
     acute,
+    clients,
     settings,
 ):
     app.add_typer(commands.app)

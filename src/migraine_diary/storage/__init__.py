@@ -63,6 +63,18 @@ if TYPE_CHECKING:
         update_attack,
         user_classes,
     )
+    from migraine_diary.storage.clients import (
+        add_client,
+        client_labels,
+        client_rows,
+        erase_client,
+        has_named_clients,
+        import_diary,
+        named_clients,
+        personal_diary,
+        record_erasure,
+        rename_client,
+    )
     from migraine_diary.storage.plans import (
         abandon_plan,
         active_plan_ids,
@@ -157,6 +169,16 @@ _WHERE: dict[str, str] = {
     "set_user_class": "migraine_diary.storage.attacks",
     "update_attack": "migraine_diary.storage.attacks",
     "user_classes": "migraine_diary.storage.attacks",
+    "add_client": "migraine_diary.storage.clients",
+    "client_labels": "migraine_diary.storage.clients",
+    "client_rows": "migraine_diary.storage.clients",
+    "erase_client": "migraine_diary.storage.clients",
+    "has_named_clients": "migraine_diary.storage.clients",
+    "import_diary": "migraine_diary.storage.clients",
+    "named_clients": "migraine_diary.storage.clients",
+    "personal_diary": "migraine_diary.storage.clients",
+    "record_erasure": "migraine_diary.storage.clients",
+    "rename_client": "migraine_diary.storage.clients",
     "abandon_plan": "migraine_diary.storage.plans",
     "active_plan_ids": "migraine_diary.storage.plans",
     "add_deviation": "migraine_diary.storage.plans",
@@ -331,4 +353,16 @@ __all__ += [  # acute outcomes
     "save_rating",
     "score_rows",
     "set_mbs",
+]
+__all__ += [  # clients
+    "add_client",
+    "client_labels",
+    "client_rows",
+    "erase_client",
+    "has_named_clients",
+    "import_diary",
+    "named_clients",
+    "personal_diary",
+    "record_erasure",
+    "rename_client",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage import scope
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -73,8 +75,12 @@ def mbs_of(conn: Connection, attack_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def _window(column: str, since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
-    clauses, params = [], {}
+def _window(
+    conn: Connection, column: str, since: str | None, until: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The instants in [since, until) of `column` (alias.column), of the chosen client."""
+    condition, params = scope.only(conn, column.split(".")[0])
+    clauses = [condition] if condition else []
     if since is not None:
         clauses.append(f"{column} >= :since")
         params["since"] = since
@@ -92,7 +98,7 @@ def medication_treatments(
     pain_24h, pain_48h, mbs_gone, mbs), by attack then as stored."""
     from sqlalchemy import text
 
-    where, params = _window("a.start", since, until)
+    where, params = _window(conn, "a.start", since, until)
     sql = (
         "SELECT m.id, a.id, m.name, m.taken_at, a.start, a.peak, r.at_dose, r.pain_2h,"
         " r.pain_24h, r.pain_48h, r.mbs_gone, x.mbs"
@@ -112,12 +118,13 @@ def attack_sessions(
     An ongoing attack holds every later session."""
     from sqlalchemy import text
 
-    where, params = _window("a.start", since, until)
+    where, params = _window(conn, "a.start", since, until)
     sql = (
         'SELECT s.id, a.id, t.name, s."when", s.pain_before, r.pain_2h, r.pain_24h,'
         " r.pain_48h, r.mbs_gone, x.mbs"
         " FROM session s JOIN therapy t ON t.id = s.therapy_id"
         ' JOIN attack a ON a.start <= s."when" AND (a."end" IS NULL OR s."when" <= a."end")'
+        " AND a.client_id = s.client_id"
         " LEFT JOIN acute_rating r ON r.session_id = s.id"
         " LEFT JOIN attack_mbs x ON x.attack_id = a.id"
         f' WHERE s.during_attack AND {where} ORDER BY s."when", s.id, a.start'
@@ -130,10 +137,10 @@ def insert_score(conn: Connection, values: dict[str, Any]) -> int:
 
     row = conn.execute(
         text(
-            "INSERT INTO score (kind, day, total, therapy_key, therapy)"
-            " VALUES (:kind, :day, :total, :therapy_key, :therapy) RETURNING id"
+            "INSERT INTO score (kind, day, total, therapy_key, therapy, client_id)"
+            " VALUES (:kind, :day, :total, :therapy_key, :therapy, :client) RETURNING id"
         ),
-        values,
+        {**values, "client": scope.writing(conn)},
     ).first()
     assert row is not None
     return int(row[0])
@@ -143,5 +150,6 @@ def score_rows(conn: Connection) -> list[tuple[Any, ...]]:
     """(id, kind, day, total, therapy_key, therapy) of every score, oldest first."""
     from sqlalchemy import text
 
-    sql = "SELECT id, kind, day, total, therapy_key, therapy FROM score ORDER BY day, id"
-    return [tuple(r) for r in conn.execute(text(sql))]
+    where, params = scope.within(conn, "", {})
+    sql = "SELECT id, kind, day, total, therapy_key, therapy FROM score" + where
+    return [tuple(r) for r in conn.execute(text(sql + " ORDER BY day, id"), params)]

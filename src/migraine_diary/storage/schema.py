@@ -159,6 +159,78 @@ MIGRATIONS: list[list[str]] = [
         " CHECK ((kind = 'pgic') = (therapy_key IS NOT NULL)))",
         "CREATE INDEX ix_score_kind_day ON score (kind, day)",
     ],
+    [  # clients (issue 19): every record belongs to a client; practice mode names them
+        # Client 1, with no name (NULL), is the one implicit client of a personal diary: every
+        # record made before this step is its, and a personal diary never shows it. Named
+        # clients come from `client add` or `client import-diary`. `owner`: on PostgreSQL the
+        # role that made the client (DEFAULT current_user: see postgres/ddl.py), which
+        # row-level security will use; on SQLite, which has no roles, NULL.
+        "CREATE TABLE client ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " name TEXT UNIQUE CHECK (name IS NULL OR length(name) BETWEEN 1 AND 200),"
+        " created_at TEXT,"
+        " owner TEXT)",
+        "CREATE UNIQUE INDEX ix_client_implicit ON client ((name IS NULL)) WHERE name IS NULL",
+        "INSERT INTO client (id, name, created_at) VALUES (1, NULL, NULL)",
+        *(
+            f"ALTER TABLE {table} ADD COLUMN"
+            " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id)"
+            for table in ("session", "attack", "plan", "score")
+        ),
+        # A day checked in, a kept range and an undo entry are per client: their keys gain
+        # client_id, which needs the tables made again (the column last, as ALTER adds it).
+        "ALTER TABLE addition RENAME TO addition_old",
+        "ALTER TABLE checkin RENAME TO checkin_old",
+        "ALTER TABLE kept_range RENAME TO kept_range_old",
+        "CREATE TABLE checkin ("
+        " day TEXT NOT NULL,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " PRIMARY KEY (client_id, day))",
+        "INSERT INTO checkin (day, client_id) SELECT day, 1 FROM checkin_old",
+        "CREATE TABLE kept_range ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " first TEXT NOT NULL,"
+        " last TEXT NOT NULL,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " CHECK (first <= last),"
+        " UNIQUE (client_id, first, last))",
+        "INSERT INTO kept_range (id, first, last, client_id)"
+        " SELECT id, first, last, 1 FROM kept_range_old",
+        "CREATE TABLE addition ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,"
+        " attack_id INTEGER REFERENCES attack(id) ON DELETE CASCADE,"
+        " checkin_day TEXT,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " FOREIGN KEY (client_id, checkin_day) REFERENCES checkin(client_id, day)"
+        " ON DELETE CASCADE,"
+        " CHECK (CASE WHEN session_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN attack_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN checkin_day IS NULL THEN 0 ELSE 1 END = 1))",
+        "INSERT INTO addition (id, session_id, attack_id, checkin_day, client_id)"
+        " SELECT id, session_id, attack_id, checkin_day, 1 FROM addition_old",
+        "DROP TABLE addition_old",
+        "DROP TABLE checkin_old",
+        "DROP TABLE kept_range_old",
+        "CREATE INDEX ix_addition_session ON addition (session_id)",
+        "CREATE INDEX ix_addition_attack ON addition (attack_id)",
+        "CREATE INDEX ix_addition_checkin ON addition (client_id, checkin_day)",
+        "CREATE INDEX ix_addition_client ON addition (client_id, id)",
+        # Per-client reads seek on these, as a personal diary's do on the ones without client.
+        'CREATE INDEX ix_session_client_when ON session (client_id, "when")',
+        'CREATE INDEX ix_session_client_therapy_when ON session (client_id, therapy_id, "when")',
+        "CREATE INDEX ix_attack_client_start ON attack (client_id, start)",
+        "CREATE INDEX ix_plan_client ON plan (client_id)",
+        "CREATE INDEX ix_score_client_kind_day ON score (client_id, kind, day)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
+
+# The clients step (an index into MIGRATIONS: a diary of this version or older has none), and
+# the tables it gives a client_id: how a read shows such a diary as the latest, unchanged.
+CLIENTS_STEP = next(
+    n for n, step in enumerate(MIGRATIONS) if step[0].startswith("CREATE TABLE client")
+)
+CLIENT_TABLES = ("session", "attack", "plan", "score", "checkin", "kept_range", "addition")
+IMPLICIT_CLIENT = 1

@@ -17,6 +17,12 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
     (re.compile(r"\b(BOOLEAN\b(?:\s+NOT\s+NULL)?\s+DEFAULT\s+)0\b", re.I), r"\1FALSE"),
     (re.compile(r"\b(BOOLEAN\b(?:\s+NOT\s+NULL)?\s+DEFAULT\s+)1\b", re.I), r"\1TRUE"),
+    # A column named `owner` holds the role that made the row (row-level security reads it):
+    # the role connected, by default (SQLite has no roles and leaves it NULL).
+    (
+        re.compile(r"\bowner\s+TEXT\b(?!\s+(?:NOT\s+NULL\s+)?DEFAULT)", re.I),
+        "owner TEXT DEFAULT current_user",
+    ),
     # SQLite compares text byte by byte; the "C" collation keeps ORDER BY and < the same.
     (re.compile(r"\bTEXT\b", re.I), 'TEXT COLLATE "C"'),
 ]

@@ -23,6 +23,11 @@ relief of +1.1, and for +1 point per 15 minutes at 8, 12 and 20 sessions with ra
 lengths (30, 45, 60 minutes).
 Randomised plans (`--parts plans`): `--compare 45,30` with 4, 8 and 12 blocks (pairs) and 8
 (abba), under no effect (independent, correlated, relief wearing off) and +1 point at 45 min.
+Across clients (`--parts practice`, issue 19; needs statsmodels): the mixed model of
+`stats --all-clients` for 5, 8 and 15 clients x 5-8 sessions, independent or correlated
+(AR(1) 0.3) sessions within clients, no true effect: coverage of the slopes' intervals under
+each interval option on the same fits, `more relief` per 15 minutes, and the fallback rate.
+It is the slowest part (about 0.1 s a practice): `--parts practice --reps 40` for a quick look.
 Targets: every interval covers at least 93% (90% under correlated sessions); `improved`,
 `responder`, `helps` and a plan's randomisation p < 0.05 under no effect at most 5% in every
 scenario. A row misses only when it is on the wrong side of its target by more than 2 Monte
@@ -48,7 +53,7 @@ from scipy import stats as sps  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from migraine_diary.analysis import preventive
+from migraine_diary.analysis import practice, preventive
 from migraine_diary.analysis.stats import (
     ASSUMED_AUTOCORRELATION,
     SessionPoint,
@@ -100,6 +105,7 @@ class Tally:
             "improved/responder",
             "helps",
             "plan: randomisation p < 0.05",
+            PRACTICE_CLAIM,
         ):
             return ("at most", 0.05)
         return None
@@ -420,6 +426,94 @@ def run_plans(reps: int, rng: Rng) -> Iterator[Tally]:
             yield favours
 
 
+# --- across clients (stats --all-clients) -------------------------------------------------------
+
+PRACTICE_CLAIM = "across clients: longer sessions, more relief"
+PRACTICE_SIZES = (5, 8, 15)
+PRACTICE_SCENARIOS = (
+    ("independent sessions", 0.0),
+    ("correlated sessions (lag-1 0.3)", 0.3),
+)
+# The interval options compared on the same fits: (row label, quantile from (df, clients)).
+PRACTICE_OPTIONS: tuple[tuple[str, Callable[[float, int], float]], ...] = (
+    ("Wald z (not used)", lambda df, k: 1.959963984540054),
+    ("t, clients - 3 df (not used)", lambda df, k: float(sps.t.ppf(0.975, max(k - 3, 1)))),
+    ("t, sessions - clients - 2 df (chosen)", lambda df, k: float(sps.t.ppf(0.975, df))),
+)
+
+
+def practice_series(
+    clients: int, rho: float, per_15: float, rng: Rng
+) -> list[practice.ClientSeries]:
+    """A practice: 5-8 sessions per client at randomly mixed lengths (30, 45, 60 minutes), a
+    client effect (SD 1 point), within-client AR(1) noise (SD 1.2, lag-1 ``rho``), relief
+    rounded to whole points; pain before 8."""
+    start = datetime(2025, 1, 6, 17, tzinfo=UTC)
+    out = []
+    for c in range(clients):
+        level = 2 + float(rng.normal())
+        n = int(rng.integers(5, 9))
+        e = float(rng.normal())
+        sessions = []
+        for i in range(n):
+            if i:
+                e = rho * e + math.sqrt(1 - rho**2) * float(rng.normal())
+            minutes = int(rng.choice([30, 45, 60]))
+            relief = round(level + per_15 * (minutes - 45) / 15 + 1.2 * e)
+            relief = max(-2, min(8, relief))
+            when = start + timedelta(days=7 * i, hours=c)
+            sessions.append(practice.ClientSession(when, minutes, 8, 8 - relief))
+        out.append(practice.ClientSeries(f"client {c + 1}", tuple(sessions)))
+    return out
+
+
+def run_practice(reps: int, rng: Rng) -> Iterator[Tally]:
+    """The mixed model across clients, no true effect of length or session number: coverage
+    of both slopes' 95% intervals under each interval option, how often a fit fell back to
+    client fixed effects, and how often the words say longer sessions gave more relief."""
+    for scenario, rho in PRACTICE_SCENARIOS:
+        for clients in PRACTICE_SIZES:
+            label = f"{scenario}, {clients} clients x 5-8 sessions"
+            cover = {o: Tally(f"across clients: per 15 minutes, {o}", label)
+                     for o, _ in PRACTICE_OPTIONS}  # fmt: skip
+            plain = Tally("across clients: per session, t (not used)", label)
+            number = Tally("across clients: per session, t, allowance for correlation (chosen)",
+                           label)  # fmt: skip
+            claim = Tally(PRACTICE_CLAIM, label)
+            fallback = Tally("across clients: fell back to client fixed effects", label)
+            for _ in range(reps):
+                result = practice.analyse_practice("x", practice_series(clients, rho, 0.0, rng))
+                fit = result.fit
+                claim.trials += 1
+                fallback.trials += 1
+                if fit is None or fit.df is None:
+                    continue
+                fallback.positives += fit.fallback is not None
+                claim.positives += fit.per_15_min.verdict == "more_relief"
+                for slope, true in ((fit.per_15_min, 0.0),):
+                    assert slope.ci is not None
+                    half = (slope.ci[1] - slope.ci[0]) / 2
+                    se = half / float(sps.t.ppf(0.975, fit.df))
+                    for option, quantile in PRACTICE_OPTIONS:
+                        q = quantile(fit.df, fit.clients)
+                        t = cover[option]
+                        t.intervals += 1
+                        t.covered += abs(slope.estimate - true) <= q * se
+                ci = fit.per_session.ci
+                assert ci is not None
+                number.intervals += 1
+                number.covered += ci[0] <= 0.0 <= ci[1]
+                rho = fit.autocorrelation or 0.0
+                half = (ci[1] - ci[0]) / 2 / math.sqrt((1 + rho) / (1 - rho))
+                plain.intervals += 1
+                plain.covered += abs(fit.per_session.estimate) <= half
+            yield from cover.values()
+            yield plain
+            yield number
+            yield claim
+            yield fallback
+
+
 # --- the options below 8 sessions -------------------------------------------------------------
 
 SMALL_OPTIONS = (
@@ -512,6 +606,7 @@ def calibrate(
         "preventive": run_preventive,
         "sessions": run_sessions,
         "plans": run_plans,
+        "practice": run_practice,
     }
     rows: list[Tally] = []
     for part in parts:
@@ -539,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=None, help="diaries per row")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument(
-        "--parts", default="preventive,sessions,plans", help="which parts, comma-separated"
+        "--parts", default="preventive,sessions,plans,practice", help="which parts, comma-separated"
     )
     parser.add_argument(
         "--compare", action="store_true", help="compare the options below 8 sessions"

@@ -89,3 +89,22 @@ def test_comparison_of_the_options_below_eight_sessions(calibration: ModuleType)
     assert lines[0].startswith("| n | option |")
     assert len(lines) == 2 + 5 * len(calibration.SMALL_OPTIONS)
     assert any("(chosen)" in line for line in lines)
+
+
+def test_across_clients_rows(calibration: ModuleType) -> None:
+    """The mixed model's rows, in small: every size and scenario, each interval option on the
+    same fits, and the 'more relief' word held to the 5% target."""
+    rows = calibration.calibrate(4, seed=2, parts=("practice",))
+    names = {t.name for t in rows}
+    assert calibration.PRACTICE_CLAIM in names
+    assert "across clients: per 15 minutes, t, sessions - clients - 2 df (chosen)" in names
+    assert "across clients: per 15 minutes, Wald z (not used)" in names
+    scenarios = {t.scenario for t in rows}
+    for clients in calibration.PRACTICE_SIZES:
+        assert any(f"{clients} clients x 5-8 sessions" in s for s in scenarios)
+    assert any("correlated" in s for s in scenarios)
+    for t in rows:
+        assert 0 <= t.covered <= t.intervals <= 4
+        assert 0 <= t.positives <= t.trials <= 4
+    claim = next(t for t in rows if t.name == calibration.PRACTICE_CLAIM)
+    assert claim.target == ("at most", 0.05)

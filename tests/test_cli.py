@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -367,6 +368,34 @@ def test_version_and_help_examples() -> None:
         assert "Example" in help_text.stdout, name
 
 
+def test_help_lists_commands_without_building_them() -> None:
+    """The root --help and completion show each command's help from a stand-in: the same
+    words the built command would give, and nothing is built to show them."""
+    import typer.main
+
+    group: Any = typer.main.get_command(app)
+    with group.make_context("migraine", [], resilient_parsing=True) as ctx:
+        text = group.get_help(ctx)
+    assert not group.lazy._built  # nothing was built for the list
+    shown = {name: group.lazy.listed(name).get_short_help_str(60) for name in group.commands}
+    assert {"log", "attack", "plan", "score", "export", "undo"} <= set(shown)
+    assert all(name in text for name in shown)
+    for name, short in shown.items():
+        assert group.commands[name].get_short_help_str(60) == short, name
+    assert list(group.commands) == group.list_commands(None)
+
+
+def test_text_options_keep_their_text_and_lists_become_lists(cli: Cli) -> None:
+    """Without Typer's pydantic coercion, a repeated option still arrives as a list and a
+    flag as a bool: a session with two triggers and --yes behaves as before."""
+    cli.ok("attack", "log", "--hours", "3", "--peak", "6", "--trigger", "stress", "--trigger",
+           "sleep")  # fmt: skip
+    shown = cli.json("attack", "list")
+    assert shown[0]["detail"]["triggers"] == ["stress", "sleep"]
+    assert "Nothing was deleted" not in cli.ok("attack", "delete", "1", "--yes").stdout
+    assert cli.json("attack", "list") == []
+
+
 def test_unknown_command_is_one_line() -> None:
     from typer.testing import CliRunner
 
@@ -385,8 +414,10 @@ def test_help_does_not_import_heavy_modules() -> None:
         "assert r.exit_code == 0\n"
         "r = CliRunner().invoke(app, ['log', '--help'])\n"
         "assert r.exit_code == 0\n"
-        # pydantic itself may load: Typer uses it to coerce parameters. Our models may not.
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy',"
+        "r = CliRunner().invoke(app, ['attack', 'log', '--help'])\n"
+        "assert r.exit_code == 0\n"
+        # Text options and flags keep their value as given, so not even pydantic loads.
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'scipy', 'numpy', 'pydantic',"
         " 'migraine_diary.domain.models', 'migraine_diary.storage',"
         " 'migraine_diary.analysis.stats')"
         " if m in sys.modules]\n"

@@ -405,3 +405,109 @@ def test_session_numbers_cost_no_numpy_call_each(monkeypatch: pytest.MonkeyPatch
     result = stats.analyse_therapy("cst", points)
     assert [g.mean_relief for g in result.by_session_number[:3]] == [1.0, 2.0, 0.0]
     assert calls < 20
+
+
+# --- across clients (stats --all-clients) ------------------------------------------------------
+
+
+def practice_series(clients: int, seed: int = 4) -> list[Any]:
+    """A practice of `clients` clients with 5-8 sessions each, relief with noise."""
+    import numpy as np
+
+    from migraine_diary.analysis.practice import ClientSeries, ClientSession
+
+    rng = np.random.default_rng(seed)
+    start = datetime(2026, 6, 1, 17, tzinfo=UTC)
+    out = []
+    for c in range(clients):
+        level = 2 + rng.normal()
+        sessions = []
+        for i in range(int(rng.integers(5, 9))):
+            minutes = int(rng.choice([30, 45, 60]))
+            relief = int(np.clip(round(level + 0.4 * (minutes - 45) / 15 + rng.normal()), 0, 7))
+            when = start + timedelta(days=7 * i, hours=c)
+            sessions.append(ClientSession(when, minutes, 8, 8 - relief))
+        out.append(ClientSeries(f"client {c + 1}", tuple(sessions)))
+    # one who came twice, long before the practice's last session
+    gone = start - timedelta(days=120)
+    out.append(ClientSeries("gone", (ClientSession(gone, 45, 7, 5), ClientSession(gone, 60, 7, 4))))
+    return out
+
+
+def test_all_clients_on_a_personal_diary_is_one_client_so_not_enough(cli: Cli) -> None:
+    log_story(cli)
+    result = cli.ok("stats", "--all-clients")
+    assert "craniosacral across clients" in result.stdout
+    assert "needs at least 5 clients with at least 5 sessions" in result.stdout
+    assert "1 of 1 client has that many" in result.stdout
+    assert "Per client" not in result.stdout  # one implicit client: no table of one
+    data = cli.json("stats", "--all-clients", "craniosacral")
+    (therapy,) = data["across_clients"]
+    assert set(therapy) == {
+        "therapy", "model", "verdict", "message", "gate", "fit", "clients", "sensitivity"
+    }  # fmt: skip
+    assert therapy["verdict"] == "not_enough_data"
+    assert therapy["fit"] is None
+    assert therapy["gate"] == {"min_clients": 5, "min_sessions": 5, "eligible_clients": 1}
+    (client,) = therapy["clients"]
+    assert client["sessions"] == 7
+    assert client["in_model"] is False
+
+
+def test_all_clients_unknown_therapy_and_empty_diary(cli: Cli) -> None:
+    result = cli("stats", "--all-clients")
+    assert result.exit_code == 0
+    assert result.stdout == NO_SESSIONS + "\n"
+    log_story(cli)
+    result = cli("stats", "--all-clients", "craniosacrl")
+    assert result.exit_code == 1
+    assert "did you mean 'craniosacral'?" in result.stderr
+    assert result.stdout == ""
+
+
+def test_all_clients_full_result_in_text_and_json(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migraine_diary.diary import practice as seam
+
+    log_story(cli)
+    monkeypatch.setattr(
+        seam, "client_series", lambda diary, where: {"craniosacral": practice_series(7)}
+    )
+    text = cli.ok("stats", "--all-clients").stdout
+    assert "craniosacral across clients: 7 clients," in text
+    assert "longer sessions: " in text
+    assert "later sessions: " in text
+    assert "points per 15 minutes" in text
+    assert "Sensitivity: 1 client stopped before the course ended" in text
+    assert "Per client (8 clients; 1 is not in the model" in text
+    assert "stopped early" in text
+    data = cli.json("stats", "--all-clients")
+    (therapy,) = data["across_clients"]
+    fit = therapy["fit"]
+    assert therapy["verdict"] == "estimated"
+    assert fit["clients"] == 7
+    assert fit["method"] in ("mixed", "client_fixed_effects")
+    assert len(fit["per_15_min"]["ci"]) == 2
+    assert fit["per_15_min"]["verdict"] in ("more_relief", "less_relief", "no_clear_effect")
+    assert therapy["sensitivity"]["stopped_early"] == ["gone"]
+    assert therapy["sensitivity"]["fit"]["clients"] == 8
+    assert len(therapy["clients"]) == 8
+
+
+def test_all_clients_without_statsmodels_says_what_to_install(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migraine_diary.diary import practice as seam
+
+    log_story(cli)
+    monkeypatch.setattr(
+        seam, "client_series", lambda diary, where: {"craniosacral": practice_series(6)}
+    )
+    monkeypatch.setitem(sys.modules, "statsmodels.regression.mixed_linear_model", None)
+    result = cli("stats", "--all-clients")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "migraine: error: the model across clients needs statsmodels: "
+        "pip install 'migraine-diary[practice]'"
+    ]

@@ -42,12 +42,24 @@ StatsTherapy = Annotated[
 ]
 
 
+AllClients = Annotated[
+    bool,
+    typer.Option(
+        "--all-clients",
+        help="Across clients: relief by session length and session number in one mixed "
+        "model over every client (needs 5 clients with 5 sessions each; "
+        "pip install 'migraine-diary[practice]').",
+    ),
+]
+
+
 @app.command()
 def stats(
     ctx: typer.Context,
     therapy: StatsTherapy = None,
     since: Since = None,
     until: Until = None,
+    all_clients: AllClients = False,
     json: Json = False,
 ) -> None:
     """What your sessions can and cannot tell, per therapy: relief with its 95% interval, how
@@ -58,6 +70,9 @@ def stats(
     Example: migraine stats craniosacral --since 2026-09-01
     """
     diary = counting_diary(ctx)
+    if all_clients:
+        across_clients(diary, therapy, since, until, json=json)
+        return
     results = judged_therapies(diary, therapy, since, until)
     plans = finished_plans(diary, results)
     if json:
@@ -77,6 +92,31 @@ def stats(
         render_stats.say(nothing_to_show(therapy, since, until))
         return
     render_stats.therapy_sections(results, plans)
+
+
+def across_clients(
+    diary: Diary | None, therapy: str | None, since: str | None, until: str | None, *, json: bool
+) -> None:
+    """`stats --all-clients`: one mixed model per therapy over the practice's clients."""
+    from migraine_diary.analysis.practice import analyse_practice
+    from migraine_diary.diary.practice import client_series
+
+    where = session_filters(diary, therapy, since, until)
+    results = [analyse_practice(name, s) for name, s in client_series(diary, where).items()]
+    if json:
+        from migraine_diary.render.practice import practice_json
+
+        print_json(practice_json(results))
+        if not results:
+            say(nothing_to_show(therapy, since, until), err=True)
+        return
+    from migraine_diary.render.practice import practice_sections
+    from migraine_diary.render.stats import say as show
+
+    if not results:
+        show(nothing_to_show(therapy, since, until))
+        return
+    practice_sections(results)
 
 
 def finished_plans(diary: Diary | None, results: list[TherapyVerdicts]) -> dict[str, list[Any]]:

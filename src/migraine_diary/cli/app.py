@@ -8,27 +8,147 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
+import inspect
 import io
 import os
 import sys
 import warnings
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from migraine_diary import __version__
 from migraine_diary.cli.common import PROG, State
 from migraine_diary.errors import DiaryError, Note, cannot_write
+
+# Every command module owns a Typer of its own, listed in the order `--help` shows them.
+COMMAND_MODULES = (
+    "sessions",
+    "undo",
+    "transfer",
+    "demo",
+    "attacks",
+    "days",
+    "care",
+    "report",
+    "analysis",
+    "plans",
+    "acute",
+    "clients",
+    "settings",
+)
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The app's commands by name, each built only when it is used: Typer turns a command's
+    annotations into options when it builds it (about 2 ms each, 44 commands), and a run, a
+    completion or a --help needs one command, not all of them."""
+
+    def __init__(self) -> None:
+        self._build: dict[str, Callable[[], Any]] = {}
+        self._help: dict[str, _Help] = {}
+        self._built: dict[str, Any] = {}
+        for module in COMMAND_MODULES:
+            commands = importlib.import_module(f"migraine_diary.cli.{module}").app
+            for name, build, help_text in _entries(commands):
+                self._build[name] = build
+                self._help[name] = help_text
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            command = self._build[name]()
+            _coerce_plainly(command)
+            self._built[name] = command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+        self._build.setdefault(name, lambda: command)
+
+    def __delitem__(self, name: str) -> None:
+        del self._build[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._build)
+
+    def __len__(self) -> int:
+        return len(self._build)
+
+    def listed(self, name: str) -> Any:
+        """A stand-in with the command's help and nothing else, for lists of commands."""
+        if name in self._built:
+            return self._built[name]
+        help_text, short, hidden = self._help[name]
+        return TyperCommand(name=name, help=help_text, short_help=short, hidden=hidden)
+
+
+# A command's help as its list shows it: the help text, the short help set, hidden.
+_Help = tuple[str, str | None, bool]
+
+
+def _entries(commands: typer.Typer) -> Iterator[tuple[str, Callable[[], Any], _Help]]:
+    """Each command and named group of one module's Typer: its name, how to build it, and its
+    help (found as Typer finds it, without building)."""
+    settings = {"pretty_exceptions_short": True, "rich_markup_mode": None}
+    for info in commands.registered_commands:
+        assert info.callback is not None
+        name = info.name or typer.main.get_command_name(info.callback.__name__)
+        text = inspect.cleandoc(info.help) if info.help else inspect.getdoc(info.callback) or ""
+
+        def build(info: Any = info) -> Any:
+            return typer.main.get_command_from_info(info, **settings)  # type: ignore[arg-type]
+
+        yield name, build, (text, info.short_help, bool(info.hidden))
+    for group in commands.registered_groups:
+        assert isinstance(group.name, str)
+
+        def build_group(group: Any = group) -> Any:
+            return typer.main.get_group_from_info(group, suggest_commands=True, **settings)  # type: ignore[arg-type]
+
+        solved = typer.main.solve_typer_info_defaults(group)
+        yield group.name, build_group, (solved.help or "", solved.short_help, bool(solved.hidden))
 
 
 class DiaryGroup(TyperGroup):
     """One exit point: every expected error is one line on stderr; a traceback only with
     --debug. Typer's boxed error panels are replaced by a single line a script can read."""
 
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.lazy = _Commands()
+        self.commands = self.lazy
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The list of commands in --help, from their help alone (none is built for it)."""
+        shown = self.lazy
+        rows = [(name, shown.listed(name)) for name in shown if not shown.listed(name).hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """Command names offered from their help alone, as in --help."""
+        from typer._click.shell_completion import CompletionItem
+
+        found = [
+            CompletionItem(name, help=self.lazy.listed(name).get_short_help_str())
+            for name in self.lazy
+            if name.startswith(incomplete) and not self.lazy.listed(name).hidden
+        ]
+        return found + super(TyperGroup, self).shell_complete(ctx, incomplete)
+
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
-        _skip_coercion_while_completing([*params, *_every_param(self, ctx)])
+        _plain_coercion(params, completing=_completing())
         return params
 
     def invoke(self, ctx: Any) -> Any:
@@ -92,27 +212,57 @@ class _AsGiven:
         return value
 
 
-def _every_param(group: Any, ctx: Any) -> list[Any]:
-    """The parameters of every command and group under ``group``, their --help included:
-    completing `log <Tab>` parses `log`'s options too."""
-    if f"_{PROG.upper()}_COMPLETE" not in os.environ:
-        return []
-    found = []
-    for command in getattr(group, "commands", {}).values():
-        found += [*command.params, command.get_help_option(ctx), *_every_param(command, ctx)]
-    return [param for param in found if param is not None]
+class _Plain:
+    """Coercion of a text option or a flag (nearly all of ours: the use cases parse and
+    check the text): the value as given. Typer would build a pydantic validator for each,
+    which costs about 100 ms on the first, paid by every command and by `log --help`."""
+
+    def __init__(self, annotation: Any) -> None:
+        self.annotation = annotation
+
+    def coerce(self, value: Any, *, param: Any, ctx: Any) -> Any:
+        if value is None:
+            return () if param.multiple or param.nargs == -1 else None
+        if isinstance(value, self.annotation) if isinstance(self.annotation, type) else False:
+            return value
+        if isinstance(value, tuple | list) and all(isinstance(item, str) for item in value):
+            return list(value)
+        from typer._coercion import build_runtime_param
+
+        return build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
 
 
-def _skip_coercion_while_completing(params: list[Any]) -> None:
-    """Typer coerces every parameter through pydantic, even a None default: about 60 ms that
-    Tab completion would pay on every keystroke for values it never uses. Only in a process
-    that the shell started to complete (it exits right after), so no later parse is affected.
-    """
-    if f"_{PROG.upper()}_COMPLETE" not in os.environ:
-        return
+def _completing() -> bool:
+    """Whether this process was started by the shell to complete a word (it exits after)."""
+    return f"_{PROG.upper()}_COMPLETE" in os.environ
+
+
+def _plain_coercion(params: list[Any], *, completing: bool) -> None:
+    """Text options keep their text; while the shell completes (the process exits right
+    after, so no later parse is affected), every value is kept as given: completion never
+    uses the values it parses."""
     for param in params:
-        if getattr(param, "_runtime_param", False) is None:
+        if getattr(param, "_runtime_param", False) is not None:
+            continue  # not a Typer parameter, or already set
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if completing:
             param._runtime_param = _AsGiven()
+        elif annotation in (str, bool) or annotation == list[str]:
+            param._runtime_param = _Plain(annotation)
+
+
+def _coerce_plainly(command: Any) -> None:
+    """The same for a command as it is built, its subcommands and its --help included."""
+    parse = command.get_params
+
+    def get_params(ctx: Any) -> list[Any]:
+        params: list[Any] = parse(ctx)
+        _plain_coercion(params, completing=_completing())
+        return params
+
+    command.get_params = get_params
+    for sub in getattr(command, "commands", {}).values():
+        _coerce_plainly(sub)
 
 
 # What a write to a full or closed output raises: a file the program opens itself names its
@@ -254,38 +404,3 @@ def main_options(
 
 def main() -> None:
     app()
-
-
-# Every command module owns a Typer of its own; merged here in the order `--help` lists them.
-from migraine_diary.cli import (  # noqa: E402  (the commands use nothing of this module)
-    acute,
-    analysis,
-    attacks,
-    care,
-    clients,
-    days,
-    demo,
-    plans,
-    report,
-    sessions,
-    settings,
-    transfer,
-    undo,
-)
-
-for commands in (
-    sessions,
-    undo,
-    transfer,
-    demo,
-    attacks,
-    days,
-    care,
-    report,
-    analysis,
-    plans,
-    acute,
-    clients,
-    settings,
-):
-    app.add_typer(commands.app)

@@ -236,6 +236,26 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
         yield tuple(row)
 
 
+# Across clients (`stats --all-clients`): every session's client, therapy, time, length and
+# pains, grouped by client in time order.
+# client seam: a personal diary has one implicit client; when clients land this constant
+# becomes the session's client column (s.client_id).
+PRACTICE_CLIENT = "1"
+PRACTICE_SQL = (
+    f'SELECT {PRACTICE_CLIENT} AS client, t.name, s."when", s.minutes, s.pain_before,'
+    " s.pain_after FROM session s JOIN therapy t ON t.id = s.therapy_id{where}"
+    ' ORDER BY t.name, client, s."when", s.id'
+)
+
+
+def practice_rows(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """(client key, therapy name, when, minutes, pain before, pain after) per session."""
+    from sqlalchemy import text
+
+    where, params = filters.where()
+    return [tuple(r) for r in conn.execute(text(PRACTICE_SQL.format(where=where)), params)]
+
+
 # The CSV written by `export`: neutralising formula-like text and formatting money in SQL keeps
 # the per-row Python work to the csv module's C loop.
 # (a tab and a carriage return as literal characters: portable, unlike char(9) or chr(9)).

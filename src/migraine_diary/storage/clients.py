@@ -133,7 +133,8 @@ _COPY: dict[str, dict[str, str]] = {
 }
 # Tables whose new ids later rows need; the others are copied without their ids.
 _REFERRED = {"session", "attack", "medication", "plan"}
-_NOT_COPIED = {"schema_version", "client", "sqlite_sequence"}
+# The audit is the practice's own record of its writes; shares are between its roles.
+_NOT_COPIED = {"schema_version", "client", "sqlite_sequence", "audit", "client_share"}
 
 
 @contextmanager

@@ -295,3 +295,28 @@ class ScoreRow(SQLModel, table=True):
     therapy_key: str | None = None
     therapy: str | None = None
     client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
+
+
+class ClientShareRow(SQLModel, table=True):
+    """A client shared with another PostgreSQL role by `owner`, the role that shared it."""
+
+    __tablename__ = "client_share"
+
+    client_id: int = Column(primary_key=True, foreign_key="client.id", ondelete="CASCADE")
+    role: str = Column(primary_key=True)
+    owner: str | None = None
+
+
+class AuditRow(SQLModel, table=True):
+    """One write to a data table, as its trigger recorded it: ids only, never what was
+    written. Append-only (a trigger refuses every change)."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Column(default=None, primary_key=True)
+    at: str
+    role: str | None = None
+    table_name: str
+    record_id: int | None = None
+    client_id: int | None = None
+    action: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from migraine_diary.errors import DiaryError
+from migraine_diary.storage.schema import SqliteOnly
 
 # (pattern, replacement), applied in order to the SQL outside quotes.
 _REWRITES: list[tuple[re.Pattern[str], str]] = [
@@ -45,7 +46,10 @@ class Untranslatable(DiaryError):
 
 
 def translate(statement: str) -> str:
-    """One migration statement as PostgreSQL runs it, or Untranslatable naming the construct."""
+    """One migration statement as PostgreSQL runs it ("" for one only SQLite runs), or
+    Untranslatable naming the construct."""
+    if isinstance(statement, SqliteOnly):
+        return ""  # made by storage/postgres/security.py instead
     parts: list[str] = []
     position = 0
     for quoted in _QUOTED.finditer(statement):

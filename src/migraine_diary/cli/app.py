@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "plans",
     "acute",
     "clients",
+    "audit",
     "settings",
 )
 

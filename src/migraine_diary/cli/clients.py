@@ -1,4 +1,4 @@
-"""Practice mode: `migraine clients` and `migraine client add|rename|export|erase|import-diary`."""
+"""Practice mode: `migraine clients` and the `migraine client ...` commands."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ client_app = typer.Typer(no_args_is_help=True)
 app.add_typer(
     client_app,
     name="client",
-    help="Practice mode: add, rename, export or erase a client; bring a personal diary in.\n\n"
+    help="Practice mode: add, rename, export, erase or share a client; bring a personal diary "
+    "in.\n\n"
     "Example: migraine client add 'Anne B.'",
 )
 
@@ -162,6 +163,44 @@ def import_diary(
         f"{plural(copied.get('attack', 0), 'attack')}, "
         f"{plural(sum(copied.values()), 'record')} in all."
     )
+
+
+Role = Annotated[
+    str,
+    typer.Option("--with", help="The practitioner's database role.", metavar="ROLE",
+                 show_default=False),
+]  # fmt: skip
+
+
+@client_app.command("share")
+def share(ctx: typer.Context, name: Name, role: Role) -> None:
+    """Let another practitioner (a database role) see and change a client's records, on
+    PostgreSQL; only the client's owner may.
+
+    Example: migraine client share 'Anne B.' --with bob
+    """
+    from migraine_diary.diary.audit import share as share_client
+
+    shown = " ".join(name.split())
+    if share_client(_practice(ctx), name, role):
+        common.say(f"Shared client {shown!r} with {role}.")
+    else:
+        common.say(f"Client {shown!r} was shared with {role} already; nothing changed.")
+
+
+@client_app.command("unshare")
+def unshare(ctx: typer.Context, name: Name, role: Role) -> None:
+    """Stop sharing a client with a practitioner's role.
+
+    Example: migraine client unshare 'Anne B.' --with bob
+    """
+    from migraine_diary.diary.audit import unshare as unshare_client
+
+    shown = " ".join(name.split())
+    if unshare_client(_practice(ctx), name, role):
+        common.say(f"Client {shown!r} is no longer shared with {role}.")
+    else:
+        common.say(f"Client {shown!r} was not shared with {role}; nothing changed.")
 
 
 def _opened(ctx: typer.Context, *, write: bool) -> Diary:

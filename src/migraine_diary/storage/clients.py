@@ -107,8 +107,12 @@ def erase_client(conn: Connection, client_id: int) -> dict[str, int]:
 
 
 def record_erasure(conn: Connection, client_id: int) -> None:
-    """The seam for the audit trail (issue 19, built by the lead): record here, in the same
-    transaction, that client `client_id` was erased, never what they held. Nothing yet."""
+    """The audit's trigger on the client table has recorded the erasure (one `erase` row, the
+    client's id, never what they held); this checks, in the same transaction, that it was
+    whole."""
+    from migraine_diary.storage.audit import check_erased
+
+    check_erased(conn, client_id)
 
 
 # A personal diary's tables in the order their rows can be copied (a row after the rows it

@@ -38,8 +38,9 @@ def _optional(table: str, column: str, alias: str) -> str:
 # table -> (who sees and changes a row, what a row written must also satisfy): a row is
 # visible when its client (or its parent) is; a write may not point at another's records.
 _ROWS: dict[str, tuple[str, str]] = {
-    **{t: (_VISIBLE_CLIENT, "") for t in ("session", "attack", "plan", "score", "checkin")},
-    "kept_range": (_VISIBLE_CLIENT, ""),
+    **dict.fromkeys(
+        ("session", "attack", "plan", "score", "checkin", "kept_range"), (_VISIBLE_CLIENT, "")
+    ),
     "addition": (
         _VISIBLE_CLIENT,
         f"{_optional('session', 'session_id', 's')} AND {_optional('attack', 'attack_id', 'a')}",
@@ -172,7 +173,8 @@ def _audit_triggers(namespace: str) -> list[str]:
             f"CREATE OR REPLACE TRIGGER audit_{table} AFTER INSERT OR UPDATE OR DELETE"
             f" ON {table} FOR EACH ROW EXECUTE FUNCTION migraine_audit_{table}()",
         ]
-    return made + [
+    return [
+        *made,
         "CREATE OR REPLACE TRIGGER audit_kept BEFORE UPDATE OR DELETE ON audit"
         " FOR EACH ROW EXECUTE FUNCTION migraine_audit_kept()",
         "CREATE OR REPLACE TRIGGER audit_kept_whole BEFORE TRUNCATE ON audit"

@@ -123,12 +123,18 @@ def erase(diary: db.Diary, name: str) -> dict[str, int]:
 
 def import_diary(diary: db.Diary, source: Path, name: str) -> dict[str, int]:
     """A personal SQLite diary's every row brought in under one client, in one transaction
-    (a client of that name is made when there is none); rows copied per table."""
+    (a client of that name is made when there is none; one with records is refused, so a
+    diary brought in twice is not doubled); rows copied per table."""
     wanted = client_name(name)
     if isinstance(diary, db.SqliteDiary) and source.resolve() == diary.path.resolve():
         raise DiaryError("a diary cannot be imported into itself; nothing was imported")
     with db.personal_diary(source) as reader, diary.transaction() as conn:
         target = db.named_clients(conn).get(wanted)
+        if target is not None and db.holds_records(conn, target):
+            raise DiaryError(
+                f"client {wanted!r} has records already; a diary is brought in under a new "
+                "client (or one without records); nothing was imported"
+            )
         if target is None:
             target = db.add_client(conn, wanted, to_storage(now()))
             assert target is not None

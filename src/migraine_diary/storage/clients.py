@@ -86,6 +86,19 @@ def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str
     return found
 
 
+def holds_records(conn: Connection, client_id: int) -> bool:
+    """Whether any record belongs to the client."""
+    from sqlalchemy import text
+
+    return any(
+        conn.execute(
+            text(f"SELECT 1 FROM {t} WHERE client_id = :c LIMIT 1"), {"c": client_id}
+        ).first()
+        is not None
+        for t in CLIENT_TABLES
+    )
+
+
 # Erasing a client: children first where no ON DELETE CASCADE reaches them.
 _ERASE_ORDER = ("addition", "plan", "session", "attack", "checkin", "kept_range", "score")
 

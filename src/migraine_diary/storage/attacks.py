@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.storage import scope
+from migraine_diary.storage.scope import kept_client
 from migraine_diary.storage.paging import keyset_page
 
 if TYPE_CHECKING:
@@ -265,6 +266,7 @@ def ongoing_attacks(conn: Connection) -> list[tuple[int, str]]:
 def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
+    values = kept_client(values)
     assignments = ", ".join(f'"{column}" = :{column}' for column in values)
     mine, params = scope.mine(conn)
     conn.execute(

@@ -90,3 +90,9 @@ def mine(conn: Connection, alias: str = "") -> tuple[str, dict[str, Any]]:
     """The condition keeping a change to the client written to (see `writing`)."""
     column = f"{alias}.client_id" if alias else "client_id"
     return f"{column} = :write_client", {"write_client": writing(conn)}
+
+
+def kept_client(values: dict[str, Any]) -> dict[str, Any]:
+    """An edit's new values without client_id: a record's client never changes by an edit
+    (a row built afresh carries the implicit client's id, and would move it there)."""
+    return {column: value for column, value in values.items() if column != "client_id"}

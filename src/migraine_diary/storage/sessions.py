@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.storage import scope
+from migraine_diary.storage.scope import kept_client
 from migraine_diary.storage.paging import keyset_page
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ def session_by_id(
 def update_session(conn: Connection, session_id: int, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
+    values = kept_client(values)
     assignments = ", ".join(f'"{column}" = :{column}' for column in values)
     mine, params = scope.mine(conn)
     conn.execute(

@@ -240,7 +240,8 @@ def test_every_write_is_audited_with_role_and_action_and_never_its_text(
     # Alice still sees that she erased Dora (her own write), and nothing of bob's.
     mine = alice.json("audit")
     assert any(e["action"] == "erase" and e["client_id"] == dora for e in mine)
-    assert {e["role"] for e in mine} == {"alice"}
+    assert {e["role"] for e in mine} == {"alice", "bob"}  # bob: while Cleo was shared
+    assert {e["client"] for e in mine if e["role"] == "bob"} == {"Cleo Cedar"}
     assert {e["role"] for e in practice.owner.json("audit")} >= {"alice", "bob"}
 
 

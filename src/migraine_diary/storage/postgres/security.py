@@ -175,9 +175,8 @@ def _audit_triggers(namespace: str) -> list[str]:
         ]
     return [
         *made,
-        "CREATE OR REPLACE TRIGGER audit_kept BEFORE UPDATE OR DELETE ON audit"
-        " FOR EACH ROW EXECUTE FUNCTION migraine_audit_kept()",
-        "CREATE OR REPLACE TRIGGER audit_kept_whole BEFORE TRUNCATE ON audit"
+        # Per statement: it fires even when row-level security lets no row be touched.
+        "CREATE OR REPLACE TRIGGER audit_kept BEFORE UPDATE OR DELETE OR TRUNCATE ON audit"
         " FOR EACH STATEMENT EXECUTE FUNCTION migraine_audit_kept()",
     ]
 

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ class Client(Cli):
         super().__init__(target)
         self.name = name
 
-    def __call__(self, *args: str, input: str | None = None) -> object:
+    def __call__(self, *args: str, input: str | None = None) -> Any:
         return super().__call__("--client", self.name, *args, input=input)
 
 
@@ -121,7 +122,7 @@ def test_schema_matches_the_client_table_models(tmp_path: Path) -> None:
                       PlanRow, ScoreRow):  # fmt: skip
             table = model.__tablename__
             stored = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            assert stored == [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
+            assert stored == [c.name for c in model.__table__.columns]  # type: ignore[union-attr]
 
 
 def test_a_personal_diary_never_shows_the_word(cli: Cli) -> None:

@@ -484,7 +484,8 @@ def attack_page(
 
 
 def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
-    """Stored attacks with these ids (ATTACK_COLUMNS order, then import_key)."""
+    """Stored attacks with these ids (ATTACK_COLUMNS order, then import_key): the chosen
+    client's."""
     from sqlalchemy import text
 
     sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
@@ -492,10 +493,10 @@ def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
     for offset in range(0, len(ids), 500):
         chunk = ids[offset : offset + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        rows = conn.execute(
-            text(sql + f" WHERE a.id IN ({marks})"), {f"i{n}": v for n, v in enumerate(chunk)}
+        where, params = scope.within(
+            conn, f" WHERE a.id IN ({marks})", {f"i{n}": v for n, v in enumerate(chunk)}, "a"
         )
-        found.extend(tuple(r) for r in rows)
+        found.extend(tuple(r) for r in conn.execute(text(sql + where), params))
     return found
 
 

@@ -290,17 +290,17 @@ RAW_SQL = SESSION_COLUMNS + '{scope} ORDER BY s."when", s.id'
 
 def sessions_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
     """Stored sessions with these ids (SESSION_COLUMNS order), to tell a re-imported row from
-    a conflicting one."""
+    a conflicting one: the chosen client's."""
     from sqlalchemy import text
 
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = SESSION_COLUMNS + f" WHERE s.id IN ({marks})"
-        found.extend(
-            tuple(r) for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)})
+        where, params = scope.within(
+            conn, f" WHERE s.id IN ({marks})", {f"i{n}": v for n, v in enumerate(chunk)}, "s"
         )
+        found.extend(tuple(r) for r in conn.execute(text(SESSION_COLUMNS + where), params))
     return found
 
 

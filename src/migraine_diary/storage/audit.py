@@ -20,7 +20,8 @@ def audit_rows(
     The name is read from the client table now (the audit holds ids only; NULL once erased)."""
     from sqlalchemy import text
 
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if client_id is not None:
         conditions.append("a.client_id = :client")
         params["client"] = client_id

@@ -195,8 +195,8 @@ def _row_security() -> list[str]:
             + f" LOOP EXECUTE format('DROP POLICY %I ON {table}', p); END LOOP; END $$"
         )
     for table, (rows, written) in _ROWS.items():
-        check = f"({rows}) AND {written}" if written else rows
-        made.append(f"CREATE POLICY own ON {table} USING ({rows}) WITH CHECK ({check})")
+        written_too = f"({rows}) AND {written}" if written else rows
+        made.append(f"CREATE POLICY own ON {table} USING ({rows}) WITH CHECK ({written_too})")
     for name, table, command, using, check in _POLICIES:
         clauses = (f" USING ({using})" if using else "") + (
             f" WITH CHECK ({check})" if check else ""

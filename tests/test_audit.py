@@ -37,8 +37,10 @@ def test_every_write_is_in_the_audit_and_none_of_its_text(cli: Cli, db_path: Pat
     for entry in entries:  # a personal diary: no client in any output
         assert set(entry) == {"id", "at", "role", "table", "record_id", "action"}
     text = cli.ok("audit").stdout
-    assert "client" not in text.lower() and "role" not in text
-    assert "session" in text and "update" in text
+    assert "client" not in text.lower()
+    assert "role" not in text
+    assert "session" in text
+    assert "update" in text
     with closing(sqlite3.connect(db_path)) as conn:
         stored = repr(conn.execute("SELECT * FROM audit").fetchall())
     for secret in ("private-note-31", "Dr Who", "craniosacral", "massage", "sumatriptan"):
@@ -61,7 +63,7 @@ def test_since_and_an_empty_audit(cli: Cli, db_path: Path) -> None:
     cli.log("craniosacral", when="2026-11-01 16:30")
     with closing(sqlite3.connect(db_path)) as conn:  # an old entry, as written a month ago
         conn.execute(
-            "INSERT INTO audit (\"at\", table_name, record_id, action)"
+            'INSERT INTO audit ("at", table_name, record_id, action)'
             " VALUES ('2026-10-01T08:00:00+00:00', 'session', 99, 'insert')"
         )
         conn.commit()
@@ -87,7 +89,10 @@ def test_a_practice_on_sqlite_names_clients_and_an_edit_keeps_its_client(cli: Cl
     assert (anne["sessions"], anne["attacks"]) == (1, 1)
     entries = cli.json("audit", "--client", "Anne B.")
     assert {(e["table"], e["action"]) for e in entries} >= {
-        ("session", "insert"), ("session", "update"), ("attack", "update"), ("client", "insert")
+        ("session", "insert"),
+        ("session", "update"),
+        ("attack", "update"),
+        ("client", "insert"),
     }
     assert {e["client"] for e in entries} == {"Anne B."}
     assert cli.json("--client", "Carl D.", "audit") == [

@@ -45,12 +45,51 @@ def _logged(cli: Cli, role: str) -> None:
     client, note, provider, medication = SECRETS[role]
     cli.ok("client", "add", client)
     on = ("--client", client)
-    cli.ok(*on, "log", "craniosacral", "--when", "2026-11-02 10:00", "--minutes", "45",
-           "--pain-before", "6", "--pain-after", "3", "--notes", note, "--provider", provider)
-    cli.ok(*on, "log", "craniosacral", "--when", "2026-11-09 10:00", "--minutes", "60",
-           "--pain-before", "5", "--pain-after", "2")
-    cli.ok(*on, "attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
-           "--med", f"{medication}@08:30=helpful", "--notes", note)
+    cli.ok(
+        *on,
+        "log",
+        "craniosacral",
+        "--when",
+        "2026-11-02 10:00",
+        "--minutes",
+        "45",
+        "--pain-before",
+        "6",
+        "--pain-after",
+        "3",
+        "--notes",
+        note,
+        "--provider",
+        provider,
+    )
+    cli.ok(
+        *on,
+        "log",
+        "craniosacral",
+        "--when",
+        "2026-11-09 10:00",
+        "--minutes",
+        "60",
+        "--pain-before",
+        "5",
+        "--pain-after",
+        "2",
+    )
+    cli.ok(
+        *on,
+        "attack",
+        "log",
+        "--when",
+        "2026-11-04 08:00",
+        "--hours",
+        "5",
+        "--peak",
+        "7",
+        "--med",
+        f"{medication}@08:30=helpful",
+        "--notes",
+        note,
+    )
     cli.ok(*on, "checkin", "--date", "2026-11-10")
     cli.ok(*on, "edit", _own_session(cli, client), "--minutes", "50")  # fmt: skip
 
@@ -110,7 +149,8 @@ def test_no_command_shows_another_practitioners_clients(
     document = json.loads(cli.ok("--client", SECRETS[me][0], "export", "--all").stdout)
     assert SECRETS[other][1] not in json.dumps(document)
     # Another's client by name: unknown, with no "did you mean" pointing at them.
-    for command in (("client", "export", SECRETS[other][0]), ("--client", SECRETS[other][0], "list"),
+    for command in (("client", "export", SECRETS[other][0]),
+                    ("--client", SECRETS[other][0], "list"),
                     ("audit", "--client", SECRETS[other][0]),
                     ("client", "erase", SECRETS[other][0], "--yes"),
                     ("client", "rename", SECRETS[other][0], "Stolen")):  # fmt: skip
@@ -164,9 +204,10 @@ def test_raw_sql_as_the_application_role_sees_and_changes_only_its_own(
                 alice.execute(sql.encode(), params)
     with practice.raw("diary_owner") as owner:
         assert owner.execute("SELECT count(*) FROM session").fetchone()[0] == 4
-        assert owner.execute(
-            "SELECT minutes FROM session WHERE id = %s", (bob_session,)
-        ).fetchone()[0] != 1
+        assert (
+            owner.execute("SELECT minutes FROM session WHERE id = %s", (bob_session,)).fetchone()[0]
+            != 1
+        )
 
 
 def test_a_write_of_anothers_record_by_the_cli_is_refused(practice: Practice) -> None:
@@ -186,7 +227,8 @@ def test_sharing_gives_access_and_unsharing_takes_it_back(practice: Practice) ->
     alice, bob = practice.alice, practice.bob
     alice.ok("client", "add", "Cleo Cedar")
     alice.ok("--client", "Cleo Cedar", "log", "massage", "--when", "2026-11-05 09:00",
-             "--minutes", "30", "--pain-before", "4", "--pain-after", "2", "--notes", "cleo-9")  # fmt: skip
+             "--minutes", "30", "--pain-before", "4", "--pain-after", "2",
+             "--notes", "cleo-9")  # fmt: skip
     assert "Cleo Cedar" not in bob.ok("clients").stdout
     shared = alice.ok("client", "share", "Cleo Cedar", "--with", "bob")
     assert "Shared client 'Cleo Cedar' with bob" in shared.stdout
@@ -208,7 +250,8 @@ def test_sharing_gives_access_and_unsharing_takes_it_back(practice: Practice) ->
     alice.ok("client", "unshare", "Cleo Cedar", "--with", "bob")
     assert "not shared" in alice.ok("client", "unshare", "Cleo Cedar", "--with", "bob").stdout
     seen = _outputs(bob)
-    assert "Cleo Cedar" not in seen and "cleo-9" not in seen
+    assert "Cleo Cedar" not in seen
+    assert "cleo-9" not in seen
     assert [c["name"] for c in bob.json("clients")] == ["Bert Birch"]
 
 
@@ -218,7 +261,8 @@ def test_every_write_is_audited_with_role_and_action_and_never_its_text(
     alice = practice.alice
     alice.ok("client", "add", "Dora Dune")
     alice.ok("--client", "Dora Dune", "log", "shiatsu", "--when", "2026-11-07 09:00",
-             "--minutes", "30", "--pain-before", "4", "--pain-after", "2", "--notes", "dora-5")  # fmt: skip
+             "--minutes", "30", "--pain-before", "4", "--pain-after", "2",
+             "--notes", "dora-5")  # fmt: skip
     dora = next(c for c in alice.json("audit") if c["client"] == "Dora Dune")["client_id"]
     erased = alice.ok("client", "erase", "Dora Dune", "--yes")
     assert "Erased client 'Dora Dune'" in erased.stdout

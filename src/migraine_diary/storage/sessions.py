@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.storage import scope
-from migraine_diary.storage.scope import kept_client
 from migraine_diary.storage.paging import keyset_page
+from migraine_diary.storage.scope import kept_client
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

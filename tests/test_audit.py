@@ -114,3 +114,23 @@ def test_sharing_needs_postgresql(cli: Cli) -> None:
     refused = cli("client", "share", "Anne B.", "--with", "bob")
     assert refused.exit_code == 1
     assert "sharing a client needs a practice on PostgreSQL" in refused.stderr
+
+
+def test_every_table_is_audited_and_guarded_or_shared(cli: Cli, db_path: Path) -> None:
+    """A table added by a later step needs its audit triggers (SQLite's in its step, the
+    AUDITED entry for PostgreSQL's) and row-level security, or a place among the shared."""
+    from migraine_diary.storage import schema
+    from migraine_diary.storage.postgres.security import DATA_TABLES, SHARED_TABLES
+
+    cli.log("craniosacral", when="2026-11-01 16:30")
+    with closing(sqlite3.connect(db_path)) as conn:
+        tables = {
+            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        } - {"sqlite_sequence", "schema_version", "audit"}
+        triggers = {
+            str(r[0])
+            for r in conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert tables == set(schema.AUDITED) == set(DATA_TABLES)
+    assert triggers == tables | {"audit"}
+    assert set(schema.GUARDED_TABLES) == tables - set(SHARED_TABLES) | {"audit"}

@@ -336,3 +336,7 @@ GUARDED_TABLES = (
     "attack_mbs", "plan_slot", "plan_deviation", "acute_rating", "audit",
 )  # fmt: skip
 IMPLICIT_CLIENT = 1
+# The practice step: a database of this version or older has no shares, audit or policies.
+PRACTICE_STEP = next(
+    n for n, step in enumerate(MIGRATIONS) if step[0].startswith("CREATE TABLE client_share")
+)

@@ -330,3 +330,55 @@ def test_search_finds_text_in_any_case_on_both_engines(cli: Cli) -> None:
         "Weather change"
     ]
     assert cli.json("list", "--search", "nothing") == []
+
+
+def test_a_database_before_clients_is_upgraded_losing_no_row(
+    postgres_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    url = postgres_server.database(upgraded=False)
+    cli = Cli(url)
+    step = db.schema.CLIENTS_STEP  # the schema as it was just before clients
+    monkeypatch.setattr(db.schema, "MIGRATIONS", db.MIGRATIONS[:step])
+    monkeypatch.setattr(db.schema, "LATEST", step)
+    cli.ok("upgrade")
+    monkeypatch.undo()
+    with psycopg.connect(url) as conn:  # records as that schema stored them
+        conn.execute("INSERT INTO therapy (name, key) VALUES ('cst', 'cst')")
+        conn.execute(
+            'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after)'
+            " VALUES (1, '2026-11-01T11:00:00+00:00', 45, 5, 4)"
+        )
+        conn.execute(
+            'INSERT INTO attack (start, "end", peak)'
+            " VALUES ('2026-11-04T07:00:00+00:00', '2026-11-04T09:00:00+00:00', 5)"
+        )
+        conn.execute("INSERT INTO medication (attack_id, name) VALUES (1, 'ibuprofen')")
+        conn.execute("INSERT INTO checkin (day) VALUES ('2026-11-02'), ('2026-11-03')")
+        conn.execute(
+            "INSERT INTO addition (session_id, attack_id, checkin_day) VALUES"
+            " (1, NULL, NULL), (NULL, 1, NULL), (NULL, NULL, '2026-11-02'),"
+            " (NULL, NULL, '2026-11-03')"
+        )
+        conn.execute("DELETE FROM addition WHERE checkin_day = '2026-11-03'")  # an id unused
+        conn.execute("INSERT INTO kept_range (first, last) VALUES ('2026-10-01', '2026-10-31')")
+    before = counts(url)
+    assert f"to {db.LATEST}" in cli.ok("upgrade").stdout
+    after = counts(url)
+    assert {t: after[t] for t in before} == before
+    with psycopg.connect(url) as conn:
+        for table in db.schema.CLIENT_TABLES:
+            found = conn.execute(f"SELECT DISTINCT client_id FROM {table}".encode()).fetchall()
+            assert found in ([], [(1,)]), table
+    # the tables made again go on with new ids, and undo still takes back a check-in
+    cli.ok("checkin", "--date", "2026-11-05")
+    assert "check-in of 2026-11-05" in cli.ok("undo", "--yes").stdout
+    cli.ok("kept", "2026-09-01", "2026-09-30")
+    cli.ok("client", "add", "Anne")
+    with psycopg.connect(url) as conn:
+        owner = conn.execute(
+            "SELECT owner, current_user FROM client WHERE name = 'Anne'"
+        ).fetchone()
+    assert owner is not None
+    assert owner[0] == owner[1]  # the role that made the client

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 from migraine_diary import storage as db
 from migraine_diary.domain.clients import Client
 from migraine_diary.domain.dates import from_storage, now, to_storage
-from migraine_diary.domain.models import is_name
+from migraine_diary.domain.models import is_name, therapy_key
 from migraine_diary.errors import DiaryError, field_error
 
 NAME_RULE = "a name of 1 to 200 characters, without control characters"
@@ -27,13 +26,12 @@ def client_name(text: str) -> str:
 
 
 def unknown_client(name: str, known: list[str]) -> DiaryError:
-    """A --client naming nobody: the nearest name, else where the names are listed."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if not close:  # 'ann' for 'Anne': case is not a typo worth failing on
-        folded = {k.casefold(): k for k in known}
-        close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
-        close = [folded[c] for c in close]
-    hint = f"did you mean {close[0]!r}?" if close else "see the names with: migraine clients"
+    """A --client naming nobody: the nearest name (the rule therapies use), else where the
+    names are listed."""
+    from migraine_diary.diary.sessions import near_miss
+
+    close = near_miss(name, {therapy_key(k): k for k in known})
+    hint = f"did you mean {close!r}?" if close else "see the names with: migraine clients"
     return DiaryError(f"no client {name!r} in the diary; {hint}")
 
 

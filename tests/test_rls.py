@@ -240,7 +240,8 @@ def test_sharing_gives_access_and_unsharing_takes_it_back(practice: Practice) ->
     # Bob may change the client's records, not the client: no share, rename or erase.
     for command in (("client", "share", "Cleo Cedar", "--with", "bob"),
                     ("client", "unshare", "Cleo Cedar", "--with", "alice"),
-                    ("client", "erase", "Cleo Cedar", "--yes")):  # fmt: skip
+                    ("client", "erase", "Cleo Cedar", "--yes"),
+                    ("client", "rename", "Cleo Cedar", "Cleo B.")):  # fmt: skip
         refused = bob(*command)
         assert refused.exit_code == 1, command
         assert "only the client's owner" in refused.stderr
@@ -359,3 +360,15 @@ def test_a_password_in_the_url_never_shows(practice: Practice) -> None:
                     ("client", "export", "Nobody"), ("--client", "Nobody", "audit")):  # fmt: skip
         result = cli(*command)
         assert "pw-S3cret-42" not in result.stdout + result.stderr, command
+
+
+def test_a_practitioner_without_clients_is_told_to_add_one(practice: Practice) -> None:
+    server = practice.server
+    server.admin("CREATE ROLE carol LOGIN")
+    server.admin("GRANT migraine_practitioner TO carol")
+    carol = Cli(practice.url("carol"))
+    refused = carol("log", "craniosacral", "-m", "45", "-b", "5", "-a", "4")
+    assert refused.exit_code == 1
+    assert "you have no client in this practice yet" in refused.stderr
+    assert carol.json("list") == []
+    assert carol.json("clients") == []

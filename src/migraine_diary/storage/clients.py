@@ -63,9 +63,14 @@ def add_client(conn: Connection, name: str, created_at: str) -> int | None:
 def rename_client(conn: Connection, client_id: int, name: str) -> None:
     from sqlalchemy import text
 
-    conn.execute(
+    changed = conn.execute(
         text("UPDATE client SET name = :name WHERE id = :id"), {"name": name, "id": client_id}
     )
+    if not changed.rowcount:  # row-level security: a client shared with this role
+        raise DiaryError(
+            "only the client's owner (or the database's owner) may rename a client shared "
+            "with you; nothing was changed"
+        )
 
 
 def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str | None]:

@@ -73,9 +73,18 @@ def writing(conn: Connection) -> int:
         return int(conn.info[_WRITES_TO])
     from sqlalchemy import text
 
-    named = int(
-        conn.execute(text("SELECT COUNT(*) FROM client WHERE name IS NOT NULL")).scalar_one()
-    )
+    # The clients this role sees (row-level security on PostgreSQL): the named ones, and
+    # whether the implicit one is among them (a practitioner never sees it).
+    row = conn.execute(
+        text("SELECT COUNT(name), COUNT(CASE WHEN id = :implicit THEN 1 END) FROM client"),
+        {"implicit": IMPLICIT_CLIENT},
+    ).one()
+    named, implicit = int(row[0]), int(row[1])
+    if not named and not implicit:
+        raise DiaryError(
+            "you have no client in this practice yet: add one with 'migraine client add "
+            "NAME', then name them with --client; nothing was written"
+        )
     if named:
         clients = "1 client" if named == 1 else f"{named} clients"
         raise DiaryError(

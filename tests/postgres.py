@@ -15,6 +15,7 @@ from pathlib import Path
 
 SUPERUSER = "migraine_admin"
 OWNER = "diary_owner"  # owns each test database; no superuser rights
+PRACTITIONERS = ("alice", "bob")  # login roles, members of migraine_practitioner once it exists
 
 
 def _binaries() -> Path | None:
@@ -52,7 +53,10 @@ class PostgresServer:
                 "max_connections = 60\n"
             )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "start")
-        self.admin(f"CREATE ROLE {OWNER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        # CREATEROLE: the first `migraine upgrade` makes the practitioners' group role.
+        self.admin(f"CREATE ROLE {OWNER} LOGIN NOSUPERUSER NOCREATEDB CREATEROLE")
+        for practitioner in PRACTITIONERS:
+            self.admin(f"CREATE ROLE {practitioner} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
 
     def _run(self, program: str, *args: str) -> None:
         result = subprocess.run(
@@ -84,6 +88,8 @@ class PostgresServer:
             from migraine_diary.storage import Server, upgrade_server
 
             upgrade_server(Server(url))
+            practitioners = ", ".join(PRACTITIONERS)
+            self.admin(f"GRANT migraine_practitioner TO {practitioners}")
         return url
 
     def stop(self) -> None:

@@ -38,6 +38,8 @@ COMMAND_MODULES = (
     "analysis",
     "plans",
     "acute",
+    "clients",
+    "audit",
     "settings",
 )
 
@@ -373,6 +375,16 @@ def main_options(
             metavar="PATH",
         ),
     ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="Practice mode: read and write this client's records only (default: "
+            "$MIGRAINE_DIARY_CLIENT, else `client` in the config file, else every client's; "
+            "see `migraine clients`).",
+            metavar="NAME",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
     ] = False,
@@ -388,7 +400,7 @@ def main_options(
     from migraine_diary.render.format import use_currency
 
     use_currency(None)  # until the settings of this command are read
-    ctx.obj = State(db=db)
+    ctx.obj = State(db=db, client=client)
 
 
 def main() -> None:

@@ -356,20 +356,20 @@ def list_(
     until_day = dates.parse_day(until, field="until") if until else None
     count = list_limit(limit, json=json)
     now = dates.now()
+    from migraine_diary.diary.clients import labelled_json, labels
+
     diary = counting_diary(ctx)
     if json and count is None:
-        print_json_list(
-            a.to_json()
-            for a in attacks.stream_attacks(diary, since_day, until_day, search, trigger=trigger)
-        )
+        streamed = attacks.stream_attacks(diary, since_day, until_day, search, trigger=trigger)
+        print_json_list(labelled_json(diary, "attack", streamed))
         return
     found, total = attacks.list_attacks(diary, since_day, until_day, count, search, trigger=trigger)
     if json:
-        print_json([a.to_json() for a in found])
+        print_json(list(labelled_json(diary, "attack", found)))
         return
     from migraine_diary.render import attacks as render_attacks
 
-    render_attacks.attacks_table(found, total, now)
+    render_attacks.attacks_table(found, total, now, labels(diary, "attack", [a.id for a in found]))
 
 
 @app.command()

@@ -135,6 +135,12 @@ def _server_report(health: ServerHealth) -> list[str]:
         f"schema      {version}",
         "rows        " + ", ".join(f"{name} {n}" for name, n in health.tables.items()),
     ]
+    if health.guarded:
+        lines.append(
+            f"security    row-level security enabled and forced on {len(health.guarded)} tables"
+        )
+    if health.privileges:
+        lines.append(f"roles       migraine_practitioner: {_granted(health.privileges)}")
     if health.healthy:
         return [*lines, "Verdict: healthy."]
     return [
@@ -142,6 +148,15 @@ def _server_report(health: ServerHealth) -> list[str]:
         *(f"problem: {problem}" for problem in health.problems),
         f"Verdict: NOT healthy ({plural(len(health.problems), 'problem')} above).",
     ]
+
+
+def _granted(privileges: dict[str, list[str]]) -> str:
+    """'select, insert on audit; select on schema_version; ...': tables grouped by what the
+    role holds on them."""
+    groups: dict[str, list[str]] = {}
+    for table, kinds in privileges.items():
+        groups.setdefault(", ".join(k.lower() for k in kinds) or "nothing", []).append(table)
+    return "; ".join(f"{kinds} on {', '.join(tables)}" for kinds, tables in groups.items())
 
 
 def _size(n: int) -> str:

@@ -40,6 +40,7 @@ CLI_LABELS = {
 @dataclass
 class State:
     db: str | None  # --db as given (a path or a URL); the diary used is `diary_option`'s
+    client: str | None = None  # --client as given; the client used is `client_option`'s
     settings: dict[str, Setting] | None = None
     config: Path | None = None
 
@@ -52,7 +53,9 @@ def settings_of(ctx: typer.Context) -> dict[str, Setting]:
         from migraine_diary.diary.settings import effective
         from migraine_diary.render.format import use_currency
 
-        state.settings, state.config = effective({"db": str(state.db) if state.db else None})
+        state.settings, state.config = effective(
+            {"db": str(state.db) if state.db else None, "client": state.client}
+        )
         use_currency(state.settings["currency"].value)
     return state.settings
 
@@ -64,10 +67,19 @@ def diary_option(ctx: typer.Context) -> str | None:
     return None if value is None else str(value)
 
 
+def client_option(ctx: typer.Context) -> str | None:
+    """The client named by --client, MIGRAINE_DIARY_CLIENT or the config file; None: every
+    client (a personal diary has only its own)."""
+    value = settings_of(ctx)["client"].value
+    return None if value is None else str(value)
+
+
 def diary_from(ctx: typer.Context, *, write: bool, create: bool = True) -> Diary | None:
     from migraine_diary.diary import files
 
-    opened = files.open_for(diary_option(ctx), write=write, create=create)
+    opened = files.open_for(
+        diary_option(ctx), write=write, create=create, client=client_option(ctx)
+    )
     if opened.diary is None and not write:
         say(f"There is no diary at {opened.path} yet; logging a session creates it.", err=True)
     if opened.upgraded_from is not None:

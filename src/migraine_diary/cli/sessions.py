@@ -186,7 +186,9 @@ def _reading(ctx: typer.Context) -> Diary | None:
     """The diary as it is, read quietly before logging (None when there is none yet)."""
     from migraine_diary.diary import files
 
-    return files.open_for(common.diary_option(ctx), write=False, create=False).diary
+    return files.open_for(
+        common.diary_option(ctx), write=False, create=False, client=common.client_option(ctx)
+    ).diary
 
 
 def _last_session(diary: Diary | None, therapy: str, *, again: bool) -> Session | None:
@@ -282,21 +284,22 @@ def list_(
 
     Example: migraine list --therapy craniosacral --since 2026-11-01 --search neck
     """
+    from migraine_diary.diary.clients import labelled_json, labels
     from migraine_diary.diary.sessions import list_sessions, stream_sessions
 
     count = list_limit(limit, json=json)
     diary = diary_from(ctx, write=False)
     where = session_filters(diary, therapy, since, until, search)
     if json and count is None:
-        print_json_list(s.to_json() for s in stream_sessions(diary, where))
+        print_json_list(labelled_json(diary, "session", stream_sessions(diary, where)))
         return
     sessions, total = list_sessions(diary, where, count)
     if json:
-        print_json([s.to_json() for s in sessions])
+        print_json(list(labelled_json(diary, "session", sessions)))
         return
     from migraine_diary.render import sessions as render
 
-    render.sessions_table(sessions, total)
+    render.sessions_table(sessions, total, labels(diary, "session", [s.id for s in sessions]))
 
 
 @app.command()

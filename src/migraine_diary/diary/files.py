@@ -27,13 +27,19 @@ def diary_path(option: str | None) -> Where:
     return storage.locate(option)
 
 
-def open_for(option: str | None, *, write: bool, create: bool = True) -> Opened:
+def open_for(
+    option: str | None, *, write: bool, create: bool = True, client: str | None = None
+) -> Opened:
+    """The diary, scoped to the client named (--client), if any: an unknown name is refused."""
+    from migraine_diary.diary import clients
+
     where = storage.locate(option)
     diary: storage.Diary | None
     if isinstance(where, storage.Server):
         diary = storage.open_server(where, write=write)
     else:
         diary = storage.open_diary(where, write=write, create=create)
+    clients.choose(diary, client)
     upgraded = diary.upgraded_from if diary is not None else None
     return Opened(where, diary, upgraded, storage.schema.LATEST)
 

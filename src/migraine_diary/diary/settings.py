@@ -80,6 +80,13 @@ KEYS: dict[str, Key] = {
         None,
         "the diary file (default: diary.db in the user data folder)",
     ),
+    "client": Key(
+        "a client's name, as `migraine clients` lists it",
+        _path,
+        "MIGRAINE_DIARY_CLIENT",
+        None,
+        "whose records commands read and write in practice mode (default: every client's)",
+    ),
     "currency": Key(
         "a 3-letter ISO 4217 code such as EUR, or a currency symbol such as €",
         _currency,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -27,7 +27,7 @@ from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.render.format import DASH, duration_text, plural
-from migraine_diary.render.tables import Column, table
+from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
 
 if TYPE_CHECKING:
@@ -147,7 +147,13 @@ ATTACK_COLUMNS = (
 )
 
 
-def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> None:
+def attacks_table(
+    attacks: Sequence[Attack],
+    total: int,
+    now: dt.datetime,
+    clients: Mapping[int, str | None] | None = None,
+) -> None:
+    """The attacks; with `clients` (a practice's listing across clients), whose each is."""
     if not attacks:
         console.print("No attacks match. Log one with: migraine attack log --hours 4 --peak 6")
         return
@@ -162,7 +168,7 @@ def attacks_table(attacks: Sequence[Attack], total: int, now: dt.datetime) -> No
         ]
         for a in attacks
     ]
-    console.print(table(ATTACK_COLUMNS, rows))
+    console.print(table(*with_client(ATTACK_COLUMNS, rows, [a.id for a in attacks], clients)))
     for first, second in overlapping_pairs(attacks):
         console.print(
             f"Attacks {first} and {second} overlap in time: change or delete one with "

@@ -4,7 +4,7 @@ scores to 1 decimal, shares as whole percents, money to the cent."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.table import Table
 
@@ -19,7 +19,7 @@ from migraine_diary.render.format import (
     plural,
     signed_whole,
 )
-from migraine_diary.render.tables import Column, table
+from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
 
 
@@ -46,7 +46,10 @@ SESSION_COLUMNS = (
 )
 
 
-def sessions_table(sessions: Sequence[Session], total: int) -> None:
+def sessions_table(
+    sessions: Sequence[Session], total: int, clients: Mapping[int, str | None] | None = None
+) -> None:
+    """The sessions; with `clients` (a practice's listing across clients), whose each is."""
     if not sessions:
         console.print("No sessions match. Log one with: migraine log THERAPY -m 45 -b 5 -a 4")
         return
@@ -65,7 +68,7 @@ def sessions_table(sessions: Sequence[Session], total: int) -> None:
         ]
         for s in sessions
     ]
-    console.print(table(SESSION_COLUMNS, rows))
+    console.print(table(*with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)))
     if any(s.during_attack for s in sessions):
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):

@@ -9,7 +9,7 @@ each record is printed as a short block of ``field value`` lines instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -180,3 +180,19 @@ def blocks(
             grid.add_row(Text(label), Text(cell))
             parts.append(grid)
     return Group(*parts)
+
+
+def with_client(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    ids: Sequence[int],
+    clients: Mapping[int, str | None] | None,
+) -> tuple[Sequence[Column], Sequence[Sequence[str]]]:
+    """A listing's columns and rows with a client column after the id, for a practice's
+    listing across clients; as they are otherwise (a personal diary shows nothing new)."""
+    if clients is None:
+        return columns, rows
+    shown = (columns[0], Column("client", figure=False, narrowest=8), *columns[1:])
+    return shown, [
+        [row[0], clients.get(i) or "", *row[1:]] for row, i in zip(rows, ids, strict=True)
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage import scope
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -73,8 +75,12 @@ def mbs_of(conn: Connection, attack_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def _window(column: str, since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
-    clauses, params = [], {}
+def _window(
+    conn: Connection, column: str, since: str | None, until: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The instants in [since, until) of `column` (alias.column), of the chosen client."""
+    condition, params = scope.only(conn, column.split(".")[0])
+    clauses = [condition] if condition else []
     if since is not None:
         clauses.append(f"{column} >= :since")
         params["since"] = since
@@ -92,7 +98,7 @@ def medication_treatments(
     pain_24h, pain_48h, mbs_gone, mbs), by attack then as stored."""
     from sqlalchemy import text
 
-    where, params = _window("a.start", since, until)
+    where, params = _window(conn, "a.start", since, until)
     sql = (
         "SELECT m.id, a.id, m.name, m.taken_at, a.start, a.peak, r.at_dose, r.pain_2h,"
         " r.pain_24h, r.pain_48h, r.mbs_gone, x.mbs"
@@ -112,12 +118,13 @@ def attack_sessions(
     An ongoing attack holds every later session."""
     from sqlalchemy import text
 
-    where, params = _window("a.start", since, until)
+    where, params = _window(conn, "a.start", since, until)
     sql = (
         'SELECT s.id, a.id, t.name, s."when", s.pain_before, r.pain_2h, r.pain_24h,'
         " r.pain_48h, r.mbs_gone, x.mbs"
         " FROM session s JOIN therapy t ON t.id = s.therapy_id"
         ' JOIN attack a ON a.start <= s."when" AND (a."end" IS NULL OR s."when" <= a."end")'
+        " AND a.client_id = s.client_id"
         " LEFT JOIN acute_rating r ON r.session_id = s.id"
         " LEFT JOIN attack_mbs x ON x.attack_id = a.id"
         f' WHERE s.during_attack AND {where} ORDER BY s."when", s.id, a.start'
@@ -130,10 +137,10 @@ def insert_score(conn: Connection, values: dict[str, Any]) -> int:
 
     row = conn.execute(
         text(
-            "INSERT INTO score (kind, day, total, therapy_key, therapy)"
-            " VALUES (:kind, :day, :total, :therapy_key, :therapy) RETURNING id"
+            "INSERT INTO score (kind, day, total, therapy_key, therapy, client_id)"
+            " VALUES (:kind, :day, :total, :therapy_key, :therapy, :client) RETURNING id"
         ),
-        values,
+        {**values, "client": scope.writing(conn)},
     ).first()
     assert row is not None
     return int(row[0])
@@ -143,15 +150,18 @@ def score_rows(conn: Connection) -> list[tuple[Any, ...]]:
     """(id, kind, day, total, therapy_key, therapy) of every score, oldest first."""
     from sqlalchemy import text
 
-    sql = "SELECT id, kind, day, total, therapy_key, therapy FROM score ORDER BY day, id"
-    return [tuple(r) for r in conn.execute(text(sql))]
+    where, params = scope.within(conn, "", {})
+    sql = "SELECT id, kind, day, total, therapy_key, therapy FROM score" + where
+    return [tuple(r) for r in conn.execute(text(sql + " ORDER BY day, id"), params)]
 
 
 def all_mbs(conn: Connection) -> dict[int, str]:
     """The most bothersome symptom of every attack that has one, by attack id."""
     from sqlalchemy import text
 
-    rows = conn.execute(text("SELECT attack_id, mbs FROM attack_mbs"))
+    where, params = scope.within(conn, "", {}, "a")
+    sql = "SELECT x.attack_id, x.mbs FROM attack_mbs x JOIN attack a ON a.id = x.attack_id"
+    rows = conn.execute(text(sql + where), params)
     return {int(r[0]): str(r[1]) for r in rows}
 
 
@@ -160,12 +170,18 @@ def rating_rows(conn: Connection) -> list[tuple[Any, ...]]:
     pain_24h, pain_48h, mbs_gone); a dose's rating has the first two, a session's the third."""
     from sqlalchemy import text
 
+    # A rating is the chosen client's when its dose's attack or its session is.
+    client = scope.chosen(conn)
+    where = "" if client is None else " WHERE COALESCE(a.client_id, s.client_id) = :client"
+    params = {} if client is None else {"client": client}
     sql = (
         "SELECT r.medication_id, m.attack_id, r.session_id, r.at_dose, r.pain_2h, r.pain_24h,"
         " r.pain_48h, r.mbs_gone FROM acute_rating r"
-        " LEFT JOIN medication m ON m.id = r.medication_id ORDER BY r.id"
+        " LEFT JOIN medication m ON m.id = r.medication_id"
+        " LEFT JOIN attack a ON a.id = m.attack_id"
+        " LEFT JOIN session s ON s.id = r.session_id"
     )
-    return [tuple(r) for r in conn.execute(text(sql))]
+    return [tuple(r) for r in conn.execute(text(sql + where + " ORDER BY r.id"), params)]
 
 
 def replace_rating(conn: Connection, values: dict[str, Any], *, medication_id: int | None = None,
@@ -180,20 +196,21 @@ def insert_score_with_id(conn: Connection, values: dict[str, Any]) -> None:
 
     conn.execute(
         text(
-            "INSERT INTO score (id, kind, day, total, therapy_key, therapy)"
-            " VALUES (:id, :kind, :day, :total, :therapy_key, :therapy)"
+            "INSERT INTO score (id, kind, day, total, therapy_key, therapy, client_id)"
+            " VALUES (:id, :kind, :day, :total, :therapy_key, :therapy, :client)"
         ),
-        values,
+        {**values, "client": scope.writing(conn)},
     )
 
 
 def update_score(conn: Connection, score_id: int, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
+    mine, params = scope.mine(conn)
     conn.execute(
         text(
             "UPDATE score SET kind = :kind, day = :day, total = :total,"
-            " therapy_key = :therapy_key, therapy = :therapy WHERE id = :id"
+            " therapy_key = :therapy_key, therapy = :therapy WHERE id = :id AND " + mine
         ),
-        {**values, "id": score_id},
+        {**values, **params, "id": score_id},
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage import scope
 from migraine_diary.storage.paging import keyset_page
+from migraine_diary.storage.scope import kept_client
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -22,16 +24,20 @@ DetailFilter = tuple[str, str]
 
 
 def _window(
+    conn: Connection,
     since: str | None,
     until: str | None,
     search: str | None = None,
     detail: DetailFilter | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Attacks that started in [since, until): the same convention as session filters;
-    `search` (casefolded) is text to find in the notes; with `detail`, only those that have it."""
+    `search` (casefolded) is text to find in the notes; with `detail`, only those that have it;
+    only the chosen client's."""
+    from migraine_diary.storage import engines
+
     clauses, params = [], {}
     if search is not None:
-        clauses.append("instr(casefold(a.notes), :search) > 0")
+        clauses.append(engines.part(conn).contains("a.notes", ":search"))
         params["search"] = search
     if detail is not None:
         clauses.append(
@@ -45,7 +51,7 @@ def _window(
     if until is not None:
         clauses.append("a.start < :until")
         params["until"] = until
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return scope.within(conn, " WHERE " + " AND ".join(clauses) if clauses else "", params, "a")
 
 
 def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
@@ -61,16 +67,16 @@ def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
 
     row = conn.execute(
         text(
-            'INSERT INTO attack (start, "end", peak, aura, notes, source, import_key)'
+            'INSERT INTO attack (start, "end", peak, aura, notes, source, import_key, client_id)'
             " SELECT CAST(:start AS TEXT), CAST(:end AS TEXT), CAST(:peak AS INTEGER),"
             " CAST(:aura AS BOOLEAN), CAST(:notes AS TEXT), CAST(:source AS TEXT),"
-            " CAST(:import_key AS TEXT)"
+            " CAST(:import_key AS TEXT), CAST(:client_id AS INTEGER)"
             " WHERE CAST(:import_key AS TEXT) IS NULL OR NOT EXISTS ("
             "  SELECT 1 FROM attack a WHERE a.import_key IS NOT NULL AND a.start = :start"
-            '  AND a."end" = :end AND a.peak = :peak)'
+            '  AND a."end" = :end AND a.peak = :peak AND a.client_id = :client_id)'
             " ON CONFLICT (import_key) DO NOTHING RETURNING id"
         ),
-        values,
+        {**values, "client_id": scope.writing(conn)},
     ).first()
     return int(row[0]) if row is not None else None
 
@@ -98,8 +104,8 @@ def attack_by_id(
     from migraine_diary.storage import engines
 
     lock = engines.part(conn).row_lock("a") if to_change else ""
-    sql = ATTACK_COLUMNS + " WHERE a.id = :id" + lock
-    row = conn.execute(text(sql), {"id": attack_id}).first()
+    where, params = scope.within(conn, " WHERE a.id = :id", {"id": attack_id}, "a")
+    row = conn.execute(text(ATTACK_COLUMNS + where + lock), params).first()
     return tuple(row) if row else None
 
 
@@ -114,7 +120,7 @@ def attack_rows(
     """Attacks that started in the window, newest first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -131,7 +137,7 @@ def count_attacks(
 ) -> int:
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
 
 
@@ -203,7 +209,7 @@ def detail_counts(
     attacks that started in the window, most frequent first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(conn, since, until)
     sql = (
         "SELECT MIN(d.value), COUNT(DISTINCT d.attack_id) AS n, d.key"
         " FROM attack_detail d JOIN attack a ON a.id = d.attack_id"
@@ -217,7 +223,7 @@ def count_with_detail(conn: Connection, kind: str, since: str | None, until: str
     """How many attacks that started in the window have any detail of this kind."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(conn, since, until)
     sql = (
         "SELECT COUNT(*) FROM attack a"
         + (where + " AND" if where else " WHERE")
@@ -240,26 +246,32 @@ def attacks_touching(conn: Connection, since: str, until: str) -> list[tuple[Any
     sql = (
         'SELECT a.id, a.start, a."end", a.aura, m.name, m.helpfulness, m.taken_at'
         " FROM attack a LEFT JOIN medication m ON m.attack_id = a.id"
-        ' WHERE a.start < :until AND (a."end" IS NULL OR a."end" >= :since)'
+        ' WHERE a.start < :until AND (a."end" IS NULL OR a."end" >= :since){client}'
         " ORDER BY a.start, a.id, m.id"
     )
-    return [tuple(r) for r in conn.execute(text(sql), {"since": since, "until": until})]
+    condition, params = scope.only(conn, "a")
+    sql = sql.format(client=f" AND {condition}" if condition else "")
+    return [tuple(r) for r in conn.execute(text(sql), {**params, "since": since, "until": until})]
 
 
 def ongoing_attacks(conn: Connection) -> list[tuple[int, str]]:
     """(id, start) of every attack without an end yet."""
     from sqlalchemy import text
 
-    sql = 'SELECT id, start FROM attack WHERE "end" IS NULL ORDER BY start, id'
-    return [(r[0], r[1]) for r in conn.execute(text(sql))]
+    where, params = scope.within(conn, ' WHERE "end" IS NULL', {})
+    sql = "SELECT id, start FROM attack" + where + " ORDER BY start, id"
+    return [(r[0], r[1]) for r in conn.execute(text(sql), params)]
 
 
 def update_attack(conn: Connection, attack_id: int, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
+    values = kept_client(values)
     assignments = ", ".join(f'"{column}" = :{column}' for column in values)
+    mine, params = scope.mine(conn)
     conn.execute(
-        text(f"UPDATE attack SET {assignments} WHERE id = :id"), {**values, "id": attack_id}
+        text(f"UPDATE attack SET {assignments} WHERE id = :id AND {mine}"),
+        {**values, **params, "id": attack_id},
     )
 
 
@@ -268,12 +280,14 @@ def end_imported(conn: Connection, values: dict[str, Any]) -> bool:
     a later export gives it; False when there is none."""
     from sqlalchemy import text
 
+    mine, params = scope.mine(conn)
     result = conn.execute(
         text(
             'UPDATE attack SET "end" = :end, import_key = :import_key'
             ' WHERE import_key IS NOT NULL AND "end" IS NULL AND start = :start AND peak = :peak'
+            f" AND {mine}"
         ),
-        values,
+        {**values, **params},
     )
     return bool(result.rowcount)
 
@@ -304,7 +318,10 @@ def delete_attack(conn: Connection, attack_id: int) -> int:
     """Delete an attack (its medications go with it: ON DELETE CASCADE); rows deleted."""
     from sqlalchemy import text
 
-    result = conn.execute(text("DELETE FROM attack WHERE id = :id"), {"id": attack_id})
+    mine, params = scope.mine(conn)
+    result = conn.execute(
+        text(f"DELETE FROM attack WHERE id = :id AND {mine}"), {**params, "id": attack_id}
+    )
     return int(result.rowcount)
 
 
@@ -313,15 +330,21 @@ def session_instants(conn: Connection, since: str, until: str) -> list[tuple[str
     whether it was during an attack."""
     from sqlalchemy import text
 
-    sql = 'SELECT "when", during_attack FROM session WHERE "when" >= :since AND "when" < :until'
-    return [(r[0], bool(r[1])) for r in conn.execute(text(sql), {"since": since, "until": until})]
+    where, params = scope.within(
+        conn, ' WHERE "when" >= :since AND "when" < :until', {"since": since, "until": until}
+    )
+    sql = 'SELECT "when", during_attack FROM session' + where
+    return [(r[0], bool(r[1])) for r in conn.execute(text(sql), params)]
 
 
 def checkin_days(conn: Connection, first: str, last: str) -> list[str]:
     from sqlalchemy import text
 
-    sql = "SELECT day FROM checkin WHERE day BETWEEN :first AND :last ORDER BY day"
-    return [r[0] for r in conn.execute(text(sql), {"first": first, "last": last})]
+    where, params = scope.within(
+        conn, " WHERE day BETWEEN :first AND :last", {"first": first, "last": last}
+    )
+    sql = "SELECT DISTINCT day FROM checkin" + where + " ORDER BY day"
+    return [r[0] for r in conn.execute(text(sql), params)]
 
 
 def add_checkin(conn: Connection, day: str) -> bool:
@@ -329,7 +352,11 @@ def add_checkin(conn: Connection, day: str) -> bool:
     from sqlalchemy import text
 
     result = conn.execute(
-        text("INSERT INTO checkin (day) VALUES (:day) ON CONFLICT (day) DO NOTHING"), {"day": day}
+        text(
+            "INSERT INTO checkin (day, client_id) VALUES (:day, :client)"
+            " ON CONFLICT (client_id, day) DO NOTHING"
+        ),
+        {"day": day, "client": scope.writing(conn)},
     )
     return bool(result.rowcount)
 
@@ -338,21 +365,23 @@ def delete_checkins(conn: Connection, first: str, last: str) -> list[str]:
     """Remove the check-ins from `first` to `last` (inclusive): the days they were on."""
     from sqlalchemy import text
 
-    found = checkin_days(conn, first, last)
-    if found:
-        conn.execute(
-            text("DELETE FROM checkin WHERE day BETWEEN :first AND :last"),
-            {"first": first, "last": last},
-        )
-    return found
+    mine, params = scope.mine(conn)
+    rows = conn.execute(
+        text(f"DELETE FROM checkin WHERE day BETWEEN :first AND :last AND {mine} RETURNING day"),
+        {**params, "first": first, "last": last},
+    )
+    return sorted(r[0] for r in rows)
 
 
 def kept_ranges(conn: Connection, first: str, last: str) -> list[tuple[str, str]]:
     """Kept ranges that overlap the days from `first` to `last` (inclusive)."""
     from sqlalchemy import text
 
-    sql = "SELECT first, last FROM kept_range WHERE first <= :last AND last >= :first"
-    return [(r[0], r[1]) for r in conn.execute(text(sql), {"first": first, "last": last})]
+    where, params = scope.within(
+        conn, " WHERE first <= :last AND last >= :first", {"first": first, "last": last}
+    )
+    sql = "SELECT first, last FROM kept_range" + where
+    return [(r[0], r[1]) for r in conn.execute(text(sql), params)]
 
 
 def add_kept_range(conn: Connection, first: str, last: str) -> bool:
@@ -361,10 +390,10 @@ def add_kept_range(conn: Connection, first: str, last: str) -> bool:
 
     result = conn.execute(
         text(
-            "INSERT INTO kept_range (first, last) VALUES (:first, :last)"
-            " ON CONFLICT (first, last) DO NOTHING"
+            "INSERT INTO kept_range (first, last, client_id) VALUES (:first, :last, :client)"
+            " ON CONFLICT (client_id, first, last) DO NOTHING"
         ),
-        {"first": first, "last": last},
+        {"first": first, "last": last, "client": scope.writing(conn)},
     )
     return bool(result.rowcount)
 
@@ -392,11 +421,14 @@ def medication_names(conn: Connection) -> list[tuple[str, int, int]]:
     """Every medication name in the diary as typed: (name, doses, attacks), most used first."""
     from sqlalchemy import text
 
+    where, params = scope.within(conn, "", {}, "a")
     sql = (
-        "SELECT name, COUNT(*) AS doses, COUNT(DISTINCT attack_id) FROM medication"
-        " GROUP BY name ORDER BY doses DESC, name"
+        "SELECT m.name, COUNT(*) AS doses, COUNT(DISTINCT m.attack_id) FROM medication m"
+        " JOIN attack a ON a.id = m.attack_id"
+        + where
+        + " GROUP BY m.name ORDER BY doses DESC, m.name"
     )
-    return [(r[0], r[1], r[2]) for r in conn.execute(text(sql))]
+    return [(r[0], r[1], r[2]) for r in conn.execute(text(sql), params)]
 
 
 def note_addition(
@@ -411,10 +443,15 @@ def note_addition(
 
     conn.execute(
         text(
-            "INSERT INTO addition (session_id, attack_id, checkin_day)"
-            " VALUES (:session_id, :attack_id, :checkin_day)"
+            "INSERT INTO addition (session_id, attack_id, checkin_day, client_id)"
+            " VALUES (:session_id, :attack_id, :checkin_day, :client)"
         ),
-        {"session_id": session_id, "attack_id": attack_id, "checkin_day": checkin_day},
+        {
+            "session_id": session_id,
+            "attack_id": attack_id,
+            "checkin_day": checkin_day,
+            "client": scope.writing(conn),
+        },
     )
 
 
@@ -422,8 +459,13 @@ def last_addition(conn: Connection) -> tuple[int | None, int | None, str | None]
     """(session id, attack id, check-in day) of the record typed last that is still there."""
     from sqlalchemy import text
 
+    mine, params = scope.mine(conn)
     row = conn.execute(
-        text("SELECT session_id, attack_id, checkin_day FROM addition ORDER BY id DESC LIMIT 1")
+        text(
+            "SELECT session_id, attack_id, checkin_day FROM addition"
+            f" WHERE {mine} ORDER BY id DESC LIMIT 1"
+        ),
+        params,
     ).first()
     return (row[0], row[1], row[2]) if row else None
 
@@ -431,7 +473,9 @@ def last_addition(conn: Connection) -> tuple[int | None, int | None, str | None]
 def delete_checkin(conn: Connection, day: str) -> int:
     from sqlalchemy import text
 
-    return int(conn.execute(text("DELETE FROM checkin WHERE day = :day"), {"day": day}).rowcount)
+    mine, params = scope.mine(conn)
+    sql = f"DELETE FROM checkin WHERE day = :day AND {mine}"
+    return int(conn.execute(text(sql), {**params, "day": day}).rowcount)
 
 
 def attack_page(
@@ -449,14 +493,15 @@ def attack_page(
     page's (start, id)): a caller reading every attack holds one page."""
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     page = keyset_page(where, params, "a.start", "a.id", after, newest_first, size)
     sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
     return [tuple(r) for r in conn.execute(text(sql + page), params)]
 
 
 def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
-    """Stored attacks with these ids (ATTACK_COLUMNS order, then import_key)."""
+    """Stored attacks with these ids (ATTACK_COLUMNS order, then import_key): the chosen
+    client's."""
     from sqlalchemy import text
 
     sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
@@ -464,10 +509,10 @@ def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
     for offset in range(0, len(ids), 500):
         chunk = ids[offset : offset + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        rows = conn.execute(
-            text(sql + f" WHERE a.id IN ({marks})"), {f"i{n}": v for n, v in enumerate(chunk)}
+        where, params = scope.within(
+            conn, f" WHERE a.id IN ({marks})", {f"i{n}": v for n, v in enumerate(chunk)}, "a"
         )
-        found.extend(tuple(r) for r in rows)
+        found.extend(tuple(r) for r in conn.execute(text(sql + where), params))
     return found
 
 
@@ -492,11 +537,12 @@ def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
 
     row = conn.execute(
         text(
-            'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key)'
-            " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key)"
+            'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key,'
+            " client_id)"
+            " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key, :client)"
             " RETURNING id"
         ),
-        values,
+        {**values, "client": scope.writing(conn)},
     ).one()
     return int(row[0])
 
@@ -504,14 +550,17 @@ def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
 def all_checkins(conn: Connection) -> list[str]:
     from sqlalchemy import text
 
-    return [r[0] for r in conn.execute(text("SELECT day FROM checkin ORDER BY day"))]
+    where, params = scope.within(conn, "", {})
+    sql = "SELECT DISTINCT day FROM checkin" + where + " ORDER BY day"
+    return [r[0] for r in conn.execute(text(sql), params)]
 
 
 def all_kept_ranges(conn: Connection) -> list[tuple[str, str]]:
     from sqlalchemy import text
 
-    sql = "SELECT first, last FROM kept_range ORDER BY first, last"
-    return [(r[0], r[1]) for r in conn.execute(text(sql))]
+    where, params = scope.within(conn, "", {})
+    sql = "SELECT DISTINCT first, last FROM kept_range" + where + " ORDER BY first, last"
+    return [(r[0], r[1]) for r in conn.execute(text(sql), params)]
 
 
 def all_user_classes(conn: Connection) -> list[tuple[str, str, str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage import scope
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -23,12 +25,12 @@ def insert_plan(conn: Connection, values: dict[str, Any], slots: list[dict[str, 
         text(
             "INSERT INTO plan (therapy_id, other_therapy_id, kind, arms, design, seed,"
             " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
-            " power_blocks, power_basis)"
+            " power_blocks, power_basis, client_id)"
             " VALUES (:therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
             " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
-            " :power_blocks, :power_basis) RETURNING id"
+            " :power_blocks, :power_basis, :client_id) RETURNING id"
         ),
-        values,
+        {**values, "client_id": scope.writing(conn)},
     ).one()
     plan_id = int(row[0])
     conn.execute(
@@ -45,8 +47,10 @@ def plan_rows(conn: Connection, plan_id: int | None = None) -> list[tuple[Any, .
     """Plans (one or all), oldest first."""
     from sqlalchemy import text
 
-    where = "" if plan_id is None else " WHERE p.id = :id"
-    rows = conn.execute(text(PLAN_COLUMNS + where + " ORDER BY p.id"), {"id": plan_id})
+    where, params = scope.within(
+        conn, "" if plan_id is None else " WHERE p.id = :id", {"id": plan_id}, "p"
+    )
+    rows = conn.execute(text(PLAN_COLUMNS + where + " ORDER BY p.id"), params)
     return [tuple(r) for r in rows]
 
 
@@ -55,11 +59,15 @@ def active_plan_ids(conn: Connection, therapy_ids: list[int]) -> list[int]:
     caller decides, since finishing is a matter of slots and dates)."""
     from sqlalchemy import bindparam, text
 
-    query = text(
-        "SELECT id FROM plan WHERE abandoned IS NULL AND (therapy_id IN :ids"
-        " OR other_therapy_id IN :ids) ORDER BY id"
-    ).bindparams(bindparam("ids", expanding=True))
-    return [int(r[0]) for r in conn.execute(query, {"ids": therapy_ids})]
+    where, params = scope.within(
+        conn,
+        " WHERE abandoned IS NULL AND (therapy_id IN :ids OR other_therapy_id IN :ids)",
+        {"ids": therapy_ids},
+    )
+    query = text("SELECT id FROM plan" + where + " ORDER BY id").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    return [int(r[0]) for r in conn.execute(query, params)]
 
 
 def slot_rows(conn: Connection, plan_id: int) -> list[tuple[Any, ...]]:
@@ -92,10 +100,11 @@ def therapy_sessions(
         clauses.append('"when" >= :since')
     if until is not None:
         clauses.append('"when" < :until')
+    where, params = scope.within(conn, " WHERE " + " AND ".join(clauses), params)
     rows = conn.execute(
         text(
-            'SELECT id, "when", minutes, pain_before, pain_after FROM session WHERE '
-            + " AND ".join(clauses)
+            'SELECT id, "when", minutes, pain_before, pain_after FROM session'
+            + where
             + ' ORDER BY "when", id'
         ),
         params,
@@ -142,15 +151,18 @@ def add_deviation(conn: Connection, plan_id: int, values: dict[str, Any]) -> Non
 def set_revealed(conn: Connection, plan_id: int) -> None:
     from sqlalchemy import text
 
-    conn.execute(text("UPDATE plan SET revealed = TRUE WHERE id = :id"), {"id": plan_id})
+    mine, params = scope.mine(conn)
+    sql = f"UPDATE plan SET revealed = TRUE WHERE id = :id AND {mine}"
+    conn.execute(text(sql), {**params, "id": plan_id})
 
 
 def abandon_plan(conn: Connection, plan_id: int, at: str, reason: str) -> None:
     from sqlalchemy import text
 
+    mine, params = scope.mine(conn)
     conn.execute(
-        text("UPDATE plan SET abandoned = :at, reason = :r WHERE id = :id"),
-        {"at": at, "r": reason, "id": plan_id},
+        text(f"UPDATE plan SET abandoned = :at, reason = :r WHERE id = :id AND {mine}"),
+        {**params, "at": at, "r": reason, "id": plan_id},
     )
 
 
@@ -169,11 +181,14 @@ def plan_records(conn: Connection) -> list[tuple[Any, ...]]:
     """Every plan as stored, oldest first: the PLAN_COLUMNS, then the other therapy's name."""
     from sqlalchemy import text
 
+    where, params = scope.within(conn, "", {}, "p")
     sql = (
         PLAN_COLUMNS.replace(" FROM plan p", ", o.name FROM plan p")
-        + " LEFT JOIN therapy o ON o.id = p.other_therapy_id ORDER BY p.id"
+        + " LEFT JOIN therapy o ON o.id = p.other_therapy_id"
+        + where
+        + " ORDER BY p.id"
     )
-    return [tuple(r) for r in conn.execute(text(sql))]
+    return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def restore_plan(
@@ -190,12 +205,12 @@ def restore_plan(
         text(
             "INSERT INTO plan (id, therapy_id, other_therapy_id, kind, arms, design, seed,"
             " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
-            " power_blocks, power_basis, revealed, abandoned, reason)"
+            " power_blocks, power_basis, revealed, abandoned, reason, client_id)"
             " VALUES (:id, :therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
             " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
-            " :power_blocks, :power_basis, :revealed, :abandoned, :reason)"
+            " :power_blocks, :power_basis, :revealed, :abandoned, :reason, :client_id)"
         ),
-        values,
+        {**values, "client_id": scope.writing(conn)},
     )
     conn.execute(
         text(
@@ -215,12 +230,13 @@ def change_plan_ending(
     the recorded deviations."""
     from sqlalchemy import text
 
+    mine, params = scope.mine(conn)
     conn.execute(
         text(
             "UPDATE plan SET revealed = :revealed, abandoned = :abandoned, reason = :reason"
-            " WHERE id = :id"
+            " WHERE id = :id AND " + mine
         ),
-        {**values, "id": plan_id},
+        {**values, **params, "id": plan_id},
     )
     conn.execute(text("DELETE FROM plan_deviation WHERE plan_id = :id"), {"id": plan_id})
     for deviation in deviations:

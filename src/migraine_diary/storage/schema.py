@@ -6,6 +6,70 @@ run on PostgreSQL later; checking it on open is one indexed read, whatever the d
 
 from __future__ import annotations
 
+
+class SqliteOnly(str):
+    """A statement only SQLite runs: PostgreSQL makes the same thing its own way, in
+    storage/postgres/security.py (the audit's triggers are plpgsql functions there)."""
+
+
+# What the audit records of a row of each data table: an expression for the record's id and
+# one for its client's id, with {row} for NEW or OLD (the same SQL on both engines). Ids only:
+# never a name, a note, a pain or a therapy. A child's client is its parent's (NULL once the
+# parent is gone, as when a parent's delete cascades to it).
+_ATTACK_CLIENT = "(SELECT client_id FROM attack WHERE id = {row}.attack_id)"
+_PLAN_CLIENT = "(SELECT client_id FROM plan WHERE id = {row}.plan_id)"
+AUDITED: dict[str, tuple[str, str]] = {
+    "client": ("{row}.id", "{row}.id"),
+    "client_share": ("{row}.client_id", "{row}.client_id"),
+    "therapy": ("{row}.id", "NULL"),
+    "medication_class": ("NULL", "NULL"),
+    "session": ("{row}.id", "{row}.client_id"),
+    "attack": ("{row}.id", "{row}.client_id"),
+    "plan": ("{row}.id", "{row}.client_id"),
+    "score": ("{row}.id", "{row}.client_id"),
+    "checkin": ("NULL", "{row}.client_id"),
+    "kept_range": ("{row}.id", "{row}.client_id"),
+    "addition": ("{row}.id", "{row}.client_id"),
+    "medication": ("{row}.id", _ATTACK_CLIENT),
+    "attack_detail": ("{row}.id", _ATTACK_CLIENT),
+    "attack_origin": ("{row}.attack_id", _ATTACK_CLIENT),
+    "attack_mbs": ("{row}.attack_id", _ATTACK_CLIENT),
+    "plan_slot": ("{row}.plan_id", _PLAN_CLIENT),
+    "plan_deviation": ("{row}.id", _PLAN_CLIENT),
+    "acute_rating": (
+        "{row}.id",
+        "COALESCE((SELECT client_id FROM session WHERE id = {row}.session_id),"
+        " (SELECT a.client_id FROM medication m JOIN attack a ON a.id = m.attack_id"
+        " WHERE m.id = {row}.medication_id))",
+    ),
+}
+# Deleting a client row is only ever `client erase` (its records went just before).
+AUDIT_ACTIONS = {"INSERT": "insert", "UPDATE": "update", "DELETE": "delete"}
+ERASE = "erase"
+
+
+def audit_action(table: str, operation: str) -> str:
+    return ERASE if (table, operation) == ("client", "DELETE") else AUDIT_ACTIONS[operation]
+
+
+def _sqlite_audit_triggers() -> list[str]:
+    """The audit's SQLite triggers, one per table and operation (role NULL: no roles)."""
+    made: list[str] = []
+    for table, (record, client) in AUDITED.items():
+        for operation, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            made.append(
+                SqliteOnly(
+                    f"CREATE TRIGGER audit_{table}_{operation.lower()} AFTER {operation}"
+                    f" ON {table} BEGIN INSERT INTO audit"
+                    " (at, role, table_name, record_id, client_id, action) VALUES"
+                    " (strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), NULL,"
+                    f" '{table}', {record.format(row=row)}, {client.format(row=row)},"
+                    f" '{audit_action(table, operation)}'); END"
+                )
+            )
+    return made
+
+
 # Append-only: never edit a released step; add a new one and a test from the oldest schema.
 MIGRATIONS: list[list[str]] = [
     [
@@ -159,6 +223,120 @@ MIGRATIONS: list[list[str]] = [
         " CHECK ((kind = 'pgic') = (therapy_key IS NOT NULL)))",
         "CREATE INDEX ix_score_kind_day ON score (kind, day)",
     ],
+    [  # clients (issue 19): every record belongs to a client; practice mode names them
+        # Client 1, with no name (NULL), is the one implicit client of a personal diary: every
+        # record made before this step is its, and a personal diary never shows it. Named
+        # clients come from `client add` or `client import-diary`. `owner`: on PostgreSQL the
+        # role that made the client (DEFAULT current_user: see postgres/ddl.py), which
+        # row-level security will use; on SQLite, which has no roles, NULL.
+        "CREATE TABLE client ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " name TEXT UNIQUE CHECK (name IS NULL OR length(name) BETWEEN 1 AND 200),"
+        " created_at TEXT,"
+        " owner TEXT)",
+        "CREATE UNIQUE INDEX ix_client_implicit ON client ((name IS NULL)) WHERE name IS NULL",
+        "INSERT INTO client (id, name, created_at) VALUES (1, NULL, NULL)",
+        *(
+            f"ALTER TABLE {table} ADD COLUMN"
+            " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id)"
+            for table in ("session", "attack", "plan", "score")
+        ),
+        # A day checked in, a kept range and an undo entry are per client: their keys gain
+        # client_id, which needs the tables made again (the column last, as ALTER adds it).
+        "ALTER TABLE addition RENAME TO addition_old",
+        "ALTER TABLE checkin RENAME TO checkin_old",
+        "ALTER TABLE kept_range RENAME TO kept_range_old",
+        "CREATE TABLE checkin ("
+        " day TEXT NOT NULL,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " PRIMARY KEY (client_id, day))",
+        "INSERT INTO checkin (day, client_id) SELECT day, 1 FROM checkin_old",
+        "CREATE TABLE kept_range ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " first TEXT NOT NULL,"
+        " last TEXT NOT NULL,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " CHECK (first <= last),"
+        " UNIQUE (client_id, first, last))",
+        "INSERT INTO kept_range (id, first, last, client_id)"
+        " SELECT id, first, last, 1 FROM kept_range_old",
+        "CREATE TABLE addition ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,"
+        " attack_id INTEGER REFERENCES attack(id) ON DELETE CASCADE,"
+        " checkin_day TEXT,"
+        " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+        " FOREIGN KEY (client_id, checkin_day) REFERENCES checkin(client_id, day)"
+        " ON DELETE CASCADE,"
+        " CHECK (CASE WHEN session_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN attack_id IS NULL THEN 0 ELSE 1 END"
+        " + CASE WHEN checkin_day IS NULL THEN 0 ELSE 1 END = 1))",
+        "INSERT INTO addition (id, session_id, attack_id, checkin_day, client_id)"
+        " SELECT id, session_id, attack_id, checkin_day, 1 FROM addition_old",
+        "DROP TABLE addition_old",
+        "DROP TABLE checkin_old",
+        "DROP TABLE kept_range_old",
+        "CREATE INDEX ix_addition_session ON addition (session_id)",
+        "CREATE INDEX ix_addition_attack ON addition (attack_id)",
+        "CREATE INDEX ix_addition_checkin ON addition (client_id, checkin_day)",
+        "CREATE INDEX ix_addition_client ON addition (client_id, id)",
+        # Per-client reads seek on these, as a personal diary's do on the ones without client.
+        'CREATE INDEX ix_session_client_when ON session (client_id, "when")',
+        'CREATE INDEX ix_session_client_therapy_when ON session (client_id, therapy_id, "when")',
+        "CREATE INDEX ix_attack_client_start ON attack (client_id, start)",
+        "CREATE INDEX ix_plan_client ON plan (client_id)",
+        "CREATE INDEX ix_score_client_kind_day ON score (client_id, kind, day)",
+    ],
+    [  # practice mode (issue 19): sharing a client with another role, and the audit trail
+        # A client shared with a PostgreSQL role (by its owner): that role sees and changes
+        # the client's records as its own. `owner`: the role that shared it.
+        "CREATE TABLE client_share ("
+        " client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+        " role TEXT NOT NULL CHECK (length(role) BETWEEN 1 AND 63),"
+        " owner TEXT,"
+        " PRIMARY KEY (client_id, role))",
+        "CREATE INDEX ix_client_share_role ON client_share (role, client_id)",
+        # Every write to a data table, by triggers: when, by which role (NULL on SQLite), which
+        # table, record and client (no reference: an erased client's rows stay), what was done.
+        "CREATE TABLE audit ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        ' "at" TEXT NOT NULL,'
+        " role TEXT,"
+        " table_name TEXT NOT NULL,"
+        " record_id INTEGER,"
+        " client_id INTEGER,"
+        " action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'erase')))",
+        "CREATE INDEX ix_audit_client ON audit (client_id, id)",
+        "CREATE INDEX ix_audit_at ON audit (at)",
+        *_sqlite_audit_triggers(),
+        SqliteOnly(
+            "CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit"
+            " BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END"
+        ),
+        SqliteOnly(
+            "CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit"
+            " BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END"
+        ),
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
+
+# The clients step (an index into MIGRATIONS: a diary of this version or older has none), and
+# the tables it gives a client_id: how a read shows such a diary as the latest, unchanged.
+CLIENTS_STEP = next(
+    n for n, step in enumerate(MIGRATIONS) if step[0].startswith("CREATE TABLE client")
+)
+CLIENT_TABLES = ("session", "attack", "plan", "score", "checkin", "kept_range", "addition")
+# The tables that row-level security guards on PostgreSQL (every one holding a client's
+# data, children included); the vocabulary shared by a practice (therapy, medication_class)
+# and schema_version are not among them.
+GUARDED_TABLES = (
+    "client", "client_share", *CLIENT_TABLES, "medication", "attack_detail", "attack_origin",
+    "attack_mbs", "plan_slot", "plan_deviation", "acute_rating", "audit",
+)  # fmt: skip
+IMPLICIT_CLIENT = 1
+# The practice step: a database of this version or older has no shares, audit or policies.
+PRACTICE_STEP = next(
+    n for n, step in enumerate(MIGRATIONS) if step[0].startswith("CREATE TABLE client_share")
+)

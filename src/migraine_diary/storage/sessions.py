@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.storage import scope
 from migraine_diary.storage.paging import keyset_page
+from migraine_diary.storage.scope import kept_client
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,12 +31,16 @@ class Filters:
     until: str | None = None
     search: str | None = None  # casefolded text to find in notes or provider
 
-    def where(self) -> tuple[str, dict[str, Any]]:
+    def where(self, conn: Connection) -> tuple[str, dict[str, Any]]:
+        """The WHERE clause (alias s, t for the therapy) and its parameters, narrowed to the
+        client the connection reads."""
+        from migraine_diary.storage import engines
+
         clauses, params = [], {}
         if self.search is not None:
+            contains = engines.part(conn).contains
             clauses.append(
-                "(instr(casefold(s.notes), :search) > 0"
-                " OR instr(casefold(s.provider), :search) > 0)"
+                f"({contains('s.notes', ':search')} OR {contains('s.provider', ':search')})"
             )
             params["search"] = self.search
         if self.therapy_key is not None:
@@ -46,19 +52,22 @@ class Filters:
         if self.until is not None:
             clauses.append('s."when" < :until')
             params["until"] = self.until
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        return scope.within(conn, " WHERE " + " AND ".join(clauses) if clauses else "", params, "s")
 
 
 def therapies(conn: Connection) -> list[tuple[int, str, str, int]]:
     """(id, name, key, sessions) for every therapy, most used first."""
     from sqlalchemy import text
 
+    condition, params = scope.only(conn, "s")
     rows = conn.execute(
         text(
             "SELECT t.id, t.name, t.key, COUNT(s.id) AS n FROM therapy t"
             " LEFT JOIN session s ON s.therapy_id = t.id"
-            " GROUP BY t.id, t.name, t.key ORDER BY n DESC, t.key"
-        )
+            + (f" AND {condition}" if condition else "")
+            + " GROUP BY t.id, t.name, t.key ORDER BY n DESC, t.key"
+        ),
+        params,
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -100,7 +109,7 @@ def session_rows(
 ) -> list[tuple[Any, ...]]:
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
     sql = SESSION_COLUMNS + where + order
     if limit is not None:
@@ -112,7 +121,7 @@ def session_rows(
 def count_sessions(conn: Connection, filters: Filters) -> int:
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     # The join is needed only to filter by therapy: without it the count uses an index alone.
     join = " JOIN therapy t ON t.id = s.therapy_id" if filters.therapy_key is not None else ""
     sql = "SELECT COUNT(*) FROM session s" + join + where
@@ -129,24 +138,30 @@ def session_by_id(
     from migraine_diary.storage import engines
 
     lock = engines.part(conn).row_lock("s") if to_change else ""
-    sql = SESSION_COLUMNS + " WHERE s.id = :id" + lock
-    row = conn.execute(text(sql), {"id": session_id}).first()
+    where, params = scope.within(conn, " WHERE s.id = :id", {"id": session_id}, "s")
+    row = conn.execute(text(SESSION_COLUMNS + where + lock), params).first()
     return tuple(row) if row else None
 
 
 def update_session(conn: Connection, session_id: int, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
+    values = kept_client(values)
     assignments = ", ".join(f'"{column}" = :{column}' for column in values)
+    mine, params = scope.mine(conn)
     conn.execute(
-        text(f"UPDATE session SET {assignments} WHERE id = :id"), {**values, "id": session_id}
+        text(f"UPDATE session SET {assignments} WHERE id = :id AND {mine}"),
+        {**values, **params, "id": session_id},
     )
 
 
 def delete_session(conn: Connection, session_id: int) -> int:
     from sqlalchemy import text
 
-    result = conn.execute(text("DELETE FROM session WHERE id = :id"), {"id": session_id})
+    mine, params = scope.mine(conn)
+    result = conn.execute(
+        text(f"DELETE FROM session WHERE id = :id AND {mine}"), {**params, "id": session_id}
+    )
     return int(result.rowcount)
 
 
@@ -196,7 +211,7 @@ def summary_sums(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     sessions with relief, cost of the sessions that began with pain."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     return [tuple(r) for r in conn.execute(text(SUMMARY_SQL.format(where=where)), params)]
 
 
@@ -215,7 +230,7 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
     holds no copy of the diary, so memory is what the caller keeps."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     result = conn.execute(
         text(STATS_SQL.format(where=where)), params, execution_options={"yield_per": 2000}
     )
@@ -223,14 +238,13 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
         yield tuple(row)
 
 
-# Across clients (`stats --all-clients`): every session's client, therapy, time, length and
-# pains, grouped by client in time order.
-# client seam: a personal diary has one implicit client; when clients land this constant
-# becomes the session's client column (s.client_id).
-PRACTICE_CLIENT = "1"
+# Across clients (`stats --all-clients`): every session's client by name ('unnamed': a personal
+# diary's one implicit client), therapy, time, length and pains, by client in time order.
+# Row-level security keeps a practitioner's to their own and shared clients.
 PRACTICE_SQL = (
-    f'SELECT {PRACTICE_CLIENT} AS client, t.name, s."when", s.minutes, s.pain_before,'
-    " s.pain_after FROM session s JOIN therapy t ON t.id = s.therapy_id{where}"
+    "SELECT COALESCE(c.name, 'unnamed') AS client, t.name, s.\"when\", s.minutes, s.pain_before,"
+    " s.pain_after FROM session s JOIN therapy t ON t.id = s.therapy_id"
+    " JOIN client c ON c.id = s.client_id{where}"
     ' ORDER BY t.name, client, s."when", s.id'
 )
 
@@ -239,7 +253,7 @@ def practice_rows(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """(client key, therapy name, when, minutes, pain before, pain after) per session."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     return [tuple(r) for r in conn.execute(text(PRACTICE_SQL.format(where=where)), params)]
 
 
@@ -266,25 +280,26 @@ EXPORT_SQL = (
     + _neutralised("s.provider")
     + ", CASE WHEN s.during_attack THEN 'true' ELSE 'false' END, "
     + _neutralised("s.notes")
-    + ' FROM session s JOIN therapy t ON t.id = s.therapy_id ORDER BY s."when", s.id'
+    + ' FROM session s JOIN therapy t ON t.id = s.therapy_id{scope} ORDER BY s."when", s.id'
 )
 
-RAW_SQL = SESSION_COLUMNS + ' ORDER BY s."when", s.id'
+# `{scope}`: the diary's stream puts the chosen client's WHERE clause there.
+RAW_SQL = SESSION_COLUMNS + '{scope} ORDER BY s."when", s.id'
 
 
 def sessions_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
     """Stored sessions with these ids (SESSION_COLUMNS order), to tell a re-imported row from
-    a conflicting one."""
+    a conflicting one: the chosen client's."""
     from sqlalchemy import text
 
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = SESSION_COLUMNS + f" WHERE s.id IN ({marks})"
-        found.extend(
-            tuple(r) for r in conn.execute(text(sql), {f"i{n}": v for n, v in enumerate(chunk)})
+        where, params = scope.within(
+            conn, f" WHERE s.id IN ({marks})", {f"i{n}": v for n, v in enumerate(chunk)}, "s"
         )
+        found.extend(tuple(r) for r in conn.execute(text(SESSION_COLUMNS + where), params))
     return found
 
 
@@ -295,6 +310,7 @@ def insert_session(conn: Connection, values: dict[str, Any]) -> int:
     from migraine_diary.storage import engines
     from migraine_diary.storage.tables import SessionRow
 
+    values = {**values, "client_id": scope.writing(conn)}
     free = engines.part(conn).next_free_id(conn, "session")
     if free is not None:
         values = {**values, "id": free}
@@ -310,6 +326,8 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     from migraine_diary.storage import engines
     from migraine_diary.storage.tables import SessionRow
 
+    client = scope.writing(conn)
+    rows = [{**row, "client_id": client} for row in rows]
     engine = engines.part(conn)
     free = engine.next_free_id(conn, "session")
     if free is not None:
@@ -346,6 +364,6 @@ def session_page(
     (when, id)): pages on the index, so a caller reading every session holds one page."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     page = keyset_page(where, params, 's."when"', "s.id", after, newest_first, size)
     return [tuple(r) for r in conn.execute(text(SESSION_COLUMNS + page), params)]

@@ -12,6 +12,20 @@ from sqlmodel import SQLModel
 
 from migraine_diary.domain.dates import to_storage
 from migraine_diary.domain.models import AttackInput, MedicationInput, SessionInput, session_values
+from migraine_diary.storage.schema import IMPLICIT_CLIENT
+
+
+class ClientRow(SQLModel, table=True):
+    """Whose records these are: a client of a practice by name, or (name None, id
+    IMPLICIT_CLIENT) the one unnamed client of a personal diary. `owner`: the PostgreSQL role
+    that made it (None on SQLite)."""
+
+    __tablename__ = "client"
+
+    id: int | None = Column(default=None, primary_key=True)
+    name: str | None = Column(default=None, unique=True)
+    created_at: str | None = None
+    owner: str | None = None
 
 
 class Therapy(SQLModel, table=True):
@@ -40,6 +54,7 @@ class SessionRow(SQLModel, table=True):
     provider: str | None = None
     during_attack: bool = False
     notes: str | None = None
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
     @classmethod
     def from_input(cls, session: SessionInput, therapy_id: int) -> SessionRow:
@@ -64,6 +79,7 @@ class AttackRow(SQLModel, table=True):
     notes: str | None = None
     source: str = "typed"
     import_key: str | None = Column(default=None, unique=True)
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
     @classmethod
     def from_input(cls, attack: AttackInput) -> AttackRow:
@@ -120,16 +136,19 @@ class CheckinRow(SQLModel, table=True):
     __tablename__ = "checkin"
 
     day: str = Column(primary_key=True)
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id", primary_key=True)
 
 
 class KeptRangeRow(SQLModel, table=True):
     """Local days (inclusive) the user declares completely recorded, e.g. a paper diary."""
 
     __tablename__ = "kept_range"
+    __table_args__ = (sa.UniqueConstraint("client_id", "first", "last"),)
 
     id: int | None = Column(default=None, primary_key=True)
     first: str
     last: str
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
 
 class AdditionRow(SQLModel, table=True):
@@ -137,11 +156,17 @@ class AdditionRow(SQLModel, table=True):
     `migraine undo` takes back. A deleted record takes its row with it."""
 
     __tablename__ = "addition"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["client_id", "checkin_day"], ["checkin.client_id", "checkin.day"], ondelete="CASCADE"
+        ),
+    )
 
     id: int | None = Column(default=None, primary_key=True)
     session_id: int | None = Column(default=None, foreign_key="session.id", ondelete="CASCADE")
     attack_id: int | None = Column(default=None, foreign_key="attack.id", ondelete="CASCADE")
-    checkin_day: str | None = Column(default=None, foreign_key="checkin.day", ondelete="CASCADE")
+    checkin_day: str | None = None  # with client_id, a check-in's key (ON DELETE CASCADE)
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
 
 class AttackDetailRow(SQLModel, table=True):
@@ -196,6 +221,7 @@ class PlanRow(SQLModel, table=True):
     revealed: bool = False
     abandoned: str | None = None
     reason: str | None = None
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
 
 class PlanSlotRow(SQLModel, table=True):
@@ -268,3 +294,29 @@ class ScoreRow(SQLModel, table=True):
     total: int
     therapy_key: str | None = None
     therapy: str | None = None
+    client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
+
+
+class ClientShareRow(SQLModel, table=True):
+    """A client shared with another PostgreSQL role by `owner`, the role that shared it."""
+
+    __tablename__ = "client_share"
+
+    client_id: int = Column(primary_key=True, foreign_key="client.id", ondelete="CASCADE")
+    role: str = Column(primary_key=True)
+    owner: str | None = None
+
+
+class AuditRow(SQLModel, table=True):
+    """One write to a data table, as its trigger recorded it: ids only, never what was
+    written. Append-only (a trigger refuses every change)."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Column(default=None, primary_key=True)
+    at: str
+    role: str | None = None
+    table_name: str
+    record_id: int | None = None
+    client_id: int | None = None
+    action: str

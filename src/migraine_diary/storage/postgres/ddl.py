@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from migraine_diary.errors import DiaryError
+from migraine_diary.storage.schema import SqliteOnly
 
 # (pattern, replacement), applied in order to the SQL outside quotes.
 _REWRITES: list[tuple[re.Pattern[str], str]] = [
@@ -17,6 +18,12 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
     (re.compile(r"\b(BOOLEAN\b(?:\s+NOT\s+NULL)?\s+DEFAULT\s+)0\b", re.I), r"\1FALSE"),
     (re.compile(r"\b(BOOLEAN\b(?:\s+NOT\s+NULL)?\s+DEFAULT\s+)1\b", re.I), r"\1TRUE"),
+    # A column named `owner` holds the role that made the row (row-level security reads it):
+    # the role connected, by default (SQLite has no roles and leaves it NULL).
+    (
+        re.compile(r"\bowner\s+TEXT\b(?!\s+(?:NOT\s+NULL\s+)?DEFAULT)", re.I),
+        "owner TEXT DEFAULT current_user",
+    ),
     # SQLite compares text byte by byte; the "C" collation keeps ORDER BY and < the same.
     (re.compile(r"\bTEXT\b", re.I), 'TEXT COLLATE "C"'),
 ]
@@ -39,7 +46,10 @@ class Untranslatable(DiaryError):
 
 
 def translate(statement: str) -> str:
-    """One migration statement as PostgreSQL runs it, or Untranslatable naming the construct."""
+    """One migration statement as PostgreSQL runs it ("" for one only SQLite runs), or
+    Untranslatable naming the construct."""
+    if isinstance(statement, SqliteOnly):
+        return ""  # made by storage/postgres/security.py instead
     parts: list[str] = []
     position = 0
     for quoted in _QUOTED.finditer(statement):

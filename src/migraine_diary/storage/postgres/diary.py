@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.errors import DiaryError
-from migraine_diary.storage import schema
+from migraine_diary.storage import schema, scope
 from migraine_diary.storage.postgres.errors import UPGRADE_HINT, server_errors
 from migraine_diary.storage.where import Server
 
@@ -41,6 +41,7 @@ class PostgresDiary:
     write: bool = False
     upgraded_from: int | None = None
     version: int = schema.LATEST
+    client: int | None = None  # the client chosen with --client; None: every client
 
     @cached_property
     def engine(self) -> Engine:
@@ -54,6 +55,7 @@ class PostgresDiary:
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         with server_errors(self.server), self.engine.connect() as conn:
+            scope.choose(conn, self.client)
             yield conn
 
     @contextmanager
@@ -62,20 +64,24 @@ class PostgresDiary:
         dry run's transaction: never committed."""
         if not self.write:
             with server_errors(self.server), self.trial_engine.connect() as conn:
+                scope.choose(conn, self.client)
                 yield conn
             return
         with server_errors(self.server), self.engine.begin() as conn:
+            scope.choose(conn, self.client)
             yield conn
 
     @contextmanager
     def stream(self, sql: str, batch: int = 2000) -> Iterator[Iterator[tuple[Any, ...]]]:
-        """Rows of a query through a server-side cursor: constant memory at any size."""
+        """Rows of a query through a server-side cursor: constant memory at any size;
+        `{scope}` in it is the chosen client's WHERE clause."""
         with server_errors(self.server):
             raw = connect_raw(self.server, read_only=True)
             try:
                 cursor = raw.cursor(name="migraine_stream")
                 cursor.itersize = batch
-                cursor.execute(sql)
+                # `{scope}` in the query marks where the chosen client narrows it (alias s).
+                cursor.execute(sql.format(scope=scope.literal(self.client, "s")))
                 yield iter(cursor)
             finally:
                 raw.close()

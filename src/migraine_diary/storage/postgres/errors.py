@@ -41,6 +41,13 @@ def server_error(server: Server, error: BaseException) -> DiaryError:
         return DiaryError(
             f"the database at {server} has no diary schema (or an older one): {UPGRADE_HINT}"
         )
+    if isinstance(error, errors.InsufficientPrivilege) and "row-level security" in reason:
+        return DiaryError(
+            f"the database at {server} refused: that is not a record of one of your clients "
+            "(row-level security); nothing was written"
+        )
+    if isinstance(error, errors.InsufficientPrivilege) and "append-only" in reason:
+        return DiaryError(f"the database at {server} refused: {reason}; nothing was changed")
     if isinstance(error, errors.InsufficientPrivilege):
         return DiaryError(
             f"the database at {server} refused: {reason}; nothing was written (creating or "

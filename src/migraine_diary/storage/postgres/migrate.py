@@ -1,5 +1,6 @@
 """Creating or upgrading the schema in a PostgreSQL database (`migraine upgrade`, run as the
-database's owner): the same migrations as SQLite's, translated, in one transaction."""
+database's owner): the same migrations as SQLite's, translated, then the practitioners' role,
+row-level security and the audit's triggers, in one transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from migraine_diary.storage import schema
 from migraine_diary.storage.postgres.ddl import translate
 from migraine_diary.storage.postgres.diary import connect_raw
 from migraine_diary.storage.postgres.errors import server_errors
+from migraine_diary.storage.postgres.security import ensure_role, secure
 from migraine_diary.storage.postgres.sql import advance_sql
 from migraine_diary.storage.where import Server
 
@@ -27,6 +29,7 @@ def upgrade_server(server: Server) -> tuple[int, int]:
         try:
             with conn.transaction():
                 conn.execute(_LOCK)
+                ensure_role(conn, str(server))
                 current = _current(conn)
                 if current > schema.LATEST:
                     raise DiaryError(
@@ -36,9 +39,13 @@ def upgrade_server(server: Server) -> tuple[int, int]:
                 if current < schema.LATEST:
                     for step in schema.MIGRATIONS[current:]:
                         for statement in step:
-                            conn.execute(translate(statement).encode())
+                            translated = translate(statement)
+                            if translated:
+                                conn.execute(translated.encode())
                     conn.execute("UPDATE schema_version SET version = %s", (schema.LATEST,))
                     advance_sequences(conn)
+                if schema.LATEST > schema.PRACTICE_STEP:  # every time: this version's
+                    secure(conn)
         finally:
             conn.close()
     return current, schema.LATEST

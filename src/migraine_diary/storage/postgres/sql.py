@@ -49,3 +49,10 @@ def after_explicit_ids(conn: Connection, table: str) -> None:
     from sqlalchemy import text
 
     conn.execute(text(advance_sql(table)))
+
+
+def contains(column: str, parameter: str) -> str:
+    """Whether the column holds the (casefolded) text: lower() by the database's locale (the
+    columns' "C" collation would fold ASCII only), a letter like Ü included where that locale
+    knows it."""
+    return f'strpos(lower({column} COLLATE "default"), {parameter}) > 0'

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.errors import DiaryError
-from migraine_diary.storage import schema
+from migraine_diary.storage import schema, scope
 from migraine_diary.storage.sqlite import shape
 from migraine_diary.storage.sqlite.connections import (
     engine_for,
@@ -35,6 +35,7 @@ class SqliteDiary:
     write: bool = False
     upgraded_from: int | None = None
     version: int = schema.LATEST  # an older one is read as the latest, never upgraded by a read
+    client: int | None = None  # the client chosen with --client; None: every client
 
     @cached_property
     def engine(self) -> Engine:
@@ -50,6 +51,7 @@ class SqliteDiary:
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         with database_errors(self.path), self.engine.connect() as conn:
+            scope.choose(conn, self.client)
             yield conn
 
     @contextmanager
@@ -58,20 +60,24 @@ class SqliteDiary:
         opened to read, a dry run's transaction: never committed."""
         if not self.write:
             with database_errors(self.path), self.trial_engine.connect() as conn:
+                scope.choose(conn, self.client)
                 yield conn
             return
         with database_errors(self.path), self.engine.begin() as conn:
+            scope.choose(conn, self.client)
             yield conn
 
     @contextmanager
     def stream(self, sql: str, batch: int = 2000) -> Iterator[Iterator[tuple[Any, ...]]]:
-        """Rows of a query in batches, on the raw driver cursor: constant memory at any size."""
+        """Rows of a query in batches, on the raw driver cursor: constant memory at any size;
+        `{scope}` in it is the chosen client's WHERE clause."""
         with database_errors(self.path):
             raw = read_connection(self.path, self.version)
             try:
                 cursor = raw.cursor()
                 cursor.arraysize = batch
-                cursor.execute(sql)
+                # `{scope}` in the query marks where the chosen client narrows it (alias s).
+                cursor.execute(sql.format(scope=scope.literal(self.client, "s")))
 
                 def rows() -> Iterator[tuple[Any, ...]]:
                     while chunk := cursor.fetchmany():

@@ -71,17 +71,49 @@ def shown(name: str) -> str:
 
 def temporary_tables(version: int) -> list[str] | None:
     """The later steps as empty temporary tables, so a read sees an older diary as the latest
-    one without changing it; None when a later step does more than add tables and indexes
-    (then only an upgrade, by a command that writes, can show the diary)."""
-    statements = [s for step in schema.MIGRATIONS[version:] for s in step]
-    tables = []
-    for statement in statements:
-        words = statement.split(None, 2)
-        if [w.upper() for w in words[:2]] == ["CREATE", "TABLE"] and " AS " not in statement:
-            tables.append("CREATE TEMP TABLE " + words[2])
-        elif [w.upper() for w in words[:2]] != ["CREATE", "INDEX"]:
-            return None
+    one without changing it; None when a later step does more than add tables, indexes and
+    triggers (then only an upgrade, by a command that writes, can show the diary).
+
+    The clients step is shown as it would leave the diary: its table with the implicit
+    client, and client_id (that client) on each table it gives one, a temporary view over a
+    stored table or a column of a temporary one (a temporary name hides the stored one).
+    """
+    tables: list[str] = []
+    made: set[str] = set()
+    for number, step in enumerate(schema.MIGRATIONS[version:], start=version):
+        if number == schema.CLIENTS_STEP:
+            tables += _clients_seen(made)
+            continue
+        for statement in step:
+            words = statement.split(None, 2)
+            if [w.upper() for w in words[:2]] == ["CREATE", "TABLE"] and " AS " not in statement:
+                tables.append("CREATE TEMP TABLE " + words[2])
+                made.add(words[2].split(None, 1)[0].split("(", 1)[0])
+            elif [w.upper() for w in words[:2]] == ["CREATE", "TRIGGER"]:
+                continue  # the audit's: a read writes nothing to audit
+            elif [w.upper() for w in words[:2]] != ["CREATE", "INDEX"]:
+                return None
     return tables
+
+
+def _clients_seen(made: set[str]) -> list[str]:
+    client = next(s for s in schema.MIGRATIONS[schema.CLIENTS_STEP] if s.startswith("CREATE TABLE"))
+    seen = [
+        "CREATE TEMP TABLE " + client.split(None, 2)[2],
+        f"INSERT INTO temp.client (id) VALUES ({schema.IMPLICIT_CLIENT})",
+    ]
+    for table in schema.CLIENT_TABLES:
+        if table in made:
+            seen.append(
+                f"ALTER TABLE temp.{table} ADD COLUMN client_id INTEGER NOT NULL"
+                f" DEFAULT {schema.IMPLICIT_CLIENT}"
+            )
+        else:
+            seen.append(
+                f"CREATE TEMP VIEW {table} AS SELECT *,"
+                f" {schema.IMPLICIT_CLIENT} AS client_id FROM main.{table}"
+            )
+    return seen
 
 
 def _defines(statement: str) -> bool:

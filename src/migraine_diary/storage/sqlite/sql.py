@@ -42,3 +42,9 @@ def before_explicit_ids(conn: Connection, table: str) -> None:
 
 def after_explicit_ids(conn: Connection, table: str) -> None:
     """Nothing to do: sqlite_sequence follows the largest id inserted."""
+
+
+def contains(column: str, parameter: str) -> str:
+    """Whether the column holds the (casefolded) text: `casefold` is the connection's own
+    function (SQLite's lower() knows ASCII only)."""
+    return f"instr(casefold({column}), {parameter}) > 0"

@@ -1,0 +1,51 @@
+"""Reading the audit trail (its rows are written by triggers only, on both engines), and the
+check that an erasure happened whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from migraine_diary.errors import DiaryError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def audit_rows(
+    conn: Connection, client_id: int | None = None, since: str | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """(id, at, role, table, record id, client id, client's name, action) of each audit row
+    the connection may see, oldest first: a client's alone, from an instant on (stored form).
+    The name is read from the client table now (the audit holds ids only; NULL once erased)."""
+    from sqlalchemy import text
+
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if client_id is not None:
+        conditions.append("a.client_id = :client")
+        params["client"] = client_id
+    if since is not None:
+        conditions.append('a."at" >= :since')
+        params["since"] = since
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    sql = (
+        'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id, c.name, a.action'
+        f" FROM audit a LEFT JOIN client c ON c.id = a.client_id{where} ORDER BY a.id"
+    )
+    for row in conn.execute(text(sql), params):
+        yield tuple(row)
+
+
+def check_erased(conn: Connection, client_id: int) -> None:
+    """After a client's erasure, in its transaction: the client row must be gone. A role the
+    client is shared with may delete their records but not the client (row-level security
+    keeps it), and then nothing of the erasure may stay."""
+    from sqlalchemy import text
+
+    left = conn.execute(text("SELECT 1 FROM client WHERE id = :c"), {"c": client_id}).first()
+    if left is not None:
+        raise DiaryError(
+            "only the client's owner (or the database's owner) may erase a client shared "
+            "with you; nothing was erased"
+        )

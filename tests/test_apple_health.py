@@ -129,7 +129,7 @@ def test_a_bad_headache_record_refuses_the_file_unless_skip_bad(cli: Cli, tmp_pa
         "migraine: error: headache record 5: endDate must be at most 30 days after startDate"
     )
     assert lines[4] == (
-        f"migraine: error: 4 bad headache record(s) in {path}; nothing was imported "
+        f"migraine: error: 4 bad headache records in {path}; nothing was imported "
         "(--skip-bad imports the good headache records)"
     )
     assert not cli.db_path.exists()

@@ -122,7 +122,12 @@ def test_list_filters_by_trigger_in_any_case(cli: Cli, tmp_path: Path) -> None:
     found = cli.json("attack", "list", "--trigger", "STRESS")
     assert sorted(a["id"] for a in found) == sorted([first["id"], second["id"]])
     assert [a["id"] for a in cli.json("attack", "list", "--trigger", " weather ")] == [second["id"]]
-    assert cli.json("attack", "list", "--trigger", "chocolate") == []
+    # A trigger no attack has is refused as a therapy filter is (a typo would show none).
+    unknown = cli("attack", "list", "--trigger", "chocolate")
+    assert unknown.exit_code == 1
+    assert "no trigger 'chocolate' in the diary; see the names with: migraine triggers" in (
+        unknown.stderr
+    )
     table = cli.ok("attack", "list", "--trigger", "stress", "--limit", "1").stdout
     assert "Showing the newest 1 of 2 attacks" in table
 

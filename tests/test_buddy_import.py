@@ -76,7 +76,7 @@ def test_bad_rows_refuse_the_file_and_write_nothing(cli: Cli, export: Path) -> N
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         *(f"migraine: error: {line}" for line in BAD),
-        f"migraine: error: 2 bad row(s) in {export}; nothing was imported "
+        f"migraine: error: 2 bad rows in {export}; nothing was imported "
         "(--skip-bad imports the good rows)",
     ]
     assert not cli.db_path.exists()

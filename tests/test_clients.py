@@ -245,6 +245,43 @@ def test_client_export_holds_that_client_alone(cli: Cli, diary_target: str, tmp_
     assert cli("client", "export", "Anna").exit_code == 1
 
 
+def test_client_export_keeps_plans_ratings_and_scores_of_others_out(
+    cli: Cli, diary_target: str, tmp_path: Path
+) -> None:
+    """The kinds the document gained last (plans, acute ratings, scores) are that client's
+    alone too, and come back under another client exactly."""
+    cli.ok("client", "add", "Anne")
+    cli.ok("client", "add", "Bob")
+    everything(Client(diary_target, "Anne"))
+    everything(Client(diary_target, "Bob"), day="2026-10")
+    out = tmp_path / "anne.json"
+    cli.ok("client", "export", "Anne", "--output", str(out))
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [len(document[kind]) for kind in ("plans", "ratings", "scores")] == [1, 1, 1]
+    assert document["scores"][0]["date"].startswith("2026-11")
+    everyone = tmp_path / "all.json"
+    cli.ok("export", "--all", "--output", str(everyone))
+    whole = json.loads(everyone.read_text(encoding="utf-8"))
+    assert [len(whole[kind]) for kind in ("plans", "ratings", "scores")] == [2, 2, 2]
+
+
+def test_stats_across_clients_reads_each_sessions_client(cli: Cli, diary_target: str) -> None:
+    """Five clients of five sessions each are enough for the model; each is named."""
+    for number, name in enumerate(("Ann", "Ben", "Cas", "Dee", "Eve")):
+        cli.ok("client", "add", name)
+        client = Client(diary_target, name)
+        for session in range(5):
+            client.log("craniosacral", when=f"2026-10-{1 + session * 5:02d} 1{number}:00",
+                       minutes=30 + 15 * (session % 2), pain_before=6,
+                       pain_after=5 - (session + number) % 3)  # fmt: skip
+    result = cli.json("stats", "--all-clients", "craniosacral")
+    text = json.dumps(result)
+    assert "not enough" not in text.lower()
+    assert all(name in text for name in ("Ann", "Ben", "Cas", "Dee", "Eve"))
+    alone = Client(diary_target, "Ann").ok("stats", "--all-clients", "craniosacral").stdout
+    assert "not enough data" in alone.lower()
+
+
 def test_client_erase_removes_every_record_of_theirs_alone(cli: Cli, diary_target: str) -> None:
     cli.ok("client", "add", "Anne")
     cli.ok("client", "add", "Bob")

@@ -85,7 +85,7 @@ def test_without_update_the_conflict_says_to_add_it(cli: Cli, tmp_path: Path) ->
     assert result.stderr == (
         "migraine: error: line 10: id 9 is already in the diary with other values (add --update "
         "to change it to the file's values)\n"
-        "migraine: error: 1 conflicting record(s); nothing was imported\n"
+        "migraine: error: 1 conflicting record; nothing was imported\n"
     )
     assert "empty" not in result.stderr
     assert "Bodyw" not in result.stderr  # the provider's text is never in an error

@@ -137,7 +137,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(cli: Cli, tmp_path: Pat
     )
     assert lines[2].startswith("migraine: error: line 6: cost must be")
     assert lines[3].startswith("migraine: error: line 7: when must be")
-    assert lines[4] == f"migraine: error: 4 bad row(s) in {file}; nothing was imported"
+    assert lines[4] == f"migraine: error: 4 bad rows in {file}; nothing was imported"
     assert fingerprint(cli.db_path) == before
 
 

@@ -12,16 +12,9 @@ import pytest
 from conftest import Cli
 from migraine_diary.analysis.report import AttackEntry, ReportData
 from migraine_diary.diary.attacks import Attack
+from migraine_diary.domain.words import plural
 from migraine_diary.render.attacks import when_text
-from migraine_diary.render.format import (
-    duration_text,
-    money,
-    one_decimal,
-    percent,
-    plural,
-    share,
-    signed,
-)
+from migraine_diary.render.format import duration_text, money, one_decimal, percent, share, signed
 from migraine_diary.render.report import render_markdown
 
 BERLIN = ZoneInfo("Europe/Berlin")

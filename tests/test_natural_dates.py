@@ -43,6 +43,12 @@ def test_natural_moments(typed: str, local: str) -> None:
         ("tomorrow", "when must be a moment up to now (got 'tomorrow', read as 2026-11-27)"),
         ("next monday", "when must be a moment up to now (got 'next monday', read as a day "
          "ahead)"),
+        ("2026-11-26 23:00", "when must be a moment up to now (got '2026-11-26 23:00', read "
+         "as 2026-11-26 23:00)"),
+        ("2026-11-27T01:00+01:00", "when must be a moment up to now (got "
+         "'2026-11-27T01:00+01:00', read as 2026-11-27 01:00)"),
+        ("2026-11-27", "when must be a moment up to now (got '2026-11-27', read as "
+         "2026-11-27 12:00)"),
         ("11/12", "when must be a date written year first, such as 2026-11-20 (got '11/12': "
          "day 11 of month 12, or month 11 day 12?)"),
     ],
@@ -54,6 +60,16 @@ def test_ahead_or_ambiguous_moments_are_refused_with_what_was_understood(
     assert result.exit_code == 2
     assert result.stderr == f"migraine: error: {message}\n"
     assert not cli.db_path.exists()
+
+
+def test_todays_date_alone_is_taken_in_the_morning_too(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date alone stands for its noon; today's is not refused as ahead at 09:00."""
+    monkeypatch.setenv("MIGRAINE_DIARY_NOW", "2026-11-26 09:00")
+    cli.ok("log", "cst", "-m", "45", "-b", "5", "-a", "4", "--when", "2026-11-26",
+           "--new-therapy")  # fmt: skip
+    assert cli.json("list")[0]["when"].startswith("2026-11-26T11:00")
 
 
 def test_days_read_the_same_words() -> None:

@@ -87,7 +87,7 @@ def test_an_imported_when_outside_the_range_is_a_bad_row(cli: Cli, tmp_path: Pat
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"migraine: error: line 3: when must be a date {DATES} (got 0500-03-01 10:00)",
-        f"migraine: error: 1 bad row(s) in {file}; nothing was imported",
+        f"migraine: error: 1 bad row in {file}; nothing was imported",
     ]
     assert not cli.db_path.exists()
 

@@ -62,3 +62,25 @@ def test_attack_search_in_notes(cli: Cli) -> None:
                "--notes", notes)  # fmt: skip
     assert [a["id"] for a in cli.json("attack", "list", "--search", "weather")] == [1]
     assert [a["id"] for a in cli.json("attack", "list", "--search", "Wine")] == [2]
+
+
+def test_a_typo_in_a_trigger_or_medicine_filter_is_refused(cli: Cli) -> None:
+    """`attack list --trigger stres` and `acute --compare sumatriptn` name nothing in the
+    diary: refused with the nearest name, never "No attacks match"."""
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
+           "--med", "sumatriptan@08:30", "--trigger", "stress")  # fmt: skip
+    cli.ok("attack", "log", "--when", "2026-11-10 08:00", "--hours", "5", "--peak", "6",
+           "--med", "ibuprofen@08:30")  # fmt: skip
+    for args in (["attack", "list", "--trigger", "stres"],
+                 ["attack", "list", "--trigger", "stres", "--json"]):  # fmt: skip
+        result = cli(*args)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "migraine: error: no trigger 'stres' in the diary; did you mean 'stress'?\n"
+        )
+    assert len(cli.json("attack", "list", "--trigger", "STRESS")) == 1
+    result = cli("acute", "--compare", "sumatriptn", "--compare", "ibuprofen")
+    assert result.exit_code == 1
+    assert "no treatment 'sumatriptn' used in the period; did you mean 'sumatriptan'?" in (
+        result.stderr
+    )

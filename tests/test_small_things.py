@@ -62,3 +62,14 @@ def test_attack_edit_help_claims_no_default_start(cli: Cli) -> None:
     assert "default: now" in " ".join(cli.ok("attack", "log", "-h").stdout.split())
     assert "default: now" not in " ".join(cli.ok("edit", "-h").stdout.split())
     assert "(default: now)" in " ".join(cli.ok("log", "-h").stdout.split())
+
+
+def test_counts_in_messages_agree_with_their_number(cli: Cli, tmp_path: Path) -> None:
+    """No "(s)": one session is "1 session", one bad row "1 bad row"."""
+    cli.log("craniosacral", attack=True)
+    assert "1 session that began with pain" in cli.ok("stats", "craniosacral").stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("therapy,when,minutes,pain_before,pain_after\ncst,2026-11-01,45,5,11\n")
+    result = cli("import", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].endswith(f"1 bad row in {bad}; nothing was imported")

@@ -115,7 +115,7 @@ def test_a_conflict_is_reported_and_nothing_is_written(cli: Cli, tmp_path: Path)
     assert result.stderr == (
         "migraine: error: record attacks[0]: attack id 1 is already in the diary with other "
         "values (add --update to change it to the file's values)\n"
-        "migraine: error: 1 conflicting record(s); nothing was imported\n"
+        "migraine: error: 1 conflicting record; nothing was imported\n"
     )
     assert fingerprint(cli.db_path) == before
 

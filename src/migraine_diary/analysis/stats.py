@@ -21,6 +21,7 @@ import scipy.stats  # type: ignore[import-untyped]
 
 from migraine_diary.analysis.intervals import interval_text
 from migraine_diary.domain.plan import plan_command
+from migraine_diary.domain.words import plural
 
 __all__ = [
     "ChartPoint",
@@ -810,7 +811,7 @@ def acute_verdict(sessions: Sequence[SessionPoint]) -> AcuteVerdict:
     if relief.n < MIN_ACUTE_SESSIONS or relief.mean is None:
         verdict = "not_enough_data"
         message = (
-            f"Not enough data: {relief.n} session(s) that began with pain; "
+            f"Not enough data: {plural(relief.n, 'session')} that began with pain; "
             f"{MIN_ACUTE_SESSIONS} are needed to judge relief."
         )
     elif relief.ci is None:  # every session the same relief: no spread, so the sign test

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from migraine_diary.cli.common import Json, diary_option, print_json, say
-from migraine_diary.render.format import plural
+from migraine_diary.domain.words import plural
 
 app = typer.Typer()
 

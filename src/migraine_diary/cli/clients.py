@@ -122,7 +122,7 @@ def erase(
     if not yes and not common.confirm_change(question, "erased", command="client erase"):
         return
     removed = erase_client(diary, name)
-    from migraine_diary.render.format import plural
+    from migraine_diary.domain.words import plural
 
     common.say(
         f"Erased client {shown!r}: {plural(removed['session'], 'session')}, "
@@ -155,7 +155,7 @@ def import_diary(
 
         raise InputError("missing --client: the client the diary is brought in under")
     copied = bring_in(_opened(ctx, write=True), file.expanduser(), chosen)
-    from migraine_diary.render.format import plural
+    from migraine_diary.domain.words import plural
 
     common.say(
         f"Imported {file} under client {' '.join(chosen.split())!r}: "

@@ -17,7 +17,7 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
-from migraine_diary.render.format import plural
+from migraine_diary.domain.words import plural
 
 app = typer.Typer()
 

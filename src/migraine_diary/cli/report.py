@@ -96,7 +96,7 @@ def report(
     first, last, today = report_period(months, since, until)
     from migraine_diary.diary import files
     from migraine_diary.diary import report as report_data
-    from migraine_diary.render.format import plural
+    from migraine_diary.domain.words import plural
     from migraine_diary.render.report import render_html, render_markdown
     from migraine_diary.transfer.output import free_name
 

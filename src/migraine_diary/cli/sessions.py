@@ -42,7 +42,7 @@ from migraine_diary.cli.common import (
     session_filters,
     writable_diary,
 )
-from migraine_diary.render.format import plural
+from migraine_diary.domain.words import plural
 
 app = typer.Typer()
 
@@ -126,14 +126,16 @@ def log(
         reused = [
             name
             for name, given in (("minutes", minutes), ("cost", cost), ("provider", provider))
-            if given is None
+            if given is None and (name != "provider" or last.provider is not None)
         ]
         minutes = minutes if minutes is not None else str(last.minutes)
         cost = cost if cost is not None else f"{last.cost:.2f}"
         provider = provider if provider is not None else last.provider
         if reused:
-            shown = {"minutes": f"minutes {last.minutes}", "cost": f"cost {last.cost:.2f}"}
-            words = [shown.get(name, "its provider") for name in reused]
+            from migraine_diary.render.format import money
+
+            shown = {"minutes": f"minutes {last.minutes}", "cost": f"cost {money(last.cost)}"}
+            words = [shown.get(name, "the same provider") for name in reused]
             listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
             typer.echo(
                 f"{PROG}: note: reused from session {last.id} ({local_day(last.when)}): {listed}",

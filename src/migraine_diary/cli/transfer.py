@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from migraine_diary.cli.common import PROG, Force, diary_from, output_file, say, writable_diary
-from migraine_diary.render.format import plural
+from migraine_diary.domain.words import plural
 
 app = typer.Typer()
 

@@ -305,9 +305,11 @@ def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
     for row in rows:
         if therapy_key(row.name) == key:
             return row
-    raise DiaryError(
-        "--compare names no treatment used in the period; see the names with: migraine acute"
-    )
+    from migraine_diary.diary.sessions import near_miss
+
+    close = near_miss(name, {therapy_key(row.name): row.name for row in rows})
+    hint = f"did you mean {close!r}?" if close else "see the names with: migraine acute"
+    raise DiaryError(f"no treatment {name!r} used in the period; {hint}")
 
 
 def acute_report(

@@ -150,6 +150,7 @@ def list_attacks(
     low, high = _started_within(since, until)
     detail = ("trigger", detail_key(trigger)) if trigger is not None else None
     with diary.connect() as conn:
+        _known_trigger(conn, trigger)
         rows = db.attack_rows(conn, low, high, limit, found, detail)
         total = (
             len(rows)
@@ -210,14 +211,32 @@ def stream_attacks(
     *,
     trigger: str | None = None,
 ) -> Iterator[Attack]:
-    """Every matching attack, newest first, streamed (`attack list --json`)."""
+    """Every matching attack, newest first, streamed (`attack list --json`); a trigger the
+    diary has never recorded is refused before the first one is written."""
     if diary is None:
-        return
+        return iter(())
     with diary.connect() as conn:
-        for attack, _ in each_attack(
-            conn, since, until, newest_first=True, search=search, trigger=trigger
-        ):
-            yield attack
+        _known_trigger(conn, trigger)
+
+    def streamed() -> Iterator[Attack]:
+        with diary.connect() as conn:
+            for attack, _ in each_attack(
+                conn, since, until, newest_first=True, search=search, trigger=trigger
+            ):
+                yield attack
+
+    return streamed()
+
+
+def _known_trigger(conn: Any, trigger: str | None) -> None:
+    """A trigger filter naming no trigger of any attack: a typo would show "No attacks"."""
+    if trigger is None:
+        return
+    from migraine_diary.diary.sessions import unknown_name
+
+    known = {detail_key(value): value for value, _ in db.detail_counts(conn, "trigger", None, None)}
+    if detail_key(trigger) not in known:
+        raise unknown_name("trigger", trigger, known, "triggers")
 
 
 def detail_counts(

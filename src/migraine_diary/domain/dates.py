@@ -105,8 +105,9 @@ def parse_when(
     each with an optional time. A time that makes it later than now is refused with what was
     understood, as is `tomorrow` or `next ...`: a diary holds what happened.
 
-    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips. `rule`
-    is what an unreadable moment is told to be; a moment out of range is told the range.
+    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips; a date
+    written out is refused after now just the same. `rule` is what an unreadable moment is
+    told to be; a moment out of range is told the range.
     """
     raw = text.strip()
     lowered = " ".join(raw.lower().split())
@@ -132,6 +133,12 @@ def parse_when(
     check_range(parsed, field=field, got=text)
     moment = local_instant(parsed) if parsed.tzinfo is None else parsed.astimezone(UTC)
     check_range(moment, field=field, got=text)  # its local day, in this time zone
+    # A date alone stands for its noon: today's is taken in the morning too (as `today` is).
+    latest = now() + _SLACK
+    if _is_date(raw):
+        latest = max(latest, local_instant(datetime.combine(base, NOON)))
+    if moment > latest:
+        raise _read_as(field, PAST_RULE, f"{raw!r}, read as {format_local(moment)}")
     return moment.replace(microsecond=0)
 
 
@@ -184,6 +191,14 @@ def _refuse_ahead_or_ambiguous(lowered: str, text: str, field: str, base: date) 
             f"{text.strip()!r}: day {both[1]} of month {both[2]}, "
             f"or month {both[1]} day {both[2]}?",
         )
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _iso_moment(text: str) -> datetime:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, TreatmentRow
 from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
-from migraine_diary.render.format import DASH, plural
+from migraine_diary.domain.words import plural
+from migraine_diary.render.format import DASH
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import console
 

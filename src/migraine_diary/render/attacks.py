@@ -26,7 +26,8 @@ from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
-from migraine_diary.render.format import DASH, duration_text, plural
+from migraine_diary.domain.words import plural
+from migraine_diary.render.format import DASH, duration_text
 from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
 

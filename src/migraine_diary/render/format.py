@@ -101,16 +101,6 @@ def money(value: Decimal | float | None) -> str:
     return f"{sign}{currency}{amount.removeprefix('-')}"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 day``, ``3 days``; ``many`` for the irregular ones (``therapies``)."""
-    return f"{n} {noun(n, word, many)}"
-
-
-def noun(n: int, word: str, many: str | None = None) -> str:
-    """The word alone, agreeing with ``n``: for a count shown apart from its word."""
-    return word if n == 1 else many or word + "s"
-
-
 def duration_text(duration: timedelta | None) -> str:
     """``45 min``, ``1 h 30 min``, ``4 h``, ``1 d 2 h 15 min``; ``ongoing`` while it lasts.
 

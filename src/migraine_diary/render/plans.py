@@ -11,7 +11,8 @@ from migraine_diary.analysis.intervals import interval_text
 from migraine_diary.domain import plan as rules
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.plan import Plan, Slot
-from migraine_diary.render.format import one_decimal, plural, signed
+from migraine_diary.domain.words import plural
+from migraine_diary.render.format import one_decimal, signed
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.plans import Difference, Outcome

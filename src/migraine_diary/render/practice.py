@@ -19,7 +19,8 @@ from migraine_diary.analysis.practice import (
     Sensitivity,
     Slope,
 )
-from migraine_diary.render.format import noun, one_decimal, plural, signed, visible
+from migraine_diary.domain.words import noun, plural
+from migraine_diary.render.format import one_decimal, signed, visible
 from migraine_diary.render.stats import INDENT, WIDTH, say, width
 from migraine_diary.render.tables import Column, table
 

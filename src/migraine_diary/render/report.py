@@ -32,17 +32,9 @@ from migraine_diary.domain.days import (
     MedicationTaken,
 )
 from migraine_diary.domain.medications import UNCLASSIFIED, class_label
+from migraine_diary.domain.words import noun, plural
 from migraine_diary.render.charts import legend_rows, medication_chart, migraine_chart
-from migraine_diary.render.format import (
-    DASH,
-    duration_text,
-    money,
-    noun,
-    one_decimal,
-    plural,
-    share,
-    visible,
-)
+from migraine_diary.render.format import DASH, duration_text, money, one_decimal, share, visible
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.acute import Endpoint, TreatmentRow

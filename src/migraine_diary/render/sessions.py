@@ -11,14 +11,8 @@ from rich.table import Table
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.session import Session
-from migraine_diary.render.format import (
-    DASH,
-    money,
-    one_decimal,
-    percent,
-    plural,
-    signed_whole,
-)
+from migraine_diary.domain.words import plural
+from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
 from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
 

@@ -31,15 +31,8 @@ from migraine_diary.analysis.stats import (
     interval_note,
 )
 from migraine_diary.domain.dates import format_local
-from migraine_diary.render.format import (
-    DASH,
-    money,
-    one_decimal,
-    percent,
-    plural,
-    signed,
-    visible,
-)
+from migraine_diary.domain.words import plural
+from migraine_diary.render.format import DASH, money, one_decimal, percent, signed, visible
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import columns, console
 

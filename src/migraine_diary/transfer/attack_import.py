@@ -12,6 +12,7 @@ from migraine_diary import storage as db
 from migraine_diary.diary import attacks, medclass
 from migraine_diary.domain.buddy import BuddyResult, RowError
 from migraine_diary.domain.models import AttackInput, validate_attack
+from migraine_diary.domain.words import noun, plural
 from migraine_diary.errors import InputError
 
 
@@ -65,8 +66,8 @@ def check_attacks(
             "\n".join(
                 [
                     *shown,
-                    *([f"... and {more} more problem(s)"] if more else []),
-                    f"{count} bad {unit}(s) in {name}; nothing was imported "
+                    *([f"... and {more} more {noun(more, 'problem')}"] if more else []),
+                    f"{plural(count, f'bad {unit}')} in {name}; nothing was imported "
                     f"(--skip-bad imports the good {unit}s)",
                 ]
             )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from migraine_diary import storage as db
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import InputError, field_error
 from migraine_diary.transfer import kinds as k
 from migraine_diary.transfer.lines import import_lines
@@ -131,7 +132,7 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
     assert kind is not None
     if problems:
         raise problems_error(
-            problems, f"{len(problems)} bad row(s) in {path}; nothing was imported"
+            problems, f"{plural(len(problems), 'bad row')} in {path}; nothing was imported"
         )
     return kind, items
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from migraine_diary import storage as db
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import InputError
 from migraine_diary.transfer.kinds import KINDS, Item, Kind
 from migraine_diary.transfer.lines import import_lines
@@ -104,7 +105,7 @@ def read_document(path: Path) -> list[tuple[Kind, list[Item]]]:
         batches.append((kind, items))
     if problems:
         raise problems_error(
-            problems, f"{len(problems)} bad record(s) in {path}; nothing was imported"
+            problems, f"{plural(len(problems), 'bad record')} in {path}; nothing was imported"
         )
     return batches
 

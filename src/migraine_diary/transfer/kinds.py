@@ -66,7 +66,6 @@ class Kind:
 
     name: str  # the document's key and `--what`: "sessions"
     singular: str  # in messages: "session"
-    counted: str  # in counts: "session(s)"
     # Its CSV columns in order, with what each holds: the JSON shape's fields, or for a kind
     # whose JSON nests some (attacks' detail), what `row` flattens them to.
     fields: dict[str, str]
@@ -1194,7 +1193,6 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
 SESSIONS = Kind(
     name="sessions",
     singular="session",
-    counted="session(s)",
     fields={
         "id": ID,
         "when": INSTANT,
@@ -1271,7 +1269,6 @@ _LOCAL_TIME_SCHEMA = _object(
 ATTACKS = Kind(
     name="attacks",
     singular="attack",
-    counted="attack(s)",
     fields={
         "id": ID,
         "start": INSTANT,
@@ -1334,7 +1331,6 @@ ATTACKS = Kind(
 CHECKINS = Kind(
     name="checkins",
     singular="check-in",
-    counted="check-in(s)",
     fields={"day": DAY},
     schema=_object({"day": _DAY}),
     required=("day",),
@@ -1350,7 +1346,6 @@ CHECKINS = Kind(
 KEPT_RANGES = Kind(
     name="kept_ranges",
     singular="kept range",
-    counted="kept range(s)",
     fields={"first": DAY, "last": DAY},
     schema=_object({"first": _DAY, "last": _DAY}),
     required=("first", "last"),
@@ -1367,7 +1362,6 @@ KEPT_RANGES = Kind(
 MEDICATION_CLASSES = Kind(
     name="medication_classes",
     singular="medication class",
-    counted="medication class(es)",
     fields={"name": TEXT, "class": WORD},
     schema=_object(
         {
@@ -1404,7 +1398,6 @@ _MAYBE_WHOLE = {"type": ["integer", "null"], "minimum": 1}
 PLANS = Kind(
     name="plans",
     singular="plan",
-    counted="plan(s)",
     fields=dict.fromkeys(PLAN_FIELDS, TEXT),
     schema=_object(
         {
@@ -1493,7 +1486,6 @@ PLANS = Kind(
 RATINGS = Kind(
     name="ratings",
     singular="rating",
-    counted="rating(s)",
     fields={
         "attack": ID,
         "dose": ID,
@@ -1529,7 +1521,6 @@ RATINGS = Kind(
 SCORES = Kind(
     name="scores",
     singular="score",
-    counted="score(s)",
     fields={"id": ID, "kind": WORD, "date": DAY, "total": WHOLE, "therapy": TEXT},
     schema=_object(
         {

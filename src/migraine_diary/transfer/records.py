@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migraine_diary import storage as db
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import InputError
 from migraine_diary.transfer.kinds import Item, Kind, doses_cell, list_cell, relief_cell
 
@@ -61,7 +62,7 @@ def import_items(
             results.append(result)
         if conflicts:
             raise problems_error(
-                conflicts, f"{len(conflicts)} conflicting record(s); nothing was imported"
+                conflicts, f"{plural(len(conflicts), 'conflicting record')}; nothing was imported"
             )
         for (kind, new, changed), result in zip(plans, results, strict=True):
             kind.add(conn, new)

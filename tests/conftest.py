@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import subprocess
 import time
@@ -134,12 +135,31 @@ def diary_target(engine: str, db_path: Path, new_diary: Callable[[], str]) -> st
     return str(db_path) if engine == "sqlite" else new_diary()
 
 
-class Cli:
-    """Runs the real CLI against one temporary diary, with stdout and stderr kept apart."""
+_FRESH = itertools.count(1)
 
-    def __init__(self, db_path: Path | str) -> None:
+
+class Cli:
+    """Runs the real CLI against one temporary diary, with stdout and stderr kept apart.
+
+    `db_path` is a file path or, on PostgreSQL, a database URL; `new_diary` makes another
+    empty diary on the same engine (a file beside this one unless given)."""
+
+    def __init__(
+        self, db_path: Path | str, new_diary: Callable[[], Path | str] | None = None
+    ) -> None:
         self.db_path = db_path
         self.runner = CliRunner()
+        self.new_diary = new_diary
+
+    @property
+    def on_postgres(self) -> bool:
+        return str(self.db_path).startswith("postgresql://")
+
+    def fresh(self) -> Cli:
+        """The CLI on another, empty diary of the same engine (a round trip's far end)."""
+        if self.new_diary is not None:
+            return Cli(self.new_diary(), self.new_diary)
+        return Cli(Path(self.db_path).with_name(f"fresh-{next(_FRESH)}.db"))
 
     def __call__(self, *args: str, input: str | None = None) -> Any:
         return self.runner.invoke(app, ["--db", str(self.db_path), *args], input=input)
@@ -164,9 +184,25 @@ class Cli:
         return self.ok(*args)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """In a module marked `both_engines`, every test that takes `cli` runs twice: on a diary
+    file and on a PostgreSQL database (a test marked `sqlite_only` stays on the file)."""
+    test = metafunc.definition
+    if (
+        "cli" in metafunc.fixturenames
+        and test.get_closest_marker("both_engines")
+        and not test.get_closest_marker("sqlite_only")
+    ):
+        metafunc.parametrize("cli", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def cli(db_path: Path) -> Cli:
-    return Cli(db_path)
+def cli(db_path: Path, request: pytest.FixtureRequest) -> Cli:
+    """The CLI on the test's diary: a file, or (parameter "postgres") a fresh database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return Cli(db_path)
+    server = request.getfixturevalue("postgres_server")
+    return Cli(server.database(), server.database)
 
 
 @pytest.fixture

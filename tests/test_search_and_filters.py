@@ -7,6 +7,8 @@ import pytest
 
 from conftest import Cli
 
+pytestmark = pytest.mark.both_engines
+
 TYPO = "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'?\n"
 
 

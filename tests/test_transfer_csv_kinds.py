@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from conftest import Cli, fingerprint
 from migraine_diary.transfer.kinds import doses_cell, read_doses_cell
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = "when,therapy,minutes,pain_before,pain_after"
 
 
@@ -60,7 +62,7 @@ def test_each_kind_imports_back_exactly(cli: Cli, tmp_path: Path, what: str) -> 
     cli.log(when="2026-11-05 10:00", provider="Dr. Müller", notes="=SUM(A1)")
     file = tmp_path / f"{what}.csv"
     cli.ok("export", "--what", what, "--output", str(file))
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(file))  # the kind is told by the header
     again = tmp_path / "again.csv"
     fresh.ok("export", "--what", what, "--output", str(again))
@@ -91,6 +93,7 @@ def test_attack_rows_are_checked_like_typed_attacks(cli: Cli, tmp_path: Path) ->
         "2026-11-04T07:00:00+00:00,2026-11-03T12:00:00+00:00,5,\n"
         "2026-11-04T07:00:00+00:00,,5,x = great\n"
     )
+    before = fingerprint(cli.db_path)  # none yet: the file is not even made
     result = cli("import", str(file))
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -100,7 +103,7 @@ def test_attack_rows_are_checked_like_typed_attacks(cli: Cli, tmp_path: Path) ->
         "future (got 2026-11-03 13:00)"
     )
     assert "line 4: helpfulness must be " in lines[2]
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 @given(
@@ -183,6 +186,7 @@ def test_other_encodings_are_refused_saying_how_to_save_as_utf8(
 ) -> None:
     file = tmp_path / "in.csv"
     file.write_bytes(content)
+    before = fingerprint(cli.db_path)  # none yet: the file is not even made
     result = cli("import", str(file))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
@@ -190,7 +194,7 @@ def test_other_encodings_are_refused_saying_how_to_save_as_utf8(
     assert "save it as UTF-8 (LibreOffice: Save As, Character set 'Unicode (UTF-8)'" in (
         result.stderr
     )
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 def test_excel_export_has_a_byte_order_mark_and_crlf(cli: Cli, tmp_path: Path) -> None:
@@ -202,7 +206,7 @@ def test_excel_export_has_a_byte_order_mark_and_crlf(cli: Cli, tmp_path: Path) -
     assert data.count(b"\r\n") == 2
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert "Dr. Müller" in data.decode("utf-8-sig")
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(file))
     assert fresh.json("list") == cli.json("list")
 
@@ -279,4 +283,4 @@ def test_attack_list_json_returns_every_attack_unless_limited(
     assert every == limited
     assert all(a["medications"][0]["class"] == "simple_analgesic" for a in every)
     assert "Showing the newest 50 of 55 attacks" in cli.ok("attack", "list").stdout
-    assert json.loads(Cli(cli.db_path.with_name("none.db")).ok("list", "--json").stdout) == []
+    assert json.loads(cli.fresh().ok("list", "--json").stdout) == []

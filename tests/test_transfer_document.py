@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, fingerprint
+
+pytestmark = pytest.mark.both_engines
 
 
 def typed_diary(cli: Cli) -> None:
@@ -80,7 +83,7 @@ def test_an_empty_diary_exports_an_empty_valid_document(cli: Cli) -> None:
 def test_into_an_empty_diary_everything_comes_back(cli: Cli, tmp_path: Path) -> None:
     typed_diary(cli)
     path, doc = document(cli, tmp_path)
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     result = fresh.ok("import", str(path))
     assert result.stdout == (
         f"Added 2 sessions, 2 attacks, 2 check-ins, 1 kept range, 1 medication class from {path}.\n"
@@ -165,23 +168,25 @@ def test_a_bad_document_is_refused_with_its_record_and_field(
     path, doc = document(cli, tmp_path)
     change(doc)
     path.write_text(json.dumps(doc), encoding="utf-8")
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
+    before = fingerprint(fresh.db_path)
     result = fresh("import", str(path))
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert "Müller" not in result.stderr
     assert "Harbour" not in result.stderr
-    assert not fresh.db_path.exists() or fresh.json("list") == []
+    assert fingerprint(fresh.db_path) == before
 
 
 def test_invalid_json_is_one_line(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"format": "migraine-diary",\n "version": 1,,}', encoding="utf-8")
+    before = fingerprint(cli.db_path)  # none yet: the file is not even made
     result = cli("import", str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"migraine: error: {path}: not valid JSON (line 2: ")
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 def test_an_imported_attack_keeps_its_import_key(cli: Cli, tmp_path: Path) -> None:
@@ -192,7 +197,7 @@ def test_an_imported_attack_keeps_its_import_key(cli: Cli, tmp_path: Path) -> No
     doc["attacks"][0]["source"] = "Migraine Buddy"
     doc["attacks"][0]["import_key"] = "migraine-buddy:2026-11-04T07:00:00+00:00:5h:7"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(path))
     _, again = document(fresh, tmp_path, "again.json")
     assert again["attacks"][0]["import_key"] == doc["attacks"][0]["import_key"]
@@ -281,6 +286,7 @@ days = st.integers(1, 30).map(lambda d: f"2026-09-{d:02d}")
 )  # fmt: skip
 def test_export_import_export_gives_the_same_document(
     tmp_path_factory: pytest.TempPathFactory,
+    new_diary: Callable[[], str],
     session_list: list[dict[str, Any]],
     attack_list: list[dict[str, Any]],
     checkins: set[str],
@@ -300,11 +306,11 @@ def test_export_import_export_gives_the_same_document(
     }
     source = folder / "given.json"
     source.write_text(json.dumps(given_doc), encoding="utf-8")
-    first_diary = Cli(folder / "a.db")
+    first_diary = Cli(new_diary())
     first_diary.ok("import", str(source))
     exported, doc = document(first_diary, folder, "a.json")
     jsonschema.validate(doc, schema(first_diary))
-    second = Cli(folder / "b.db")
+    second = Cli(new_diary())
     second.ok("import", str(exported))
     _, again = document(second, folder, "b.json")
     assert without_moment(again) == without_moment(doc)
@@ -320,7 +326,7 @@ def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path
     cli.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
     path, doc = document(cli, tmp_path)
     assert all(a["source"] != "typed" and a["import_key"] for a in doc["attacks"])
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(path))
     again = fresh.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
     assert again.stdout.startswith(f"Added 0 attacks from {export}; 4 already in the diary")

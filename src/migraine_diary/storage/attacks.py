@@ -22,6 +22,7 @@ DetailFilter = tuple[str, str]
 
 
 def _window(
+    conn: Connection,
     since: str | None,
     until: str | None,
     search: str | None = None,
@@ -29,9 +30,11 @@ def _window(
 ) -> tuple[str, dict[str, Any]]:
     """Attacks that started in [since, until): the same convention as session filters;
     `search` (casefolded) is text to find in the notes; with `detail`, only those that have it."""
+    from migraine_diary.storage import engines
+
     clauses, params = [], {}
     if search is not None:
-        clauses.append("instr(casefold(a.notes), :search) > 0")
+        clauses.append(engines.part(conn).contains_casefolded("a.notes", "search"))
         params["search"] = search
     if detail is not None:
         clauses.append(
@@ -114,7 +117,7 @@ def attack_rows(
     """Attacks that started in the window, newest first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     sql = ATTACK_COLUMNS + where + " ORDER BY a.start DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -131,7 +134,7 @@ def count_attacks(
 ) -> int:
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     return int(conn.execute(text("SELECT COUNT(*) FROM attack a" + where), params).scalar_one())
 
 
@@ -203,7 +206,7 @@ def detail_counts(
     attacks that started in the window, most frequent first."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(conn, since, until)
     sql = (
         "SELECT MIN(d.value), COUNT(DISTINCT d.attack_id) AS n, d.key"
         " FROM attack_detail d JOIN attack a ON a.id = d.attack_id"
@@ -217,7 +220,7 @@ def count_with_detail(conn: Connection, kind: str, since: str | None, until: str
     """How many attacks that started in the window have any detail of this kind."""
     from sqlalchemy import text
 
-    where, params = _window(since, until)
+    where, params = _window(conn, since, until)
     sql = (
         "SELECT COUNT(*) FROM attack a"
         + (where + " AND" if where else " WHERE")
@@ -433,7 +436,7 @@ def attack_page(
     page's (start, id)): a caller reading every attack holds one page."""
     from sqlalchemy import text
 
-    where, params = _window(since, until, search, detail)
+    where, params = _window(conn, since, until, search, detail)
     page = keyset_page(where, params, "a.start", "a.id", after, newest_first, size)
     sql = ATTACK_COLUMNS.replace(" FROM attack a", ", a.import_key FROM attack a")
     return [tuple(r) for r in conn.execute(text(sql + page), params)]

@@ -29,12 +29,14 @@ class Filters:
     until: str | None = None
     search: str | None = None  # casefolded text to find in notes or provider
 
-    def where(self) -> tuple[str, dict[str, Any]]:
+    def where(self, conn: Connection) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
         if self.search is not None:
+            from migraine_diary.storage import engines
+
+            contains = engines.part(conn).contains_casefolded
             clauses.append(
-                "(instr(casefold(s.notes), :search) > 0"
-                " OR instr(casefold(s.provider), :search) > 0)"
+                f"({contains('s.notes', 'search')} OR {contains('s.provider', 'search')})"
             )
             params["search"] = self.search
         if self.therapy_key is not None:
@@ -100,7 +102,7 @@ def session_rows(
 ) -> list[tuple[Any, ...]]:
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     order = ' ORDER BY s."when" DESC, s.id DESC' if newest_first else ' ORDER BY s."when", s.id'
     sql = SESSION_COLUMNS + where + order
     if limit is not None:
@@ -112,7 +114,7 @@ def session_rows(
 def count_sessions(conn: Connection, filters: Filters) -> int:
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     # The join is needed only to filter by therapy: without it the count uses an index alone.
     join = " JOIN therapy t ON t.id = s.therapy_id" if filters.therapy_key is not None else ""
     sql = "SELECT COUNT(*) FROM session s" + join + where
@@ -196,7 +198,7 @@ def summary_sums(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     sessions with relief, cost of the sessions that began with pain."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     return [tuple(r) for r in conn.execute(text(SUMMARY_SQL.format(where=where)), params)]
 
 
@@ -215,7 +217,7 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
     holds no copy of the diary, so memory is what the caller keeps."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     result = conn.execute(
         text(STATS_SQL.format(where=where)), params, execution_options={"yield_per": 2000}
     )
@@ -239,7 +241,7 @@ def practice_rows(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """(client key, therapy name, when, minutes, pain before, pain after) per session."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     return [tuple(r) for r in conn.execute(text(PRACTICE_SQL.format(where=where)), params)]
 
 
@@ -346,6 +348,6 @@ def session_page(
     (when, id)): pages on the index, so a caller reading every session holds one page."""
     from sqlalchemy import text
 
-    where, params = filters.where()
+    where, params = filters.where(conn)
     page = keyset_page(where, params, 's."when"', "s.id", after, newest_first, size)
     return [tuple(r) for r in conn.execute(text(SESSION_COLUMNS + page), params)]

@@ -14,6 +14,12 @@ def row_lock(alias: str) -> str:
     return ""
 
 
+def contains_casefolded(column: str, needle: str) -> str:
+    """The condition "the column's text, casefolded, holds the parameter `needle`" (already
+    casefolded): casefold is Python's str.casefold, registered on every connection."""
+    return f"instr(casefold({column}), :{needle}) > 0"
+
+
 def next_free_id(conn: Connection, table: str) -> int | None:
     """The id to give a new row when AUTOINCREMENT has none left, else None.
 

@@ -196,6 +196,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("cli", ["sqlite", "postgres"], indirect=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the PostgreSQL server is marked `postgres`: `-m "not postgres"`
+    leaves the whole PostgreSQL half out."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        needs_server = "postgres_server" in getattr(item, "fixturenames", ())
+        if needs_server or "postgres" in (params.get("cli"), params.get("engine")):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture
 def cli(db_path: Path, request: pytest.FixtureRequest) -> Cli:
     """The CLI on the test's diary: a file, or (parameter "postgres") a fresh database."""

@@ -37,6 +37,8 @@ class PostgresServer:
         self.data = self.folder / "data"
         self.counter = itertools.count(1)
         self.template: str | None = None
+        self.spare: list[str] = []  # databases given back, emptied to the template's state
+        self.emptied: tuple[list[str], str] | None = None  # tables to empty, state after
         # initdb refuses to run as root: then the server runs as nobody.
         self.prefix = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
         if self.prefix:
@@ -84,6 +86,26 @@ class PostgresServer:
         self.admin(f"CREATE DATABASE {name} OWNER {OWNER}{template}")
         return self.url(name)
 
+    def borrow(self) -> str:
+        """An upgraded diary database for one test: one given back (emptied) if any."""
+        return self.spare.pop() if self.spare else self.database()
+
+    def give_back(self, url: str) -> None:
+        """Empty the tables the template has empty; the database is lent again only when its
+        rows and sequences are then exactly the template's (else it is dropped)."""
+        import psycopg
+
+        assert self.emptied is not None
+        tables, state = self.emptied
+        names = ", ".join(f'"{table}"' for table in tables)
+        with psycopg.connect(url.replace(f"{OWNER}@", f"{SUPERUSER}@"), autocommit=True) as c:
+            c.execute("SET lock_timeout = '10s'")
+            c.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE".encode())
+        if _state(url) == state:
+            self.spare.append(url)
+        else:
+            self.admin(f"DROP DATABASE {url.split('@/')[1].split('?')[0]} WITH (FORCE)")
+
     def _upgraded_template(self) -> str:
         """An empty diary database made by `migraine upgrade`; nobody connects to it after,
         so CREATE DATABASE can copy it."""
@@ -92,8 +114,10 @@ class PostgresServer:
 
             name = f"diary_template_{os.getpid()}"
             self.admin(f"CREATE DATABASE {name} OWNER {OWNER}")
-            upgrade_server(Server(self.url(name)))
+            url = self.url(name)
+            upgrade_server(Server(url))
             self.template = name
+            self.emptied = (_empty_tables(url), _state(url))
         return self.template
 
     def stop(self) -> None:
@@ -120,3 +144,32 @@ def database_fingerprint(url: str) -> str:
             for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'.encode()):
                 digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def _empty_tables(url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return [
+            t
+            for t in tables
+            if not conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1'.encode()).fetchone()
+        ]
+
+
+def _state(url: str) -> str:
+    """Every row and every sequence's position."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        sequences = conn.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+            " ORDER BY 1"
+        ).fetchall()
+    return database_fingerprint(url) + repr(sequences)

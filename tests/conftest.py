@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import itertools
 import json
 import subprocess
@@ -208,6 +209,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and test.get_closest_marker("both_engines")
         and not test.get_closest_marker("sqlite_only")
     ):
+        # db_path is the file's path even on PostgreSQL: a check on it would pass unseen.
+        if "db_path" in inspect.signature(metafunc.function).parameters:
+            raise pytest.UsageError(
+                f"{test.nodeid} runs on both engines: use cli.db_path, not db_path"
+                " (or mark it sqlite_only)"
+            )
         metafunc.parametrize("cli", ["sqlite", "postgres"], indirect=True)
 
 
@@ -274,11 +281,12 @@ def fingerprint(path: Path | str) -> str | None:
 
 
 @pytest.fixture
-def unchanged(db_path: Path) -> Callable[[], None]:
-    """Call before a refused command, then call the result: asserts the diary is untouched."""
-    before = fingerprint(db_path)
+def unchanged(cli: Cli) -> Callable[[], None]:
+    """Call before a refused command, then call the result: asserts the diary is untouched
+    (the test's `cli` diary, on either engine)."""
+    before = fingerprint(cli.db_path)
 
     def check() -> None:
-        assert fingerprint(db_path) == before
+        assert fingerprint(cli.db_path) == before
 
     return check

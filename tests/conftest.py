@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
+import itertools
 import json
 import subprocess
 import time
@@ -107,6 +109,22 @@ def postgres_server() -> Iterator[Any]:
     server.stop()
 
 
+@pytest.fixture
+def postgres_diary(request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """Lends the test upgraded PostgreSQL diaries (a call each), given back emptied after it:
+    emptying one costs a tenth of making one."""
+    server = request.getfixturevalue("postgres_server")
+    lent: list[str] = []
+
+    def borrow() -> str:
+        lent.append(server.borrow())
+        return lent[-1]
+
+    yield borrow
+    for url in lent:
+        server.give_back(url)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def engine(request: pytest.FixtureRequest) -> str:
     """The storage engine a test runs on: each test that asks runs on both."""
@@ -122,8 +140,7 @@ def new_diary(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Ca
     def make() -> str:
         if engine == "sqlite":
             return str(tmp_path / f"diary-{next(names)}.db")
-        server = request.getfixturevalue("postgres_server")
-        return str(server.database())
+        return str(request.getfixturevalue("postgres_diary")())
 
     return make
 
@@ -134,12 +151,31 @@ def diary_target(engine: str, db_path: Path, new_diary: Callable[[], str]) -> st
     return str(db_path) if engine == "sqlite" else new_diary()
 
 
-class Cli:
-    """Runs the real CLI against one temporary diary, with stdout and stderr kept apart."""
+_FRESH = itertools.count(1)
 
-    def __init__(self, db_path: Path | str) -> None:
+
+class Cli:
+    """Runs the real CLI against one temporary diary, with stdout and stderr kept apart.
+
+    `db_path` is a file path or, on PostgreSQL, a database URL; `new_diary` makes another
+    empty diary on the same engine (a file beside this one unless given)."""
+
+    def __init__(
+        self, db_path: Path | str, new_diary: Callable[[], Path | str] | None = None
+    ) -> None:
         self.db_path = db_path
         self.runner = CliRunner()
+        self.new_diary = new_diary
+
+    @property
+    def on_postgres(self) -> bool:
+        return str(self.db_path).startswith("postgresql://")
+
+    def fresh(self) -> Cli:
+        """The CLI on another, empty diary of the same engine (a round trip's far end)."""
+        if self.new_diary is not None:
+            return Cli(self.new_diary(), self.new_diary)
+        return Cli(Path(self.db_path).with_name(f"fresh-{next(_FRESH)}.db"))
 
     def __call__(self, *args: str, input: str | None = None) -> Any:
         return self.runner.invoke(app, ["--db", str(self.db_path), *args], input=input)
@@ -164,9 +200,41 @@ class Cli:
         return self.ok(*args)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """In a module marked `both_engines`, every test that takes `cli` runs twice: on a diary
+    file and on a PostgreSQL database (a test marked `sqlite_only` stays on the file)."""
+    test = metafunc.definition
+    if (
+        "cli" in metafunc.fixturenames
+        and test.get_closest_marker("both_engines")
+        and not test.get_closest_marker("sqlite_only")
+    ):
+        # db_path is the file's path even on PostgreSQL: a check on it would pass unseen.
+        if "db_path" in inspect.signature(metafunc.function).parameters:
+            raise pytest.UsageError(
+                f"{test.nodeid} runs on both engines: use cli.db_path, not db_path"
+                " (or mark it sqlite_only)"
+            )
+        metafunc.parametrize("cli", ["sqlite", "postgres"], indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the PostgreSQL server is marked `postgres`: `-m "not postgres"`
+    leaves the whole PostgreSQL half out."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        needs_server = "postgres_server" in getattr(item, "fixturenames", ())
+        if needs_server or "postgres" in (params.get("cli"), params.get("engine")):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture
-def cli(db_path: Path) -> Cli:
-    return Cli(db_path)
+def cli(db_path: Path, request: pytest.FixtureRequest) -> Cli:
+    """The CLI on the test's diary: a file, or (parameter "postgres") a fresh database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return Cli(db_path)
+    borrow = request.getfixturevalue("postgres_diary")
+    return Cli(borrow(), borrow)
 
 
 @pytest.fixture
@@ -213,11 +281,12 @@ def fingerprint(path: Path | str) -> str | None:
 
 
 @pytest.fixture
-def unchanged(db_path: Path) -> Callable[[], None]:
-    """Call before a refused command, then call the result: asserts the diary is untouched."""
-    before = fingerprint(db_path)
+def unchanged(cli: Cli) -> Callable[[], None]:
+    """Call before a refused command, then call the result: asserts the diary is untouched
+    (the test's `cli` diary, on either engine)."""
+    before = fingerprint(cli.db_path)
 
     def check() -> None:
-        assert fingerprint(db_path) == before
+        assert fingerprint(cli.db_path) == before
 
     return check

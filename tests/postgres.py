@@ -37,6 +37,9 @@ class PostgresServer:
         self.folder = Path(tempfile.mkdtemp(prefix="migraine-pg-"))
         self.data = self.folder / "data"
         self.counter = itertools.count(1)
+        self.template: str | None = None
+        self.spare: list[str] = []  # databases given back, emptied to the template's state
+        self.emptied: tuple[list[str], str] | None = None  # tables to empty, state after
         # initdb refuses to run as root: then the server runs as nobody.
         self.prefix = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
         if self.prefix:
@@ -80,17 +83,52 @@ class PostgresServer:
 
     def database(self, *, upgraded: bool = True) -> str:
         """A new, empty database owned by OWNER; `upgraded`: with the diary's schema, as
-        `migraine upgrade` makes it."""
+        `migraine upgrade` makes it (copied from a template upgraded once per server: a
+        copy is a file copy, where running every migration again is not)."""
         name = f"diary_{os.getpid()}_{next(self.counter)}"
-        self.admin(f"CREATE DATABASE {name} OWNER {OWNER}")
-        url = self.url(name)
-        if upgraded:
+        template = f" TEMPLATE {self._upgraded_template()}" if upgraded else ""
+        self.admin(f"CREATE DATABASE {name} OWNER {OWNER}{template}")
+        return self.url(name)
+
+    def borrow(self) -> str:
+        """An upgraded diary database for one test: one given back (emptied) if any."""
+        return self.spare.pop() if self.spare else self.database()
+
+    def give_back(self, url: str) -> None:
+        """Empty the tables the template has empty; the database is lent again only when its
+        rows and sequences are then exactly the template's (else it is dropped)."""
+        import psycopg
+
+        assert self.emptied is not None
+        tables, state = self.emptied
+        names = ", ".join(f'"{table}"' for table in tables)
+        with psycopg.connect(url.replace(f"{OWNER}@", f"{SUPERUSER}@"), autocommit=True) as c:
+            c.execute("SET lock_timeout = '10s'")
+            # The audit refuses to be emptied by anyone; the test server's superuser empties
+            # it with triggers off (replica role), as nothing in the diary can.
+            c.execute("SET session_replication_role = replica")
+            c.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE".encode())
+        if _state(url) == state:
+            self.spare.append(url)
+        else:
+            self.admin(f"DROP DATABASE {url.split('@/')[1].split('?')[0]} WITH (FORCE)")
+
+    def _upgraded_template(self) -> str:
+        """An empty diary database made by `migraine upgrade`; nobody connects to it after,
+        so CREATE DATABASE can copy it."""
+        if self.template is None:
             from migraine_diary.storage import Server, upgrade_server
 
+            name = f"diary_template_{os.getpid()}"
+            self.admin(f"CREATE DATABASE {name} OWNER {OWNER}")
+            url = self.url(name)
             upgrade_server(Server(url))
+            # The group role is the cluster's: granted once, it holds in every copy.
             practitioners = ", ".join(PRACTITIONERS)
             self.admin(f"GRANT migraine_practitioner TO {practitioners}")
-        return url
+            self.template = name
+            self.emptied = (_empty_tables(url), _state(url))
+        return self.template
 
     def stop(self) -> None:
         try:
@@ -116,3 +154,32 @@ def database_fingerprint(url: str) -> str:
             for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'.encode()):
                 digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def _empty_tables(url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return [
+            t
+            for t in tables
+            if not conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1'.encode()).fetchone()
+        ]
+
+
+def _state(url: str) -> str:
+    """Every row and every sequence's position."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        sequences = conn.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+            " ORDER BY 1"
+        ).fetchall()
+    return database_fingerprint(url) + repr(sequences)

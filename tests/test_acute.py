@@ -10,6 +10,8 @@ from scipy.stats import binomtest
 
 from migraine_diary.analysis.acute import newcombe_difference
 
+pytestmark = pytest.mark.both_engines
+
 SUMA = [0, 0, 0, 0, 2, 3, None]  # 2-hour pain of attacks 1-7; the last dose is never rated
 RIZA = [0, 0, 3, 4, None]  # attacks 8-12
 
@@ -112,14 +114,14 @@ def test_bad_ratings_get_one_line_and_write_nothing(
 
 
 @pytest.fixture
-def unchanged_after(db_path: Any) -> Callable[[], Callable[[], None]]:
+def unchanged_after(cli: Any) -> Callable[[], Callable[[], None]]:
     from tests.conftest import fingerprint
 
     def start() -> Callable[[], None]:
-        before = fingerprint(db_path)
+        before = fingerprint(cli.db_path)
 
         def check() -> None:
-            assert fingerprint(db_path) == before
+            assert fingerprint(cli.db_path) == before
 
         return check
 

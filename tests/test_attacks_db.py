@@ -11,6 +11,8 @@ import pytest
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
 
+pytestmark = pytest.mark.both_engines
+
 FIXTURES = Path(__file__).parent / "fixtures"
 ATTACK_TABLES = ("attack", "medication", "medication_class", "checkin", "kept_range")
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from conftest import Cli, fingerprint
+
+pytestmark = pytest.mark.both_engines
 
 
 def sessions_diary(cli: Cli) -> None:

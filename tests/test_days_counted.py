@@ -15,6 +15,8 @@ import pytest
 from conftest import Cli, fingerprint
 from migraine_diary.domain.dates import NOW_VAR
 
+pytestmark = pytest.mark.both_engines
+
 NOTE = (
     "migraine: note: attack {id} has been ongoing since 2026-11-15 09:00 ({days} days): "
     "end it with 'migraine attack end {id} --when ...'\n"

@@ -15,6 +15,8 @@ import scipy.stats
 from conftest import Cli, fingerprint
 from migraine_diary.domain.dates import NOW_VAR
 
+pytestmark = pytest.mark.both_engines
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -223,23 +225,21 @@ def test_not_in_plan_and_abandon(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
          "seed must be a whole number from 0 to 9223372036854775807 (got -1)"),
     ],
 )  # fmt: skip
-def test_plan_new_refusals(
-    cli: Cli, db_path: Path, args: list[str], code: int, message: str
-) -> None:
+def test_plan_new_refusals(cli: Cli, args: list[str], code: int, message: str) -> None:
     cli.log("craniosacral")
     cli.log("massage")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli("plan", "new", "craniosacral", *args)
     assert (result.exit_code, result.stderr) == (code, f"migraine: error: {message}\n")
     assert result.stdout == ""
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
-def test_a_second_active_plan_and_unknown_ids_are_refused(cli: Cli, db_path: Path) -> None:
+def test_a_second_active_plan_and_unknown_ids_are_refused(cli: Cli) -> None:
     cli.log("craniosacral")
     cli.log("massage")
     cli.ok("plan", "new", "craniosacral", "--compare", "45,30")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     for args in (["craniosacral", "--compare", "60,30"], ["massage", "--versus", "craniosacral"]):
         result = cli("plan", "new", *args)
         assert (result.exit_code, result.stderr) == (
@@ -256,7 +256,7 @@ def test_a_second_active_plan_and_unknown_ids_are_refused(cli: Cli, db_path: Pat
         )
     result = cli("plan", "show", "x")
     assert result.exit_code == 2
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
 def test_two_therapies_and_the_wrong_one_in_a_slot(
@@ -353,16 +353,16 @@ def test_reading_an_older_diary_lists_no_plans_and_changes_nothing(tmp_path: Pat
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 1
 
 
-def test_abandoning_needs_a_reason_and_happens_once(cli: Cli, db_path: Path) -> None:
+def test_abandoning_needs_a_reason_and_happens_once(cli: Cli) -> None:
     cli.log("craniosacral")
     cli.ok("plan", "new", "craniosacral", "--compare", "45,30")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli("plan", "abandon", "1", "--reason", "  ")
     assert (result.exit_code, result.stderr) == (
         2,
         "migraine: error: reason must be text of 1 to 500 characters (got '  ')\n",
     )
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
     cli.ok("plan", "abandon", "1", "--reason", "private words")
     result = cli("plan", "abandon", "1", "--reason", "again")
     assert (result.exit_code, result.stderr) == (

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from tests.conftest import fingerprint
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_totals_are_stored_with_grade_and_change(cli: Any) -> None:
     cli.ok("score", "midas", "--total", "14", "--date", "2026-08-01")
@@ -37,15 +39,13 @@ def test_totals_are_stored_with_grade_and_change(cli: Any) -> None:
         (["score", "midas", "--total", "3", "--date", "2027-01-01"], 2),
     ],
 )
-def test_bad_totals_get_one_line_and_write_nothing(
-    cli: Any, db_path: Any, args: list[str], code: int
-) -> None:
+def test_bad_totals_get_one_line_and_write_nothing(cli: Any, args: list[str], code: int) -> None:
     cli.log("acupuncture")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli(*args)
     assert result.exit_code == code, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
 def test_prefill_counts_the_last_three_months(cli: Any) -> None:

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import Cli
 
+pytestmark = pytest.mark.both_engines
+
 TYPO = "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'?\n"
 
 
@@ -54,6 +56,17 @@ def test_search_in_notes_and_provider_any_case(cli: Cli) -> None:
     result = cli("list", "--search", "  ")
     assert result.exit_code == 2
     assert result.stderr == "migraine: error: search must be some text to find (got '  ')\n"
+
+
+def test_search_folds_case_as_python_does(cli: Cli) -> None:
+    """ß is ss and a final sigma is a sigma when casefolded: a search finds them either way."""
+    cli.log(notes="STRASSE gesperrt", when="2026-11-20")
+    cli.log(notes="Nach der Straße", provider="Ὀδυσσεύς", when="2026-11-21")
+    cli.log(notes="ΣΟΦΟΣ", when="2026-11-22")
+    assert [s["id"] for s in cli.json("list", "--search", "straße")] == [2, 1]
+    assert [s["id"] for s in cli.json("list", "--search", "Strasse")] == [2, 1]
+    assert [s["id"] for s in cli.json("list", "--search", "ὀδυσσεύς")] == [2]
+    assert [s["id"] for s in cli.json("list", "--search", "σοφος")] == [3]
 
 
 def test_attack_search_in_notes(cli: Cli) -> None:

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from conftest import Cli, fingerprint
 from migraine_diary.transfer.kinds import doses_cell, read_doses_cell
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = "when,therapy,minutes,pain_before,pain_after"
 
 
@@ -63,7 +65,7 @@ def test_each_kind_imports_back_exactly(cli: Cli, tmp_path: Path, what: str) -> 
     cli.log(when="2026-11-05 10:00", provider="Dr. Müller", notes="=SUM(A1)")
     file = tmp_path / f"{what}.csv"
     cli.ok("export", "--what", what, "--output", str(file))
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(file))  # the kind is told by the header
     again = tmp_path / "again.csv"
     fresh.ok("export", "--what", what, "--output", str(again))
@@ -94,6 +96,7 @@ def test_attack_rows_are_checked_like_typed_attacks(cli: Cli, tmp_path: Path) ->
         "2026-11-04T07:00:00+00:00,2026-11-03T12:00:00+00:00,5,\n"
         "2026-11-04T07:00:00+00:00,,5,x = great\n"
     )
+    before = fingerprint(cli.db_path)  # none yet: the file is not even made
     result = cli("import", str(file))
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -103,7 +106,7 @@ def test_attack_rows_are_checked_like_typed_attacks(cli: Cli, tmp_path: Path) ->
         "future (got 2026-11-03 13:00)"
     )
     assert "line 4: helpfulness must be " in lines[2]
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 @given(
@@ -186,6 +189,7 @@ def test_other_encodings_are_refused_saying_how_to_save_as_utf8(
 ) -> None:
     file = tmp_path / "in.csv"
     file.write_bytes(content)
+    before = fingerprint(cli.db_path)  # none yet: the file is not even made
     result = cli("import", str(file))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
@@ -193,7 +197,7 @@ def test_other_encodings_are_refused_saying_how_to_save_as_utf8(
     assert "save it as UTF-8 (LibreOffice: Save As, Character set 'Unicode (UTF-8)'" in (
         result.stderr
     )
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 def test_excel_export_has_a_byte_order_mark_and_crlf(cli: Cli, tmp_path: Path) -> None:
@@ -205,7 +209,7 @@ def test_excel_export_has_a_byte_order_mark_and_crlf(cli: Cli, tmp_path: Path) -
     assert data.count(b"\r\n") == 2
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert "Dr. Müller" in data.decode("utf-8-sig")
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(file))
     assert fresh.json("list") == cli.json("list")
 
@@ -282,7 +286,7 @@ def test_attack_list_json_returns_every_attack_unless_limited(
     assert every == limited
     assert all(a["medications"][0]["class"] == "simple_analgesic" for a in every)
     assert "Showing the newest 50 of 55 attacks" in cli.ok("attack", "list").stdout
-    assert json.loads(Cli(cli.db_path.with_name("none.db")).ok("list", "--json").stdout) == []
+    assert json.loads(cli.fresh().ok("list", "--json").stdout) == []
 
 
 def test_attack_detail_and_recorded_local_times_round_trip_in_csv(cli: Cli, tmp_path: Path) -> None:
@@ -312,7 +316,7 @@ def test_attack_detail_and_recorded_local_times_round_trip_in_csv(cli: Cli, tmp_
     assert any(row["local_start"].endswith(("+01:00", "-05:00")) for row in rows)
     assert rows[-1]["relief"] == "dark \\= room = helpful; sleep"
     assert rows[-1]["pain_positions"] == "left temple"
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     fresh.ok("import", str(file))
     for diary in (cli, fresh):
         diary.ok("export", "--what", "attacks", "--output", str(tmp_path / f"{id(diary)}.csv"))
@@ -334,7 +338,7 @@ def test_a_local_start_that_is_not_the_start_is_refused(cli: Cli, tmp_path: Path
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     result = fresh("import", str(file))
     assert result.exit_code == 2
     assert "line 2: local_start must be the attack's start at the UTC offset recorded" in (
@@ -358,7 +362,7 @@ def test_ratings_and_scores_import_back_exactly(cli: Cli, tmp_path: Path, what: 
     rated_diary(cli)
     file = tmp_path / f"{what}.csv"
     cli.ok("export", "--what", what, "--output", str(file))
-    fresh = Cli(tmp_path / "fresh.db")
+    fresh = cli.fresh()
     if what == "ratings":  # the doses and the session they rate come first
         everything = tmp_path / "all.json"
         cli.ok("export", "--all", "--output", str(everything))

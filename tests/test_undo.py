@@ -9,6 +9,8 @@ import pytest
 
 from conftest import Cli
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_undo_takes_back_the_last_record_of_any_kind(cli: Cli) -> None:
     cli.log(when="2026-11-20")
@@ -70,6 +72,7 @@ def test_an_attack_replacing_a_check_in_takes_its_place(cli: Cli) -> None:
     assert cli("undo", "--yes").exit_code == 1  # the check-in went when the attack came
 
 
+@pytest.mark.sqlite_only  # makes the upgraded diary with sqlite3
 def test_an_upgraded_diary_has_nothing_to_undo_until_something_is_typed(cli: Cli) -> None:
     cli.log()
     with sqlite3.connect(cli.db_path) as conn:

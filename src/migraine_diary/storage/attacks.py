@@ -37,7 +37,7 @@ def _window(
 
     clauses, params = [], {}
     if search is not None:
-        clauses.append(engines.part(conn).contains("a.notes", ":search"))
+        clauses.append(engines.part(conn).contains_casefolded("a.notes", "search"))
         params["search"] = search
     if detail is not None:
         clauses.append(

@@ -38,9 +38,9 @@ class Filters:
 
         clauses, params = [], {}
         if self.search is not None:
-            contains = engines.part(conn).contains
+            contains = engines.part(conn).contains_casefolded
             clauses.append(
-                f"({contains('s.notes', ':search')} OR {contains('s.provider', ':search')})"
+                f"({contains('s.notes', 'search')} OR {contains('s.provider', 'search')})"
             )
             params["search"] = self.search
         if self.therapy_key is not None:

@@ -15,6 +15,15 @@ def row_lock(alias: str) -> str:
     return f" FOR UPDATE OF {alias}"
 
 
+def contains_casefolded(column: str, needle: str) -> str:
+    """The condition "the column's text, casefolded, holds the parameter `needle`" (already
+    casefolded by Python's str.casefold): the text columns sort as "C", whose lower() folds
+    only ASCII, so lower() here uses ICU's root locale, and the two folds casefold adds to
+    lowercase in running text (sharp s to ss, final sigma to sigma) follow."""
+    folded = f"replace(lower({column} COLLATE \"und-x-icu\"), 'ß', 'ss')"
+    return f"strpos(translate({folded}, '\u03c2', '\u03c3'), :{needle}) > 0"
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -49,10 +58,3 @@ def after_explicit_ids(conn: Connection, table: str) -> None:
     from sqlalchemy import text
 
     conn.execute(text(advance_sql(table)))
-
-
-def contains(column: str, parameter: str) -> str:
-    """Whether the column holds the (casefolded) text: lower() by the database's locale (the
-    columns' "C" collation would fold ASCII only), a letter like Ü included where that locale
-    knows it."""
-    return f'strpos(lower({column} COLLATE "default"), {parameter}) > 0'

@@ -14,6 +14,12 @@ def row_lock(alias: str) -> str:
     return ""
 
 
+def contains_casefolded(column: str, needle: str) -> str:
+    """The condition "the column's text, casefolded, holds the parameter `needle`" (already
+    casefolded): casefold is Python's str.casefold, registered on every connection."""
+    return f"instr(casefold({column}), :{needle}) > 0"
+
+
 def next_free_id(conn: Connection, table: str) -> int | None:
     """The id to give a new row when AUTOINCREMENT has none left, else None.
 
@@ -42,9 +48,3 @@ def before_explicit_ids(conn: Connection, table: str) -> None:
 
 def after_explicit_ids(conn: Connection, table: str) -> None:
     """Nothing to do: sqlite_sequence follows the largest id inserted."""
-
-
-def contains(column: str, parameter: str) -> str:
-    """Whether the column holds the (casefolded) text: `casefold` is the connection's own
-    function (SQLite's lower() knows ASCII only)."""
-    return f"instr(casefold({column}), {parameter}) > 0"

@@ -419,3 +419,17 @@ def test_a_database_before_clients_is_upgraded_losing_no_row(
         ).fetchone()
     assert owner is not None
     assert owner[0] == owner[1]  # the role that made the client
+
+
+def test_a_report_for_one_client_names_them_and_holds_theirs_alone(
+    cli: Cli, diary_target: str
+) -> None:
+    cli.ok("client", "add", "Anne")
+    cli.ok("client", "add", "Bob")
+    Client(diary_target, "Anne").log("craniosacral", when="2026-11-01 16:30")
+    Client(diary_target, "Bob").log("massage", when="2026-11-02 10:00")
+    report = cli.ok("report", "--client", "Anne", "--format", "md").stdout
+    assert "Client: Anne" in report
+    assert "craniosacral" in report
+    assert "massage" not in report
+    assert cli("report", "--client", "Anna", "--format", "md").exit_code == 1

@@ -171,3 +171,40 @@ def test_report_months_from_the_config_file(priced: Cli, config_file: Path) -> N
     assert "2026-10-01 to 2026-11-26" in priced.ok("report", "--format", "md").stdout
     out = priced.ok("report", "--format", "md", "--months", "2").stdout
     assert "2026-09-01 to 2026-11-26" in out  # the option wins
+
+
+# --- the practice's letterhead ----------------------------------------------------------------
+
+
+def test_a_practice_name_and_address_head_the_report(
+    priced: Cli, config_file: Path, tmp_path: Path
+) -> None:
+    """The config file's practice_name and practice_address head the report (HTML and
+    Markdown), escaped; without them the report is as a personal diary's always was."""
+    plain = priced.ok("report", "--format", "md").stdout
+    assert plain.startswith("# Migraine diary report\n")
+    config_file.write_text(
+        'practice_name = "Harbour <Cranial> Practice"\n'
+        'practice_address = """\n12 Quay Street\nKiel"""\n'
+    )
+    md = priced.ok("report", "--format", "md").stdout
+    head = "**Harbour \\<Cranial\\> Practice**\n\n12 Quay Street  \nKiel\n\n# Migraine"
+    assert md.startswith(head)
+    page = tmp_path / "r.html"
+    priced.ok("report", "--output", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert "<b>Harbour &lt;Cranial&gt; Practice</b><br>12 Quay Street<br>Kiel" in html
+    assert "Name ________________________" in html  # no client: the blank to fill in
+    shown = settings()
+    assert shown["practice_name"]["source"] == "config file, line 1"
+
+
+def test_a_bad_practice_address_stops_with_one_line(priced: Cli, config_file: Path) -> None:
+    config_file.write_text('practice_address = """\n' + "line\n" * 7 + '"""\n')
+    result = priced("report", "--format", "md")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"migraine: error: config file {config_file}, line 1, key 'practice_address': must be "
+        "at most 6 lines of at most 120 characters (got "
+    )
+    assert result.stderr.count("\n") == 1

@@ -15,7 +15,9 @@ from migraine_diary.cli.common import (
     Force,
     Months,
     Since,
+    State,
     Until,
+    client_option,
     counting_diary,
     diary_option,
     output_file,
@@ -72,6 +74,14 @@ def report(
             metavar="TEXT",
         ),
     ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            help="In practice mode: the client the report is for (as the root --client).",
+            metavar="NAME",
+        ),
+    ] = None,
 ) -> None:
     """A report to take to your doctor: migraine days, acute medication against the ICHD-3
     overuse limits, each treatment with what it did and cost, the attacks, your questions.
@@ -91,13 +101,17 @@ def report(
     for asked, clean in zip(question or [], questions, strict=True):
         if not clean or len(clean) > MAX_QUESTION:
             raise field_error("question", QUESTION_RULE, asked)
+    if client is not None:
+        state = ctx.ensure_object(State)
+        state.client, state.settings = client, None  # read again, this --client first
+    settings = settings_of(ctx)
     if months is None and since is None and until is None:
-        months = str(settings_of(ctx)["report_months"].value)
+        months = str(settings["report_months"].value)
     first, last, today = report_period(months, since, until)
     from migraine_diary.diary import files
     from migraine_diary.diary import report as report_data
     from migraine_diary.domain.words import plural
-    from migraine_diary.render.report import render_html, render_markdown
+    from migraine_diary.render.report import Letterhead, render_html, render_markdown
     from migraine_diary.transfer.output import free_name
 
     if output is None and format == "html":
@@ -106,7 +120,11 @@ def report(
 
     files.existing_path(diary_option(ctx), "log a session or an attack first")
     data = report_data.build_report(counting_diary(ctx), first, last, questions, today)
-    text = render_html(data) if format == "html" else render_markdown(data)
+    letterhead = Letterhead(
+        settings["practice_name"].value, settings["practice_address"].value, client_option(ctx)
+    )
+    render = render_html if format == "html" else render_markdown
+    text = render(data, letterhead)
     with output_file(ctx, output, force=force) as out:
         out.write(text)
     if output is None:

@@ -72,6 +72,25 @@ def _months(value: Any) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 120 else None
 
 
+def _line(value: Any) -> str | None:
+    """One line of text of at most 120 characters (a practice's name)."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text if 1 <= len(text) <= 120 and text.isprintable() else None
+
+
+def _lines(value: Any) -> str | None:
+    """At most 6 lines of at most 120 characters each (a practice's address)."""
+    if not isinstance(value, str):
+        return None
+    lines = [" ".join(line.split()) for line in value.strip().splitlines()]
+    ok = 1 <= len(lines) <= 6 and all(
+        line and len(line) <= 120 and line.isprintable() for line in lines
+    )
+    return "\n".join(lines) if ok else None
+
+
 KEYS: dict[str, Key] = {
     "db": Key(
         "a path to the diary file",
@@ -100,6 +119,20 @@ KEYS: dict[str, Key] = {
         "MIGRAINE_DIARY_REPORT_MONTHS",
         3,
         "complete months before this one in `migraine report` (default 3)",
+    ),
+    "practice_name": Key(
+        "one line of at most 120 characters",
+        _line,
+        "MIGRAINE_DIARY_PRACTICE_NAME",
+        None,
+        "a practice's name, in the report's header (default: none)",
+    ),
+    "practice_address": Key(
+        "at most 6 lines of at most 120 characters",
+        _lines,
+        "MIGRAINE_DIARY_PRACTICE_ADDRESS",
+        None,
+        "the practice's address under its name in the report (default: none)",
     ),
 }
 

@@ -310,7 +310,18 @@ def plan_sections(data: ReportData) -> list[tuple[str, list[str]]]:
     ]
 
 
-def render_html(data: ReportData) -> str:
+@dataclass(frozen=True)
+class Letterhead:
+    """Who the report is from and for, beside its figures: a practice's name and address
+    (the config file's practice_name and practice_address) and the client's name; a
+    personal diary's report has none of them, and a blank for the patient's name."""
+
+    practice: str | None = None
+    address: str | None = None
+    client: str | None = None
+
+
+def render_html(data: ReportData, letterhead: Letterhead | None = None) -> str:
     """A self-contained page for print: inline CSS and SVG, no script, no external resource."""
     import jinja2
     from markupsafe import Markup
@@ -333,6 +344,7 @@ def render_html(data: ReportData) -> str:
     template = environment.get_template("report.html.j2")
     return template.render(
         data=data,
+        letterhead=letterhead or Letterhead(),
         charts=charts,
         key_figures=key_figures(data),
         attack_rows=attack_rows(data.attacks),
@@ -383,11 +395,18 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[i
     return lines
 
 
-def render_markdown(data: ReportData) -> str:
+def render_markdown(data: ReportData, letterhead: Letterhead | None = None) -> str:
     """The same content as plain Markdown tables and lists, for a patient portal's message box."""
-    out = [
+    head = letterhead or Letterhead()
+    out = []
+    if head.practice:
+        out += [f"**{md(head.practice)}**", ""]
+        if head.address:
+            out += ["  \n".join(md(line) for line in head.address.splitlines()), ""]
+    out += [
         "# Migraine diary report",
         "",
+        *([f"Client: {md(head.client)}", ""] if head.client else []),
         f"Period: {period_text(data)}; {recorded_text(data)}.",
         "",
     ]

@@ -220,12 +220,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that needs the PostgreSQL server is marked `postgres`: `-m "not postgres"`
-    leaves the whole PostgreSQL half out."""
+    leaves the whole PostgreSQL half out. The tests that run one after another on one worker
+    (an xdist group) go first: begun at the start they overlap the rest, where at the end
+    (their files' place) the other worker would wait idle for them."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         needs_server = "postgres_server" in getattr(item, "fixturenames", ())
         if needs_server or "postgres" in (params.get("cli"), params.get("engine")):
             item.add_marker(pytest.mark.postgres)
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @pytest.fixture

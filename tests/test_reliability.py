@@ -244,8 +244,9 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
         "integrity   ok",
         f"schema      {db.LATEST} (current)",
         "rows        acute_rating 0, addition 4, attack 1, attack_detail 0, attack_mbs 0, "
-        "attack_origin 0, checkin 0, kept_range 0, medication 0, medication_class 0, plan 0, "
-        "plan_deviation 0, plan_slot 0, schema_version 1, score 0, session 3, therapy 2",
+        "attack_origin 0, audit 10, checkin 0, client 1, client_share 0, kept_range 0, "
+        "medication 0, medication_class 0, plan 0, plan_deviation 0, plan_slot 0, "
+        "schema_version 1, score 0, session 3, therapy 2",
         "file        0600",
         f"folder      0700 {diary.parent}",
         "journal     wal, nothing waiting",
@@ -272,7 +273,10 @@ def test_check_json(cli: Cli, diary: Path) -> None:
             "attack_detail": 0,
             "attack_mbs": 0,
             "attack_origin": 0,
+            "audit": 10,  # every insert: 3 sessions, 1 attack, 2 therapies, 4 for undo
             "checkin": 0,
+            "client": 1,  # a personal diary's one, unnamed
+            "client_share": 0,
             "kept_range": 0,
             "medication": 0,
             "medication_class": 0,
@@ -1275,7 +1279,10 @@ def test_exports_and_backups_are_private(cli: Cli, diary: Path, tmp_path: Path) 
 
 def test_error_messages_never_echo_a_note(cli: Cli, diary: Path, tmp_path: Path) -> None:
     note = "SECRET about my health " + "x" * 5000
-    rule = "notes must be text of at most 5000 characters, or empty (got 5023 characters; "
+    rule = (
+        "notes must be text of at most 5000 characters without NUL characters, or empty "
+        "(got 5023 characters; "
+    )
     for args in (
         ["log", "cst", "-m", "45", "-b", "5", "-a", "4", "--notes", note],
         ["edit", "1", "--notes", note],

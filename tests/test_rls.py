@@ -15,6 +15,10 @@ import pytest
 from conftest import Cli, private_environment
 from migraine_diary.storage import schema
 
+# One practice (a module-scoped database) that the tests below go on writing to, in order: the
+# whole module runs on one xdist worker, so every test sees what the ones before it wrote.
+pytestmark = pytest.mark.xdist_group("rls")
+
 pytest.importorskip("psycopg")
 
 # What each practitioner logs that the other must never see.

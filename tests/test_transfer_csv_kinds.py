@@ -391,3 +391,18 @@ def test_the_ratings_and_scores_columns(cli: Cli) -> None:
         "1,midas,2026-11-01,12,",
         "2,pgic,2026-11-26,6,acupuncture",
     ]
+
+
+def test_a_nul_in_notes_is_refused_on_every_engine(cli: Cli, tmp_path: Path) -> None:
+    """SQLite could store a NUL, PostgreSQL cannot: no diary takes one, so every diary can move
+    to either engine."""
+    file = tmp_path / "nul.csv"
+    file.write_text("therapy,when,minutes,pain_before,pain_after,notes\n"
+                    'cst,2026-11-01,45,5,4,"a\x00b"\n', encoding="utf-8")  # fmt: skip
+    before = fingerprint(cli.db_path)
+    result = cli("import", str(file))
+    assert result.exit_code == 2
+    assert "line 2: notes must be text of at most 5000 characters without NUL characters" in (
+        result.stderr
+    )
+    assert fingerprint(cli.db_path) == before

@@ -178,3 +178,12 @@ def test_no_limit_gives_every_column_its_natural_width() -> None:
     found = layout(COLUMNS, CELLS, None)
     assert found is not None
     assert found.widths == (6, 20, 29, 8)
+
+
+@pytest.mark.parametrize("columns", [30, *WIDTHS])
+def test_stats(diary: Cli, columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stats` lays out its tables with the one builder too: at 30 columns no share, interval
+    or amount is cut (the tables turn into blocks of lines), and no rule runs past the line."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = diary.ok("stats").stdout
+    check(out, columns, ["204.17", "1,250.50", "84.09", "1/1", "0/1", "+3.0", "n 2"])

@@ -37,7 +37,7 @@ RULES: dict[str, str] = {
     "cost": "an amount from 0 to 1,000,000 with at most 2 decimals, such as 120 or 89.50",
     "provider": f"text of at most 200 characters {NAME_RULE}, or empty",
     "during_attack": "true or false",
-    "notes": "text of at most 5000 characters, or empty",
+    "notes": "text of at most 5000 characters without NUL characters, or empty",
     "id": f"a whole number from 1 to {MAX_ID}",
     "imported_id": f"a whole number from 1 to {MAX_IMPORTED_ID}, or empty",
     "limit": f"a whole number from 1 to {MAX_ID}",
@@ -135,6 +135,14 @@ def _one_line(value: object) -> object:
     return value
 
 
+def _no_nul(value: object) -> object:
+    """Notes may hold any other character (shown escaped); a NUL no database but SQLite can
+    store, so a diary that holds one could not move to PostgreSQL."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("a NUL character")
+    return value
+
+
 def _blank_is_none(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         return None
@@ -169,7 +177,9 @@ class SessionInput(BaseModel):
     ] = None
     during_attack: bool = False
     notes: Annotated[
-        Annotated[str, Field(max_length=5000)] | None, BeforeValidator(_blank_is_none)
+        Annotated[str, Field(max_length=5000)] | None,
+        BeforeValidator(_blank_is_none),
+        BeforeValidator(_no_nul),
     ] = None
 
     @property
@@ -261,7 +271,9 @@ def _lower_or_none(value: object) -> object:
 
 
 AttackNotes = Annotated[
-    Annotated[str, Field(max_length=5000)] | None, BeforeValidator(_blank_is_none)
+    Annotated[str, Field(max_length=5000)] | None,
+    BeforeValidator(_blank_is_none),
+    BeforeValidator(_no_nul),
 ]
 
 

@@ -21,7 +21,7 @@ from migraine_diary.analysis.practice import (
 )
 from migraine_diary.domain.words import noun, plural
 from migraine_diary.render.format import one_decimal, signed, visible
-from migraine_diary.render.stats import INDENT, WIDTH, say, width
+from migraine_diary.render.stats import INDENT, say, underline, width
 from migraine_diary.render.tables import Column, table
 
 MODEL = "relief ~ minutes/15 + session_number + (1 | client)"
@@ -121,7 +121,7 @@ def practice_section(result: PracticeResult) -> None:
     if result.fit is not None:
         title += f": {_rests_on(result.fit)} in the model"
     say(Text(title, style="bold"))
-    say("=" * min(len(title), WIDTH))
+    say(underline(title))
     if result.message is not None:
         say(visible(result.message))
     fit = result.fit

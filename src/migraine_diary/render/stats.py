@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from migraine_diary.analysis.acute import MIN_RATED, Endpoint
@@ -86,8 +85,25 @@ def say(item: RenderableType = "", *, indent: int = 0) -> None:
         console.print(line, width=width, no_wrap=True, crop=False)
 
 
-def _grid() -> Table:
-    return Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+def underline(title: str) -> str:
+    """A title's rule of '=': as long as the title, never longer than the line it is on."""
+    width = min(console.width, WIDTH) if columns() is not None else WIDTH
+    return "=" * min(len(title), width)
+
+
+def _table(
+    shown: Sequence[Column], rows: Sequence[Sequence[str]], *, indent: int = 0, header: bool = True
+) -> None:
+    """A table by the one builder (no figure ever cut: blocks of lines when too narrow), in
+    the width `say` prints at."""
+    width = min(console.width, WIDTH) - indent if columns() is not None else None
+    say(table(shown, rows, width=width, header=header), indent=indent)
+
+
+# The rows of figures under a heading: a label, then figures (an interval is one figure).
+def _figure_rows(*labels: str) -> list[Column]:
+    first, *rest = labels
+    return [Column(first, figure=False, narrowest=8), *(Column(label) for label in rest)]
 
 
 def therapy_sections(
@@ -133,7 +149,7 @@ def _header(stats: TherapyStats) -> None:
         days += f" to {format_local(last)[:10]}"
     title = f"{visible(stats.therapy)}: {plural(stats.sessions, 'session')}, {days}"
     say(Text(title, style="bold"))
-    say("=" * min(len(title), WIDTH))
+    say(underline(title))
 
 
 def _relief(stats: TherapyStats) -> None:
@@ -152,13 +168,15 @@ def _relief(stats: TherapyStats) -> None:
             indent=INDENT,
         )
         return
-    grid = _grid()
-    grid.add_row("mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
     median_note = (
         f"95% interval {interval_text(*rel.median_ci)}" if rel.median_ci is not None else ""
     )
-    grid.add_row("median", signed(rel.median), median_note, f"n {rel.n}")
-    say(grid, indent=INDENT)
+    rows = [
+        ["mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}"],
+        ["median", signed(rel.median), median_note, f"n {rel.n}"],
+    ]
+    _table(_figure_rows("estimate", "relief", "interval", "sessions"), rows, indent=INDENT,
+           header=False)  # fmt: skip
     note = interval_note(rel)
     if note is not None:
         say(note, indent=INDENT)
@@ -201,26 +219,21 @@ def _share_cells(share: Share) -> list[str]:
 
 
 def _shares(stats: TherapyStats) -> None:
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    table.add_column("Sessions with")
-    table.add_column("k/n", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("95% interval", justify="right")
-    for name, label in SHARE_LABELS:
-        table.add_row(label, *_share_cells(getattr(stats.shares, name)))
+    shown = [Column("Sessions with", figure=False, narrowest=8)] + [
+        Column(header, justify="right") for header in ("k/n", "share", "95% interval")
+    ]
+    rows = [[label, *_share_cells(getattr(stats.shares, name))] for name, label in SHARE_LABELS]
     say("")
-    say(table)
+    _table(shown, rows)
 
 
 def _by_length(stats: TherapyStats) -> None:
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    table.add_column("By length")
-    table.add_column("n", justify="right")
-    table.add_column("mean relief", justify="right")
-    for group in stats.by_length:
-        table.add_row(group.label, str(group.n), signed(group.mean_relief))
+    shown = [Column("By length", figure=False, narrowest=8)] + [
+        Column(header, justify="right") for header in ("n", "mean relief")
+    ]
+    rows = [[g.label, str(g.n), signed(g.mean_relief)] for g in stats.by_length]
     say("")
-    say(table)
+    _table(shown, rows)
 
 
 # --- the chart --------------------------------------------------------------------------------
@@ -336,11 +349,7 @@ def _durability(dur: Durability) -> None:
 
 def _cost(stats: TherapyStats) -> None:
     cost, n = stats.cost, stats.relief.n
-    grid = _grid()
-    grid.add_column(justify="left")
-    grid.add_column(justify="right")
-    grid.add_column(justify="left")
-    grid.add_row("total", money(cost.total), plural(stats.sessions, "session"))
+    rows = [["total", money(cost.total), plural(stats.sessions, "session")]]
     if n == 0:
         note = "no session began with pain"
     elif cost.per_relief_point is None:
@@ -350,16 +359,20 @@ def _cost(stats: TherapyStats) -> None:
     else:
         low, high = cost.per_relief_point_range
         note = f"range {money(low)} to {'no upper limit' if high is None else money(high)}, n {n}"
-    grid.add_row("per point of relief", money(cost.per_relief_point), note)
+    rows.append(["per point of relief", money(cost.per_relief_point), note])
     if n:
-        grid.add_row(
-            "per session with clear relief",
-            money(cost.per_important_relief_session),
-            f"{stats.shares.important_relief.k} of {n}",
+        rows.append(
+            [
+                "per session with clear relief",
+                money(cost.per_important_relief_session),
+                f"{stats.shares.important_relief.k} of {n}",
+            ]
         )
     say("")
     say(Text("Cost", style="bold"))
-    say(grid, indent=INDENT)
+    cost_columns = _figure_rows("cost", "amount", "resting on")
+    cost_columns[1] = Column("amount", justify="right")
+    _table(cost_columns, rows, indent=INDENT, header=False)
 
 
 # --- acute and preventive ---------------------------------------------------------------------
@@ -384,10 +397,11 @@ def _acute(acute: AcuteVerdict) -> None:
     say("")
     say(Text(f"Acute relief? {ACUTE_WORDS[acute.verdict]}", style="bold"))
     say(acute.message, indent=INDENT)
-    grid = _grid()
-    for label, rel in (("during attacks", acute.during_attack), ("at other times", acute.other)):
-        grid.add_row(label, signed(rel.mean), _mean_interval(rel), f"n {rel.n}")
-    say(grid, indent=INDENT)
+    rows = [
+        [label, signed(rel.mean), _mean_interval(rel), f"n {rel.n}"]
+        for label, rel in (("during attacks", acute.during_attack), ("at other times", acute.other))
+    ]
+    _table(_figure_rows("sessions", "relief", "interval", "n"), rows, indent=INDENT, header=False)
 
 
 ENDPOINT_LABELS = (
@@ -426,14 +440,11 @@ def _endpoints(result: TherapyVerdicts) -> None:
         "(counted apart: never a success or a failure).",
         indent=INDENT,
     )
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    table.add_column("Attacks")
-    table.add_column("k/n", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("exact 95% interval", justify="right")
-    for name, label in ENDPOINT_LABELS:
-        table.add_row(label, *endpoint_cells(getattr(row, name)))
-    say(table, indent=INDENT)
+    shown = [Column("Attacks", figure=False, narrowest=8)] + [
+        Column(header, justify="right") for header in ("k/n", "share", "exact 95% interval")
+    ]
+    rows = [[label, *endpoint_cells(getattr(row, name))] for name, label in ENDPOINT_LABELS]
+    _table(shown, rows, indent=INDENT)
     if row.pain_free_2h.n >= MIN_RATED or row.relapse:
         say(f"Relapse within 48 h after pain freedom: {row.relapse}.", indent=INDENT)
 
@@ -451,28 +462,26 @@ def _prevention(result: TherapyVerdicts) -> None:
     course = f" (latest of {len(result.courses)} courses)" if len(result.courses) > 1 else ""
     say(Text(f"Preventive{course}? {word}", style="bold"))
     say(_course_line(prevention), indent=INDENT)
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    for name, justify in (
-        ("Migraine days", "left"),
-        ("dates", "left"),
-        ("recorded", "right"),
-        ("migraine", "right"),
-        ("per 28 days", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    shown = [
+        Column("Migraine days", figure=False, narrowest=8),
+        Column("dates"),
+        *(Column(header, justify="right") for header in ("recorded", "migraine", "per 28 days")),
+    ]
     windows: list[tuple[str, WindowStats]] = [
         ("before (baseline)", prevention.baseline),
         ("from day 29 (treatment)", prevention.treatment),
     ]
-    for label, window in windows:
-        table.add_row(
+    rows = [
+        [
             label,
             f"{window.start:%b %d} to {window.end:%b %d}",
             f"{window.recorded_days}/{window.days}",
             str(window.migraine_days),
             one_decimal(window.mmd),
-        )
-    say(table, indent=INDENT)
+        ]
+        for label, window in windows
+    ]
+    _table(shown, rows, indent=INDENT)
     if prevention.change is not None:
         interval = (
             ""

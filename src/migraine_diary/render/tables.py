@@ -117,6 +117,7 @@ def table(
     *,
     footer: Sequence[str] | None = None,
     width: int | Literal["terminal"] | None = "terminal",
+    header: bool = True,
 ) -> RenderableType:
     """The table for ``width`` columns (by default the terminal's; None: no limit), or the
     records as blocks of lines when its figures cannot fit side by side."""
@@ -126,7 +127,8 @@ def table(
     shown_footer = [visible(cell) for cell in footer] if footer is not None else None
     every_row = shown_rows + ([shown_footer] if shown_footer is not None else [])
     cells_by_column = [
-        [column.header, *(row[i] for row in every_row)] for i, column in enumerate(columns)
+        [column.header if header else "", *(row[i] for row in every_row)]
+        for i, column in enumerate(columns)
     ]
     chosen = layout(columns, cells_by_column, width)
     if chosen is None:
@@ -137,6 +139,7 @@ def table(
         padding=(0, chosen.gap, 0, 0),
         header_style=HEADER_STYLE,
         show_footer=shown_footer is not None,
+        show_header=header,
         collapse_padding=False,
     )
     for index, column_width in zip(chosen.shown, chosen.widths, strict=True):

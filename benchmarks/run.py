@@ -12,7 +12,8 @@ Usage (from the repository, with the virtualenv's Python so `migraine` is the in
 Options: --sizes (comma list; 10k, 100k, 1m or plain numbers), --runs N timed runs per
 command (default 5), --large-runs N for sizes of 1M and more (default 3), --json FILE,
 --keep DIR (diaries are built there and reused when present; `log` adds a few rows each run),
---postgres (also the PostgreSQL rows, below; off by default), --pg-sessions N (default 1m).
+--postgres (also the PostgreSQL rows, below; off by default), --pg-sessions N (default 1m),
+--pg-no-stats (leave out `stats --all-clients`, which takes minutes at 1M).
 
 PostgreSQL rows (issue 19, --postgres): a throwaway server from tests/postgres.py (initdb in a
 temporary folder, Unix socket only; a line says why when none can start), a database made by
@@ -900,7 +901,7 @@ def time_writers(runner: Runner, migraine: Path, url: str, size: int, runs: int)
 
 
 def measure_postgres(
-    runner: Runner, migraine: Path, env: dict[str, str], size: int, runs: int
+    runner: Runner, migraine: Path, env: dict[str, str], size: int, runs: int, *, stats: bool
 ) -> tuple[list[Result], str]:
     """The PostgreSQL rows on a throwaway server; ([], why) when none can start."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -949,15 +950,16 @@ def measure_postgres(
                     check=nonempty_check,
                 )
             )
-        specs.append(
-            Spec(
-                f"pg migraine stats --all-clients {PG_THERAPY}",
-                size,
-                [*db, "stats", "--all-clients", PG_THERAPY],
-                check=nonempty_check,
-                optional=True,
+        if stats:
+            specs.append(
+                Spec(
+                    f"pg migraine stats --all-clients {PG_THERAPY}",
+                    size,
+                    [*db, "stats", "--all-clients", PG_THERAPY],
+                    check=nonempty_check,
+                    optional=True,
+                )
             )
-        )
         print(f"  ({runs} runs each)", flush=True)
         results = runner.measure(specs, runs)
         results += time_writers(runner, migraine, url, size, runs)
@@ -999,6 +1001,11 @@ def main(argv: list[str] | None = None) -> int:
         default=LARGE,
         metavar="N",
         help=f"sessions of the PostgreSQL practice, over {PG_CLIENTS} clients (default 1m)",
+    )
+    parser.add_argument(
+        "--pg-no-stats",
+        action="store_true",
+        help="leave out stats --all-clients (at 1M: over 6 minutes and 3.7 GiB a run)",
     )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.large_runs < 1:
@@ -1202,7 +1209,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.postgres:
             size = args.pg_sessions
             size_runs = min(runs, args.large_runs) if size >= LARGE else runs
-            pg_results, pg_version = measure_postgres(runner, migraine, env, size, size_runs)
+            pg_results, pg_version = measure_postgres(
+                runner, migraine, env, size, size_runs, stats=not args.pg_no_stats
+            )
             if not pg_results:
                 print(f"\n{pg_version}")
             elif size not in sizes:

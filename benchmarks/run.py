@@ -7,10 +7,22 @@ Usage (from the repository, with the virtualenv's Python so `migraine` is the in
     .venv/bin/python benchmarks/run.py --sizes 10k --runs 2  # quick check, under a minute
     .venv/bin/python benchmarks/run.py --json results.json   # also save every timing as JSON
     .venv/bin/python benchmarks/run.py --keep /tmp/bench     # keep (and next time reuse) diaries
+    .venv/bin/python benchmarks/run.py --sizes 10k --runs 3 --postgres   # + PostgreSQL, 1M
 
 Options: --sizes (comma list; 10k, 100k, 1m or plain numbers), --runs N timed runs per
 command (default 5), --large-runs N for sizes of 1M and more (default 3), --json FILE,
---keep DIR (diaries are built there and reused when present; `log` adds a few rows each run).
+--keep DIR (diaries are built there and reused when present; `log` adds a few rows each run),
+--postgres (also the PostgreSQL rows, below; off by default), --pg-sessions N (default 1m),
+--pg-no-stats (leave out `stats --all-clients`, which takes minutes at 1M).
+
+PostgreSQL rows (issue 19, --postgres): a throwaway server from tests/postgres.py (initdb in a
+temporary folder, Unix socket only; a line says why when none can start), a database made by
+`migraine upgrade`, filled by COPY with N sessions (synthetic_rows' mix, 30/45/60 minutes)
+over 500 clients `client-001`... with skewed shares, then VACUUM ANALYZE. Timed as the owner,
+who sees every client: `export --format csv` (row count checked) against psql's COPY of the
+same columns, `summary` against psql's GROUP BY, `stats --all-clients craniosacral`, and
+`log` in rounds: one alone, then 8 at once (`--client client-001` to `-008`), checking that
+none failed and every row arrived. The fill writes no audit rows (triggers off).
 
 What it does: builds synthetic diaries (created by `migraine_diary.storage.create_diary`, so the
 schema is the real one, then filled in one transaction with a fixed seed and a skewed mix of
@@ -51,12 +63,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from postgres import PostgresServer  # tests/postgres.py
 
 SEED = 20261001
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -294,12 +311,18 @@ class Runner:
     env: dict[str, str]
 
     def once(
-        self, argv: list[str], *, env: dict[str, str] | None = None, capture: bool = False
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        capture: bool = False,
+        slot: str = "",
     ) -> tuple[float, int, str]:
-        """One run through the launcher: (seconds, peak KiB, stdout if captured)."""
-        result = self.workdir / "launcher-result"
-        out_path = self.workdir / "stdout"
-        err_path = self.workdir / "stderr"
+        """One run through the launcher: (seconds, peak KiB, stdout if captured); `slot`
+        names its own result files, so runs at the same time keep theirs apart."""
+        result = self.workdir / f"launcher-result{slot}"
+        out_path = self.workdir / f"stdout{slot}"
+        err_path = self.workdir / f"stderr{slot}"
         launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(result), *argv]
         with (
             open(out_path if capture else os.devnull, "wb") as out,
@@ -368,7 +391,7 @@ class Runner:
                 result.peaks_kib.append(kib)
         for _, result in active:
             print(
-                f"  {result.name:<34} {fmt_size(result.size):>5} {fmt_time(result.median):>9}"
+                f"  {result.name:<44} {fmt_size(result.size):>5} {fmt_time(result.median):>9}"
                 f"  {result.peak_mib:6.1f} MiB",
                 flush=True,
             )
@@ -599,19 +622,64 @@ def targets(results: dict[tuple[str, int | None], Result], sizes: list[int]) -> 
     return found
 
 
+def pg_targets(results: dict[tuple[str, int | None], Result], size: int, cpus: int) -> list[Target]:
+    """The PostgreSQL rows against baselines of the same run on the same server."""
+
+    def median(name: str, at: int | None = size) -> float | None:
+        found = results.get((name, at))
+        return found.median if found and found.times else None
+
+    group_s = median("pg psql GROUP BY")
+    sqlmodel_s = median("python -c 'import sqlmodel'", None)
+    single_s = median("pg migraine log (1 writer)")
+    # 8 processes on fewer CPUs share them: a log then takes 8/CPUs times as long at best.
+    share = PG_WRITERS / min(PG_WRITERS, cpus)
+    export = results.get(("pg migraine export --format csv", size))
+    return [
+        Target(
+            f"pg summary @{fmt_size(size)} <= 2x (GROUP BY + sqlmodel)",
+            median("pg migraine summary"),
+            None if group_s is None or sqlmodel_s is None else group_s + sqlmodel_s,
+            "psql GROUP BY + import sqlmodel",
+            factor=2.0,
+        ),
+        Target(
+            f"pg export csv @{fmt_size(size)} <= 3x psql COPY",
+            median("pg migraine export --format csv"),
+            median("pg psql COPY csv export"),
+            "psql COPY csv export",
+            factor=3.0,
+        ),
+        Target(
+            f"pg export csv @{fmt_size(size)} peak < 100 MiB",
+            export.peak_mib if export and export.times else None,
+            fixed=100.0,
+            strict=True,
+            unit="MiB",
+        ),
+        Target(
+            f"pg log, {PG_WRITERS} writers <= 1.5x (1 writer x {share:g})",
+            median(f"pg migraine log ({PG_WRITERS} writers at once)"),
+            None if single_s is None else single_s * share,
+            f"pg migraine log (1 writer) x {PG_WRITERS}/{min(PG_WRITERS, cpus)} CPUs",
+            factor=1.5,
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------------- report
 
 
 def print_table(results: list[Result]) -> None:
     print()
-    print(f"{'command':<34} {'size':>5} {'median':>9} {'min-max':>13} {'runs':>4} {'peak MiB':>9}")
+    print(f"{'command':<44} {'size':>5} {'median':>9} {'min-max':>13} {'runs':>4} {'peak MiB':>9}")
     for r in results:
         if not r.times:
-            print(f"{r.name:<34} {fmt_size(r.size):>5}  {r.note}")
+            print(f"{r.name:<44} {fmt_size(r.size):>5}  {r.note}")
             continue
         spread = fmt_spread(min(r.times), max(r.times))
         print(
-            f"{r.name:<34} {fmt_size(r.size):>5} {fmt_time(r.median):>9} {spread:>13}"
+            f"{r.name:<44} {fmt_size(r.size):>5} {fmt_time(r.median):>9} {spread:>13}"
             f" {len(r.times):>4} {r.peak_mib:>9.1f}"
         )
 
@@ -667,6 +735,239 @@ def machine() -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------- PostgreSQL
+
+PG_CLIENTS = 500
+PG_MINUTES = (30, 45, 60)
+PG_WRITERS = 8
+PG_THERAPY = "craniosacral"  # the therapy with the most sessions in THERAPIES
+SESSION_COLUMNS = (
+    'id, client_id, therapy_id, "when", minutes, pain_before, pain_after, pain_later,'
+    " cost_cents, provider, during_attack, notes"
+)
+
+# The export's columns and text as psql's COPY writes them (PostgreSQL has no printf).
+PG_EXPORT_BASELINE_SQL = (
+    "COPY ("
+    + EXPORT_BASELINE_SQL.replace(
+        "printf('%d.%02d', s.cost_cents / 100, s.cost_cents % 100)",
+        "(s.cost_cents / 100) || '.' || lpad((s.cost_cents % 100)::text, 2, '0')",
+    )
+    + ") TO STDOUT WITH (FORMAT csv, HEADER)"
+)
+
+
+def client_name(number: int) -> str:
+    return f"client-{number:03d}"
+
+
+def practice_rows(count: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
+    """synthetic_rows' sessions, each given to one of PG_CLIENTS clients (ids 2 on; 1 is the
+    implicit client) with skewed shares, and lasting 30, 45 or 60 minutes."""
+    shares = [rng.lognormvariate(0, 0.8) for _ in range(PG_CLIENTS)]
+    client_ids = list(range(2, PG_CLIENTS + 2))
+    picks: list[int] = []
+    for number, row in enumerate(synthetic_rows(count, rng), start=1):
+        if not picks:
+            picks = rng.choices(client_ids, shares, k=50_000)
+        therapy, when, _, before, after, later, cost, provider, attack, notes = row
+        minutes = PG_MINUTES[number % 3] if rng.random() < 0.1 else rng.choice(PG_MINUTES)
+        yield (
+            number, picks.pop(), therapy, when, minutes, before, after, later, cost, provider,
+            bool(attack), notes,
+        )  # fmt: skip
+
+
+def build_practice(server: PostgresServer, migraine: Path, env: dict[str, str], count: int) -> str:
+    """A database made by `migraine upgrade`, filled by COPY with `count` sessions over
+    PG_CLIENTS clients, then VACUUM ANALYZE; returns the owner's URL. The fill runs as the
+    test server's superuser with triggers off (replica role), so it writes no audit rows."""
+    import psycopg
+
+    from postgres import OWNER, SUPERUSER
+
+    name = f"practice_{count}"
+    server.admin(f"CREATE DATABASE {name} OWNER {OWNER}")
+    url = server.url(name)
+    upgrade = subprocess.run(
+        [str(migraine), "--db", url, "upgrade"], env=env, capture_output=True, text=True
+    )
+    if upgrade.returncode != 0:
+        raise CommandFailed(f"migraine upgrade failed: {upgrade.stderr.strip()}")
+    rng = random.Random(SEED + count)
+    with psycopg.connect(server.url(name, SUPERUSER)) as conn:
+        conn.execute("SET session_replication_role = replica")
+        with conn.cursor() as cursor:
+            with cursor.copy("COPY client (id, name, created_at, owner) FROM STDIN") as copy:
+                for number in range(1, PG_CLIENTS + 1):
+                    copy.write_row(
+                        (number + 1, client_name(number), "2016-01-04T09:00:00+00:00", OWNER)
+                    )
+            with cursor.copy("COPY therapy (id, name, key) FROM STDIN") as copy:
+                for number, (therapy, _, _) in enumerate(THERAPIES, start=1):
+                    copy.write_row((number, therapy, therapy_key(therapy)))
+            with cursor.copy(f"COPY session ({SESSION_COLUMNS}) FROM STDIN") as copy:
+                for row in practice_rows(count, rng):
+                    copy.write_row(row)
+            for table in ("client", "therapy", "session"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT max(id) FROM {table}))".encode()
+                )
+    with psycopg.connect(server.url(name, SUPERUSER), autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+    return url
+
+
+def pg_session_counts(url: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT c.name, COUNT(s.id) FROM client c LEFT JOIN session s ON s.client_id = c.id"
+            " WHERE c.name IS NOT NULL GROUP BY c.name"
+        ).fetchall()
+    return {str(name): int(n) for name, n in rows}
+
+
+def time_writers(runner: Runner, migraine: Path, url: str, size: int, runs: int) -> list[Result]:
+    """Rounds of one `log` alone, then PG_WRITERS `log`s started at once (client-001 to
+    -008, one each); the first round is an untimed warm-up. Checks that none failed and
+    that every client gained exactly its rows."""
+
+    def log(number: int, slot: str) -> tuple[float, int, str]:
+        argv = [str(migraine), "--db", url, "--client", client_name(number), "log", *LOG_ARGS]
+        return runner.once(argv, slot=slot)
+
+    alone = Result("pg migraine log (1 writer)", size)
+    together = Result(f"pg migraine log ({PG_WRITERS} writers at once)", size)
+    rounds = Result(f"pg {PG_WRITERS} logs at once, whole round", size)
+    lone_writer = PG_WRITERS + 1
+    before = pg_session_counts(url)
+    failures: list[str] = []
+    for round_number in range(runs + 1):
+        elapsed, kib, _ = log(lone_writer, "")
+        start_line = threading.Barrier(PG_WRITERS)
+
+        def writer(number: int, start_line: threading.Barrier) -> tuple[float, int, str]:
+            start_line.wait()
+            return log(number, f"-writer{number}")
+
+        begin = time.perf_counter()
+        with ThreadPoolExecutor(PG_WRITERS) as pool:
+            futures = [pool.submit(writer, n, start_line) for n in range(1, PG_WRITERS + 1)]
+            outcomes: list[tuple[float, int, str]] = []
+            for future in futures:
+                try:
+                    outcomes.append(future.result())
+                except CommandFailed as error:
+                    failures.append(str(error))
+        wall = time.perf_counter() - begin
+        if round_number == 0:
+            continue
+        alone.times.append(elapsed)
+        alone.peaks_kib.append(kib)
+        together.times += [seconds for seconds, _, _ in outcomes]
+        together.peaks_kib += [peak for _, peak, _ in outcomes]
+        rounds.times.append(wall)
+        rounds.peaks_kib.append(max((peak for _, peak, _ in outcomes), default=0))
+    after = pg_session_counts(url)
+    gained = {name: after[name] - before.get(name, 0) for name in after}
+    expected = {client_name(n): runs + 1 for n in range(1, lone_writer + 1)}
+    wrong = {name: n for name, n in gained.items() if n != expected.get(name, 0)}
+    logs = PG_WRITERS * (runs + 1)
+    if failures:
+        together.note = f"{len(failures)} of {logs} logs failed, first: {failures[0][:300]}"
+    elif wrong:
+        together.note = f"rows missing or extra: {wrong}"
+    verdict = together.note or f"none failed, every row arrived ({sum(gained.values())} new)"
+    print(
+        f"  {PG_WRITERS} writers x {runs + 1} rounds ({logs} logs, {runs + 1} more alone):"
+        f" {verdict}",
+        flush=True,
+    )
+    if together.note:
+        together.times.clear()
+        together.peaks_kib.clear()
+    results = [alone, together, rounds]
+    for result in results:
+        if result.times:
+            print(
+                f"  {result.name:<44} {fmt_size(result.size):>5} {fmt_time(result.median):>9}"
+                f"  {result.peak_mib:6.1f} MiB",
+                flush=True,
+            )
+    return results
+
+
+def measure_postgres(
+    runner: Runner, migraine: Path, env: dict[str, str], size: int, runs: int, *, stats: bool
+) -> tuple[list[Result], str]:
+    """The PostgreSQL rows on a throwaway server; ([], why) when none can start."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    try:
+        from postgres import PostgresServer
+
+        server = PostgresServer()
+    except (ImportError, RuntimeError, OSError, subprocess.SubprocessError) as error:
+        return [], f"PostgreSQL rows skipped: {error}"
+    try:
+        version = subprocess.run(
+            [str(server.bin / "postgres"), "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        print(f"\nPostgreSQL ({version}): {size:,} sessions over {PG_CLIENTS} clients")
+        print("  building with COPY ... ", end="", flush=True)
+        begin = time.perf_counter()
+        url = build_practice(server, migraine, env, size)
+        print(f"{time.perf_counter() - begin:.1f} s", flush=True)
+        db = [str(migraine), "--db", url]
+        rows_check = csv_rows_check(sum(pg_session_counts(url).values()))
+        psql = server.bin / "psql"
+        specs = [
+            Spec(
+                "pg migraine export --format csv",
+                size,
+                [*db, "export", "--format", "csv"],
+                check=rows_check,
+            )
+        ]
+        if psql.exists():
+            specs.append(
+                Spec(
+                    "pg psql COPY csv export",
+                    size,
+                    [str(psql), "-X", "-q", url, "-c", PG_EXPORT_BASELINE_SQL],
+                    check=rows_check,
+                )
+            )
+        specs.append(Spec("pg migraine summary", size, [*db, "summary"], check=nonempty_check))
+        if psql.exists():
+            specs.append(
+                Spec(
+                    "pg psql GROUP BY",
+                    size,
+                    [str(psql), "-X", "-A", "-t", url, "-c", SUMMARY_BASELINE_SQL],
+                    check=nonempty_check,
+                )
+            )
+        if stats:
+            specs.append(
+                Spec(
+                    f"pg migraine stats --all-clients {PG_THERAPY}",
+                    size,
+                    [*db, "stats", "--all-clients", PG_THERAPY],
+                    check=nonempty_check,
+                    optional=True,
+                )
+            )
+        print(f"  ({runs} runs each)", flush=True)
+        results = runner.measure(specs, runs)
+        results += time_writers(runner, migraine, url, size, runs)
+        return results, version
+    finally:
+        server.stop()
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -688,6 +989,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="build the diaries here, keep and reuse them"
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also time a practice on a throwaway PostgreSQL server (tests/postgres.py)",
+    )
+    parser.add_argument(
+        "--pg-sessions",
+        type=parse_size,
+        default=LARGE,
+        metavar="N",
+        help=f"sessions of the PostgreSQL practice, over {PG_CLIENTS} clients (default 1m)",
+    )
+    parser.add_argument(
+        "--pg-no-stats",
+        action="store_true",
+        help="leave out stats --all-clients (at 1M: over 6 minutes and 3.7 GiB a run)",
     )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.large_runs < 1:
@@ -887,14 +1205,36 @@ def main(argv: list[str] | None = None) -> int:
             )
             results += runner.measure(specs, size_runs)
 
+        pg_version = ""
+        if args.postgres:
+            size = args.pg_sessions
+            size_runs = min(runs, args.large_runs) if size >= LARGE else runs
+            pg_results, pg_version = measure_postgres(
+                runner, migraine, env, size, size_runs, stats=not args.pg_no_stats
+            )
+            if not pg_results:
+                print(f"\n{pg_version}")
+            elif size not in sizes:
+                pg_results.append(
+                    Result(
+                        "sqlite (same commands, same size)",
+                        size,
+                        note=f"not in this run: --sizes {fmt_size(size).lower()} adds it",
+                    )
+                )
+            results += pg_results
+
     by_key = {(r.name, r.size): r for r in results}
     found = targets(by_key, sizes)
+    if args.postgres:
+        found += pg_targets(by_key, args.pg_sessions, info["cpus"] or 1)
     print_table(results)
     print_targets(found)
     load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     print(
         f"\n{info['cpus']} CPUs, {info['cpu']}; Python {info['python']}; SQLite"
-        f" {info['sqlite_library']}; runs {args.runs} (at 1M+: {min(args.runs, args.large_runs)});"
+        f" {info['sqlite_library']}; {pg_version or 'no PostgreSQL'}; runs {args.runs}"
+        f" (at 1M+: {min(args.runs, args.large_runs)});"
         f" load average {info['load_average']} at start, {load} at end"
     )
     cpus = info["cpus"] or 1
@@ -916,6 +1256,7 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": args.runs,
                     "large_runs": args.large_runs,
                     "sizes": sizes,
+                    "postgres": pg_version or None,
                     "results": [r.to_json() for r in results],
                     "targets": [t.to_json() for t in found],
                 },

@@ -221,9 +221,11 @@ one_line = st.text(
 # Notes hold any character but NUL (which no diary takes: PostgreSQL cannot store it).
 notes = st.one_of(
     st.none(),
-    st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=40).filter(
-        lambda t: t.strip()
-    ),
+    st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    ).filter(lambda t: t.strip()),
 )
 
 

@@ -18,6 +18,8 @@ from migraine_diary.cli.app import app
 from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.days import OVERUSE_WARNING
 
+pytestmark = pytest.mark.both_engines
+
 WHEN = (
     "a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, yesterday or "
     "'yesterday 17:00'"
@@ -346,6 +348,7 @@ def test_a_dose_time_alone_is_the_one_nearest_the_start(cli: Cli) -> None:
     assert found["total_days"] == 2
 
 
+@pytest.mark.sqlite_only  # reads the file with sqlite3
 def test_list_edit_and_delete(cli: Cli) -> None:
     log(cli, "2026-11-01 08:00", "--med", "ibuprofen 400mg", hours="3")
     log(cli, "2026-11-05 08:00", hours="2", peak="4")
@@ -523,6 +526,7 @@ def test_bad_input_is_one_line_and_leaves_the_diary_unchanged(
     assert fingerprint(cli.db_path) == before
 
 
+@pytest.mark.sqlite_only  # no file is made
 def test_bad_input_on_a_new_diary_creates_nothing(cli: Cli) -> None:
     for args in (
         ["attack", "log", "--peak", "11", "--hours", "1"],
@@ -556,6 +560,7 @@ def test_days_are_local_days_across_daylight_saving_time(cli: Cli) -> None:
     assert statuses(month(cli, "2026-07-05", "2026-07-06")) == {5: "unknown", 6: "migraine"}
 
 
+@pytest.mark.sqlite_only  # a diary file not there yet
 def test_calendar_and_meds_on_a_missing_diary(cli: Cli) -> None:
     result = cli("calendar", "--months", "1", "--json")
     assert result.exit_code == 0

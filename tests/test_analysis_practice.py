@@ -130,6 +130,31 @@ def test_balanced_design_equals_least_squares_with_client_dummies() -> None:
     assert fit.per_session.estimate == pytest.approx(coef[-1], abs=1e-6)
 
 
+def test_client_fixed_effects_equal_least_squares_with_one_dummy_per_client() -> None:
+    """The fallback's within transformation (O(rows) memory) gives what the design with one
+    dummy column per client gives: slopes, standard errors and residuals, unbalanced too."""
+    rows = rows_of(noisy_practice(9, seed=21))
+    y, x, groups = practice._design(rows)
+    fit = practice._fixed_effects(y, x, groups, "boundary")
+    assert fit is not None
+    assert fit.df is not None
+    names = sorted(set(groups))
+    design = np.column_stack([np.array([[g == c for c in names] for g in groups], float), x[:, 1:]])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residuals = y - design @ coef
+    df = len(y) - len(names) - 2
+    cov = float(residuals @ residuals) / df * np.linalg.inv(design.T @ design)
+    t = practice._t(df)
+    for slope, k in ((fit.per_15_min, -2), (fit.per_session, -1)):
+        assert slope.estimate == pytest.approx(coef[k], abs=1e-9)
+        assert slope.ci is not None
+        assert (slope.ci[1] - slope.ci[0]) / 2 == pytest.approx(t * cov[k, k] ** 0.5, rel=1e-9)
+    within = practice._within(y, x, groups)
+    assert within is not None
+    assert np.allclose(within[1], residuals, atol=1e-9)
+    assert fit.within_sd == pytest.approx(float(residuals @ residuals / df) ** 0.5, rel=1e-9)
+
+
 def test_known_slope_without_noise_is_recovered_with_no_margin() -> None:
     minutes = [30, 45, 60, 30, 60, 45]
     data = [

@@ -38,7 +38,8 @@ _client: ContextVar[str | None] = ContextVar("migraine_diary.hint_client", defau
 def use_client(name: str | None) -> None:
     """The client every later hint carries, spaces tidied as a client's name is (None: no
     --client in hints)."""
-    _client.set(" ".join(name.split()) if name is not None else None)
+    tidied = " ".join(name.split()) if name is not None else ""
+    _client.set(tidied or None)
 
 
 def command_line(words: str) -> str:

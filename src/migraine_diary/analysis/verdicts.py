@@ -6,16 +6,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from migraine_diary.analysis.acute import MIN_RATED
+from migraine_diary.domain.hints import command_line
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.acute import Endpoint, TreatmentRow
     from migraine_diary.analysis.preventive import PreventiveResult
     from migraine_diary.analysis.stats import AcuteVerdict, TherapyStats
 
-NO_ATTACK_DIARY = (
-    "Needs the attack diary: log attacks and check-ins (`migraine attack log`, "
-    "`migraine checkin`) to compare migraine days before and during the course."
-)
+
+def no_attack_diary() -> str:
+    """What a preventive verdict needs first (a function: its commands carry the client)."""
+    return (
+        f"Needs the attack diary: log attacks and check-ins (`{command_line('attack log')}`, "
+        f"`{command_line('checkin')}`) to compare migraine days before and during the course."
+    )
 
 
 @dataclass(frozen=True)
@@ -50,4 +54,4 @@ class TherapyVerdicts:
 
     @property
     def preventive_message(self) -> str:
-        return NO_ATTACK_DIARY if self.prevention is None else self.prevention.message
+        return no_attack_diary() if self.prevention is None else self.prevention.message

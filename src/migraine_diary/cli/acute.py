@@ -18,6 +18,7 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
+from migraine_diary.domain.hints import command_line
 
 app = typer.Typer()
 score_app = typer.Typer(no_args_is_help=True)
@@ -123,7 +124,8 @@ def midas(
         say(
             f"From {found.first} to {found.last}: {found.headache_days} days with headache "
             f"({found.attacks} attacks), average peak pain {peak} (0-10). The form asks about "
-            "more than the diary knows: fill it in yourself, then: migraine score midas --total N"
+            "more than the diary knows: fill it in yourself, then: "
+            + command_line("score midas --total N")
         )
         if total is None:
             return

@@ -20,6 +20,7 @@ from migraine_diary.cli.common import (
     say,
     session_filters,
 )
+from migraine_diary.domain.hints import command_line
 
 app = typer.Typer()
 
@@ -205,8 +206,10 @@ def nothing_to_show(therapy: str | None, since: str | None, until: str | None) -
     if therapy is not None:
         return (
             f"Not enough data: no sessions of {therapy!r}{span}.\n"
-            "See the therapies in your diary with: migraine therapies"
+            f"See the therapies in your diary with: {command_line('therapies')}"
         )
     if span:
         return f"Not enough data: no sessions{span}."
-    return "Not enough data: no sessions yet.\nLog one with: migraine log THERAPY -m 45 -b 5 -a 4"
+    return "Not enough data: no sessions yet.\nLog one with: " + command_line(
+        "log THERAPY -m 45 -b 5 -a 4"
+    )

@@ -397,9 +397,14 @@ def main_options(
 
     Example: migraine log craniosacral --minutes 45 --pain-before 5 --pain-after 4 --cost 90
     """
+    from migraine_diary.diary.settings import given
+    from migraine_diary.domain.hints import use_client
     from migraine_diary.render.format import use_currency
 
     use_currency(None)  # until the settings of this command are read
+    # The client every printed command carries: given here or in the environment, known
+    # before any input is checked (an error about the input can hint a command too).
+    use_client(given("client", client))
     ctx.obj = State(db=db, client=client)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from migraine_diary.cli.common import Json, diary_option, print_json, say
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
 
 app = typer.Typer()
@@ -129,7 +130,7 @@ def _server_report(health: ServerHealth) -> list[str]:
     latest = latest_schema()
     version = f"{health.schema_version} (current)"
     if health.schema_version < latest:
-        version = f"{health.schema_version} (run migraine upgrade for {latest})"
+        version = f"{health.schema_version} (run {command_line('upgrade')} for {latest})"
     lines = [
         f"database    {health.server} (PostgreSQL)",
         f"schema      {version}",

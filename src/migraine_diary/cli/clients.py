@@ -9,6 +9,7 @@ import typer
 
 from migraine_diary.cli import common
 from migraine_diary.cli.common import Force, Json
+from migraine_diary.domain.hints import command_line_for
 
 if TYPE_CHECKING:
     from migraine_diary.storage import Diary
@@ -54,7 +55,7 @@ def add(ctx: typer.Context, name: Name) -> None:
     from migraine_diary.diary.clients import add as add_client
 
     added = add_client(_practice(ctx), name)
-    common.say(f"Added client {added!r}. Log for them with: migraine --client {added!r} log ...")
+    common.say(f"Added client {added!r}. Log for them with: {command_line_for(added, 'log ...')}")
 
 
 @client_app.command("rename")

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.render.format import inert_json, visible
 
@@ -103,7 +104,7 @@ def counting_diary(ctx: typer.Context) -> Diary | None:
         typer.echo(
             f"{PROG}: note: attack {attack_id} has been ongoing since {format_local(start)} "
             f"({(moment - start).days} days): end it with "
-            f"'migraine attack end {attack_id} --when ...'",
+            f"'{command_line(f'attack end {attack_id} --when ...')}'",
             err=True,
         )
     return diary

@@ -17,6 +17,7 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
 
 app = typer.Typer()
@@ -203,7 +204,7 @@ def medclass(
         elif found.med_class is None:
             say(
                 f"{name!r} is not in the medication table: unclassified. Set its class with: "
-                f"migraine medclass {name!r} CLASS"
+                + command_line(f"medclass {name!r} CLASS")
             )
         else:
             source = "your class" if found.origin == "yours" else "built-in table"

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from migraine_diary.domain.hints import command_line_for
+
 app = typer.Typer()
 
 
@@ -39,9 +41,7 @@ def demo(
         db = files.sqlite_only(files.diary_path(root), "demo")
     diary = fill_demo(db)
     render.summary_table(summarize(diary, filters()))
-    console.print(
-        f"\nThis demo diary is {diary.path}\nTry: migraine --db '{diary.path}' verdict"
-        f"\n     migraine --db '{diary.path}' stats craniosacral"
-        f"\n     migraine --db '{diary.path}' calendar"
-        f"\n     migraine --db '{diary.path}' report --output visit.html"
-    )
+    # The demo's own diary, named with --db, and personal: no client, whichever was chosen.
+    tries = ("verdict", "stats craniosacral", "calendar", "report --output visit.html")
+    lines = [command_line_for(None, f"--db '{diary.path}' {words}") for words in tries]
+    console.print(f"\nThis demo diary is {diary.path}\nTry: " + "\n     ".join(lines))

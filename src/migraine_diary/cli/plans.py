@@ -20,6 +20,7 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
+from migraine_diary.domain.hints import command_line
 
 app = typer.Typer()
 plan_app = typer.Typer(invoke_without_command=True)
@@ -259,8 +260,8 @@ def abandon(
 
     plan = abandon_plan(existing_diary(ctx), id_of(plan_id, "plan id"), reason, now())
     say(
-        f"Plan {plan.id} abandoned; it is kept with its reason. See it with 'migraine plan "
-        f"show {plan.id}'."
+        f"Plan {plan.id} abandoned; it is kept with its reason. See it with "
+        f"'{command_line(f'plan show {plan.id}')}'."
     )
 
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from migraine_diary.domain.hints import command_line
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -255,12 +257,10 @@ def _how_to_record(diary: Diary, when: datetime) -> None:
     if status.recorded:
         return
     if status.attack:  # a session during an attack, and no attack record
-        hint = (
-            f"the attack itself is not in the diary: log it with 'migraine attack log --when "
-            f'"{format_local(when)}" --hours H --peak P\''
-        )
+        log = command_line(f'attack log --when "{format_local(when)}" --hours H --peak P')
+        hint = f"the attack itself is not in the diary: log it with '{log}'"
     else:
-        hint = f"if it had no migraine, record it with 'migraine checkin --date {day}'"
+        hint = f"if it had no migraine, record it with '{command_line(f'checkin --date {day}')}'"
     typer.echo(f"{PROG}: note: {day} is not recorded as a day yet; {hint}", err=True)
 
 

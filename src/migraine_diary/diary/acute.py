@@ -30,6 +30,7 @@ from migraine_diary.domain.acute import (
 )
 from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import day_start, format_local, from_storage, to_storage
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import CLOCK_SLACK, PAIN_RULE, RULES, parse_whole, therapy_key
 from migraine_diary.errors import DiaryError, InputError, field_error
@@ -49,7 +50,9 @@ def parse_mbs(text: str) -> str:
 
 
 def _no_attack(attack_id: int) -> DiaryError:
-    return DiaryError(f"no attack with id {attack_id}; see the ids with: migraine attack list")
+    return DiaryError(
+        f"no attack with id {attack_id}; see the ids with: {command_line('attack list')}"
+    )
 
 
 def _numbered(rows: Sequence[tuple[Any, ...]], start: dt.datetime) -> list[tuple[int, Any]]:
@@ -82,7 +85,7 @@ def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
 
 
 def due_command(attack_id: int, number: int) -> str:
-    return f"migraine attack rate {attack_id} --dose {number} --after 2h --pain P"
+    return command_line(f"attack rate {attack_id} --dose {number} --after 2h --pain P")
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def rate(
             ):
                 raise DiaryError(
                     f"session {session_id} is not a session during attack {attack_id} (logged "
-                    "with --attack, at a time within the attack); see: migraine list"
+                    f"with --attack, at a time within the attack); see: {command_line('list')}"
                 )
             taken, what = when, f"session {session_id} ({found[2]})"
             target: dict[str, Any] = {"session_id": session_id}
@@ -160,11 +163,11 @@ def rate(
                 count = len(doses)
                 raise DiaryError(
                     f"attack {attack_id} has no dose {number}: it has {count} dose"
-                    f"{'' if count == 1 else 's'}; add one with: migraine attack edit "
-                    f"{attack_id} --med NAME@TIME"
+                    f"{'' if count == 1 else 's'}; add one with: "
+                    f"{command_line(f'attack edit {attack_id} --med NAME@TIME')}"
                     if count
-                    else f"attack {attack_id} has no dose to rate; add one with: migraine "
-                    f"attack edit {attack_id} --med NAME@TIME"
+                    else f"attack {attack_id} has no dose to rate; add one with: "
+                    f"{command_line(f'attack edit {attack_id} --med NAME@TIME')}"
                 )
             med = doses[number - 1][1]
             taken = from_storage(med[2]) if med[2] else start
@@ -181,7 +184,7 @@ def rate(
                 if mbs_gone and mbs is None:
                     raise DiaryError(
                         f"attack {attack_id} has no most bothersome symptom; set it with: "
-                        f"migraine attack edit {attack_id} --mbs {'|'.join(MBS)}"
+                        + command_line(f"attack edit {attack_id} --mbs {'|'.join(MBS)}")
                     )
                 if mbs is not None:
                     values["mbs_gone"] = mbs_gone
@@ -308,7 +311,7 @@ def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
     from migraine_diary.diary.sessions import near_miss
 
     close = near_miss(name, {therapy_key(row.name): row.name for row in rows})
-    hint = f"did you mean {close!r}?" if close else "see the names with: migraine acute"
+    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line('acute')}"
     raise DiaryError(f"no treatment {name!r} used in the period; {hint}")
 
 
@@ -409,7 +412,8 @@ def add_score(
             known = db.therapy_by_key(conn, key)
             if known is None:
                 raise DiaryError(
-                    f"no therapy {therapy!r} in the diary; see the names with: migraine summary"
+                    f"no therapy {therapy!r} in the diary; see the names with: "
+                    + command_line("summary")
                 )
             name = known[1]
         score_id = db.insert_score(

@@ -31,6 +31,7 @@ from migraine_diary.domain.dates import (
     local_day,
     to_storage,
 )
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import (
     CLOCK_SLACK,
@@ -114,7 +115,9 @@ def attacks_from(
 
 
 def _no_attack(attack_id: int) -> DiaryError:
-    return DiaryError(f"no attack with id {attack_id}; see the ids with: migraine attack list")
+    return DiaryError(
+        f"no attack with id {attack_id}; see the ids with: {command_line('attack list')}"
+    )
 
 
 def _attack_by_id(conn: Any, attack_id: int, *, to_change: bool = False) -> Attack:
@@ -313,7 +316,7 @@ def _end(
             raise InputError(
                 f"an attack from {format_local(start)} lasting {hours} h would end in the "
                 f"future ({format_local(end)}); log it with --ongoing and end it later with: "
-                "migraine attack end ID"
+                + command_line("attack end ID")
             )
         return end
     if until is not None:
@@ -486,7 +489,7 @@ def _refuse_conflicts(
         other_id, other_start = others[0]
         raise DiaryError(
             f"attack {other_id} is still ongoing (since {format_local(other_start)}): end it "
-            f"first with 'migraine attack end {other_id} --when ...'"
+            f"first with '{command_line(f'attack end {other_id} --when ...')}'"
         )
     if allow_overlap:
         return
@@ -501,9 +504,10 @@ def _refuse_conflicts(
         if overlap(start, end, began, ended):
             raise DiaryError(
                 f"this attack ({_span_text(start, end)}) overlaps attack {other_id} "
-                f"({_span_text(began, ended)}): change or delete that one with 'migraine "
-                f"attack edit {other_id}' or 'migraine attack delete {other_id}', or add "
-                "--allow-overlap to keep both"
+                f"({_span_text(began, ended)}): change or delete that one with "
+                f"'{command_line(f'attack edit {other_id}')}' or "
+                f"'{command_line(f'attack delete {other_id}')}', or add --allow-overlap to "
+                "keep both"
             )
 
 
@@ -543,7 +547,7 @@ def end_attack(diary: db.Diary, attack_id: int, when: str | None, now: dt.dateti
         if attack.end is not None:
             raise DiaryError(
                 f"attack {attack_id} already ended at {format_local(attack.end)}; change it "
-                f"with: migraine attack edit {attack_id} --until W"
+                f"with: {command_line(f'attack edit {attack_id} --until W')}"
             )
         end = moment_after(when, attack.start, field="when", rule="end") if when else now
         if not attack.start < end <= now + CLOCK_SLACK:

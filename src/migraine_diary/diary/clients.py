@@ -11,6 +11,7 @@ from typing import Any
 from migraine_diary import storage as db
 from migraine_diary.domain.clients import Client
 from migraine_diary.domain.dates import from_storage, now, to_storage
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.models import is_name, therapy_key
 from migraine_diary.errors import DiaryError, field_error
 
@@ -31,7 +32,7 @@ def unknown_client(name: str, known: list[str]) -> DiaryError:
     from migraine_diary.diary.sessions import near_miss
 
     close = near_miss(name, {therapy_key(k): k for k in known})
-    hint = f"did you mean {close!r}?" if close else "see the names with: migraine clients"
+    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line('clients')}"
     return DiaryError(f"no client {name!r} in the diary; {hint}")
 
 
@@ -39,7 +40,8 @@ def client_id(diary: db.Diary | None, name: str) -> int:
     """The id of the client with this name; an unknown name is refused."""
     if diary is None:
         raise DiaryError(
-            f"no client {name!r} in the diary; clients are made with: migraine client add NAME"
+            f"no client {name!r} in the diary; clients are made with: "
+            + command_line("client add NAME")
         )
     wanted = " ".join(name.split())
     with diary.connect() as conn:

@@ -20,6 +20,7 @@ from migraine_diary.domain.dates import (
     to_storage,
 )
 from migraine_diary.domain.days import MedsReport
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import RULES
 from migraine_diary.errors import DiaryError, InputError, field_error
@@ -50,8 +51,8 @@ def checkin(diary: db.Diary, day: dt.date) -> bool:
                 raise DiaryError(
                     f"{day} has attack {attack_id} (from {format_local(from_storage(start))}), "
                     f"so it cannot be checked in as a day without migraine: change the attack "
-                    f"with 'migraine attack edit {attack_id}' or delete it with 'migraine "
-                    f"attack delete {attack_id}'"
+                    f"with '{command_line(f'attack edit {attack_id}')}' or delete it with "
+                    f"'{command_line(f'attack delete {attack_id}')}'"
                 )
         added = db.add_checkin(conn, day.isoformat())
         if added:

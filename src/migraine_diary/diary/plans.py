@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from migraine_diary import storage as db
 from migraine_diary.domain import plan as rules
 from migraine_diary.domain.dates import day_start, from_storage, local_day, to_storage
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.plan import Deviation, Plan, PlanSpec, Slot
 from migraine_diary.errors import DiaryError, InputError, field_error
 
@@ -38,7 +39,7 @@ class PlanResult:
 
 
 def _no_plan(plan_id: int) -> DiaryError:
-    return DiaryError(f"no plan with id {plan_id}; see the plans with: migraine plan")
+    return DiaryError(f"no plan with id {plan_id}; see the plans with: {command_line('plan')}")
 
 
 def _therapy_id(conn: Any, name: str, *, option: str, allow_new: bool) -> int:
@@ -56,7 +57,7 @@ def _therapy_id(conn: Any, name: str, *, option: str, allow_new: bool) -> int:
     hint = f" did you mean {known[close[0]]!r}?" if close else ""
     raise InputError(
         f"{option}: no therapy named {name!r} in the diary;{hint} (add --new-therapy to plan "
-        "a therapy not logged yet; see the names with: migraine therapies)"
+        f"a therapy not logged yet; see the names with: {command_line('therapies')})"
     )
 
 
@@ -82,7 +83,7 @@ def create_plan(
             if load_plan(conn, plan_id, now).status(local_day(now)) == rules.STATUS_ACTIVE:
                 raise DiaryError(
                     f"{spec.therapy!r} already has an active plan (plan {plan_id}): finish it, "
-                    f"or end it with 'migraine plan abandon {plan_id} --reason TEXT'"
+                    f"or end it with '{command_line(f'plan abandon {plan_id} --reason TEXT')}'"
                 )
         relief = [
             float(before - after)
@@ -319,12 +320,14 @@ def current_plan(diary: db.Diary | None, plan_id: int | None, now: dt.datetime) 
         return get_plan(diary, plan_id, now)
     active = [p for p in list_plans(diary, now) if p.status(local_day(now)) == "active"]
     if not active:
-        raise DiaryError("no active plan; make one with: migraine plan new THERAPY --compare 45,30")
+        raise DiaryError(
+            "no active plan; make one with: " + command_line("plan new THERAPY --compare 45,30")
+        )
     if len(active) > 1:
         ids = ", ".join(str(p.id) for p in active)
         raise DiaryError(
-            f"{len(active)} plans are active ({ids}): name one, e.g. 'migraine "
-            f"plan next {active[0].id}'"
+            f"{len(active)} plans are active ({ids}): name one, e.g. "
+            f"'{command_line(f'plan next {active[0].id}')}'"
         )
     return active[0]
 
@@ -353,7 +356,8 @@ def abandon(diary: db.Diary, plan_id: int, reason: str, now: dt.datetime) -> Pla
             raise DiaryError(f"plan {plan_id} was abandoned already")
         if plan.status(local_day(now)) == rules.STATUS_FINISHED:
             raise DiaryError(
-                f"plan {plan_id} is finished: see it with 'migraine plan result {plan_id}'"
+                f"plan {plan_id} is finished: see it with "
+                f"'{command_line(f'plan result {plan_id}')}'"
             )
         db.abandon_plan(conn, plan_id, to_storage(now), text)
         return load_plan(conn, plan_id, now)

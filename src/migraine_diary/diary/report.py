@@ -20,7 +20,7 @@ from migraine_diary.analysis.report import (
     TherapyFigures,
 )
 from migraine_diary.analysis.stats import acute_split, analyse_therapy
-from migraine_diary.analysis.verdicts import NO_ATTACK_DIARY
+from migraine_diary.analysis.verdicts import no_attack_diary
 from migraine_diary.diary.acute import acute_report, latest_scores, list_scores
 from migraine_diary.diary.attacks import list_attacks
 from migraine_diary.diary.courses import (
@@ -36,6 +36,7 @@ from migraine_diary.domain import days
 from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import local_day
 from migraine_diary.domain.dates import now as current_time
+from migraine_diary.domain.hints import command_line
 
 VERDICT_WORDS = {
     "responder": "Responder",
@@ -100,7 +101,8 @@ def build_report(
     else:
         notes.append(
             "No attacks, check-ins or kept ranges in the diary yet, so no migraine days or "
-            "medication days: log them with `migraine attack log` and `migraine checkin`."
+            f"medication days: log them with `{command_line('attack log')}` and "
+            f"`{command_line('checkin')}`."
         )
     return ReportData(
         start=since,
@@ -206,7 +208,7 @@ def _therapy(
         preventive=(
             preventive_sentence(course, statuses, today, courses)
             if attack_diary
-            else NO_ATTACK_DIARY
+            else no_attack_diary()
         ),
         cost=sum((s.cost for s in in_period), Decimal(0)),
         relief_all_same=relief.all_same,

@@ -11,6 +11,7 @@ from typing import Any
 from migraine_diary import storage as db
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import day_start, from_storage, now, to_storage
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.models import (
     RULES,
     SessionInput,
@@ -91,10 +92,14 @@ def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
     return db.add_therapy(conn, " ".join(name.split()), key)
 
 
+def no_session(session_id: int) -> DiaryError:
+    return DiaryError(f"no session with id {session_id}; see the ids with: {command_line('list')}")
+
+
 def unknown_name(kind: str, name: str, known: dict[str, str], listing: str) -> DiaryError:
     """A filter naming nothing in the diary: a typo would otherwise show "no sessions"."""
     close = near_miss(name, known)
-    hint = f"did you mean {close!r}?" if close else f"see the names with: migraine {listing}"
+    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line(listing)}"
     return DiaryError(f"no {kind} {name!r} in the diary; {hint}")
 
 
@@ -173,7 +178,7 @@ def get_session(diary: db.Diary | None, session_id: int) -> Session:
         with diary.connect() as conn:
             row = db.session_by_id(conn, session_id)
     if row is None:
-        raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+        raise no_session(session_id)
     return session_from_row(row)
 
 
@@ -194,7 +199,7 @@ def edit_session(
     with diary.transaction() as conn:
         current = db.session_by_id(conn, session_id, to_change=True)
         if current is None:
-            raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+            raise no_session(session_id)
         merged = {**session_from_row(current).input_fields(), **changes}
         session = validate_session(merged, label=label)
         therapy_id = resolve_therapy(conn, session.therapy, allow_new=new_therapy)
@@ -210,7 +215,7 @@ def edit_session(
 def delete_session(diary: db.Diary, session_id: int) -> None:
     with diary.transaction() as conn:
         if db.delete_session(conn, session_id) == 0:
-            raise DiaryError(f"no session with id {session_id}; see the ids with: migraine list")
+            raise no_session(session_id)
 
 
 def list_sessions(
@@ -265,7 +270,9 @@ def rename_therapy(diary: db.Diary, old: str, new: str) -> tuple[str, str, int |
     with diary.transaction() as conn:
         source = db.therapy_by_key(conn, therapy_key(old))
         if source is None:
-            raise DiaryError(f"no therapy named {old!r}; see the names with: migraine therapies")
+            raise DiaryError(
+                f"no therapy named {old!r}; see the names with: {command_line('therapies')}"
+            )
         target = db.therapy_by_key(conn, therapy_key(new_name))
         if target is None or target[0] == source[0]:
             db.rename_therapy(conn, source[0], new_name, therapy_key(new_name))

@@ -230,6 +230,17 @@ def effective(options: Mapping[str, Any] | None = None) -> tuple[dict[str, Setti
     return settings, path
 
 
+def given(name: str, option: Any | None) -> Any | None:
+    """A setting as given with its option or in the environment of this shell, read without
+    the config file (None: not given there, or not valid, which the command's own reading of
+    the settings then refuses): for what must know it before any input is checked."""
+    if option is not None:
+        return option
+    key = KEYS[name]
+    from_env = os.environ.get(key.env, "").strip() if key.env else ""
+    return key.check(from_env) if from_env else None
+
+
 def masked(text: str) -> str:
     """A URL with its password as ``***`` (a later PostgreSQL URL may carry one); other text
     as it is."""

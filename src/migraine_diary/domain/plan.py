@@ -7,6 +7,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from migraine_diary.domain.hints import command_line
+
 KIND_LENGTH = "length"
 KIND_THERAPIES = "therapies"
 KIND_PERIODS = "periods"
@@ -337,4 +339,4 @@ def plan_command(therapy: str, arms: Sequence[int]) -> str:
     shell."""
     import shlex
 
-    return f"migraine plan new {shlex.quote(therapy)} --compare {arms[0]},{arms[1]}"
+    return command_line(f"plan new {shlex.quote(therapy)} --compare {arms[0]},{arms[1]}")

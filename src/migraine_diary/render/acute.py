@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, TreatmentRow
 from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH
 from migraine_diary.render.tables import Column, table
@@ -71,8 +72,8 @@ def acute_table(
 ) -> None:
     if not rows:
         console.print(
-            "No acute treatment in the period. Log an attack with a dose: migraine attack log "
-            "--peak 7 --hours 4 --med NAME@TIME"
+            "No acute treatment in the period. Log an attack with a dose: "
+            + command_line("attack log --peak 7 --hours 4 --med NAME@TIME")
         )
         return
     columns = (
@@ -149,7 +150,7 @@ def due_table(
     if older:
         console.print(
             f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "
-            "migraine acute)."
+            f"{command_line('acute')})."
         )
 
 
@@ -163,7 +164,7 @@ def score_line(score: Score, verb: str = "Recorded") -> str:
 
 def scores_table(scores: Sequence[Score]) -> None:
     if not scores:
-        console.print("No scores yet. Record one with: migraine score midas --total N")
+        console.print(f"No scores yet. Record one with: {command_line('score midas --total N')}")
         return
     columns = (
         Column("id", justify="right"),

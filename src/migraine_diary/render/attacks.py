@@ -25,6 +25,7 @@ from migraine_diary.domain.attack import Attack, DetailCounts, Logged, overlappi
 from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH, duration_text
@@ -106,7 +107,7 @@ def unclassified_hint(names: Sequence[str]) -> str:
     listed = ", ".join(names)
     return (
         f"Not in the medication table, so counted as unclassified (never guessed): {listed}.\n"
-        f"Set a class with: migraine medclass {example} CLASS"
+        f"Set a class with: {command_line(f'medclass {example} CLASS')}"
     )
 
 
@@ -124,7 +125,7 @@ def logged(result: Logged, now: dt.datetime, verb: str = "Logged") -> None:
     for other_id, start in result.other_ongoing:
         console.print(
             f"Attack {other_id} (since {format_local(start)}) is still marked ongoing; "
-            f"end it with: migraine attack end {other_id} --when W"
+            f"end it with: {command_line(f'attack end {other_id} --when W')}"
         )
     if result.month is not None:
         warning = days.overuse_warning(result.month)
@@ -156,7 +157,9 @@ def attacks_table(
 ) -> None:
     """The attacks; with `clients` (a practice's listing across clients), whose each is."""
     if not attacks:
-        console.print("No attacks match. Log one with: migraine attack log --hours 4 --peak 6")
+        console.print(
+            f"No attacks match. Log one with: {command_line('attack log --hours 4 --peak 6')}"
+        )
         return
     rows = [
         [
@@ -173,7 +176,8 @@ def attacks_table(
     for first, second in overlapping_pairs(attacks):
         console.print(
             f"Attacks {first} and {second} overlap in time: change or delete one with "
-            f"'migraine attack edit {second}' or 'migraine attack delete {second}'."
+            f"'{command_line(f'attack edit {second}')}' or "
+            f"'{command_line(f'attack delete {second}')}'."
         )
     if total > len(attacks):
         console.print(
@@ -303,7 +307,7 @@ def detail_table(counts: DetailCounts) -> None:
     if not counts.values:
         console.print(
             f"No {label} recorded for any of {plural(counts.attacks, 'attack')}{period}. "
-            "Record them with: migraine attack log ... --trigger stress"
+            f"Record them with: {command_line('attack log ... --trigger stress')}"
         )
         return
     columns = (
@@ -435,8 +439,8 @@ def meds_table(report: MedsReport) -> None:
         names = [f"{name} ({plural(n, 'day')})" for name, n in report.unclassified]
         console.print(
             "Not in the medication table, so counted as unclassified (never guessed): "
-            f"{', '.join(names)}.\nSet a class with: migraine medclass "
-            f"{shlex.quote(report.unclassified[0][0])} CLASS"
+            f"{', '.join(names)}.\nSet a class with: "
+            + command_line(f"medclass {shlex.quote(report.unclassified[0][0])} CLASS")
         )
 
 
@@ -453,7 +457,7 @@ def name_classes_table(rows: Sequence[NameClass]) -> None:
     cells = [[row.name, class_label(row.med_class), row.origin, str(row.doses)] for row in rows]
     console.print(table(header, cells))
     if any(r.med_class is None for r in rows):
-        console.print("Set a class with: migraine medclass NAME CLASS")
+        console.print(f"Set a class with: {command_line('medclass NAME CLASS')}")
 
 
 def buddy_summary(result: BuddyResult, path: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from migraine_diary.domain.clients import Client
 from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.hints import command_line
 from migraine_diary.render.format import DASH
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import console
@@ -20,7 +21,7 @@ CLIENT_COLUMNS = (
 
 def clients_table(clients: Sequence[Client]) -> None:
     if not clients:
-        console.print("No clients yet. Add one with: migraine client add NAME")
+        console.print(f"No clients yet. Add one with: {command_line('client add NAME')}")
         return
     rows = [
         [

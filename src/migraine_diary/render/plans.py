@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from migraine_diary.analysis.intervals import interval_text
 from migraine_diary.domain import plan as rules
 from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.plan import Plan, Slot
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import one_decimal, signed
@@ -121,7 +122,7 @@ def created_lines(plan: Plan, power: float) -> list[str]:
             f"p can never fall below {floor:.3g}, so the test alone cannot show a difference at "
             "the 5% level, however large; more blocks (6 or more for pairs, 12 for abba) can."
         )
-    lines.append(f"Next: migraine plan next {plan.id}")
+    lines.append(f"Next: {command_line(f'plan next {plan.id}')}")
     return lines
 
 
@@ -129,7 +130,9 @@ def next_lines(plan: Plan, today: dt.date) -> list[str]:
     """Only the next slot: the rest of the sequence stays hidden."""
     status = plan.status(today)
     if status != rules.STATUS_ACTIVE:
-        return [f"Plan {plan.id} is {status}: see it with 'migraine plan result {plan.id}'"]
+        return [
+            f"Plan {plan.id} is {status}: see it with '{command_line(f'plan result {plan.id}')}'"
+        ]
     if plan.kind != rules.KIND_PERIODS:
         slot = plan.next_slot()
         assert slot is not None
@@ -149,7 +152,7 @@ def next_lines(plan: Plan, today: dt.date) -> list[str]:
         f"Plan {plan.id}, running now: {slot_words(plan, running)}",
         f"Washout until {analysed[0] - dt.timedelta(days=1)}; counted from {analysed[0]}: "
         f"{stored.recorded_days or 0} of the {so_far} counted days so far are recorded "
-        f"(record each day with 'migraine checkin' or 'migraine attack log').",
+        f"(record each day with '{command_line('checkin')}' or '{command_line('attack log')}').",
     ]
 
 
@@ -196,7 +199,7 @@ def deviation_lines(plan: Plan) -> list[str]:
 
 def list_lines(plans: Sequence[Plan], today: dt.date) -> list[str]:
     if not plans:
-        return ["No plans yet. Make one with: migraine plan new THERAPY --compare 45,30"]
+        return [f"No plans yet. Make one with: {command_line('plan new THERAPY --compare 45,30')}"]
     lines = []
     for status in (rules.STATUS_ACTIVE, rules.STATUS_FINISHED, rules.STATUS_ABANDONED):
         group = [p for p in plans if p.status(today) == status]
@@ -326,7 +329,7 @@ def result_lines(plan: Plan, outcome: Outcome) -> list[str]:
             *lines,
             f"Verdict: {VERDICT_WORDS['too_early']} ({plural(left, 'block')} to go). The "
             f"result is withheld until the plan ends; see it early, labelled interim, with "
-            f"'migraine plan result {plan.id} --interim'.",
+            f"'{command_line(f'plan result {plan.id} --interim')}'.",
         ]
     head = f"{plan.arm_name(0)} minus {plan.arm_name(1)}"
     lines.append(f"Block differences ({head}, {unit(plan)}):")
@@ -355,7 +358,8 @@ def summary_lines(plan: Plan, outcome: Outcome) -> list[str]:
     return [
         f"Randomised plan {plan.id} ({plan.design}, seed {plan.seed}): {question(plan)}",
         f"  As allocated: {_difference_text(plan, outcome.difference)}.",
-        f"  Verdict: {verdict_text(plan, outcome)}. Full result: migraine plan result {plan.id}",
+        f"  Verdict: {verdict_text(plan, outcome)}. Full result: "
+        + command_line(f"plan result {plan.id}"),
     ]
 
 

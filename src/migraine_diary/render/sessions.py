@@ -10,11 +10,14 @@ from rich.table import Table
 
 from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.session import Session
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
 from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
+
+LOG_EXAMPLE = "log THERAPY -m 45 -b 5 -a 4"
 
 
 def session_line(session: Session, verb: str) -> str:
@@ -45,7 +48,7 @@ def sessions_table(
 ) -> None:
     """The sessions; with `clients` (a practice's listing across clients), whose each is."""
     if not sessions:
-        console.print("No sessions match. Log one with: migraine log THERAPY -m 45 -b 5 -a 4")
+        console.print(f"No sessions match. Log one with: {command_line(LOG_EXAMPLE)}")
         return
     rows = [
         [
@@ -115,7 +118,7 @@ SUMMARY_COLUMNS = (
 
 def summary_table(summary: Summary) -> None:
     if not summary.therapies:
-        console.print("No sessions yet. Log one with: migraine log THERAPY -m 45 -b 5 -a 4")
+        console.print(f"No sessions yet. Log one with: {command_line(LOG_EXAMPLE)}")
         return
     total = summary.total
     assert total is not None
@@ -131,8 +134,8 @@ def summary_table(summary: Summary) -> None:
         )
     console.print(
         "before/after/relief: mean pain (0-10) per session; relieved: sessions with at least "
-        "1 point of relief;\nper pt: cost per point of relief. `migraine stats` says what "
-        "these can and cannot tell."
+        "1 point of relief;\nper pt: cost per point of relief. "
+        f"`{command_line('stats')}` says what these can and cannot tell."
     )
 
 
@@ -152,7 +155,7 @@ def _summary_cells(row: SummaryRow, name: str) -> list[str]:
 
 def therapies_table(rows: Sequence[tuple[str, int]]) -> None:
     if not rows:
-        console.print("No therapies yet. Log a session with: migraine log THERAPY -m 45 -b 5 -a 4")
+        console.print(f"No therapies yet. Log a session with: {command_line(LOG_EXAMPLE)}")
         return
     columns = (Column("therapy", figure=False), Column("sessions", justify="right"))
     console.print(table(columns, [[name, str(count)] for name, count in rows]))

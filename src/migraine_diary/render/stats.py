@@ -30,6 +30,7 @@ from migraine_diary.analysis.stats import (
     interval_note,
 )
 from migraine_diary.domain.dates import format_local
+from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed, visible
 from migraine_diary.render.tables import Column, table
@@ -321,7 +322,7 @@ def _durability(dur: Durability) -> None:
     if dur.n == 0 or dur.share is None:
         say(
             f"{missing[0].upper()}{missing[1:]}; add it in the evening with: "
-            "migraine edit ID --later N",
+            f"{command_line('edit ID --later N')}",
             indent=INDENT,
         )
         return
@@ -337,7 +338,8 @@ def _durability(dur: Durability) -> None:
     if dur.few_scored:
         say(
             "Caution: fewer than half of the sessions with relief have a later score, so this "
-            "may not stand for the rest (add it in the evening with: migraine edit ID --later N).",
+            "may not stand for the rest (add it in the evening with: "
+            f"{command_line('edit ID --later N')}).",
             indent=INDENT,
         )
     say(
@@ -430,8 +432,8 @@ def _endpoints(result: TherapyVerdicts) -> None:
     row = result.endpoints
     if row is None:
         say(
-            "No session during an attack (logged with --attack). Rate one with: migraine "
-            "attack rate ID --session N --after 2h --pain P",
+            "No session during an attack (logged with --attack). Rate one with: "
+            + command_line("attack rate ID --session N --after 2h --pain P"),
             indent=INDENT,
         )
         return
@@ -584,8 +586,8 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
             "session (points, 0-10), judged on sessions during attacks when there are 3 or "
             "more, with the sessions it rests on. "
             "preventive: the latest course's change in migraine days per 28 days from its "
-            "baseline to its treatment window (from day 29). `migraine stats THERAPY` gives "
-            "the figures behind each word.",
+            f"baseline to its treatment window (from day 29). `{command_line('stats THERAPY')}` "
+            "gives the figures behind each word.",
             style="dim",
         )
     )

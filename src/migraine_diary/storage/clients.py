@@ -9,6 +9,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import CLIENT_TABLES
 
@@ -177,7 +178,7 @@ def personal_diary(path: Path) -> Iterator[sqlite3.Connection]:
         if named[0]:
             raise DiaryError(
                 f"the diary at {path} holds clients of its own; export each one with "
-                "'migraine client export NAME' instead; nothing was imported"
+                f"'{command_line('client export NAME')}' instead; nothing was imported"
             )
         yield reader
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import IMPLICIT_CLIENT
 
@@ -82,14 +83,15 @@ def writing(conn: Connection) -> int:
     named, implicit = int(row[0]), int(row[1])
     if not named and not implicit:
         raise DiaryError(
-            "you have no client in this practice yet: add one with 'migraine client add "
-            "NAME', then name them with --client; nothing was written"
+            f"you have no client in this practice yet: add one with "
+            f"'{command_line('client add NAME')}', then name them with --client; nothing was "
+            "written"
         )
     if named:
         clients = "1 client" if named == 1 else f"{named} clients"
         raise DiaryError(
             f"name the client with --client; the diary has {clients} "
-            "(run 'migraine clients' to see them); nothing was written"
+            f"(run '{command_line('clients')}' to see them); nothing was written"
         )
     conn.info[_WRITES_TO] = IMPLICIT_CLIENT
     return IMPLICIT_CLIENT

@@ -7,10 +7,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError, InputError
 from migraine_diary.storage.where import Server, scrub
 
-UPGRADE_HINT = "run 'migraine upgrade' (as the database's owner)"
+# Built once: `upgrade` is about the whole database and never carries a client.
+UPGRADE_HINT = f"run '{command_line('upgrade')}' (as the database's owner)"
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
 
@@ -114,7 +115,7 @@ def ensure_role(conn: psycopg.Connection[Any], where: str) -> None:
         raise DiaryError(
             f"the database at {where} needs the role {ROLE}, and this role may not create "
             f"roles: an administrator must run '{CREATE_ROLE}' once, then run "
-            "'migraine upgrade' again; nothing was changed"
+            f"'{command_line('upgrade')}' again; nothing was changed"
         )
     conn.execute(CREATE_ROLE.rstrip(";").encode())
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema
 from migraine_diary.storage.sqlite import shape
@@ -99,7 +100,7 @@ def check_diary(path: Path) -> Health:
     if integrity != ["ok"]:
         problems.append(
             "the integrity check found damage; restore the diary from a backup (a backup "
-            "taken now, with migraine backup, keeps what is still readable)"
+            f"taken now, with {command_line('backup')}, keeps what is still readable)"
         )
     wal = Path(f"{path}-wal")
     return Health(
@@ -180,8 +181,8 @@ def backup_diary(path: Path, target: Path) -> BackupCopy:
     if unknown:
         raise DiaryError(
             f"the diary at {path} holds {shape.named(unknown)}, which migraine-diary does not "
-            "make (another program put it there), so it is not copied; migraine check says "
-            "how to remove it"
+            f"make (another program put it there), so it is not copied; {command_line('check')} "
+            "says how to remove it"
         )
     if target.exists() or target.is_symlink():
         raise DiaryError(
@@ -212,7 +213,7 @@ def backup_diary(path: Path, target: Path) -> BackupCopy:
     if integrity != ["ok"]:
         raise DiaryError(
             f"the backup {target} was written, but its integrity check failed "
-            f"({integrity[0]}); run: migraine check"
+            f"({integrity[0]}); run: {command_line('check')}"
         )
     return BackupCopy(target, target.stat().st_size, tables)
 

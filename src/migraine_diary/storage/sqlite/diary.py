@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage import schema, scope
 from migraine_diary.storage.sqlite import shape
@@ -111,7 +112,8 @@ def open_diary(path: Path, *, write: bool, create: bool = True) -> SqliteDiary |
                 raise DiaryError(
                     f"the diary at {path} holds {shape.named(unknown)}, which migraine-diary "
                     "does not make (another program put it there, and it could change or copy "
-                    "your records), so nothing was written; migraine check says how to remove it"
+                    f"your records), so nothing was written; {command_line('check')} says how "
+                    "to remove it"
                 )
             part = read_only_part(path)
             if part is not None:
@@ -122,7 +124,7 @@ def open_diary(path: Path, *, write: bool, create: bool = True) -> SqliteDiary |
         elif version < schema.LATEST and shape.temporary_tables(version) is None:
             raise DiaryError(
                 f"the diary at {path} has schema {version}, which this version reads only "
-                f"after upgrading it to {schema.LATEST}; a command that writes (e.g. migraine "
-                "log) upgrades it, after a backup; nothing was changed"
+                f"after upgrading it to {schema.LATEST}; a command that writes (e.g. "
+                f"{command_line('log')}) upgrades it, after a backup; nothing was changed"
             )
     return SqliteDiary(path, write, upgraded_from, version)

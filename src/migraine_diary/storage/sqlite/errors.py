@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError, InputError
 from migraine_diary.storage.sqlite import connections
 
@@ -61,7 +62,7 @@ def sqlite_error(path: Path, error: BaseException) -> DiaryError:
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in reason:
         return DiaryError(
             f"the diary at {path} is damaged ({reason}); restore it from a backup "
-            "(migraine check tells more)"
+            f"({command_line('check')} tells more)"
         )
     if name.startswith("SQLITE_CANTOPEN"):
         return DiaryError(

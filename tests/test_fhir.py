@@ -18,6 +18,8 @@ from health_export import headache, write_export
 LOINC_PAIN = ("http://loinc.org", "72514-3")
 SNOMED_HEADACHE = ("http://snomed.info/sct", "25064002")
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def diary(cli: Cli, tmp_path: Path) -> Cli:

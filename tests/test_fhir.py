@@ -23,9 +23,18 @@ pytestmark = pytest.mark.both_engines
 
 @pytest.fixture
 def diary(cli: Cli, tmp_path: Path) -> Cli:
-    """The demo diary, an attack typed with detail, and one imported from Apple Health."""
-    result = cli("demo", "--db", str(cli.db_path))
-    assert result.exit_code == 0, result.stderr
+    """The demo diary, an attack typed with detail, and one imported from Apple Health.
+
+    `demo` writes only a new file: on PostgreSQL its diary is carried over whole (export
+    --all, import)."""
+    if cli.on_postgres:
+        sample = tmp_path / "demo.json"
+        Cli(tmp_path / "demo.db").ok("demo")
+        Cli(tmp_path / "demo.db").ok("export", "--all", "--output", str(sample))
+        cli.ok("import", str(sample))
+    else:
+        result = cli("demo", "--db", str(cli.db_path))
+        assert result.exit_code == 0, result.stderr
     cli.ok(
         "attack", "log", "--when", "2026-11-25 07:00", "--hours", "3", "--peak", "6",
         "--med", "ibuprofen 400mg@07:30=somewhat", "--trigger", "stress", "--notes",

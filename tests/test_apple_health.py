@@ -169,6 +169,7 @@ def test_entity_declarations_are_refused_before_parsing(cli: Cli, tmp_path: Path
     assert [e.text for _, e in ET.iterparse(io.BytesIO(small.encode()))] == ["expanded"]
 
 
+@pytest.mark.sqlite_only  # refused before the diary is used: nothing for PostgreSQL (3 runs)
 @pytest.mark.parametrize(
     ("doctype", "why"),
     [

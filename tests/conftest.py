@@ -315,3 +315,37 @@ def unchanged(cli: Cli) -> Callable[[], None]:
         assert fingerprint(cli.db_path) == before
 
     return check
+
+
+def run_sql(target: Path | str, statement: str) -> list[tuple[Any, ...]]:
+    """One SQL statement on the diary, a file or a PostgreSQL database, committed: for a
+    test that makes what an older version wrote, or reads what no command shows."""
+    if str(target).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(target)) as conn:
+            cursor = conn.execute(statement.encode())
+            return cursor.fetchall() if cursor.description else []
+    import sqlite3
+
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            return conn.execute(statement).fetchall()
+    finally:
+        conn.close()
+
+
+def every_row(target: Path | str) -> str:
+    """Every row of every table of the diary as text, on either engine: what the diary holds,
+    for a check that something never reached it."""
+    if str(target).startswith("postgresql://"):
+        listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    else:
+        listing = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
+    tables = [name for (name,) in run_sql(target, listing)]
+    return "\n".join(
+        f"{table}: {row!r}"
+        for table in tables
+        for row in run_sql(target, f'SELECT * FROM "{table}"')
+    )

@@ -4,7 +4,6 @@ known facts of the format, imported through the real CLI."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,9 @@ import pytest
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
 from buddy_format import GEOHASH, quoted, row
-from conftest import Cli, fingerprint
+from conftest import Cli, every_row, fingerprint
+
+pytestmark = pytest.mark.both_engines
 
 EXPORT = [
     quoted(["Date", "Time Period", "Description", "Notes"]),  # line 1
@@ -72,6 +73,7 @@ def buddy(cli: Cli, path: Path, *extra: str) -> Any:
 
 
 def test_bad_rows_refuse_the_file_and_write_nothing(cli: Cli, export: Path) -> None:
+    empty = fingerprint(cli.db_path)  # none on SQLite: the file is not even made
     result = buddy(cli, export)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -79,7 +81,7 @@ def test_bad_rows_refuse_the_file_and_write_nothing(cli: Cli, export: Path) -> N
         f"migraine: error: 2 bad rows in {export}; nothing was imported "
         "(--skip-bad imports the good rows)",
     ]
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == empty
     cli.ok("checkin", "--date", "2026-11-01")
     before = fingerprint(cli.db_path)
     assert buddy(cli, export).exit_code == 2
@@ -192,10 +194,11 @@ def test_a_later_export_ends_the_ongoing_attack_and_adds_nothing(
 
 
 def test_dry_run_writes_nothing(cli: Cli, export: Path) -> None:
+    empty = fingerprint(cli.db_path)  # none on SQLite: the file is not even made
     result = buddy(cli, export, "--skip-bad", "--dry-run")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].startswith(f"Would add 4 attacks from {export};")
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == empty
     cli.ok("checkin", "--date", "2026-11-01")
     before = fingerprint(cli.db_path)
     result = buddy(cli, export, "--skip-bad", "--dry-run")
@@ -206,17 +209,24 @@ def test_dry_run_writes_nothing(cli: Cli, export: Path) -> None:
 
 def test_the_geohash_never_reaches_the_database(cli: Cli, export: Path) -> None:
     assert buddy(cli, export, "--skip-bad").exit_code == 0
-    files = [cli.db_path, Path(f"{cli.db_path}-wal")]
-    raw = b"".join(f.read_bytes() for f in files if f.exists())
-    assert GEOHASH.encode() not in raw
-    assert b"Bright light" in raw  # the other columns are there, readable
-    with sqlite3.connect(cli.db_path) as conn:
-        cells = [str(c) for r in conn.execute("SELECT * FROM attack") for c in r]
-    assert not any(GEOHASH in c or "Geohash" in c for c in cells)
+    rows = every_row(cli.db_path)
+    assert "Bright light" in rows  # the other columns are there, readable
+    assert GEOHASH not in rows
+    assert "Geohash" not in rows
     assert GEOHASH not in json.dumps(cli.json("attack", "list"))
 
 
+@pytest.mark.sqlite_only  # reads the diary file's bytes, its WAL too
+def test_the_geohash_never_reaches_the_diary_file(cli: Cli, export: Path) -> None:
+    assert buddy(cli, export, "--skip-bad").exit_code == 0
+    files = [Path(cli.db_path), Path(f"{cli.db_path}-wal")]
+    raw = b"".join(f.read_bytes() for f in files if f.exists())
+    assert GEOHASH.encode() not in raw
+    assert b"Bright light" in raw  # the other columns are there, readable
+
+
 def test_a_file_that_is_not_an_export_is_refused(cli: Cli, tmp_path: Path) -> None:
+    empty = fingerprint(cli.db_path)  # none on SQLite: the file is not even made
     other = tmp_path / "sessions.csv"
     other.write_text("when,therapy,minutes,pain_before,pain_after\n")
     result = buddy(cli, other)
@@ -228,10 +238,11 @@ def test_a_file_that_is_not_an_export_is_refused(cli: Cli, tmp_path: Path) -> No
     missing = buddy(cli, tmp_path / "nope.csv")
     assert missing.exit_code == 1
     assert missing.stderr == f"migraine: error: cannot read {tmp_path / 'nope.csv'}: no such file\n"
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == empty
 
 
 def test_format_and_skip_bad_are_checked(cli: Cli, export: Path) -> None:
+    empty = fingerprint(cli.db_path)  # none on SQLite: the file is not even made
     wrong = cli("import", "--format", "buddy", str(export))
     assert wrong.exit_code == 2
     assert (
@@ -243,4 +254,4 @@ def test_format_and_skip_bad_are_checked(cli: Cli, export: Path) -> None:
     assert csv_skip.stderr == (
         "migraine: error: --skip-bad works with --format migraine-buddy or apple-health only\n"
     )
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == empty

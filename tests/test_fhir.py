@@ -12,18 +12,35 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from conftest import Cli
+from conftest import Cli, private_environment
 from health_export import headache, write_export
 
 LOINC_PAIN = ("http://loinc.org", "72514-3")
 SNOMED_HEADACHE = ("http://snomed.info/sct", "25064002")
 
+pytestmark = pytest.mark.both_engines
+
+
+@pytest.fixture(scope="module")
+def demo_document(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo diary as a whole-diary document, made once: `demo` writes only a new file,
+    so a PostgreSQL diary gets the demo by importing it."""
+    folder = tmp_path_factory.mktemp("demo")
+    with private_environment(folder / "home"):
+        sample = Cli(folder / "demo.db")
+        sample.ok("demo")
+        sample.ok("export", "--all", "--output", str(folder / "demo.json"))
+    return folder / "demo.json"
+
 
 @pytest.fixture
-def diary(cli: Cli, tmp_path: Path) -> Cli:
+def diary(cli: Cli, tmp_path: Path, request: pytest.FixtureRequest) -> Cli:
     """The demo diary, an attack typed with detail, and one imported from Apple Health."""
-    result = cli("demo", "--db", str(cli.db_path))
-    assert result.exit_code == 0, result.stderr
+    if cli.on_postgres:
+        cli.ok("import", str(request.getfixturevalue("demo_document")))
+    else:
+        result = cli("demo", "--db", str(cli.db_path))
+        assert result.exit_code == 0, result.stderr
     cli.ok(
         "attack", "log", "--when", "2026-11-25 07:00", "--hours", "3", "--peak", "6",
         "--med", "ibuprofen 400mg@07:30=somewhat", "--trigger", "stress", "--notes",

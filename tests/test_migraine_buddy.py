@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
+from conftest import Cli
 from migraine_diary.domain.buddy import RowError
 from migraine_diary.transfer.migraine_buddy import (
     BuddyAttack,
@@ -19,6 +20,8 @@ from migraine_diary.transfer.migraine_buddy import (
     most_bothersome,
     parse_migraine_buddy,
 )
+
+pytestmark = pytest.mark.both_engines
 
 NO_MEDS = {c: "No medication" for c in COLUMNS if c.endswith(" Medication")}
 GEOHASH = "u33dbfcyegvc"
@@ -441,7 +444,9 @@ def test_most_bothersome_symptom_maps_onto_the_field(cell: str, mbs: str | None)
     assert most_bothersome(cell) == mbs
 
 
-def test_an_imported_attack_keeps_its_helpfulness_and_gets_its_mbs(cli: Any, tmp_path: Any) -> None:
+def test_an_imported_attack_keeps_its_helpfulness_and_gets_its_mbs(
+    cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "buddy.csv"
     path.write_text(export(GOOD_ROWS[0], GOOD_ROWS[2]))
     cli.ok("import", "--format", "migraine-buddy", str(path))

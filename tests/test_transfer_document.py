@@ -261,6 +261,23 @@ def full_diary(cli: Cli) -> None:
     cli.ok("plan", "show", "3", "--reveal")
 
 
+def test_what_is_typed_after_a_whole_diary_import_gets_new_ids(cli: Cli, tmp_path: Path) -> None:
+    """The import keeps the document's ids; on PostgreSQL the next attack, score and plan
+    collided with them ("duplicate key value violates unique constraint attack_pkey")."""
+    full_diary(cli)
+    path, doc = document(cli, tmp_path)
+    fresh = cli.fresh()
+    fresh.ok("import", str(path))
+    fresh.ok("attack", "log", "--when", "2026-11-25 07:00", "--hours", "2", "--peak", "5")
+    fresh.ok("score", "midas", "--total", "3", "--date", "2026-11-25")
+    fresh.ok("plan", "new", "cst", "--compare", "45,30", "--seed", "1", "--new-therapy")
+    fresh.log("cst", minutes=45)
+    highest = {name: max(r["id"] for r in doc[name]) for name in ("attacks", "scores", "plans")}
+    assert max(a["id"] for a in fresh.json("attack", "list")) == highest["attacks"] + 1
+    assert max(s["id"] for s in fresh.json("score", "list")) == highest["scores"] + 1
+    assert max(p["id"] for p in fresh.json("plan")) == highest["plans"] + 1
+
+
 def test_plans_ratings_and_scores_carry_the_json_field_names(cli: Cli, tmp_path: Path) -> None:
     full_diary(cli)
     _, doc = document(cli, tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,8 +14,9 @@ app = typer.Typer()
 @app.command()
 def demo(
     ctx: typer.Context,
+    # Text, not a Path: a Path would fold a URL's "//" and make a file of it.
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             help="Where to write the demo diary (a new file; an existing one is refused). "
@@ -36,10 +36,9 @@ def demo(
     from migraine_diary.render import sessions as render
     from migraine_diary.render.terminal import console
 
-    root = ctx.ensure_object(State).db
-    if db is None and root is not None:
-        db = files.sqlite_only(files.diary_path(root), "demo")
-    diary = fill_demo(db)
+    given = db if db is not None else ctx.ensure_object(State).db
+    path = None if given is None else files.sqlite_only(files.diary_path(given), "demo")
+    diary = fill_demo(path)
     render.summary_table(summarize(diary, filters()))
     # The demo's own diary, named with --db, and personal: no client, whichever was chosen.
     tries = ("verdict", "stats craniosacral", "calendar", "report --output visit.html")

@@ -533,17 +533,23 @@ def attack_ids_by_import_key(conn: Connection, keys: list[str]) -> dict[str, int
 def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
     """An attack restored from a file with the id it had (or a new one for id None): the
     caller's transaction keeps it all-or-none; its new id."""
+    from contextlib import nullcontext
+
     from sqlalchemy import text
 
-    row = conn.execute(
-        text(
-            'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key,'
-            " client_id)"
-            " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key, :client)"
-            " RETURNING id"
-        ),
-        {**values, "client": scope.writing(conn)},
-    ).one()
+    from migraine_diary.storage import engines
+
+    given = values.get("id") is not None
+    with engines.explicit_ids(conn, "attack") if given else nullcontext():
+        row = conn.execute(
+            text(
+                'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key,'
+                " client_id)"
+                " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key, :client)"
+                " RETURNING id"
+            ),
+            {**values, "client": scope.writing(conn)},
+        ).one()
     return int(row[0])
 
 

@@ -345,9 +345,8 @@ def insert_sessions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     given = [row for row in rows if row.get("id") is not None]
     new = [{k: v for k, v in row.items() if k != "id"} for row in rows if row.get("id") is None]
     if given:
-        engine.before_explicit_ids(conn, "session")
-        conn.execute(insert(SessionRow), given)
-        engine.after_explicit_ids(conn, "session")
+        with engines.explicit_ids(conn, "session"):
+            conn.execute(insert(SessionRow), given)
     if new:
         conn.execute(insert(SessionRow), new)
 

@@ -1,0 +1,29 @@
+"""`migraine demo` writes its sample into a new diary FILE only: a PostgreSQL URL is refused
+plainly, whichever --db names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from migraine_diary.cli.app import app
+
+URL = "postgresql://someone@/diary?host=/nowhere"
+REFUSED = (
+    "migraine: error: migraine demo works on SQLite diaries only; "
+    f"{URL} is a PostgreSQL database (use the server's own tools, e.g. pg_dump, for it)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--db", URL, "demo"], ["demo", "--db", URL], ["--db", "other.db", "demo", "--db", URL]],
+)
+def test_a_database_url_is_refused_and_no_file_is_made(tmp_path: Path, args: list[str]) -> None:
+    """`demo --db postgresql://...` made a SQLite file under a folder named `postgresql:`."""
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr == REFUSED
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # the test's home, nothing else

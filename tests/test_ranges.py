@@ -37,6 +37,7 @@ SESSION = ["log", "cst", "-m", "45", "-b", "5", "-a", "4"]
 ATTACK = ["attack", "log", "--peak", "5"]
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 18 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     ("args", "field", "got"),
     [
@@ -101,6 +102,7 @@ def test_an_imported_when_outside_the_range_is_a_bad_row(cli: Cli, tmp_path: Pat
 TOO_BIG = str(2**64)
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 12 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -181,6 +183,7 @@ def test_a_stored_id_at_the_maximum_leaves_room_for_new_sessions(cli: Cli, tmp_p
 # ---------------------------------------------------------------------------- digits
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 8 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     ("option", "value", "field"),
     [
@@ -207,6 +210,7 @@ def test_numbers_are_ascii_digits_only_in_every_field(
     assert fingerprint(diary) == before
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 11 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     "args",
     [
@@ -260,6 +264,7 @@ BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\
 CONTROL = ["\x1b", "\x07", "\x85", "\x9b", "\x00"]
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 17 PostgreSQL runs for nothing
 @pytest.mark.parametrize("char", BIDI + CONTROL)
 def test_bidi_and_control_characters_are_refused_in_names(
     cli: Cli, diary: Path | str, char: str
@@ -297,6 +302,7 @@ def test_a_control_character_in_an_imported_name_is_a_bad_row(cli: Cli, tmp_path
 # ------------------------------------------------------------------- a date alone is noon
 
 
+@pytest.mark.sqlite_only  # about parsing a date; storing one is proved on both
 @pytest.mark.parametrize("typed", ["20261001", "2026-10-01", "2026-W40-4"])
 def test_a_date_alone_in_any_iso_form_means_noon(cli: Cli, typed: str) -> None:
     """`20261001` meant midnight, while `2026-10-01` meant 12:00."""
@@ -305,6 +311,7 @@ def test_a_date_alone_in_any_iso_form_means_noon(cli: Cli, typed: str) -> None:
     assert session["when"] == "2026-10-01T10:00:00+00:00"  # 12:00 in Berlin (summer time)
 
 
+@pytest.mark.sqlite_only  # about parsing a date; storing one is proved on both
 def test_a_pinned_now_in_the_basic_form_is_noon_too(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

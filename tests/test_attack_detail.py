@@ -228,6 +228,21 @@ def test_bad_detail_is_refused_without_repeating_it(cli: Cli) -> None:
     assert "\x1b" not in control.stderr
 
 
+def test_a_deleted_attack_leaves_no_detail_or_origin_behind(cli: Cli, tmp_path: Path) -> None:
+    """On either engine, through the CLI: its triggers are no longer counted, and importing
+    the export again brings it back as new (an origin left behind would call it a duplicate)."""
+    _, first, _ = imported(cli, tmp_path)
+    cli.ok("attack", "delete", str(first["id"]), "--yes")
+    counts = cli.json("triggers")
+    assert (counts["attacks"], counts["with_any"]) == (2, 1)
+    assert [v["value"] for v in counts["values"]] == ["stress", "Weather"]
+    again = cli.ok("import", "--format", "migraine-buddy", str(export(tmp_path)))
+    assert "Added 1 attack" in again.stdout
+    assert "2 already in the diary" in again.stdout
+    back = [a for a in cli.json("attack", "list") if a["start"] == first["start"]]
+    assert [a["detail"] for a in back] == [first["detail"]]  # once, not doubled
+
+
 @pytest.mark.sqlite_only  # reads the tables with sqlite3
 def test_deleting_an_attack_deletes_its_detail(cli: Cli, tmp_path: Path) -> None:
     _, first, _ = imported(cli, tmp_path)

@@ -14,6 +14,8 @@ from buddy_format import quoted, row
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
 
+pytestmark = pytest.mark.both_engines
+
 EXPORT = [
     quoted(["Date", "Time Period", "Description", "Notes"]),
     '"","","No ongoing events recorded during this period.",""',
@@ -100,14 +102,19 @@ def test_show_lists_the_detail(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_reimport_stays_idempotent_and_adds_no_detail_twice(cli: Cli, tmp_path: Path) -> None:
-    imported(cli, tmp_path)
+    first_time = imported(cli, tmp_path)
+    before = fingerprint(cli.db_path)
     again = cli.ok("import", "--format", "migraine-buddy", str(export(tmp_path)))
     assert "Added 0 attacks" in again.stdout
     assert "3 already in the diary" in again.stdout
-    with sqlite3.connect(cli.db_path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM attack").fetchone()[0] == 3
-        assert conn.execute("SELECT COUNT(*) FROM attack_detail").fetchone()[0] == 12
-        assert conn.execute("SELECT COUNT(*) FROM attack_origin").fetchone()[0] == 3
+    # no attack, detail or recorded origin written again: the diary is as it was
+    assert fingerprint(cli.db_path) == before
+    assert sorted(cli.json("attack", "list"), key=lambda a: str(a["start"])) == first_time
+    details = [a["detail"] for a in first_time]
+    lists = ("triggers", "symptoms", "pain_positions", "relief")
+    values = sum(len(d[k]) for d in details for k in lists)  # type: ignore[index]
+    assert values + sum(d["most_bothersome"] is not None for d in details) == 12  # type: ignore[index]
+    assert sum(a["local_time"] is not None for a in first_time) == 3  # one origin each
 
 
 def test_dry_run_stores_no_detail(cli: Cli, tmp_path: Path) -> None:
@@ -206,11 +213,12 @@ def test_log_takes_repeatable_detail_options(cli: Cli) -> None:
 
 
 def test_bad_detail_is_refused_without_repeating_it(cli: Cli) -> None:
+    before = fingerprint(cli.db_path)  # on SQLite: None, no file yet
     result = cli("attack", "log", "--hours", "2", "--peak", "4", "--trigger", "x" * 201)
     assert result.exit_code == 2
     assert result.stderr.startswith("migraine: error: trigger must be a trigger of 1 to 200")
     assert "xxx" not in result.stderr
-    assert not cli.db_path.exists()
+    assert fingerprint(cli.db_path) == before
     bad = cli("attack", "log", "--hours", "2", "--peak", "4", "--relief", "sleep=maybe")
     assert bad.exit_code == 2
     assert "helpfulness" in bad.stderr
@@ -220,6 +228,22 @@ def test_bad_detail_is_refused_without_repeating_it(cli: Cli) -> None:
     assert "\x1b" not in control.stderr
 
 
+def test_a_deleted_attack_leaves_no_detail_or_origin_behind(cli: Cli, tmp_path: Path) -> None:
+    """On either engine, through the CLI: its triggers are no longer counted, and importing
+    the export again brings it back as new (an origin left behind would call it a duplicate)."""
+    _, first, _ = imported(cli, tmp_path)
+    cli.ok("attack", "delete", str(first["id"]), "--yes")
+    counts = cli.json("triggers")
+    assert (counts["attacks"], counts["with_any"]) == (2, 1)
+    assert [v["value"] for v in counts["values"]] == ["stress", "Weather"]
+    again = cli.ok("import", "--format", "migraine-buddy", str(export(tmp_path)))
+    assert "Added 1 attack" in again.stdout
+    assert "2 already in the diary" in again.stdout
+    back = [a for a in cli.json("attack", "list") if a["start"] == first["start"]]
+    assert [a["detail"] for a in back] == [first["detail"]]  # once, not doubled
+
+
+@pytest.mark.sqlite_only  # reads the tables with sqlite3
 def test_deleting_an_attack_deletes_its_detail(cli: Cli, tmp_path: Path) -> None:
     _, first, _ = imported(cli, tmp_path)
     cli.ok("attack", "delete", str(first["id"]), "--yes")
@@ -229,6 +253,7 @@ def test_deleting_an_attack_deletes_its_detail(cli: Cli, tmp_path: Path) -> None
     assert first["id"] not in ids | origins
 
 
+@pytest.mark.sqlite_only  # reads the file's schema with sqlite3
 def test_schema_checks_the_kind_and_indexes_it(cli: Cli) -> None:
     cli.ok("attack", "log", "--hours", "2", "--peak", "4")
     with sqlite3.connect(cli.db_path) as conn:
@@ -241,6 +266,7 @@ def test_schema_checks_the_kind_and_indexes_it(cli: Cli) -> None:
             )
 
 
+@pytest.mark.sqlite_only  # makes the older diary file with sqlite3
 def test_a_diary_of_the_previous_schema_is_read_and_upgraded(cli: Cli, tmp_path: Path) -> None:
     """A diary made before this step reads as the latest without being changed, then a write
     upgrades it and keeps its attacks."""

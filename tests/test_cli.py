@@ -12,6 +12,8 @@ import pytest
 from conftest import Cli, fingerprint
 from migraine_diary.cli.app import app
 
+pytestmark = pytest.mark.both_engines
+
 COST = "cost must be an amount from 0 to 1,000,000 with at most 2 decimals, such as 120 or 89.50"
 WHEN = (
     "when must be a date and optional time such as 2026-11-20, '2026-11-20 14:30', today, "
@@ -109,13 +111,21 @@ def test_summary_filters(cli: Cli) -> None:
     assert since["total"]["sessions"] == 3
 
 
-def test_empty_diary_summary_and_list(cli: Cli, db_path: Path) -> None:
+def test_empty_diary_summary_and_list(cli: Cli) -> None:
+    before = fingerprint(cli.db_path)  # on SQLite: None, no file yet
     result = cli("summary")
     assert result.exit_code == 0
     assert "No sessions yet" in result.stdout
-    assert "There is no diary" in result.stderr
     assert cli.json("list") == []
-    assert not db_path.exists()  # reading never creates the diary
+    assert fingerprint(cli.db_path) == before  # reading never creates or changes the diary
+
+
+@pytest.mark.sqlite_only  # a diary file not there yet
+def test_summary_of_a_missing_diary_says_so(cli: Cli) -> None:
+    result = cli("summary")
+    assert result.exit_code == 0
+    assert "There is no diary" in result.stderr
+    assert not Path(cli.db_path).exists()
 
 
 def test_therapy_names_are_matched_case_insensitively(cli: Cli) -> None:
@@ -125,20 +135,21 @@ def test_therapy_names_are_matched_case_insensitively(cli: Cli) -> None:
     assert cli.json("therapies") == [{"therapy": "CST", "sessions": 3}]
 
 
-def test_near_miss_therapy_is_refused_unless_new(cli: Cli, db_path: Path) -> None:
+def test_near_miss_therapy_is_refused_unless_new(cli: Cli) -> None:
     cli.log("craniosacral", when="2026-11-01")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4")
     assert result.exit_code == 2
     assert result.stderr == (
         "migraine: error: therapy 'craniosacrl' is new: did you mean 'craniosacral'? "
         "(add --new-therapy to keep it as a new therapy)\n"
     )
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
     cli.ok("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4", "--new-therapy")
     assert len(cli.json("therapies")) == 2
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 12 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -172,22 +183,24 @@ def test_near_miss_therapy_is_refused_unless_new(cli: Cli, db_path: Path) -> Non
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    cli: Cli, db_path: Path, args: list[str], message: str
+    cli: Cli, args: list[str], message: str
 ) -> None:
     base = {"-m": "45", "-b": "5", "-a": "4"}
     for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     flat = [x for pair in base.items() for x in pair]
+    before = fingerprint(cli.db_path)  # on SQLite: None, no file yet
     result = cli("log", "craniosacral", *flat)
     assert result.exit_code == 2
     assert result.stderr == f"migraine: error: {message}\n"
     assert result.stdout == ""
-    assert not db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
 SECRET = "MIGRAINE WITH BRAINSTEM AURA, SEE NEUROLOGY" * 8  # too long for every field
 
 
+@pytest.mark.sqlite_only  # refused in parsing, before any storage: 11 PostgreSQL runs for nothing
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -217,17 +230,18 @@ def test_errors_never_repeat_private_text(cli: Cli, args: list[str], field: str)
     assert result.stderr.count("\n") == 1
 
 
-def test_bad_input_leaves_an_existing_diary_unchanged(cli: Cli, db_path: Path) -> None:
+def test_bad_input_leaves_an_existing_diary_unchanged(cli: Cli) -> None:
     cli.log(when="2026-11-01")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     assert cli("log", "cst", "-m", "45", "-b", "11", "-a", "4").exit_code == 2
     assert cli("edit", "1", "--later", "11").exit_code == 2
     assert cli("edit", "1", "--minutes", "0").exit_code == 2
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
     assert cli.json("show", "1")["pain_later"] is None
 
 
-def test_future_sessions_are_refused(cli: Cli, db_path: Path) -> None:
+@pytest.mark.sqlite_only  # refused in parsing, before any storage
+def test_future_sessions_are_refused(cli: Cli) -> None:
     result = cli("log", "cst", "-m", "45", "-b", "5", "-a", "4", "--when", "2099-01-01")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -236,13 +250,16 @@ def test_future_sessions_are_refused(cli: Cli, db_path: Path) -> None:
     )
 
 
-def test_missing_values_without_a_terminal_are_an_error(cli: Cli, db_path: Path) -> None:
+@pytest.mark.sqlite_only  # refused in parsing, before any storage
+def test_missing_values_without_a_terminal_are_an_error(cli: Cli) -> None:
+    before = fingerprint(cli.db_path)  # on SQLite: None, no file yet
     result = cli("log", "cst", "-b", "5", "-a", "4")
     assert result.exit_code == 2
     assert result.stderr == "migraine: error: missing --minutes: a whole number from 1 to 600\n"
-    assert not db_path.exists()
+    assert fingerprint(cli.db_path) == before
 
 
+@pytest.mark.sqlite_only  # about prompting: the session stored is as any other
 def test_missing_values_are_prompted_on_a_terminal(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -312,17 +329,18 @@ def test_edit_changes_only_what_is_given(cli: Cli) -> None:
 @pytest.mark.parametrize(
     "command", [["show", "99"], ["edit", "99", "--later", "3"], ["delete", "99", "--yes"]]
 )
-def test_unknown_id_is_exit_1(cli: Cli, db_path: Path, command: list[str]) -> None:
+def test_unknown_id_is_exit_1(cli: Cli, command: list[str]) -> None:
     cli.log(when="2026-11-01")
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli(*command)
     assert result.exit_code == 1
     assert (
         result.stderr == "migraine: error: no session with id 99; see the ids with: migraine list\n"
     )
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
+@pytest.mark.sqlite_only  # a diary file not there yet
 def test_edit_on_a_missing_diary_creates_nothing(cli: Cli, db_path: Path) -> None:
     result = cli("edit", "1", "--later", "3")
     assert result.exit_code == 1
@@ -387,6 +405,7 @@ def test_help_lists_commands_without_building_them() -> None:
     assert list(group.commands) == group.list_commands(None)
 
 
+@pytest.mark.sqlite_only  # about Typer's parsing, no storage
 def test_text_options_keep_their_text_and_lists_become_lists(cli: Cli) -> None:
     """Without Typer's pydantic coercion, a repeated option still arrives as a list and a
     flag as a bool: a session with two triggers and --yes behaves as before."""
@@ -471,6 +490,7 @@ def test_demo_never_touches_the_default_diary(private_home: Path, tmp_path: Path
     )
 
 
+@pytest.mark.sqlite_only  # the demo writes only a diary file, and two kinds are files
 @pytest.mark.parametrize("kind", ["attacks only", "checked in only", "empty file", "text file"])
 def test_demo_never_writes_into_an_existing_file(cli: Cli, kind: str) -> None:
     """A diary of attacks and check-ins but no sessions yet is a real diary: the demo's 25
@@ -512,6 +532,7 @@ def test_python_m_runs_the_cli() -> None:
     assert out.stdout.startswith("migraine-diary ")
 
 
+@pytest.mark.sqlite_only  # about the table: rendering, no storage
 def test_markup_in_names_is_shown_as_typed(cli: Cli) -> None:
     cli.log("[bold]x[/] :smile:", when="2026-11-01", notes="[red]note")
     out = cli.ok("list").stdout

@@ -19,6 +19,8 @@ from conftest import Cli, fingerprint
 from migraine_diary.cli.app import app
 from migraine_diary.domain.dates import to_storage as stored
 
+pytestmark = pytest.mark.both_engines
+
 TOL = 1e-6
 STORY_DAYS = ["01", "03", "06", "08", "10", "13", "15"]
 STORY_AFTER = [4, 4, 4, 5, 5, 5, 5]
@@ -195,6 +197,7 @@ def test_every_therapy_most_sessions_first_and_json_is_finite(tmp_path: Path) ->
 # --- not enough data --------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a diary file not there yet
 def test_no_diary_is_not_enough_data_and_creates_nothing(cli: Cli, db_path: Path) -> None:
     result = cli("stats")
     assert result.exit_code == 0
@@ -233,10 +236,10 @@ def test_one_session_says_not_enough_data(cli: Cli) -> None:
     assert only["relief"]["mean"] == 1.0
 
 
-def test_unknown_therapy_is_refused_with_the_name_it_looks_like(cli: Cli, db_path: Path) -> None:
+def test_unknown_therapy_is_refused_with_the_name_it_looks_like(cli: Cli) -> None:
     """Issue 17: a typo said "not enough data", exit 0, as if the therapy had no sessions."""
     log_story(cli)
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     for args in (["stats", "reiki"], ["stats", "reiki", "--json"]):
         result = cli(*args)
         assert result.exit_code == 1
@@ -250,7 +253,7 @@ def test_unknown_therapy_is_refused_with_the_name_it_looks_like(cli: Cli, db_pat
     assert result.stderr == (
         "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'?\n"
     )
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
 def test_known_therapy_without_sessions_in_the_span_is_not_enough_data(cli: Cli) -> None:
@@ -297,9 +300,10 @@ def test_since_and_until(cli: Cli) -> None:
     assert result.stdout == "Not enough data: no sessions from 2025-01-01 to 2025-01-31.\n"
 
 
-def test_bad_day_is_one_line_exit_2(cli: Cli, db_path: Path) -> None:
+@pytest.mark.sqlite_only  # refused in parsing, before any storage
+def test_bad_day_is_one_line_exit_2(cli: Cli) -> None:
     log_story(cli)
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     result = cli("stats", "--since", "last week")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -307,17 +311,18 @@ def test_bad_day_is_one_line_exit_2(cli: Cli, db_path: Path) -> None:
         "(got last week)\n"
     )
     assert result.stdout == ""
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
-def test_stats_writes_nothing(cli: Cli, db_path: Path) -> None:
+def test_stats_writes_nothing(cli: Cli) -> None:
     log_story(cli)
-    before = fingerprint(db_path)
+    before = fingerprint(cli.db_path)
     cli.ok("stats")
     cli.ok("stats", "--json")
-    assert fingerprint(db_path) == before
+    assert fingerprint(cli.db_path) == before
 
 
+@pytest.mark.sqlite_only  # about the chart: rendering, no storage
 def test_worse_afterwards_is_drawn_left_of_the_axis(cli: Cli) -> None:
     for day, before, after in (("01", 5, 7), ("02", 0, 0), ("03", 4, 3)):
         cli.log("tens", minutes=30, pain_before=before, pain_after=after, when=f"2024-10-{day}")
@@ -328,24 +333,33 @@ def test_worse_afterwards_is_drawn_left_of_the_axis(cli: Cli) -> None:
     assert "██ 1 point of relief   ░░ 1 point worse   . began at pain 0, left out" in out
 
 
-def bulk_sessions(db_path: Path, cli: Cli, count: int) -> None:
-    """A long diary quickly: one session through the CLI creates it, the rest go in directly."""
+def bulk_sessions(cli: Cli, count: int) -> None:
+    """A long diary quickly: one session through the CLI creates it, the rest go in directly
+    (on either engine: its own placeholders)."""
     cli.log("acupuncture", minutes=60, pain_before=5, pain_after=3, when="2020-01-01 10:00")
     start = datetime(2020, 1, 1, 10, tzinfo=UTC)
-    with sqlite3.connect(db_path) as conn:
-        conn.executemany(
-            'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after,'
-            " cost_cents) VALUES (1, ?, ?, ?, ?, 8500)",
-            [
-                (stored(start + timedelta(minutes=10 * i)), [30, 60][i % 2], 5, 5 - i % 4)
-                for i in range(1, count)
-            ],
-        )
+    rows = [
+        (stored(start + timedelta(minutes=10 * i)), [30, 60][i % 2], 5, 5 - i % 4)
+        for i in range(1, count)
+    ]
+    insert = (
+        'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after, cost_cents)'
+        " VALUES (1, {0}, {0}, {0}, {0}, 8500)"
+    )
+    if cli.on_postgres:
+        import psycopg
+
+        with psycopg.connect(str(cli.db_path)) as pg:
+            pg.cursor().executemany(insert.format("%s"), rows)
+        return
+    with sqlite3.connect(cli.db_path) as conn:
+        conn.executemany(insert.format("?"), rows)
+    conn.close()
 
 
 @pytest.mark.usefixtures("eighty_columns")
-def test_a_long_course_draws_its_first_and_last_sessions(cli: Cli, db_path: Path) -> None:
-    bulk_sessions(db_path, cli, 50)
+def test_a_long_course_draws_its_first_and_last_sessions(cli: Cli) -> None:
+    bulk_sessions(cli, 50)
     out = cli.ok("stats").stdout
     bars = [line for line in out.splitlines() if "│" in line]
     assert len(bars) == 40
@@ -356,8 +370,8 @@ def test_a_long_course_draws_its_first_and_last_sessions(cli: Cli, db_path: Path
     lines_fit(out)
 
 
-def test_a_large_diary_prints_compact_json(cli: Cli, db_path: Path) -> None:
-    bulk_sessions(db_path, cli, 5000)
+def test_a_large_diary_prints_compact_json(cli: Cli) -> None:
+    bulk_sessions(cli, 5000)
     result = cli.ok("stats", "--json")
     assert result.stdout.count("\n") == 1
     (course,) = no_nan(result.stdout)["therapies"]
@@ -465,6 +479,7 @@ def test_all_clients_unknown_therapy_and_empty_diary(cli: Cli) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.sqlite_only  # the clients' series is stubbed: no storage to prove
 def test_all_clients_full_result_in_text_and_json(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -495,6 +510,7 @@ def test_all_clients_full_result_in_text_and_json(
     assert len(therapy["clients"]) == 8
 
 
+@pytest.mark.sqlite_only  # the clients' series is stubbed: no storage to prove
 def test_all_clients_without_statsmodels_says_what_to_install(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

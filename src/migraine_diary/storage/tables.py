@@ -320,3 +320,16 @@ class AuditRow(SQLModel, table=True):
     record_id: int | None = None
     client_id: int | None = None
     action: str
+
+
+def _whole_numbers_are_64_bit() -> None:
+    """Every whole number the migrations make is 64-bit (INTEGER in SQLite, BIGINT on
+    PostgreSQL: see postgres/ddl.py). SQLModel types an int as sa.Integer, which psycopg binds
+    as ::INTEGER, 32 bits: an imported id above 2^31 was refused with "integer out of range"."""
+    for table in SQLModel.metadata.tables.values():
+        for column in table.columns:
+            if type(column.type) is sa.Integer:
+                column.type = sa.BigInteger()
+
+
+_whole_numbers_are_64_bit()

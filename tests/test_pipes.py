@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+
 import pytest
 
 from conftest import Cli

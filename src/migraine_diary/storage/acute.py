@@ -194,13 +194,16 @@ def replace_rating(conn: Connection, values: dict[str, Any], *, medication_id: i
 def insert_score_with_id(conn: Connection, values: dict[str, Any]) -> None:
     from sqlalchemy import text
 
-    conn.execute(
-        text(
-            "INSERT INTO score (id, kind, day, total, therapy_key, therapy, client_id)"
-            " VALUES (:id, :kind, :day, :total, :therapy_key, :therapy, :client)"
-        ),
-        {**values, "client": scope.writing(conn)},
-    )
+    from migraine_diary.storage.engines import own_id
+
+    with own_id(conn, "score", True):
+        conn.execute(
+            text(
+                "INSERT INTO score (id, kind, day, total, therapy_key, therapy, client_id)"
+                " VALUES (:id, :kind, :day, :total, :therapy_key, :therapy, :client)"
+            ),
+            {**values, "client": scope.writing(conn)},
+        )
 
 
 def update_score(conn: Connection, score_id: int, values: dict[str, Any]) -> None:

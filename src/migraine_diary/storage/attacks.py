@@ -535,15 +535,18 @@ def insert_attack_with_id(conn: Connection, values: dict[str, Any]) -> int:
     caller's transaction keeps it all-or-none; its new id."""
     from sqlalchemy import text
 
-    row = conn.execute(
-        text(
-            'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key,'
-            " client_id)"
-            " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key, :client)"
-            " RETURNING id"
-        ),
-        {**values, "client": scope.writing(conn)},
-    ).one()
+    from migraine_diary.storage.engines import own_id
+
+    with own_id(conn, "attack", values.get("id") is not None):
+        row = conn.execute(
+            text(
+                'INSERT INTO attack (id, start, "end", peak, aura, notes, source, import_key,'
+                " client_id)"
+                " VALUES (:id, :start, :end, :peak, :aura, :notes, :source, :import_key, :client)"
+                " RETURNING id"
+            ),
+            {**values, "client": scope.writing(conn)},
+        ).one()
     return int(row[0])
 
 

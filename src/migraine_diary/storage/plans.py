@@ -201,17 +201,20 @@ def restore_plan(
     with their sessions) and its recorded deviations."""
     from sqlalchemy import text
 
-    conn.execute(
-        text(
-            "INSERT INTO plan (id, therapy_id, other_therapy_id, kind, arms, design, seed,"
-            " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
-            " power_blocks, power_basis, revealed, abandoned, reason, client_id)"
-            " VALUES (:id, :therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
-            " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
-            " :power_blocks, :power_basis, :revealed, :abandoned, :reason, :client_id)"
-        ),
-        {**values, "client_id": scope.writing(conn)},
-    )
+    from migraine_diary.storage.engines import own_id
+
+    with own_id(conn, "plan", True):
+        conn.execute(
+            text(
+                "INSERT INTO plan (id, therapy_id, other_therapy_id, kind, arms, design, seed,"
+                " algorithm, n_blocks, mid, created, start, period_days, washout_days,"
+                " power_blocks, power_basis, revealed, abandoned, reason, client_id)"
+                " VALUES (:id, :therapy_id, :other_therapy_id, :kind, :arms, :design, :seed,"
+                " :algorithm, :n_blocks, :mid, :created, :start, :period_days, :washout_days,"
+                " :power_blocks, :power_basis, :revealed, :abandoned, :reason, :client_id)"
+            ),
+            {**values, "client_id": scope.writing(conn)},
+        )
     conn.execute(
         text(
             "INSERT INTO plan_slot (plan_id, block, slot, arm, session_id)"

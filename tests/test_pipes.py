@@ -57,6 +57,7 @@ def test_attack_list_writes_every_medication_name(cli: Cli) -> None:
     assert "…" not in out
 
 
+@pytest.mark.sqlite_only  # an operating system pipe: nothing of the engine
 def test_a_real_pipe_gets_the_same_whole_lines(cli: Cli) -> None:
     """Through a pipe of the operating system, as `migraine list | cat -A` sees it."""
     cli.log("craniosacral", when="2026-11-01 16:30", cost=90, provider=PROVIDER, notes=NOTE)

@@ -540,6 +540,7 @@ def test_report_default_file_name_and_markdown_on_standard_output(
     assert result.stderr == ""
 
 
+@pytest.mark.sqlite_only  # the browser; the report on PostgreSQL: the tests above
 def test_report_open_uses_the_web_browser(
     small_diary: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -570,6 +571,7 @@ def test_report_open_uses_the_web_browser(
         (["--question", "  "], "question must be text of 1 to 300 characters (got '  ')", 2),
     ],
 )  # fmt: skip
+@pytest.mark.sqlite_only  # input refused before any diary is opened
 def test_report_refuses_bad_input_and_writes_nothing(
     small_diary: Cli,
     tmp_path: Path,

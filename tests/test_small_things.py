@@ -12,6 +12,7 @@ from conftest import Cli
 pytestmark = pytest.mark.both_engines
 
 
+@pytest.mark.sqlite_only  # no browser; the report on PostgreSQL: test_report
 def test_report_open_without_a_browser_says_where_the_report_is(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

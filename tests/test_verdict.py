@@ -204,6 +204,7 @@ def test_acute_verdict_message_gives_n_and_interval() -> None:
     )
 
 
+@pytest.mark.sqlite_only  # windows are analysis; PostgreSQL's figures: the tests above
 def test_two_courses_each_with_its_own_windows(reference: Cli) -> None:
     """The issue's 'done when': a second course months later is judged against its own
     baseline, which stops where the first course's treatment window ends."""

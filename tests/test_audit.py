@@ -70,6 +70,7 @@ def test_every_write_is_in_the_audit_and_none_of_its_text(cli: Cli) -> None:
                                   "client_id", "client"}  # fmt: skip
         assert "client" in text
         assert OWNER in text
+        assert "erased" not in text  # the unnamed client's rows: it is there, not erased
     else:
         assert {e["role"] for e in entries} == {None}  # a diary file has no roles
         for entry in entries:  # a personal diary: no client in any output
@@ -142,6 +143,7 @@ def test_a_practice_names_clients_and_an_edit_keeps_its_client(cli: Cli) -> None
     erased = [e for e in cli.json("audit") if e["action"] == "erase"]
     assert [(e["table"], e["client"]) for e in erased] == [("client", None)]
     assert erased[0]["client_id"] == anne_id(entries)
+    assert f"#{anne_id(entries)} (erased)" in cli.ok("audit").stdout
 
 
 def anne_id(entries: list[dict[str, object]]) -> object:

@@ -1,15 +1,44 @@
-"""The audit trail in a diary file: every write recorded by triggers (ids only, no role),
-append-only, read with `migraine audit`; a personal diary's says nothing of clients."""
+"""The audit trail on both engines: every write recorded by triggers (ids only; on PostgreSQL
+with the login role), append-only, read with `migraine audit`; a personal diary's says nothing
+of clients."""
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any
 
 import pytest
 
 from conftest import Cli
+from postgres import OWNER
+
+pytestmark = pytest.mark.both_engines
+
+
+@contextmanager
+def raw(cli: Cli) -> Iterator[Any]:
+    """A connection past the CLI, on the diary's own engine: sqlite3 on the file, psycopg as
+    the test database's owner on PostgreSQL; committed at the end."""
+    if cli.on_postgres:
+        import psycopg
+
+        with psycopg.connect(str(cli.db_path)) as conn:
+            yield conn
+        return
+    with closing(sqlite3.connect(cli.db_path)) as conn:
+        yield conn
+        conn.commit()
+
+
+def refused_as_append_only(cli: Cli) -> type[Exception]:
+    """What the engine raises when the audit's trigger refuses a change."""
+    if cli.on_postgres:
+        import psycopg.errors
+
+        return psycopg.errors.InsufficientPrivilege
+    return sqlite3.IntegrityError
 
 
 def _written(cli: Cli) -> None:
@@ -22,7 +51,7 @@ def _written(cli: Cli) -> None:
     cli.ok("attack", "delete", "1", "--yes")
 
 
-def test_every_write_is_in_the_audit_and_none_of_its_text(cli: Cli, db_path: Path) -> None:
+def test_every_write_is_in_the_audit_and_none_of_its_text(cli: Cli) -> None:
     _written(cli)
     entries = cli.json("audit")
     done = [(e["table"], e["record_id"], e["action"]) for e in entries]
@@ -33,40 +62,51 @@ def test_every_write_is_in_the_audit_and_none_of_its_text(cli: Cli, db_path: Pat
         assert expected in done
     assert done.index(("session", 1, "update")) > done.index(("session", 1, "insert"))
     assert [e["id"] for e in entries] == sorted(e["id"] for e in entries)
-    assert {e["role"] for e in entries} == {None}  # a diary file has no roles
-    for entry in entries:  # a personal diary: no client in any output
-        assert set(entry) == {"id", "at", "role", "table", "record_id", "action"}
     text = cli.ok("audit").stdout
-    assert "client" not in text.lower()
-    assert "role" not in text
+    if cli.on_postgres:  # a database is a practice: each entry names its login role and client
+        assert {e["role"] for e in entries} == {OWNER}
+        for entry in entries:
+            assert set(entry) == {"id", "at", "role", "table", "record_id", "action",
+                                  "client_id", "client"}  # fmt: skip
+        assert "client" in text
+        assert OWNER in text
+        assert "erased" not in text  # the unnamed client's rows: it is there, not erased
+    else:
+        assert {e["role"] for e in entries} == {None}  # a diary file has no roles
+        for entry in entries:  # a personal diary: no client in any output
+            assert set(entry) == {"id", "at", "role", "table", "record_id", "action"}
+        assert "client" not in text.lower()
+        assert "role" not in text
     assert "session" in text
     assert "update" in text
-    with closing(sqlite3.connect(db_path)) as conn:
+    with raw(cli) as conn:
         stored = repr(conn.execute("SELECT * FROM audit").fetchall())
     for secret in ("private-note-31", "Dr Who", "craniosacral", "massage", "sumatriptan"):
         assert secret not in stored
 
 
-def test_the_audit_is_append_only(cli: Cli, db_path: Path) -> None:
+def test_the_audit_is_append_only(cli: Cli) -> None:
+    """Even the diary's owner (on PostgreSQL the database's, who holds every privilege on the
+    table) cannot change or remove an entry: the trigger refuses."""
     cli.log("craniosacral", when="2026-11-01 16:30")
-    with closing(sqlite3.connect(db_path)) as conn:
+    with raw(cli) as conn:
         for sql in ("UPDATE audit SET action = 'insert'", "DELETE FROM audit"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with pytest.raises(refused_as_append_only(cli), match="append-only"):
                 conn.execute(sql)
+            conn.rollback()  # PostgreSQL's transaction ends with the refusal
         count = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     assert count == len(cli.json("audit")) > 0
 
 
-def test_since_and_an_empty_audit(cli: Cli, db_path: Path) -> None:
+def test_since_and_an_empty_audit(cli: Cli) -> None:
     assert cli.json("audit") == []  # no diary yet
     assert "Nothing in the audit yet." in cli.ok("audit").stdout
     cli.log("craniosacral", when="2026-11-01 16:30")
-    with closing(sqlite3.connect(db_path)) as conn:  # an old entry, as written a month ago
+    with raw(cli) as conn:  # an old entry, as written a month ago
         conn.execute(
             'INSERT INTO audit ("at", table_name, record_id, action)'
             " VALUES ('2026-10-01T08:00:00+00:00', 'session', 99, 'insert')"
         )
-        conn.commit()
     every = cli.json("audit")
     recent = cli.json("audit", "--since", "2026-11-01")
     assert len(every) == len(recent) + 1
@@ -75,7 +115,7 @@ def test_since_and_an_empty_audit(cli: Cli, db_path: Path) -> None:
     assert (bad.exit_code, bad.stderr.count("\n"), "since" in bad.stderr) == (2, 1, True)
 
 
-def test_a_practice_on_sqlite_names_clients_and_an_edit_keeps_its_client(cli: Cli) -> None:
+def test_a_practice_names_clients_and_an_edit_keeps_its_client(cli: Cli) -> None:
     cli.ok("client", "add", "Anne B.")
     cli.ok("client", "add", "Carl D.")
     cli.ok("--client", "Anne B.", "log", "cst", "--minutes", "45", "--pain-before", "5",
@@ -103,12 +143,14 @@ def test_a_practice_on_sqlite_names_clients_and_an_edit_keeps_its_client(cli: Cl
     erased = [e for e in cli.json("audit") if e["action"] == "erase"]
     assert [(e["table"], e["client"]) for e in erased] == [("client", None)]
     assert erased[0]["client_id"] == anne_id(entries)
+    assert f"#{anne_id(entries)} (erased)" in cli.ok("audit").stdout
 
 
 def anne_id(entries: list[dict[str, object]]) -> object:
     return entries[0]["client_id"]
 
 
+@pytest.mark.sqlite_only  # a diary file has no roles to share a client with
 def test_sharing_needs_postgresql(cli: Cli) -> None:
     cli.ok("client", "add", "Anne B.")
     refused = cli("client", "share", "Anne B.", "--with", "bob")
@@ -116,21 +158,40 @@ def test_sharing_needs_postgresql(cli: Cli) -> None:
     assert "sharing a client needs a practice on PostgreSQL" in refused.stderr
 
 
-def test_every_table_is_audited_and_guarded_or_shared(cli: Cli, db_path: Path) -> None:
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgres": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+}
+TRIGGERS = {  # the tables that have a trigger of their own
+    "sqlite": "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'",
+    "postgres": "SELECT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal",
+}
+
+
+def test_every_table_is_audited_and_guarded_or_shared(cli: Cli) -> None:
     """A table added by a later step needs its audit triggers (SQLite's in its step, the
     AUDITED entry for PostgreSQL's) and row-level security, or a place among the shared."""
     from migraine_diary.storage import schema
     from migraine_diary.storage.postgres.security import DATA_TABLES, SHARED_TABLES
 
     cli.log("craniosacral", when="2026-11-01 16:30")
-    with closing(sqlite3.connect(db_path)) as conn:
-        tables = {
-            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        } - {"sqlite_sequence", "schema_version", "audit"}
-        triggers = {
-            str(r[0])
-            for r in conn.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
-        }
+    engine = "postgres" if cli.on_postgres else "sqlite"
+    with raw(cli) as conn:
+        tables = {str(r[0]) for r in conn.execute(TABLES[engine]).fetchall()} - {
+            "sqlite_sequence", "schema_version", "audit",
+        }  # fmt: skip
+        triggers = {str(r[0]) for r in conn.execute(TRIGGERS[engine]).fetchall()}
+        guarded = set()
+        if cli.on_postgres:
+            guarded = {
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r'"
+                    " AND relrowsecurity AND relforcerowsecurity"
+                ).fetchall()
+            }
     assert tables == set(schema.AUDITED) == set(DATA_TABLES)
     assert triggers == tables | {"audit"}
     assert set(schema.GUARDED_TABLES) == tables - set(SHARED_TABLES) | {"audit"}
+    if cli.on_postgres:  # the policies hold on every guarded table, even for its owner
+        assert guarded == set(schema.GUARDED_TABLES)

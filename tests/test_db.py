@@ -6,16 +6,36 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
 
+pytestmark = pytest.mark.both_engines
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@contextmanager
+def raw(cli: Cli) -> Iterator[Any]:
+    """A connection past the CLI on the diary's own engine, committed at the end."""
+    if cli.on_postgres:
+        import psycopg
+
+        with psycopg.connect(str(cli.db_path)) as conn:
+            yield conn
+        return
+    with closing(sqlite3.connect(cli.db_path)) as conn:
+        yield conn
+        conn.commit()
+
+
+@pytest.mark.sqlite_only  # the file's mode, its journal and its leftovers
 def test_new_diary_is_private_wal_and_versioned(cli: Cli, db_path: Path) -> None:
     cli.log(when="2026-11-01")
     assert oct(db_path.stat().st_mode & 0o777) == "0o600"
@@ -35,6 +55,54 @@ def test_version_1_fixture_opens_with_every_row(tmp_path: Path) -> None:
     assert sessions[0]["cost"] == "85.50"
     assert sessions[0]["during_attack"] is True
     assert sessions[2]["notes"] == "first"
+
+
+def test_version_1_fixture_on_postgresql_upgrades_with_every_row(
+    postgres_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The oldest fixture's rows, as schema 1 held them on PostgreSQL, through every later
+    migration: none lost, none changed, and the next id after them."""
+    import psycopg
+
+    url = postgres_server.database(upgraded=False)
+    cli = Cli(url)
+    with monkeypatch.context() as patch:  # the oldest schema, as the first version made it
+        patch.setattr(db.schema, "MIGRATIONS", db.MIGRATIONS[:1])
+        patch.setattr(db.schema, "LATEST", 1)
+        cli.ok("upgrade")
+    with closing(sqlite3.connect(FIXTURES / "diary-v1.db")) as old, psycopg.connect(url) as new:
+        for table in ("therapy", "session"):  # parents first
+            cursor = old.execute(f"SELECT * FROM {table} ORDER BY id")
+            names = [d[0] for d in cursor.description]
+            flags = {
+                r[0]
+                for r in new.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                    " AND data_type = 'boolean'",
+                    (table,),
+                )
+            }
+            rows = [
+                [bool(v) if n in flags else v for n, v in zip(names, row, strict=True)]
+                for row in cursor
+            ]
+            columns = ", ".join(f'"{n}"' for n in names)
+            marks = ", ".join(["%s"] * len(names))
+            with new.cursor() as insert:
+                insert.executemany(
+                    f"INSERT INTO {table} ({columns}) OVERRIDING SYSTEM VALUE VALUES ({marks})",
+                    rows,
+                )
+    upgraded = cli.ok("upgrade")
+    assert f"from schema 1 to {db.LATEST}" in upgraded.stdout
+    sessions = cli.json("list")
+    assert [s["therapy"] for s in sessions] == ["acupuncture", "cst", "cst"]
+    assert sessions[0]["cost"] == "85.50"
+    assert sessions[0]["during_attack"] is True
+    assert sessions[2]["notes"] == "first"
+    assert cli.json("show", "2")["pain_later"] == 6
+    cli.log("cst", when="2026-11-02")
+    assert [s["id"] for s in cli.json("list")] == [4, 3, 2, 1]
 
 
 def test_older_schema_is_upgraded_with_a_backup(
@@ -115,14 +183,20 @@ def test_not_a_diary_is_refused_and_untouched(tmp_path: Path) -> None:
     assert "is a folder, not a diary file" in _refused(folder)
 
 
-def test_newer_diary_is_refused(cli: Cli, db_path: Path) -> None:
+def test_newer_diary_is_refused(cli: Cli) -> None:
     cli.log(when="2026-11-01")
-    with sqlite3.connect(db_path) as conn:
+    with raw(cli) as conn:
         conn.execute("UPDATE schema_version SET version = 99")
-    message = _refused(db_path)
-    assert f"newer migraine-diary (schema 99; this version reads up to {db.LATEST})" in message
+    before = fingerprint(cli.db_path)
+    result = cli("log", "cst", "-m", "45", "-b", "5", "-a", "4")
+    assert (result.exit_code, result.stderr.count("\n")) == (1, 1)
+    assert f"newer migraine-diary (schema 99; this version reads up to {db.LATEST})" in (
+        result.stderr
+    )
+    assert fingerprint(cli.db_path) == before
 
 
+@pytest.mark.sqlite_only  # the file's permissions
 def test_diary_writable_by_others_is_refused_with_the_fix(cli: Cli, db_path: Path) -> None:
     cli.log(when="2026-11-01")
     db_path.chmod(0o666)
@@ -188,13 +262,43 @@ def test_two_writers_at_once_both_succeed(tmp_path: Path) -> None:
         assert conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 4
 
 
-def test_schema_matches_the_table_models(tmp_path: Path) -> None:
+COLUMNS = {  # a table's columns in their order, on each engine
+    "sqlite": "SELECT name FROM pragma_table_info('{table}') ORDER BY cid",
+    "postgres": "SELECT column_name FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position",
+}
+
+
+def test_schema_matches_the_table_models(cli: Cli) -> None:
     from migraine_diary.storage.tables import SessionRow, Therapy
 
-    path = tmp_path / "d.db"
-    db.create_diary(path)
-    with sqlite3.connect(path) as conn:
+    cli.ok("upgrade")  # the schema as the migrations make it (a diary file: created)
+    engine = "postgres" if cli.on_postgres else "sqlite"
+    with raw(cli) as conn:
         for model in (Therapy, SessionRow):
             table = model.__tablename__
-            stored = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            sql = COLUMNS[engine].format(table=table)
+            stored = [r[0] for r in conn.execute(sql).fetchall()]
             assert stored == [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
+
+
+def test_after_a_document_import_new_records_get_new_ids(cli: Cli, tmp_path: Path) -> None:
+    """A whole-diary document brings attacks, scores and plans with their ids: the next one
+    typed gets an id after them (PostgreSQL's sequences had stayed at 1: a unique violation)."""
+    cli.log("craniosacral", when="2026-11-01 16:30")
+    cli.log("acupuncture", when="2026-11-02 16:30")
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7")
+    cli.ok("attack", "log", "--when", "2026-11-05 08:00", "--hours", "2", "--peak", "4")
+    cli.ok("score", "midas", "--total", "12", "--date", "2026-11-01")
+    cli.ok("plan", "new", "craniosacral", "--compare", "45,30", "--seed", "7")
+    document = tmp_path / "all.json"
+    cli.ok("export", "--all", "--output", str(document))
+    other = cli.fresh()
+    other.ok("import", str(document))
+    other.ok("attack", "log", "--when", "2026-11-06 08:00", "--hours", "2", "--peak", "4")
+    assert sorted(a["id"] for a in other.json("attack", "list")) == [1, 2, 3]
+    other.ok("score", "hit6", "--total", "58", "--date", "2026-11-02")
+    other.ok("plan", "new", "acupuncture", "--periods", "14", "--seed", "9")
+    everything = json.loads(other.ok("export", "--all").stdout)
+    assert sorted(p["id"] for p in everything["plans"]) == [1, 2]
+    assert sorted(s["id"] for s in everything["scores"]) == [1, 2]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+import pytest
 
 from conftest import Cli
+
+pytestmark = pytest.mark.both_engines
 
 NOTE = (
     "the practitioner worked on the neck and the jaw for most of the hour; the headache eased "
@@ -54,12 +57,13 @@ def test_attack_list_writes_every_medication_name(cli: Cli) -> None:
     assert "…" not in out
 
 
-def test_a_real_pipe_gets_the_same_whole_lines(cli: Cli, db_path: Path) -> None:
+@pytest.mark.sqlite_only  # an operating system pipe: nothing of the engine
+def test_a_real_pipe_gets_the_same_whole_lines(cli: Cli) -> None:
     """Through a pipe of the operating system, as `migraine list | cat -A` sees it."""
     cli.log("craniosacral", when="2026-11-01 16:30", cost=90, provider=PROVIDER, notes=NOTE)
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     done = subprocess.run(
-        [sys.executable, "-m", "migraine_diary", "--db", str(db_path), "list"],
+        [sys.executable, "-m", "migraine_diary", "--db", str(cli.db_path), "list"],
         capture_output=True,
         text=True,
         env=env,

@@ -11,6 +11,8 @@ import pytest
 
 from conftest import Cli
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,6 +21,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common, "on_terminal", lambda: True)
 
 
+@pytest.mark.sqlite_only  # the prompts' flow; the last session read on PostgreSQL: test_again_*
 def test_bare_log_asks_for_everything(cli: Cli, terminal: None) -> None:
     cli.log("craniosacral", cost=90, provider="Dr A")
     answers = ["craniosacral", "", "5", "3", "", "2", "", "y", "sore neck"]
@@ -36,6 +39,7 @@ def test_bare_log_asks_for_everything(cli: Cli, terminal: None) -> None:
     assert (shown["during_attack"], shown["notes"]) == (True, "sore neck")
 
 
+@pytest.mark.sqlite_only  # the prompts' checks: nothing of the engine
 def test_a_bad_answer_is_asked_again_with_its_error(cli: Cli, terminal: None) -> None:
     result = cli("log", "craniosacral", input="45\n11\n5\nx\n4\n-3\n80\n")
     assert result.exit_code == 0, result.stderr
@@ -51,6 +55,7 @@ def test_a_bad_answer_is_asked_again_with_its_error(cli: Cli, terminal: None) ->
     )  # fmt: skip
 
 
+@pytest.mark.sqlite_only  # the prompts' flow; near names on PostgreSQL: test_again_*
 def test_a_new_therapy_is_confirmed_and_a_near_miss_named(cli: Cli, terminal: None) -> None:
     cli.log("craniosacral")
     answers = ["craniosacrl", "n", "reiki", "y", "30", "4", "4", "", "", "", "", "", ""]
@@ -81,20 +86,24 @@ def test_ctrl_c_at_a_later_prompt_loses_nothing_stored(cli: Cli, terminal: None)
     assert [s["id"] for s in cli.json("list")] == [1]
 
 
-def test_without_a_terminal_a_missing_value_stays_an_error(cli: Cli) -> None:
+@pytest.mark.sqlite_only  # refused before any diary is opened
+def test_without_a_terminal_a_missing_value_stays_an_error(
+    cli: Cli, unchanged: Callable[[], None]
+) -> None:
     result = cli("log")
     assert result.exit_code == 2
     assert result.stderr == (
         "migraine: error: missing THERAPY: a name of 1 to 100 characters on one line, without "
         "control characters\n"
     )
-    assert not cli.db_path.exists()
+    unchanged()  # no diary made on a file, no row written on PostgreSQL
 
 
 @pytest.mark.parametrize(
     ("delete", "shown"), [(["delete", "1"], ["show", "1"]),
                           (["attack", "delete", "1"], ["attack", "show", "1"])],
 )  # fmt: skip
+@pytest.mark.sqlite_only  # the confirmation's flow; deletes on PostgreSQL: test_engines
 def test_no_to_a_confirmation_is_a_choice_not_an_error(
     cli: Cli, terminal: None, delete: list[str], shown: list[str]
 ) -> None:
@@ -109,6 +118,7 @@ def test_no_to_a_confirmation_is_a_choice_not_an_error(
     assert cli(*shown).exit_code == 1
 
 
+@pytest.mark.sqlite_only  # the prompts' flow: nothing of the engine
 def test_bare_attack_log_asks_for_everything(cli: Cli, terminal: None) -> None:
     answers = ["yesterday 8:00", "11", "7", "lots", "3", "y", "sumatriptan@8:30=helpful",
                "nonsense=bad", "", "weather"]  # fmt: skip

@@ -40,6 +40,8 @@ from migraine_diary.cli.app import app
 from migraine_diary.domain.dates import current_day
 from migraine_diary.domain.session import FIELDS
 
+pytestmark = pytest.mark.both_engines
+
 FIXTURES = Path(__file__).parent / "fixtures"
 INJECTION = "'; DROP TABLE session; --"
 DISK_FULL = (
@@ -145,13 +147,13 @@ def obeying(tmp_path: Path) -> Callable[[], None] | None:
 
 
 @pytest.fixture
-def diary(cli: Cli, db_path: Path) -> Path:
-    """A diary with three sessions and one attack."""
+def diary(cli: Cli) -> Path | str:
+    """A diary with three sessions and one attack: its file, or on PostgreSQL its URL."""
     cli.log("craniosacral", when="2026-11-01 16:30", cost=90, notes="first")
     cli.log("craniosacral", when="2026-11-03 16:30", cost=90)
     cli.log("acupuncture", when="2026-11-05 10:00", minutes=60, pain_before=6, pain_after=4)
     cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7")
-    return db_path
+    return cli.db_path
 
 
 def write_sessions_csv(path: Path, rows: int, *, marker: str = "row") -> Path:
@@ -170,6 +172,7 @@ def write_sessions_csv(path: Path, rows: int, *, marker: str = "row") -> Path:
 # ---------------------------------------------------------------------------- backup
 
 
+@pytest.mark.sqlite_only  # a backup is a copy of the diary file
 def test_backup_is_a_private_copy_that_opens_as_a_diary(
     cli: Cli, diary: Path, tmp_path: Path
 ) -> None:
@@ -187,6 +190,7 @@ def test_backup_is_a_private_copy_that_opens_as_a_diary(
     assert sorted(p.name for p in copy.parent.iterdir()) == ["diary-copy.db"]
 
 
+@pytest.mark.sqlite_only  # a backup is a copy of the diary file
 def test_backup_never_replaces_a_file(cli: Cli, diary: Path, tmp_path: Path) -> None:
     existing = tmp_path / "taken.db"
     existing.write_text("my other file")
@@ -202,6 +206,7 @@ def test_backup_never_replaces_a_file(cli: Cli, diary: Path, tmp_path: Path) -> 
     assert not (tmp_path / "elsewhere.db").exists()
 
 
+@pytest.mark.sqlite_only  # a backup is a copy of the diary file
 def test_backup_without_a_diary_or_into_a_missing_folder(
     cli: Cli, db_path: Path, tmp_path: Path
 ) -> None:
@@ -234,6 +239,7 @@ def test_backup_of_an_old_diary_copies_it_as_it_is(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- check
 
 
+@pytest.mark.sqlite_only  # the file, its folder, its journal (PostgreSQL's: test_engines, test_rls)
 def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
     before = fingerprint(diary)
     result = cli("check")
@@ -258,6 +264,7 @@ def test_check_reports_a_healthy_diary(cli: Cli, diary: Path) -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # the file, its folder and its journal
 def test_check_json(cli: Cli, diary: Path) -> None:
     data = cli.json("check")
     assert data == {
@@ -298,6 +305,7 @@ def test_check_json(cli: Cli, diary: Path) -> None:
     }
 
 
+@pytest.mark.sqlite_only  # the file's and the folder's permissions
 def test_check_finds_a_diary_others_can_read_or_change(cli: Cli, diary: Path) -> None:
     diary.chmod(0o644)
     result = cli("check")
@@ -319,6 +327,7 @@ def test_check_finds_a_diary_others_can_read_or_change(cli: Cli, diary: Path) ->
     ]
 
 
+@pytest.mark.sqlite_only  # scribbles on the file's pages
 def test_check_finds_damage_and_changes_nothing(cli: Cli, db_path: Path) -> None:
     for n in range(60):
         cli.log(when=f"2026-10-{1 + n % 28:02d} {n % 24:02d}:00", notes="x" * 400)
@@ -361,6 +370,7 @@ def test_check_does_not_upgrade_an_old_diary(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("old")) == ["old.db"]
 
 
+@pytest.mark.sqlite_only  # a diary file not there yet
 def test_check_without_a_diary(cli: Cli, db_path: Path) -> None:
     result = cli("check")
     assert result.exit_code == 1
@@ -682,6 +692,7 @@ def test_read_only_folder_reads_but_refuses_writes(
 # ---------------------------------------------------------------------------- full disk
 
 
+@pytest.mark.sqlite_only  # a file size limit under the diary file
 def test_disk_full_while_importing_stores_nothing(cli: Cli, diary: Path, tmp_path: Path) -> None:
     rows = write_sessions_csv(tmp_path / "many.csv", 20_000)
     before = dump(diary)
@@ -709,6 +720,7 @@ def test_disk_full_while_creating_leaves_no_diary(tmp_path: Path) -> None:
     assert list(path.parent.iterdir()) == []
 
 
+@pytest.mark.sqlite_only  # a file size limit; a backup is the file's copy
 def test_disk_full_while_exporting_or_backing_up_leaves_no_half_file(
     cli: Cli, db_path: Path, tmp_path: Path
 ) -> None:
@@ -754,6 +766,7 @@ def test_disk_full_during_an_upgrade_leaves_the_old_diary(tmp_path: Path) -> Non
 # ---------------------------------------------------------------------------- locks
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock on the file
 def test_a_diary_locked_too_long_is_one_line_without_the_data(
     cli: Cli, diary: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -799,11 +812,38 @@ def test_database_errors_become_one_line_without_sql_or_parameters(tmp_path: Pat
     )
 
 
+def test_database_errors_on_postgresql_are_one_line_without_sql_or_parameters(
+    postgres_diary: Callable[[], str],
+) -> None:
+    from sqlalchemy import text
+
+    from migraine_diary.diary.files import open_for
+    from migraine_diary.errors import DiaryError
+
+    url = postgres_diary()
+    Cli(url).log("cst", when="2026-11-01")
+    diary = open_for(url, write=True).diary
+    assert diary is not None
+    with pytest.raises(DiaryError) as raised, diary.transaction() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after, '
+                "notes, client_id) VALUES (1, 'x', 0, 5, 4, :notes, 1)"
+            ),
+            {"notes": "SECRET health detail"},
+        )
+    assert raised.value.message.startswith(f"the database at {db.Server(url)} could not be used: ")
+    assert "check constraint" in raised.value.message
+    for leak in ("SECRET", "INSERT", "\n"):
+        assert leak not in raised.value.message
+
+
 def test_edits_of_different_fields_at_once_are_both_kept(
-    cli: Cli, diary: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, diary: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit read the session, another process changed a field, and the first edit wrote
-    every field back: the other change was lost. Both now survive."""
+    every field back: the other change was lost. Both now survive (SQLite's write lock, or
+    PostgreSQL's row lock, makes the other edit wait)."""
     from migraine_diary.diary import sessions as use_cases
 
     validate = use_cases.validate_session
@@ -1043,6 +1083,7 @@ def run_fuzz(
          "(got 0)"),
     ],
 )  # fmt: skip
+@pytest.mark.sqlite_only  # refused by Typer before any diary is opened: nothing of the engine
 def test_values_typer_cannot_convert_are_one_line_exit_2(
     cli: Cli, diary: Path, args: list[str], message: str
 ) -> None:
@@ -1054,9 +1095,7 @@ def test_values_typer_cannot_convert_are_one_line_exit_2(
     assert fingerprint(diary) == before
 
 
-def test_text_that_is_not_utf8_is_refused_or_shown_escaped(
-    cli: Cli, diary: Path, tmp_path: Path
-) -> None:
+def test_text_that_is_not_utf8_is_refused_or_shown_escaped(cli: Cli, diary: Path | str) -> None:
     """A byte of another encoding on the command line reaches Python as a lone surrogate: it
     cannot be stored, and printing it must not fail after the work is done."""
     before = fingerprint(diary)
@@ -1077,6 +1116,12 @@ def test_text_that_is_not_utf8_is_refused_or_shown_escaped(
         "terminal's or the file's encoding); nothing was written"
     )
     assert fingerprint(diary) == before
+
+
+@pytest.mark.sqlite_only  # a backup is a copy of the diary file
+def test_a_backup_name_that_is_not_utf8_is_shown_escaped(
+    cli: Cli, diary: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "caf\udce9.db"
     result = cli("backup", str(target))
     assert result.exit_code == 0, result.stderr
@@ -1090,7 +1135,7 @@ INJECTION_NAMES = [INJECTION, "Robert'); DROP TABLE attack;--", '" OR 1=1 --']
 
 
 @pytest.mark.parametrize("name", INJECTION_NAMES)
-def test_sql_in_names_is_stored_as_text(cli: Cli, db_path: Path, name: str) -> None:
+def test_sql_in_names_is_stored_as_text(cli: Cli, name: str) -> None:
     cli.ok(
         "log",
         name,
@@ -1199,6 +1244,7 @@ def _import_checked(cli: Cli, db_path: Path, file: Path, args: list[str]) -> Non
 
 @pytest.mark.parametrize("content", SPECIAL_CSV, ids=range(len(SPECIAL_CSV)))
 @pytest.mark.parametrize("fmt", ["csv", "migraine-buddy"])
+@pytest.mark.sqlite_only  # files refused while read, before the diary; 20 diaries on PostgreSQL
 def test_special_import_files(
     cli: Cli, diary: Path, tmp_path: Path, content: bytes, fmt: str
 ) -> None:
@@ -1241,6 +1287,7 @@ def test_no_socket_can_be_opened_in_tests(no_network: list[str]) -> None:
     no_network.clear()
 
 
+@pytest.mark.sqlite_only  # backup and the file's check; libpq's socket is out of Python's sight
 def test_main_commands_open_no_network(
     cli: Cli, diary: Path, tmp_path: Path, no_network: list[str]
 ) -> None:
@@ -1267,17 +1314,20 @@ def test_main_commands_open_no_network(
     assert no_network == []
 
 
-def test_exports_and_backups_are_private(cli: Cli, diary: Path, tmp_path: Path) -> None:
+def test_exports_and_backups_are_private(cli: Cli, diary: Path | str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir(mode=0o700)
     cli.ok("export", "--output", str(out / "s.csv"))
     cli.ok("export", "--format", "json", "--output", str(out / "s.json"))
-    cli.ok("backup", str(out / "copy.db"))
+    expected = {"s.csv": 0o600, "s.json": 0o600}
+    if not cli.on_postgres:  # a backup copies a diary file (a database has pg_dump)
+        cli.ok("backup", str(out / "copy.db"))
+        expected["copy.db"] = 0o600
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
-    assert modes == {"s.csv": 0o600, "s.json": 0o600, "copy.db": 0o600}
+    assert modes == expected
 
 
-def test_error_messages_never_echo_a_note(cli: Cli, diary: Path, tmp_path: Path) -> None:
+def test_error_messages_never_echo_a_note(cli: Cli, diary: Path | str, tmp_path: Path) -> None:
     note = "SECRET about my health " + "x" * 5000
     rule = (
         "notes must be text of at most 5000 characters without NUL characters, or empty "

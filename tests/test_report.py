@@ -35,6 +35,10 @@ from migraine_diary.render.report import (
     render_markdown,
 )
 
+# The command's tests read the diary on both engines; the rest are about rendering (and the
+# Chromium ones take no `cli`), so they run once.
+pytestmark = pytest.mark.both_engines
+
 BERLIN = ZoneInfo("Europe/Berlin")
 SCRIPT_NAME = "craniosacral <script>alert(1)</script>"
 SVG_NAME = "</svg><b>acupuncture</b>"
@@ -410,7 +414,8 @@ PAST_SINCE, PAST_UNTIL = "2025-03-01", "2025-05-31"
 def kept_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Mar-May 2025 kept completely: two March attacks (one short with aura), eleven triptan
     days in April, an unclassified medicine in May, and a craniosacral course in May. Built
-    once; each test gets a copy."""
+    once on a diary file, beside it its whole-diary document (kept.json); each test gets a
+    copy."""
     root = tmp_path_factory.mktemp("kept")
     with private_environment(root / "home"):
         cli = Cli(root / "diary.db")
@@ -429,11 +434,17 @@ def kept_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cli.log("craniosacral", when="2025-05-12 16:30", minutes=30, pain_after=5, cost=60,
                 attack=True)  # fmt: skip
         cli.log(SVG_NAME, when="2024-01-10 10:00", cost=50)  # outside the period: not shown
-    return cli.db_path
+        cli.ok("export", "--all", "--output", str(root / "kept.json"))
+    return Path(cli.db_path)
 
 
 @pytest.fixture
 def kept_diary(kept_template: Path, cli: Cli) -> Cli:
+    """The test's diary holding the kept template: a copy of the file, or on PostgreSQL the
+    same diary brought in as its document."""
+    if cli.on_postgres:
+        cli.ok("import", str(kept_template.with_name("kept.json")))
+        return cli
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{kept_template}{suffix}")
         if source.exists():
@@ -448,10 +459,10 @@ def small_diary(cli: Cli) -> Cli:
 
 
 def test_build_report_from_a_diary(kept_diary: Cli) -> None:
-    from migraine_diary import storage as db
+    from migraine_diary.diary.files import open_for
     from migraine_diary.diary.report import build_report
 
-    diary = db.open_diary(kept_diary.db_path, write=False)
+    diary = open_for(str(kept_diary.db_path), write=False).diary
     data = build_report(
         diary,
         dt.date(2025, 3, 1),
@@ -529,6 +540,7 @@ def test_report_default_file_name_and_markdown_on_standard_output(
     assert result.stderr == ""
 
 
+@pytest.mark.sqlite_only  # the browser; the report on PostgreSQL: the tests above
 def test_report_open_uses_the_web_browser(
     small_diary: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,6 +571,7 @@ def test_report_open_uses_the_web_browser(
         (["--question", "  "], "question must be text of 1 to 300 characters (got '  ')", 2),
     ],
 )  # fmt: skip
+@pytest.mark.sqlite_only  # input refused before any diary is opened
 def test_report_refuses_bad_input_and_writes_nothing(
     small_diary: Cli,
     tmp_path: Path,
@@ -576,6 +589,7 @@ def test_report_refuses_bad_input_and_writes_nothing(
     assert fingerprint(small_diary.db_path) == before
 
 
+@pytest.mark.sqlite_only  # a diary file not there yet
 def test_report_without_a_diary_says_so_and_creates_nothing(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "visit.html"
     result = cli("report", "--output", str(out))

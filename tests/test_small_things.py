@@ -9,7 +9,10 @@ import pytest
 
 from conftest import Cli
 
+pytestmark = pytest.mark.both_engines
 
+
+@pytest.mark.sqlite_only  # no browser; the report on PostgreSQL: test_report
 def test_report_open_without_a_browser_says_where_the_report_is(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -26,6 +29,7 @@ def test_report_open_without_a_browser_says_where_the_report_is(
     assert out.exists()
 
 
+@pytest.mark.sqlite_only  # a backup is a copy of the diary file
 def test_backup_refuses_a_folder_where_the_copy_could_not_be_a_diary(
     cli: Cli, tmp_path: Path
 ) -> None:
@@ -56,6 +60,7 @@ def test_demo_goes_where_the_root_db_says(tmp_path: Path) -> None:
     assert "already exists; the demo writes only to a new file" in result.stderr
 
 
+@pytest.mark.sqlite_only  # help text only: no diary is opened
 def test_attack_edit_help_claims_no_default_start(cli: Cli) -> None:
     text = " ".join(cli.ok("attack", "edit", "-h").stdout.split())
     assert "default: now" not in text

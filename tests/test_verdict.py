@@ -4,13 +4,17 @@ acute verdict."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from scipy import stats  # type: ignore[import-untyped]
 
-from conftest import Cli
+from conftest import Cli, private_environment
 from migraine_diary.analysis.stats import SessionPoint, acute_verdict
+
+pytestmark = pytest.mark.both_engines
 
 FIRST = dt.date(2026, 6, 1)
 BEFORE = [3, 2, 3, 3, 2, 3, 3, 3]  # migraine days per week, the 8 weeks before the course
@@ -33,8 +37,35 @@ def reference_course(cli: Cli) -> None:
         cli.log("craniosacral", when=f"{day} 16:00", cost=70, pain_before=5, pain_after=4)
 
 
-def test_reference_values_through_stats_json(cli: Cli) -> None:
-    reference_course(cli)
+@pytest.fixture(scope="module")
+def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference diary typed once on a diary file, beside it its whole-diary document
+    (reference.json): typing its 130 records takes seconds a test."""
+    root = tmp_path_factory.mktemp("reference")
+    with private_environment(root / "home"):
+        typed = Cli(root / "diary.db")
+        reference_course(typed)
+        typed.ok("export", "--all", "--output", str(root / "reference.json"))
+    return root / "diary.db"
+
+
+@pytest.fixture
+def reference(cli: Cli, reference_template: Path) -> Cli:
+    """The test's diary holding the reference course: a copy of the typed file, or on
+    PostgreSQL the same diary brought in as its document (test_attacks and test_engines
+    prove typing there)."""
+    if cli.on_postgres:
+        cli.ok("import", str(reference_template.with_name("reference.json")))
+        return cli
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{reference_template}{suffix}")
+        if source.exists():
+            shutil.copy2(source, f"{cli.db_path}{suffix}")
+    return cli
+
+
+def test_reference_values_through_stats_json(reference: Cli) -> None:
+    cli = reference
     (therapy,) = cli.json("stats", "craniosacral")["therapies"]
     prevention = therapy["preventive"]
     assert prevention["verdict"] == "responder"
@@ -77,8 +108,8 @@ def test_reference_values_through_stats_json(cli: Cli) -> None:
     assert therapy["acute"]["relief"]["sign_p"] == pytest.approx(0.0625)
 
 
-def test_stats_text_and_verdict_show_the_preventive_verdict(cli: Cli) -> None:
-    reference_course(cli)
+def test_stats_text_and_verdict_show_the_preventive_verdict(reference: Cli) -> None:
+    cli = reference
     text = cli.ok("stats", "craniosacral").stdout
     assert "Preventive? halved (responder)" in text
     assert "responder:" not in text
@@ -94,8 +125,8 @@ def test_stats_text_and_verdict_show_the_preventive_verdict(cli: Cli) -> None:
     assert entry["total_cost"] == "380.00"
 
 
-def test_session_filters_do_not_cut_the_course(cli: Cli) -> None:
-    reference_course(cli)
+def test_session_filters_do_not_cut_the_course(reference: Cli) -> None:
+    cli = reference
     (therapy,) = cli.json("stats", "craniosacral", "--since", "2026-07-01")["therapies"]
     assert therapy["sessions"] == 3  # the figures cover the period asked for...
     assert therapy["preventive"]["verdict"] == "responder"  # ...the course is judged whole
@@ -173,10 +204,11 @@ def test_acute_verdict_message_gives_n_and_interval() -> None:
     )
 
 
-def test_two_courses_each_with_its_own_windows(cli: Cli) -> None:
+@pytest.mark.sqlite_only  # windows are analysis; PostgreSQL's figures: the tests above
+def test_two_courses_each_with_its_own_windows(reference: Cli) -> None:
     """The issue's 'done when': a second course months later is judged against its own
     baseline, which stops where the first course's treatment window ends."""
-    reference_course(cli)
+    cli = reference
     second = dt.date(2026, 9, 28)
     cli.ok("kept", "2026-08-18", "2026-11-25")
     day = dt.date(2026, 8, 18)

@@ -17,8 +17,9 @@ class AuditEntry:
     table: str
     record_id: int | None
     client_id: int | None
-    client: str | None  # the client's name as it is now (None: erased, or not a client's)
+    client: str | None  # the client's name as it is now (None: erased, unnamed or no client)
     action: str  # insert, update, delete or erase
+    client_gone: bool = False  # the client's row no longer there (erased), not merely unnamed
 
     def to_json(self, *, practice: bool) -> dict[str, Any]:
         """A personal diary's entries say nothing of clients (it has only its own)."""

@@ -31,6 +31,15 @@ def audit_table(entries: Iterable[AuditEntry], *, practice: bool) -> None:
         if roles:
             row.insert(1, e.role or DASH)
         if practice:
-            row.append(e.client or (f"#{e.client_id} (erased)" if e.client_id else DASH))
+            row.append(_client(e))
         rows.append(row)
     console.print(table(tuple(columns), rows))
+
+
+def _client(entry: AuditEntry) -> str:
+    """The client's name; blank for the unnamed one (as in every listing), its id once erased."""
+    if entry.client_id is None:
+        return DASH
+    if entry.client_gone:
+        return f"#{entry.client_id} (erased)"
+    return entry.client or ""

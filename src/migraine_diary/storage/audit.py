@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 def audit_rows(
     conn: Connection, client_id: int | None = None, since: str | None = None
 ) -> Iterator[tuple[Any, ...]]:
-    """(id, at, role, table, record id, client id, client's name, action) of each audit row
-    the connection may see, oldest first: a client's alone, from an instant on (stored form).
-    The name is read from the client table now (the audit holds ids only; NULL once erased)."""
+    """(id, at, role, table, record id, client id, client's name, action, whether the client
+    is still there) of each audit row the connection may see, oldest first: a client's alone,
+    from an instant on (stored form). The name is read from the client table now (the audit
+    holds ids only); NULL once erased, and for the unnamed client of a personal diary."""
     from sqlalchemy import text
 
     conditions: list[str] = []
@@ -30,7 +31,8 @@ def audit_rows(
         params["since"] = since
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     sql = (
-        'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id, c.name, a.action'
+        'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id, c.name, a.action,'
+        " c.id IS NOT NULL"
         f" FROM audit a LEFT JOIN client c ON c.id = a.client_id{where} ORDER BY a.id"
     )
     for row in conn.execute(text(sql), params):

@@ -339,6 +339,22 @@ def test_a_personal_diary_is_imported_under_a_client_with_every_row(
     assert counts(diary_target) == after
 
 
+def test_one_imported_attack_in_two_personal_diaries_comes_in_under_each_client(
+    cli: Cli, diary_target: str, tmp_path: Path
+) -> None:
+    """The same app export in two clients' diaries: an import key is unique per client, so
+    neither a second client's copy nor another's attack blocks bringing a diary in."""
+    personal = tmp_path / "anne.db"
+    Cli(personal).ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7")
+    with sqlite3.connect(personal) as conn:
+        conn.execute("UPDATE attack SET import_key = 'migraine-buddy:2026-11-04T07:00:00Z:peak=7'")
+    for name in ("Anne", "Bert"):
+        done = cli("client", "import-diary", str(personal), "--client", name)
+        assert done.exit_code == 0, done.stderr
+        assert len(Client(diary_target, name).json("attack", "list")) == 1
+    assert len(cli.json("attack", "list")) == 2
+
+
 def test_import_diary_refuses_what_is_no_personal_diary(
     cli: Cli, tmp_path: Path, new_diary: Callable[[], str]
 ) -> None:

@@ -528,7 +528,10 @@ def attack_ids_by_import_key(
     for offset in range(0, len(keys), 500):
         chunk = keys[offset : offset + 500]
         marks = ", ".join(f":k{n}" for n in range(len(chunk)))
-        sql = f"SELECT import_key, id FROM attack WHERE client_id = :client AND import_key IN ({marks})"
+        sql = (
+            "SELECT import_key, id FROM attack"
+            f" WHERE client_id = :client AND import_key IN ({marks})"
+        )
         params = {"client": client, **{f"k{n}": v for n, v in enumerate(chunk)}}
         for r in conn.execute(text(sql), params):
             found[r[0]] = r[1]

@@ -78,7 +78,9 @@ def _sqlite_audit_triggers(tables: tuple[str, ...] = tuple(AUDITED)) -> list[str
 
 
 def _audit_trigger_names(tables: tuple[str, ...]) -> list[str]:
-    return [f"audit_{t}_{operation}" for t in tables for operation in ("insert", "update", "delete")]
+    return [
+        f"audit_{t}_{operation}" for t in tables for operation in ("insert", "update", "delete")
+    ]
 
 
 # The tables whose audit triggers read the attack table (their client is their attack's): a

@@ -523,6 +523,8 @@ def attack_ids_by_import_key(
     import keys: a key is unique per client, so another client's attack is no match."""
     from sqlalchemy import text
 
+    if not keys:
+        return {}  # and no client to name: a file without imported attacks needs none
     client = scope.writing(conn) if client_id is None else client_id
     found: dict[str, int] = {}
     for offset in range(0, len(keys), 500):

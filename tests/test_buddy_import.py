@@ -255,3 +255,25 @@ def test_format_and_skip_bad_are_checked(cli: Cli, export: Path) -> None:
         "migraine: error: --skip-bad works with --format migraine-buddy or apple-health only\n"
     )
     assert fingerprint(cli.db_path) == empty
+
+
+def test_two_clients_importing_the_same_export_each_get_their_attacks(
+    cli: Cli, export: Path
+) -> None:
+    """A practice imports two clients' exports (here one file twice): an attack's import key
+    is unique per client, so the second client's attacks are not taken for the first's."""
+    for name in ("Anne", "Bert"):
+        cli.ok("client", "add", name)
+        result = cli("--client", name, "import", "--format", "migraine-buddy", str(export),
+                     "--skip-bad")  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith(f"Added 4 attacks from {export}; 2 bad rows"), name
+    anne, bert = (cli.json("--client", name, "attack", "list") for name in ("Anne", "Bert"))
+    assert len(anne) == len(bert) == 4
+    assert {a["id"] for a in anne}.isdisjoint(a["id"] for a in bert)
+    assert sorted(a["start"] for a in anne) == sorted(a["start"] for a in bert)
+    again = cli("--client", "Bert", "import", "--format", "migraine-buddy", str(export),
+                "--skip-bad")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith(f"Added 0 attacks from {export}; 4 already in the diary")
+    assert len(cli.json("attack", "list")) == 8

@@ -220,8 +220,9 @@ def test_clients_add_rename_and_list(cli: Cli, diary_target: str) -> None:
     Client(diary_target, "Anne").log("cst", when="2026-11-01 10:00")
     cli.ok("client", "rename", "Anne", "Anne B.")
     (listed,) = cli.json("clients")
+    owner = {"owner": "diary_owner"} if cli.on_postgres else {}  # whose: only where roles are
     assert listed == {"name": "Anne B.", "sessions": 2, "attacks": 0,
-                      "last_visit": "2026-11-03T09:00:00+00:00"}  # fmt: skip
+                      "last_visit": "2026-11-03T09:00:00+00:00", **owner}  # fmt: skip
     assert "Anne B." in cli.ok("clients").stdout
     assert cli("client", "rename", "Anna", "X").exit_code == 1
 
@@ -337,6 +338,22 @@ def test_a_personal_diary_is_imported_under_a_client_with_every_row(
     assert again.exit_code == 1
     assert "has records already" in again.stderr
     assert counts(diary_target) == after
+
+
+def test_one_imported_attack_in_two_personal_diaries_comes_in_under_each_client(
+    cli: Cli, diary_target: str, tmp_path: Path
+) -> None:
+    """The same app export in two clients' diaries: an import key is unique per client, so
+    neither a second client's copy nor another's attack blocks bringing a diary in."""
+    personal = tmp_path / "anne.db"
+    Cli(personal).ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7")
+    with sqlite3.connect(personal) as conn:
+        conn.execute("UPDATE attack SET import_key = 'migraine-buddy:2026-11-04T07:00:00Z:peak=7'")
+    for name in ("Anne", "Bert"):
+        done = cli("client", "import-diary", str(personal), "--client", name)
+        assert done.exit_code == 0, done.stderr
+        assert len(Client(diary_target, name).json("attack", "list")) == 1
+    assert len(cli.json("attack", "list")) == 2
 
 
 def test_import_diary_refuses_what_is_no_personal_diary(

@@ -302,3 +302,33 @@ def test_after_a_document_import_new_records_get_new_ids(cli: Cli, tmp_path: Pat
     everything = json.loads(other.ok("export", "--all").stdout)
     assert sorted(p["id"] for p in everything["plans"]) == [1, 2]
     assert sorted(s["id"] for s in everything["scores"]) == [1, 2]
+
+
+def test_the_owners_step_remakes_all_that_client_and_attack_had() -> None:
+    """The step that makes client and attack again (SQLite) lists their columns, indexes and
+    triggers itself: each one a step before it made must be there after it (a guard for a
+    step added before it later, which this one would otherwise silently drop)."""
+    from contextlib import closing
+
+    step = db.schema.OWNERS_STEP
+
+    def built(upto: int) -> tuple[set[tuple[str, str]], dict[str, list[str]]]:
+        with closing(sqlite3.connect(":memory:")) as conn:
+            for statements in db.MIGRATIONS[:upto]:
+                for statement in statements:
+                    if not isinstance(statement, db.schema.PostgresOnly):
+                        conn.execute(statement)
+            names = {
+                (str(kind), str(name))
+                for kind, name in conn.execute("SELECT type, name FROM sqlite_master")
+                if not str(name).startswith("sqlite_autoindex_")
+            }
+            columns = {
+                table: [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
+                for table in ("client", "attack")
+            }
+            return names, columns
+
+    before, after = built(step), built(step + 1)
+    assert before[0] - after[0] == set()
+    assert before[1] == after[1]

@@ -274,3 +274,93 @@ def test_eight_writers_at_once_lose_nothing(postgres_server: Any, tmp_path: Path
     assert first["provider"] in {f"w{n}-{last}" for n in range(0, WRITERS, 2)}
     assert first["minutes"] in {10 + n for n in range(WRITERS)}
     assert cli.json("check")["tables"]["checkin"] == WRITERS
+
+
+def _triggers_and_indexes(target: str) -> set[tuple[str, str]]:
+    """(kind, name) of every trigger and index of a diary file or database."""
+    if target.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(target) as conn:
+            triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            found = {("trigger", str(r[0])) for r in triggers}
+            indexes = conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+            return found | {("index", str(r[0])) for r in indexes}
+    import sqlite3
+
+    with sqlite3.connect(target) as conn:
+        rows = conn.execute("SELECT type, name FROM sqlite_master WHERE type != 'table'")
+        return {(str(r[0]), str(r[1])) for r in rows}
+
+
+_BEFORE_THE_OWNERS_STEP = [  # two clients, an imported attack (a second one deleted), a session
+    "INSERT INTO client (name) VALUES ('Anne')",
+    "INSERT INTO client (name) VALUES ('Bert')",
+    *(
+        'INSERT INTO attack (start, "end", peak, source, import_key, client_id) VALUES'
+        f" ('2026-11-0{day}T07:00:00+00:00', '2026-11-0{day}T12:00:00+00:00', 7,"
+        f" 'migraine-buddy', 'migraine-buddy:{day}', 2)"
+        for day in (4, 5)
+    ),
+    "INSERT INTO medication (attack_id, name, helpfulness) VALUES (1, 'sumatriptan', 'helpful')",
+    "DELETE FROM attack WHERE id = 2",  # the highest id gone: never to be given again
+    "INSERT INTO therapy (name, key) VALUES ('cst', 'cst')",
+    'INSERT INTO session (therapy_id, "when", minutes, pain_before, pain_after, client_id)'
+    " VALUES (1, '2026-11-01T10:00:00+00:00', 45, 5, 4, 3)",
+]
+
+
+def test_the_owners_step_keeps_every_row_index_trigger_and_reference(
+    engine: str,
+    new_diary: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The step before which client names and import keys were unique diary-wide: on SQLite
+    it makes client and attack again, which must keep their rows, ids, indexes, the audit's
+    triggers (on them and on the tables whose triggers read them) and every reference."""
+    fresh = new_diary()
+    Cli(fresh).ok("checkin", "--date", "2026-11-01")  # made at the latest schema, to compare with
+    step = db.schema.OWNERS_STEP
+    monkeypatch.setattr(db.schema, "MIGRATIONS", db.MIGRATIONS[:step])
+    monkeypatch.setattr(db.schema, "LATEST", step)
+    if engine == "postgres":
+        import psycopg
+
+        target = request.getfixturevalue("postgres_server").database(upgraded=False)
+        Cli(target).ok("upgrade")
+        with psycopg.connect(target) as pg:
+            for statement in _BEFORE_THE_OWNERS_STEP:
+                pg.execute(statement.encode())
+    else:
+        import sqlite3
+
+        target = new_diary()
+        db.create_diary(Path(target))
+        with sqlite3.connect(target) as conn:
+            for statement in _BEFORE_THE_OWNERS_STEP:
+                conn.execute(statement)
+    monkeypatch.undo()
+    cli = Cli(target)
+    if engine == "postgres":
+        cli.ok("upgrade")
+    cli.ok("--client", "Bert", "checkin", "--date", "2026-11-10")  # SQLite: a write upgrades
+    assert _triggers_and_indexes(target) == _triggers_and_indexes(fresh)
+    if engine == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(target) as conn:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert cli.json("check")["healthy"] is True
+    assert [c["name"] for c in cli.json("clients")] == ["Anne", "Bert"]
+    on = ("--client", "Anne")
+    (kept,) = cli.json(*on, "attack", "list")
+    assert (kept["id"], kept["medications"][0]["name"]) == (1, "sumatriptan")
+    cli.ok(*on, "attack", "log", "--when", "2026-11-06 08:00", "--hours", "2", "--peak", "5",
+           "--med", "ibuprofen")  # fmt: skip
+    assert [a["id"] for a in cli.json(*on, "attack", "list")] == [3, 1]
+    audited = cli.json("audit", "--client", "Anne")
+    assert {(e["table"], e["action"]) for e in audited} >= {("attack", "insert"),
+                                                            ("medication", "insert")}  # fmt: skip
+    assert cli("client", "add", "Anne").exit_code == 1  # a name is still one's own once

@@ -36,8 +36,35 @@ def unknown_client(name: str, known: list[str]) -> DiaryError:
     return DiaryError(f"no client {name!r} in the diary; {hint}")
 
 
+# (name, id, owner, whether one's own) of each client a role sees, as storage gives them.
+Seen = list[tuple[str, int, str | None, bool]]
+
+
+def find_client(seen: Seen, wanted: str) -> int | None:
+    """The client a name means, among those the role sees: its own of that name, else the one
+    other (a client shared with it; to the database's owner, anyone's); NAME@OWNER names one
+    by its owner. None when no client has the name. Names are unique per owner only, so
+    several others' clients of one name (none one's own) are refused, naming their owners
+    (roles, not people) and how to choose one."""
+    same = [c for c in seen if c[0] == wanted]
+    if not same and "@" in wanted:
+        name, _, owner = wanted.rpartition("@")
+        same = [c for c in seen if c[0] == name and c[2] == owner]
+    own = [c for c in same if c[3]]
+    if own or len(same) == 1:
+        return (own or same)[0][1]
+    if not same:
+        return None
+    owners = sorted(str(c[2]) for c in same)
+    listed = ", ".join(owners[:-1]) + f" and {owners[-1]}"
+    raise DiaryError(
+        f"there are {len(same)} clients named {wanted!r}, of {listed}, and none is yours; "
+        f"name one with its owner, as {f'{wanted}@{owners[0]}'!r} (see: migraine clients)"
+    )
+
+
 def client_id(diary: db.Diary | None, name: str) -> int:
-    """The id of the client with this name; an unknown name is refused."""
+    """The id of the client this name means (see `find_client`); an unknown name is refused."""
     if diary is None:
         raise DiaryError(
             f"no client {name!r} in the diary; clients are made with: "
@@ -45,10 +72,11 @@ def client_id(diary: db.Diary | None, name: str) -> int:
         )
     wanted = " ".join(name.split())
     with diary.connect() as conn:
-        known = db.named_clients(conn)
-    if wanted not in known:
-        raise unknown_client(wanted, sorted(known))
-    return known[wanted]
+        seen = db.named_clients(conn)
+    found = find_client(seen, wanted)
+    if found is None:
+        raise unknown_client(wanted, sorted({c[0] for c in seen}))
+    return found
 
 
 def choose(diary: db.Diary | None, name: str | None) -> None:
@@ -93,7 +121,10 @@ def listing(diary: db.Diary | None) -> list[Client]:
         return []
     with diary.connect() as conn:
         rows = db.client_rows(conn)
-    return [Client(r[1], int(r[2]), int(r[3]), from_storage(r[4]) if r[4] else None) for r in rows]
+    return [
+        Client(r[1], int(r[2]), int(r[3]), from_storage(r[4]) if r[4] else None, r[5], bool(r[6]))
+        for r in rows
+    ]
 
 
 def add(diary: db.Diary, text: str) -> str:
@@ -108,7 +139,9 @@ def rename(diary: db.Diary, old: str, new: str) -> tuple[str, str]:
     target = client_name(new)
     found = client_id(diary, old)
     with diary.transaction() as conn:
-        if target in db.named_clients(conn):
+        seen = db.named_clients(conn)
+        owner = next((c[2] for c in seen if c[1] == found), None)
+        if any(c[0] == target and c[2] == owner for c in seen):  # names are unique per owner
             raise DiaryError(f"there is a client {target!r} already; nothing was changed")
         db.rename_client(conn, found, target)
     return " ".join(old.split()), target
@@ -129,7 +162,7 @@ def import_diary(diary: db.Diary, source: Path, name: str) -> dict[str, int]:
     if isinstance(diary, db.SqliteDiary) and source.resolve() == diary.path.resolve():
         raise DiaryError("a diary cannot be imported into itself; nothing was imported")
     with db.personal_diary(source) as reader, diary.transaction() as conn:
-        target = db.named_clients(conn).get(wanted)
+        target = find_client(db.named_clients(conn), wanted)
         if target is not None and db.holds_records(conn, target):
             raise DiaryError(
                 f"client {wanted!r} has records already; a diary is brought in under a new "

@@ -11,17 +11,28 @@ from migraine_diary.domain.dates import to_storage
 
 @dataclass(frozen=True)
 class Client:
-    """A named client with how much the diary holds of them."""
+    """A named client with how much the diary holds of them. `owner`: the PostgreSQL role
+    whose client they are (None on SQLite); `own`: the reader's own, not shared with them."""
 
     name: str
     sessions: int
     attacks: int
     last_visit: datetime | None  # the latest session
+    owner: str | None = None
+    own: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The name, and for another's client its owner, as --client NAME@OWNER takes it."""
+        return self.name if self.own or self.owner is None else f"{self.name}@{self.owner}"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "name": self.name,
             "sessions": self.sessions,
             "attacks": self.attacks,
             "last_visit": to_storage(self.last_visit) if self.last_visit else None,
         }
+        if self.owner is not None:  # PostgreSQL: whose client (a personal diary has no roles)
+            found["owner"] = self.owner
+        return found

@@ -25,7 +25,7 @@ def clients_table(clients: Sequence[Client]) -> None:
         return
     rows = [
         [
-            c.name,
+            c.shown,
             str(c.sessions),
             str(c.attacks),
             format_local(c.last_visit) if c.last_visit else DASH,

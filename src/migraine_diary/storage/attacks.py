@@ -74,7 +74,7 @@ def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
             " WHERE CAST(:import_key AS TEXT) IS NULL OR NOT EXISTS ("
             "  SELECT 1 FROM attack a WHERE a.import_key IS NOT NULL AND a.start = :start"
             '  AND a."end" = :end AND a.peak = :peak AND a.client_id = :client_id)'
-            " ON CONFLICT (import_key) DO NOTHING RETURNING id"
+            " ON CONFLICT (client_id, import_key) DO NOTHING RETURNING id"
         ),
         {**values, "client_id": scope.writing(conn)},
     ).first()
@@ -516,16 +516,26 @@ def attacks_by_ids(conn: Connection, ids: list[int]) -> list[tuple[Any, ...]]:
     return found
 
 
-def attack_ids_by_import_key(conn: Connection, keys: list[str]) -> dict[str, int]:
-    """Which stored attack holds each of these import keys."""
+def attack_ids_by_import_key(
+    conn: Connection, keys: list[str], client_id: int | None = None
+) -> dict[str, int]:
+    """Which stored attack of the client (by default the one written to) holds each of these
+    import keys: a key is unique per client, so another client's attack is no match."""
     from sqlalchemy import text
 
+    if not keys:
+        return {}  # and no client to name: a file without imported attacks needs none
+    client = scope.writing(conn) if client_id is None else client_id
     found: dict[str, int] = {}
     for offset in range(0, len(keys), 500):
         chunk = keys[offset : offset + 500]
         marks = ", ".join(f":k{n}" for n in range(len(chunk)))
-        sql = f"SELECT import_key, id FROM attack WHERE import_key IN ({marks})"
-        for r in conn.execute(text(sql), {f"k{n}": v for n, v in enumerate(chunk)}):
+        sql = (
+            "SELECT import_key, id FROM attack"
+            f" WHERE client_id = :client AND import_key IN ({marks})"
+        )
+        params = {"client": client, **{f"k{n}": v for n, v in enumerate(chunk)}}
+        for r in conn.execute(text(sql), params):
             found[r[0]] = r[1]
     return found
 

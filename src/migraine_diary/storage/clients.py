@@ -17,12 +17,28 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-def named_clients(conn: Connection) -> dict[str, int]:
-    """Every named client's id, by name (the implicit client of a personal diary has none)."""
+def _own(conn: Connection) -> str:
+    """Whether a client row (alias c) is the connected role's own: every client on SQLite,
+    which has no roles (owner NULL); on PostgreSQL the ones it made."""
+    from migraine_diary.storage.engines import part
+
+    return f"COALESCE(c.owner, '') = COALESCE({part(conn).CURRENT_ROLE}, '')"
+
+
+def named_clients(conn: Connection) -> list[tuple[str, int, str | None, bool]]:
+    """(name, id, owner, whether one's own) of every named client this role sees (the
+    implicit client of a personal diary has no name), by name and owner. A name is unique
+    among one owner's clients only: on PostgreSQL another's client shared with this role may
+    have the name of one's own."""
     from sqlalchemy import text
 
-    rows = conn.execute(text("SELECT name, id FROM client WHERE name IS NOT NULL"))
-    return {r[0]: int(r[1]) for r in rows}
+    rows = conn.execute(
+        text(
+            f"SELECT c.name, c.id, c.owner, {_own(conn)} FROM client c"
+            " WHERE c.name IS NOT NULL ORDER BY c.name, c.owner"
+        )
+    )
+    return [(str(r[0]), int(r[1]), r[2], bool(r[3])) for r in rows]
 
 
 def has_named_clients(conn: Connection) -> bool:
@@ -33,28 +49,30 @@ def has_named_clients(conn: Connection) -> bool:
 
 
 def client_rows(conn: Connection) -> list[tuple[Any, ...]]:
-    """(id, name, sessions, attacks, last session) of every named client, by name; the counts
-    use the (client_id, ...) indexes."""
+    """(id, name, sessions, attacks, last session, owner, whether one's own) of every named
+    client, by name and owner; the counts use the (client_id, ...) indexes."""
     from sqlalchemy import text
 
     sql = (
         "SELECT c.id, c.name,"
         " (SELECT COUNT(*) FROM session s WHERE s.client_id = c.id),"
         " (SELECT COUNT(*) FROM attack a WHERE a.client_id = c.id),"
-        ' (SELECT MAX(s."when") FROM session s WHERE s.client_id = c.id)'
-        " FROM client c WHERE c.name IS NOT NULL ORDER BY c.name"
+        ' (SELECT MAX(s."when") FROM session s WHERE s.client_id = c.id),'
+        f" c.owner, {_own(conn)}"
+        " FROM client c WHERE c.name IS NOT NULL ORDER BY c.name, c.owner"
     )
     return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def add_client(conn: Connection, name: str, created_at: str) -> int | None:
-    """A new client's id; None when the name is taken."""
+    """A new client's id; None when the name is taken among the role's own clients (only
+    there: another practitioner's client of that name neither blocks nor shows)."""
     from sqlalchemy import text
 
     row = conn.execute(
         text(
             "INSERT INTO client (name, created_at) VALUES (:name, :at)"
-            " ON CONFLICT (name) DO NOTHING RETURNING id"
+            " ON CONFLICT (COALESCE(owner, ''), name) DO NOTHING RETURNING id"
         ),
         {"name": name, "at": created_at},
     ).first()
@@ -209,7 +227,7 @@ def import_diary(conn: Connection, source: sqlite3.Connection, client_id: int) -
     ]
     from migraine_diary.storage.attacks import attack_ids_by_import_key
 
-    if keys and attack_ids_by_import_key(conn, keys):
+    if keys and attack_ids_by_import_key(conn, keys, client_id):
         raise DiaryError(
             "some of the diary's imported attacks are in this diary already (the same app "
             "export imported twice); nothing was imported"

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 class SqliteOnly(str):
     """A statement only SQLite runs: PostgreSQL makes the same thing its own way, in
-    storage/postgres/security.py (the audit's triggers are plpgsql functions there)."""
+    storage/postgres/security.py (the audit's triggers are plpgsql functions there), or in a
+    PostgresOnly statement of the same step."""
+
+
+class PostgresOnly(str):
+    """A statement only PostgreSQL runs (as written, untranslated): what SQLite can only do
+    by making a table again, PostgreSQL does in place (ALTER TABLE ... CONSTRAINT)."""
 
 
 # What the audit records of a row of each data table: an expression for the record's id and
@@ -52,10 +58,11 @@ def audit_action(table: str, operation: str) -> str:
     return ERASE if (table, operation) == ("client", "DELETE") else AUDIT_ACTIONS[operation]
 
 
-def _sqlite_audit_triggers() -> list[str]:
+def _sqlite_audit_triggers(tables: tuple[str, ...] = tuple(AUDITED)) -> list[str]:
     """The audit's SQLite triggers, one per table and operation (role NULL: no roles)."""
     made: list[str] = []
-    for table, (record, client) in AUDITED.items():
+    for table in tables:
+        record, client = AUDITED[table]
         for operation, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             made.append(
                 SqliteOnly(
@@ -68,6 +75,43 @@ def _sqlite_audit_triggers() -> list[str]:
                 )
             )
     return made
+
+
+def _audit_trigger_names(tables: tuple[str, ...]) -> list[str]:
+    return [
+        f"audit_{t}_{operation}" for t in tables for operation in ("insert", "update", "delete")
+    ]
+
+
+# The tables whose audit triggers read the attack table (their client is their attack's): a
+# step that makes attack again drops them first, as SQLite cannot rename a table into place
+# while a trigger names a table that is not there.
+_READ_ATTACK = tuple(t for t, (_, client) in AUDITED.items() if " attack " in f"{client} ")
+
+
+def _made_again(
+    table: str, create: str, columns: str, keep: list[str], triggers_reading: tuple[str, ...]
+) -> list[str]:
+    """SQLite's way to change a table's constraints (https://www.sqlite.org/lang_altertable.html
+    #otheralter): make `table`_new, copy every row with its id, drop the old table, rename the
+    new one into place (never the old one away: the references to it would follow it), then
+    its indexes and triggers again. The runner has foreign keys off and checks them after.
+    AUTOINCREMENT's high-water mark is carried over, so no id of a deleted row comes back."""
+    new = f"{table}_new"
+    return [
+        *(SqliteOnly(f"DROP TRIGGER {t}") for t in _audit_trigger_names(triggers_reading)),
+        SqliteOnly(create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {new} (", 1)),
+        SqliteOnly(f"INSERT INTO {new} ({columns}) SELECT {columns} FROM {table}"),
+        SqliteOnly(f"DELETE FROM sqlite_sequence WHERE name = '{new}'"),
+        SqliteOnly(
+            f"INSERT INTO sqlite_sequence (name, seq)"
+            f" SELECT '{new}', seq FROM sqlite_sequence WHERE name = '{table}'"
+        ),
+        SqliteOnly(f"DROP TABLE {table}"),
+        SqliteOnly(f"ALTER TABLE {new} RENAME TO {table}"),
+        *(SqliteOnly(statement) for statement in keep),
+        *_sqlite_audit_triggers((table, *triggers_reading)),
+    ]
 
 
 # Append-only: never edit a released step; add a new one and a test from the oldest schema.
@@ -318,6 +362,57 @@ MIGRATIONS: list[list[str]] = [
             " BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END"
         ),
     ],
+    [  # owners' names (issue 19): a client's name and an attack's import key, per owner
+        # 1. A client's name is unique among its owner's clients, not across the practice: a
+        # practitioner's `client add` is no longer refused for (and so told of) a client of
+        # another practitioner whom they cannot see, and two may each have an 'Anne Alder'.
+        # On SQLite, where owner is NULL, a name stays unique in the diary.
+        *_made_again(
+            "client",
+            "CREATE TABLE client ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " name TEXT CHECK (name IS NULL OR length(name) BETWEEN 1 AND 200),"
+            " created_at TEXT,"
+            " owner TEXT)",
+            "id, name, created_at, owner",
+            [
+                "CREATE UNIQUE INDEX ix_client_implicit ON client ((name IS NULL))"
+                " WHERE name IS NULL"
+            ],
+            (),
+        ),
+        PostgresOnly("ALTER TABLE client DROP CONSTRAINT client_name_key"),
+        "CREATE UNIQUE INDEX ix_client_owner_name ON client (COALESCE(owner, ''), name)",
+        # 2. An attack's import key is unique per client: the same app export imported for two
+        # clients gives each their attacks (it skipped the second's), and on PostgreSQL a
+        # client one cannot see no longer blocks (and so reveals) one's own import.
+        *_made_again(
+            "attack",
+            "CREATE TABLE attack ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " start TEXT NOT NULL,"
+            ' "end" TEXT,'
+            " peak INTEGER NOT NULL CHECK (peak BETWEEN 0 AND 10),"
+            " aura BOOLEAN NOT NULL DEFAULT 0,"
+            " notes TEXT,"
+            " source TEXT NOT NULL DEFAULT 'typed',"
+            " import_key TEXT,"
+            " client_id INTEGER NOT NULL DEFAULT 1 REFERENCES client(id),"
+            ' CHECK ("end" IS NULL OR "end" >= start),'
+            " UNIQUE (client_id, import_key))",
+            'id, start, "end", peak, aura, notes, source, import_key, client_id',
+            [
+                "CREATE INDEX ix_attack_start ON attack (start)",
+                "CREATE INDEX ix_attack_client_start ON attack (client_id, start)",
+            ],
+            _READ_ATTACK,
+        ),
+        PostgresOnly("ALTER TABLE attack DROP CONSTRAINT attack_import_key_key"),
+        PostgresOnly(
+            "ALTER TABLE attack ADD CONSTRAINT attack_client_id_import_key_key"
+            " UNIQUE (client_id, import_key)"
+        ),
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
@@ -339,4 +434,10 @@ IMPLICIT_CLIENT = 1
 # The practice step: a database of this version or older has no shares, audit or policies.
 PRACTICE_STEP = next(
     n for n, step in enumerate(MIGRATIONS) if step[0].startswith("CREATE TABLE client_share")
+)
+# The owners' names step: uniqueness only, nothing a read of an older diary needs to see.
+OWNERS_STEP = next(
+    n
+    for n, step in enumerate(MIGRATIONS)
+    if "ALTER TABLE client DROP CONSTRAINT client_name_key" in step
 )

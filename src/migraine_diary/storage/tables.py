@@ -18,12 +18,16 @@ from migraine_diary.storage.schema import IMPLICIT_CLIENT
 class ClientRow(SQLModel, table=True):
     """Whose records these are: a client of a practice by name, or (name None, id
     IMPLICIT_CLIENT) the one unnamed client of a personal diary. `owner`: the PostgreSQL role
-    that made it (None on SQLite)."""
+    that made it (None on SQLite). A name is unique among its owner's clients (on SQLite,
+    in the diary)."""
 
     __tablename__ = "client"
+    __table_args__ = (
+        sa.Index("ix_client_owner_name", sa.text("COALESCE(owner, '')"), "name", unique=True),
+    )
 
     id: int | None = Column(default=None, primary_key=True)
-    name: str | None = Column(default=None, unique=True)
+    name: str | None = None
     created_at: str | None = None
     owner: str | None = None
 
@@ -66,10 +70,12 @@ class SessionRow(SQLModel, table=True):
 class AttackRow(SQLModel, table=True):
     """A stored attack: UTC instants as fixed-width text; `end` NULL while ongoing.
 
-    `import_key` (UNIQUE) identifies an imported attack, so a file imported twice adds nothing.
+    `import_key` (unique per client) identifies an imported attack, so a file imported twice
+    for a client adds nothing, and the same file for another client gives them theirs.
     """
 
     __tablename__ = "attack"
+    __table_args__ = (sa.UniqueConstraint("client_id", "import_key"),)
 
     id: int | None = Column(default=None, primary_key=True)
     start: str = Column(index=True)
@@ -78,7 +84,7 @@ class AttackRow(SQLModel, table=True):
     aura: bool = False
     notes: str | None = None
     source: str = "typed"
-    import_key: str | None = Column(default=None, unique=True)
+    import_key: str | None = None
     client_id: int = Column(default=IMPLICIT_CLIENT, foreign_key="client.id")
 
     @classmethod

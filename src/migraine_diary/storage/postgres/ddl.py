@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from migraine_diary.errors import DiaryError
-from migraine_diary.storage.schema import SqliteOnly
+from migraine_diary.storage.schema import PostgresOnly, SqliteOnly
 
 # (pattern, replacement), applied in order to the SQL outside quotes.
 _REWRITES: list[tuple[re.Pattern[str], str]] = [
@@ -50,6 +50,8 @@ def translate(statement: str) -> str:
     Untranslatable naming the construct."""
     if isinstance(statement, SqliteOnly):
         return ""  # made by storage/postgres/security.py instead
+    if isinstance(statement, PostgresOnly):
+        return str(statement)  # written for PostgreSQL already
     parts: list[str] = []
     position = 0
     for quoted in _QUOTED.finditer(statement):

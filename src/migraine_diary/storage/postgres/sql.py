@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
+# The role connected, in SQL (a client's owner by default).
+CURRENT_ROLE = "current_user"
+
+
 def row_lock(alias: str) -> str:
     """Appended to a SELECT that reads a row to change it: a concurrent change waits, then is
     seen."""

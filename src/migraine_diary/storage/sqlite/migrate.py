@@ -38,7 +38,7 @@ def create_diary(path: Path, *, only_new: bool = False) -> None:
     try:
         fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
         os.close(fd)
-        with closing(sqlite3.connect(temporary, isolation_level=None)) as conn:
+        with closing(_connect(temporary)) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             _apply(conn, 0)
         try:
@@ -68,10 +68,26 @@ def _apply(conn: sqlite3.Connection, current: int) -> None:
 
 
 def _steps(conn: sqlite3.Connection, current: int) -> None:
+    """The missing steps, in the caller's transaction, on a connection with foreign keys off
+    (`_connect`): a step may make a parent table again (SQLite's way to change its
+    constraints), and every reference is checked once the steps are done."""
     for step in schema.MIGRATIONS[current:]:
         for statement in step:
-            conn.execute(statement)
+            if not isinstance(statement, schema.PostgresOnly):
+                conn.execute(statement)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        raise sqlite3.IntegrityError(f"the upgrade would break a reference from table {broken[0]}")
     conn.execute("UPDATE schema_version SET version = ?", (schema.LATEST,))
+
+
+def _connect(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection for the migrations: foreign keys off whatever SQLite was built with (a
+    step that drops a parent table to make it again must not cascade to its children, and the
+    setting cannot change inside the transaction)."""
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return conn
 
 
 def migrate(path: Path, current: int) -> Path | None:
@@ -84,9 +100,7 @@ def migrate(path: Path, current: int) -> Path | None:
     """
     target = None
     try:
-        with closing(
-            sqlite3.connect(path, timeout=connections.BUSY_TIMEOUT_S, isolation_level=None)
-        ) as conn:
+        with closing(_connect(path, connections.BUSY_TIMEOUT_S)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 (current,) = conn.execute("SELECT version FROM schema_version").fetchone()

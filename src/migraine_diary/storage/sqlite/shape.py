@@ -30,7 +30,7 @@ def expected(version: int) -> Objects:
     with closing(sqlite3.connect(":memory:")) as conn:
         for step in schema.MIGRATIONS[:version]:
             for statement in step:
-                if _defines(statement):
+                if _defines(statement) and not isinstance(statement, schema.PostgresOnly):
                     conn.execute(statement)
         return objects(conn)
 
@@ -84,6 +84,8 @@ def temporary_tables(version: int) -> list[str] | None:
         if number == schema.CLIENTS_STEP:
             tables += _clients_seen(made)
             continue
+        if number == schema.OWNERS_STEP:
+            continue  # names and import keys unique per owner: a read sees no difference
         for statement in step:
             words = statement.split(None, 2)
             if [w.upper() for w in words[:2]] == ["CREATE", "TABLE"] and " AS " not in statement:

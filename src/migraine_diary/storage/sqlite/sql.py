@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
+# The role connected, in SQL: SQLite has none (a client's owner is NULL).
+CURRENT_ROLE = "NULL"
+
+
 def row_lock(alias: str) -> str:
     """Nothing: a write transaction already holds the diary's write lock before it reads."""
     return ""

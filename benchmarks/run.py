@@ -13,7 +13,7 @@ Options: --sizes (comma list; 10k, 100k, 1m or plain numbers), --runs N timed ru
 command (default 5), --large-runs N for sizes of 1M and more (default 3), --json FILE,
 --keep DIR (diaries are built there and reused when present; `log` adds a few rows each run),
 --postgres (also the PostgreSQL rows, below; off by default), --pg-sessions N (default 1m),
---pg-no-stats (leave out `stats --all-clients`, which takes minutes at 1M).
+--pg-no-stats (leave out `stats --all-clients`, about 20 s a run at 1M).
 
 PostgreSQL rows (issue 19, --postgres): a throwaway server from tests/postgres.py (initdb in a
 temporary folder, Unix socket only; a line says why when none can start), a database made by
@@ -1005,7 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pg-no-stats",
         action="store_true",
-        help="leave out stats --all-clients (at 1M: over 6 minutes and 3.7 GiB a run)",
+        help="leave out stats --all-clients (at 1M: about 20 s and 360 MiB a run)",
     )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.large_runs < 1:

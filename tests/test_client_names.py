@@ -132,3 +132,19 @@ def test_two_shared_clients_of_one_name_from_two_owners_are_told_apart(
     nobody = dana("--client", f"{NAME}@carl", "list")
     assert nobody.exit_code == 1
     assert "did you mean" in nobody.stderr or "no client" in nobody.stderr
+
+
+def test_two_clients_of_one_name_are_never_shown_or_counted_as_one(practice: Practice) -> None:
+    """Without --client, the database's owner (who owns neither) sees alice's and bob's Anne
+    Alder in every listing as NAME@OWNER, as --client takes them: two rows in `list`, two
+    series in the across-clients table, two labels in the audit; alice sees her own by name."""
+    owner, alice = practice.owner, practice.alice
+    notes = ("alice-note-5170", "bob-note-3381")
+    labels = {s["client"] for s in owner.json("list") if s["notes"] in notes}
+    assert labels == {f"{NAME}@alice", f"{NAME}@bob"}
+    table = owner.json("stats", "--all-clients", "craniosacral")["across_clients"]
+    clients = {row["client"] for therapy in table for row in therapy["clients"]}
+    assert {f"{NAME}@alice", f"{NAME}@bob"} <= clients
+    assert {e["client"] for e in owner.json("audit")} >= {f"{NAME}@alice", f"{NAME}@bob"}
+    mine = {s["client"] for s in alice.json("list") if s["notes"] == "alice-note-5170"}
+    assert mine == {NAME}

@@ -21,6 +21,8 @@ def audit_rows(
     holds ids only); NULL once erased, and for the unnamed client of a personal diary."""
     from sqlalchemy import text
 
+    from migraine_diary.storage.scope import shown_name
+
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if client_id is not None:
@@ -31,8 +33,8 @@ def audit_rows(
         params["since"] = since
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     sql = (
-        'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id, c.name, a.action,'
-        " c.id IS NOT NULL"
+        'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id,'
+        f" {shown_name(conn)}, a.action, c.id IS NOT NULL"
         f" FROM audit a LEFT JOIN client c ON c.id = a.client_id{where} ORDER BY a.id"
     )
     for row in conn.execute(text(sql), params):

@@ -12,17 +12,10 @@ from typing import TYPE_CHECKING, Any
 from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import CLIENT_TABLES
+from migraine_diary.storage.scope import own_client, shown_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-
-def _own(conn: Connection) -> str:
-    """Whether a client row (alias c) is the connected role's own: every client on SQLite,
-    which has no roles (owner NULL); on PostgreSQL the ones it made."""
-    from migraine_diary.storage.engines import part
-
-    return f"COALESCE(c.owner, '') = COALESCE({part(conn).CURRENT_ROLE}, '')"
 
 
 def named_clients(conn: Connection) -> list[tuple[str, int, str | None, bool]]:
@@ -34,7 +27,7 @@ def named_clients(conn: Connection) -> list[tuple[str, int, str | None, bool]]:
 
     rows = conn.execute(
         text(
-            f"SELECT c.name, c.id, c.owner, {_own(conn)} FROM client c"
+            f"SELECT c.name, c.id, c.owner, {own_client(conn)} FROM client c"
             " WHERE c.name IS NOT NULL ORDER BY c.name, c.owner"
         )
     )
@@ -58,7 +51,7 @@ def client_rows(conn: Connection) -> list[tuple[Any, ...]]:
         " (SELECT COUNT(*) FROM session s WHERE s.client_id = c.id),"
         " (SELECT COUNT(*) FROM attack a WHERE a.client_id = c.id),"
         ' (SELECT MAX(s."when") FROM session s WHERE s.client_id = c.id),'
-        f" c.owner, {_own(conn)}"
+        f" c.owner, {own_client(conn)}"
         " FROM client c WHERE c.name IS NOT NULL ORDER BY c.name, c.owner"
     )
     return [tuple(r) for r in conn.execute(text(sql))]
@@ -93,15 +86,16 @@ def rename_client(conn: Connection, client_id: int, name: str) -> None:
 
 
 def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str | None]:
-    """The client's name of each record of `table` (session or attack) with these ids (None
-    for a record of the implicit client)."""
+    """The client's name (`shown_name`) of each record of `table` (session or attack) with
+    these ids (None for a record of the implicit client)."""
     from sqlalchemy import bindparam, text
 
     if table not in ("session", "attack"):
         raise ValueError(table)
     found: dict[int, str | None] = {}
     query = text(
-        f"SELECT r.id, c.name FROM {table} r JOIN client c ON c.id = r.client_id WHERE r.id IN :ids"
+        f"SELECT r.id, {shown_name(conn)} FROM {table} r JOIN client c ON c.id = r.client_id"
+        " WHERE r.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), 500):
         found.update(

@@ -107,3 +107,21 @@ def kept_client(values: dict[str, Any]) -> dict[str, Any]:
     """An edit's new values without client_id: a record's client never changes by an edit
     (a row built afresh carries the implicit client's id, and would move it there)."""
     return {column: value for column, value in values.items() if column != "client_id"}
+
+
+def own_client(conn: Connection, alias: str = "c") -> str:
+    """Whether a client row is the connected role's own: every client on SQLite, which has
+    no roles (owner NULL); on PostgreSQL the ones it made."""
+    from migraine_diary.storage.engines import part
+
+    return f"COALESCE({alias}.owner, '') = COALESCE({part(conn).CURRENT_ROLE}, '')"
+
+
+def shown_name(conn: Connection, alias: str = "c") -> str:
+    """A client's name as the connected role is shown it (alias: the client row): its own
+    client's name alone, another's with its owner, NAME@OWNER (as `--client` takes it and
+    `clients` lists it), so two people of one name are never shown, or counted, as one."""
+    return (
+        f"CASE WHEN {alias}.owner IS NULL OR {own_client(conn, alias)} THEN {alias}.name"
+        f" ELSE {alias}.name || '@' || {alias}.owner END"
+    )

@@ -174,3 +174,38 @@ def test_a_changed_trigger_list_is_listed_and_applied(cli: Cli, tmp_path: Path) 
     assert shown["detail"]["triggers"] == ["stress", "sleep"]
     assert shown["mbs"] == "nausea"
     assert shown["ratings"][0]["pain_2h"] == 0  # the dose was kept, and its rating with it
+
+
+def test_a_changed_dose_list_keeps_the_ratings_of_the_doses_it_keeps(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A dose whose name and time stay keeps its row, so its ratings stay; only a dose the
+    file no longer has goes (with its ratings), and a new one comes in unrated."""
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "6", "--peak", "7",
+           "--med", "sumatriptan@08:30=unsure", "--med", "ibuprofen@09:00",
+           "--med", "naproxen@09:30")  # fmt: skip
+    cli.ok("attack", "rate", "1", "--dose", "1", "--after", "2h", "--pain", "0")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--at-dose", "5")
+    cli.ok("attack", "rate", "1", "--dose", "3", "--at-dose", "6")
+    file = tmp_path / "attacks.csv"
+    cli.ok("export", "--what", "attacks", "--output", str(file))
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    doses = rows[0]["medications"].split("; ")
+    assert doses[0].endswith("= unsure")
+    doses[0] = doses[0].replace("= unsure", "= helpful")
+    rows[0]["medications"] = "; ".join([doses[0], doses[1], "paracetamol @ 2026-11-04T09:45:00Z"])
+    with file.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    cli.ok("import", str(file), "--update")
+    ratings = tmp_path / "ratings.csv"
+    cli.ok("export", "--what", "ratings", "--output", str(ratings))
+    with ratings.open(newline="", encoding="utf-8") as handle:
+        kept = [(r["dose"], r["pain_2h"], r["at_dose"]) for r in csv.DictReader(handle)]
+    assert kept == [("1", "0", ""), ("2", "", "5")]
+    shown = cli.json("attack", "show", "1")["medications"]
+    assert [(m["name"], m["helpfulness"]) for m in shown] == [
+        ("sumatriptan", "helpful"), ("ibuprofen", None), ("paracetamol", None),
+    ]  # fmt: skip

@@ -308,6 +308,32 @@ def replace_detail(
         insert_origin(conn, attack_id, *origin)
 
 
+def replace_medications(conn: Connection, attack_id: int, rows: list[dict[str, Any]]) -> None:
+    """The attack's doses made `rows` (name, helpfulness, taken_at): a stored dose of the same
+    name and time keeps its row, and so its ratings, its helpfulness changed in place; stored
+    doses matched by none go (their ratings with them), and the rest come in new."""
+    from sqlalchemy import text
+
+    sql = "SELECT id, name, taken_at, helpfulness FROM medication WHERE attack_id = :a ORDER BY id"
+    stored = conn.execute(text(sql), {"a": attack_id}).all()
+    unmatched = {int(r[0]): (r[1], r[2], r[3]) for r in stored}
+    added: list[dict[str, Any]] = []
+    for row in rows:
+        key = (row["name"], row["taken_at"])
+        same = next((i for i, (n, t, _) in unmatched.items() if (n, t) == key), None)
+        if same is None:
+            added.append({**row, "attack_id": attack_id})
+            continue
+        if unmatched.pop(same)[2] != row["helpfulness"]:
+            conn.execute(
+                text("UPDATE medication SET helpfulness = :h WHERE id = :id"),
+                {"h": row["helpfulness"], "id": same},
+            )
+    for gone in unmatched:
+        conn.execute(text("DELETE FROM medication WHERE id = :id"), {"id": gone})
+    insert_medications(conn, added)
+
+
 def delete_medications(conn: Connection, attack_id: int) -> None:
     from sqlalchemy import text
 

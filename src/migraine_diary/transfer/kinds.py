@@ -500,8 +500,8 @@ def _refuse_repeated_keys(conn: Connection, items: list[Item], keys: list[str]) 
 
 
 def _change_attack(conn: Connection, item: Item) -> None:
-    """The file's values, detail and recorded local times included. The doses are replaced
-    only when they changed: kept doses keep their rows, and so their ratings."""
+    """The file's values, detail and recorded local times included. When the doses changed,
+    a dose of the same name and time keeps its row, and so its ratings."""
     from migraine_diary.diary.attacks import detail_rows
 
     stored = _stored_attacks(conn, [item.key])[item.key]
@@ -509,8 +509,7 @@ def _change_attack(conn: Connection, item: Item) -> None:
     del values["id"]
     db.update_attack(conn, item.key, values)
     if _compared_attack(stored)["medications"] != _compared_attack(item.record)["medications"]:
-        db.delete_medications(conn, item.key)
-        db.insert_medications(conn, _dose_rows(item, item.key))
+        db.replace_medications(conn, item.key, _dose_rows(item, item.key))
     attack = item.value
     origin = None if attack.start_offset is None else (attack.start_offset, attack.end_offset)
     db.replace_detail(conn, item.key, detail_rows(attack, item.key), origin)

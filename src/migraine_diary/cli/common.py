@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -114,6 +115,24 @@ def writable_diary(ctx: typer.Context) -> Diary:
     diary = diary_from(ctx, write=True)
     assert diary is not None
     return diary
+
+
+@contextmanager
+def diary_kept_if_written(ctx: typer.Context, *, keep: bool = True) -> Iterator[Diary]:
+    """The diary to write to, for a command that checks against it before it writes (an
+    import): a diary file it makes is removed again when the command fails, or (`keep`
+    False: a dry run) when it only tried, so neither leaves a new, empty file behind."""
+    from migraine_diary.diary import files
+
+    new = files.new_file(diary_option(ctx))
+    diary = writable_diary(ctx)
+    done = False
+    try:
+        yield diary
+        done = keep
+    finally:
+        if new is not None and not done:
+            files.remove_if_empty(new)
 
 
 def existing_diary(ctx: typer.Context) -> Diary:

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from migraine_diary.cli.common import PROG, Force, diary_from, output_file, say, writable_diary
+from migraine_diary.cli.common import (
+    PROG,
+    Force,
+    diary_from,
+    diary_kept_if_written,
+    output_file,
+    say,
+    writable_diary,
+)
 from migraine_diary.domain.words import plural
 
 app = typer.Typer()
@@ -226,7 +234,8 @@ def import_(
         batches = document.read_document(file)
     else:
         batches = [csvfile.read_csv(file, what)]
-    result = import_items(writable_diary(ctx), batches, update=update, dry_run=dry_run)
+    with diary_kept_if_written(ctx, keep=not dry_run) as diary:
+        result = import_items(diary, batches, update=update, dry_run=dry_run)
     for kind_result in result.kinds:
         for line in kind_result.changes:
             say(line)

@@ -44,6 +44,17 @@ def open_for(
     return Opened(where, diary, upgraded, storage.schema.LATEST)
 
 
+def new_file(option: str | None) -> Path | None:
+    """The diary file a write would create (None when it exists, or on a database server)."""
+    where = storage.locate(option)
+    return where if isinstance(where, Path) and not where.exists() else None
+
+
+def remove_if_empty(path: Path) -> bool:
+    """Remove a diary file a command made and then wrote nothing to (see storage)."""
+    return storage.remove_if_empty(path)
+
+
 def existing_path(option: str | None, what: str) -> Where:
     """Where the diary is, refusing to go on when there is none yet."""
     where = storage.locate(option)

@@ -128,7 +128,7 @@ if TYPE_CHECKING:
     )
     from migraine_diary.storage.sqlite.care import BackupCopy, Health, backup_diary, check_diary
     from migraine_diary.storage.sqlite.diary import SqliteDiary, open_diary
-    from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file
+    from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file, remove_if_empty
     from migraine_diary.storage.sqlite.migrate import create_diary
     from migraine_diary.storage.where import Server, locate, masked
 
@@ -249,6 +249,7 @@ _WHERE: dict[str, str] = {
     "open_diary": "migraine_diary.storage.sqlite.diary",
     "ENV_VAR": "migraine_diary.storage.sqlite.files",
     "inspect_file": "migraine_diary.storage.sqlite.files",
+    "remove_if_empty": "migraine_diary.storage.sqlite.files",
     "create_diary": "migraine_diary.storage.sqlite.migrate",
     "Server": "migraine_diary.storage.where",
     "locate": "migraine_diary.storage.where",
@@ -294,6 +295,7 @@ __all__ = [
     "merge_therapy",
     "open_diary",
     "practice_rows",
+    "remove_if_empty",
     "rename_therapy",
     "session_by_id",
     "session_page",

@@ -22,6 +22,7 @@ from migraine_diary.storage.sqlite.files import (
     folder_problem,
     inspect_file,
     permission_problem,
+    table_names,
     unknown_objects,
 )
 
@@ -127,14 +128,7 @@ def _look_inside(path: Path) -> tuple[list[str], dict[str, int], str]:
         with closing(read_connection(path)) as conn:
             journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
             integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-            names = [
-                str(r[0])
-                for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    " AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
-            for name in names:
+            for name in table_names(conn):
                 quoted = '"' + name.replace('"', '""') + '"'
                 tables[name] = int(conn.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
             integrity += [

@@ -210,3 +210,29 @@ def _private_group(gid: int) -> bool:
     if gid != user.pw_gid or group.gr_name != user.pw_name or set(group.gr_mem) - {user.pw_name}:
         return False
     return not any(u.pw_gid == gid and u.pw_uid != user.pw_uid for u in pwd.getpwall())
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The diary's own tables (SQLite's internal ones left out), by name."""
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return [str(r[0]) for r in conn.execute(sql + " ORDER BY name")]
+
+
+def remove_if_empty(path: Path) -> bool:
+    """Remove a diary file that holds no record at all (one a command made and then failed,
+    or only tried, in), with its write-ahead log; leave it, and say False, when anything is
+    in it: another process may have begun writing to the new diary meanwhile."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            for table in table_names(conn):
+                if table == "schema_version":
+                    continue
+                # The implicit client of a personal diary is there from the start.
+                extra = f" WHERE id <> {schema.IMPLICIT_CLIENT}" if table == "client" else ""
+                if conn.execute(f'SELECT 1 FROM "{table}"{extra} LIMIT 1').fetchone():
+                    return False
+    except sqlite3.Error:
+        return False
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return True

@@ -303,6 +303,25 @@ def test_a_diary_of_the_previous_schema_is_read_and_upgraded(cli: Cli, tmp_path:
     assert reader.json("triggers")["values"][0]["value"] == "stress"
 
 
+@pytest.mark.sqlite_only  # makes the older diary file with sqlite3
+def test_a_dry_run_import_into_a_diary_of_the_owners_step_before(tmp_path: Path) -> None:
+    """A dry run reads the diary without upgrading it: its inserts must work on the schema
+    before the owners step too (import keys unique in the diary, not per client)."""
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        for step in db.MIGRATIONS[: db.schema.OWNERS_STEP]:
+            for statement in step:
+                if not isinstance(statement, db.schema.PostgresOnly):
+                    conn.execute(statement)
+        conn.execute("UPDATE schema_version SET version = ?", (db.schema.OWNERS_STEP,))
+    old.chmod(0o600)
+    before = fingerprint(old)
+    tried = Cli(old)("import", "--format", "migraine-buddy", str(export(tmp_path)), "--dry-run")
+    assert tried.exit_code == 0, tried.stderr
+    assert tried.stdout.startswith("Would add 3 attacks"), tried.stdout
+    assert fingerprint(old) == before
+
+
 def test_a_detail_that_cannot_be_a_value_stays_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """A long trigger, or a most bothersome cell saying none, never makes its row bad."""
     long = "a very long trigger " * 15

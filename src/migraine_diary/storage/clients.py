@@ -9,6 +9,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migraine_diary.domain.clients import shown_name
 from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import CLIENT_TABLES
@@ -93,20 +94,21 @@ def rename_client(conn: Connection, client_id: int, name: str) -> None:
 
 
 def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str | None]:
-    """The client's name of each record of `table` (session or attack) with these ids (None
-    for a record of the implicit client)."""
+    """The client of each record of `table` (session or attack) with these ids, as the role
+    names them (`shown_name`: another's shared client as NAME@OWNER); None for a record of
+    the implicit client."""
     from sqlalchemy import bindparam, text
 
     if table not in ("session", "attack"):
         raise ValueError(table)
     found: dict[int, str | None] = {}
     query = text(
-        f"SELECT r.id, c.name FROM {table} r JOIN client c ON c.id = r.client_id WHERE r.id IN :ids"
+        f"SELECT r.id, c.name, c.owner, {_own(conn)} FROM {table} r"
+        " JOIN client c ON c.id = r.client_id WHERE r.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), 500):
-        found.update(
-            {int(r[0]): r[1] for r in conn.execute(query, {"ids": ids[start : start + 500]})}
-        )
+        for r in conn.execute(query, {"ids": ids[start : start + 500]}):
+            found[int(r[0])] = None if r[1] is None else shown_name(r[1], r[2], own=bool(r[3]))
     return found
 
 

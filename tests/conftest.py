@@ -335,6 +335,24 @@ def unchanged(cli: Cli) -> Callable[[], None]:
     return check
 
 
+@contextmanager
+def raw(cli: Cli) -> Iterator[Any]:
+    """A connection past the CLI, on the diary's own engine: sqlite3 on the file, psycopg as
+    the test database's owner on PostgreSQL; committed at the end."""
+    if cli.on_postgres:
+        import psycopg
+
+        with psycopg.connect(str(cli.db_path)) as conn:
+            yield conn
+        return
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(cli.db_path)) as conn:
+        yield conn
+        conn.commit()
+
+
 def run_sql(target: Path | str, statement: str) -> list[tuple[Any, ...]]:
     """One SQL statement on the diary, a file or a PostgreSQL database, committed: for a
     test that makes what an older version wrote, or reads what no command shows."""

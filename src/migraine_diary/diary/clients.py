@@ -58,7 +58,8 @@ def find_client(seen: Seen, wanted: str) -> int | None:
     listed = ", ".join(owners[:-1]) + f" and {owners[-1]}"
     raise DiaryError(
         f"there are {len(same)} clients named {wanted!r}, of {listed}, and none is yours; "
-        f"name one with its owner, as {f'{wanted}@{owners[0]}'!r} (see: migraine clients)"
+        f"name one with its owner, as {f'{wanted}@{owners[0]}'!r} "
+        f"(see: {command_line('clients')})"
     )
 
 

@@ -288,6 +288,24 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def diary_of_schema(path: Path, version: int) -> Path:
+    """An empty diary file as an older version made it: the SQLite statements of the steps
+    up to `version` (a step's PostgresOnly ones are PostgreSQL's), mode 0600."""
+    import sqlite3
+    from contextlib import closing
+
+    from migraine_diary.storage import schema
+
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for step in schema.MIGRATIONS[:version]:
+            for statement in step:
+                if not isinstance(statement, schema.PostgresOnly):
+                    conn.execute(statement)
+        conn.execute("UPDATE schema_version SET version = ?", (version,))
+    path.chmod(0o600)
+    return path
+
+
 def fingerprint(path: Path | str) -> str | None:
     """Bytes of the diary and its WAL (a database: every row): equal before and after means
     nothing was written."""
@@ -315,6 +333,24 @@ def unchanged(cli: Cli) -> Callable[[], None]:
         assert fingerprint(cli.db_path) == before
 
     return check
+
+
+@contextmanager
+def raw(cli: Cli) -> Iterator[Any]:
+    """A connection past the CLI, on the diary's own engine: sqlite3 on the file, psycopg as
+    the test database's owner on PostgreSQL; committed at the end."""
+    if cli.on_postgres:
+        import psycopg
+
+        with psycopg.connect(str(cli.db_path)) as conn:
+            yield conn
+        return
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(cli.db_path)) as conn:
+        yield conn
+        conn.commit()
 
 
 def run_sql(target: Path | str, statement: str) -> list[tuple[Any, ...]]:

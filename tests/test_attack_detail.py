@@ -11,7 +11,7 @@ import pytest
 
 from buddy_format import BUDDY_COLUMNS as COLUMNS
 from buddy_format import quoted, row
-from conftest import Cli, fingerprint
+from conftest import Cli, diary_of_schema, fingerprint
 from migraine_diary import storage as db
 
 pytestmark = pytest.mark.both_engines
@@ -270,17 +270,12 @@ def test_schema_checks_the_kind_and_indexes_it(cli: Cli) -> None:
 def test_a_diary_of_the_previous_schema_is_read_and_upgraded(cli: Cli, tmp_path: Path) -> None:
     """A diary made before this step reads as the latest without being changed, then a write
     upgrades it and keeps its attacks."""
-    old = tmp_path / "old.db"
+    old = diary_of_schema(tmp_path / "old.db", db.LATEST - 1)
     with sqlite3.connect(old) as conn:
-        for step in db.MIGRATIONS[: db.LATEST - 1]:
-            for statement in step:
-                conn.execute(statement)
-        conn.execute("UPDATE schema_version SET version = ?", (db.LATEST - 1,))
         conn.execute(
             "INSERT INTO attack (start, \"end\", peak) VALUES ('2026-11-01T08:00:00+00:00',"
             " '2026-11-01T12:00:00+00:00', 5)"
         )
-    old.chmod(0o600)
     reader = Cli(old)
     before = fingerprint(old)
     (attack,) = reader.json("attack", "list")
@@ -301,6 +296,18 @@ def test_a_diary_of_the_previous_schema_is_read_and_upgraded(cli: Cli, tmp_path:
         "stress",
     )
     assert reader.json("triggers")["values"][0]["value"] == "stress"
+
+
+@pytest.mark.sqlite_only  # makes the older diary file with sqlite3
+def test_a_dry_run_import_into_a_diary_of_the_owners_step_before(tmp_path: Path) -> None:
+    """A dry run reads the diary without upgrading it: its inserts must work on the schema
+    before the owners step too (import keys unique in the diary, not per client)."""
+    old = diary_of_schema(tmp_path / "old.db", db.schema.OWNERS_STEP)
+    before = fingerprint(old)
+    tried = Cli(old)("import", "--format", "migraine-buddy", str(export(tmp_path)), "--dry-run")
+    assert tried.exit_code == 0, tried.stderr
+    assert tried.stdout.startswith("Would add 3 attacks"), tried.stdout
+    assert fingerprint(old) == before
 
 
 def test_a_detail_that_cannot_be_a_value_stays_in_the_notes(cli: Cli, tmp_path: Path) -> None:

@@ -5,31 +5,13 @@ of clients."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from typing import Any
 
 import pytest
 
-from conftest import Cli
+from conftest import Cli, raw
 from postgres import OWNER
 
 pytestmark = pytest.mark.both_engines
-
-
-@contextmanager
-def raw(cli: Cli) -> Iterator[Any]:
-    """A connection past the CLI, on the diary's own engine: sqlite3 on the file, psycopg as
-    the test database's owner on PostgreSQL; committed at the end."""
-    if cli.on_postgres:
-        import psycopg
-
-        with psycopg.connect(str(cli.db_path)) as conn:
-            yield conn
-        return
-    with closing(sqlite3.connect(cli.db_path)) as conn:
-        yield conn
-        conn.commit()
 
 
 def refused_as_append_only(cli: Cli) -> type[Exception]:

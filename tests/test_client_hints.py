@@ -179,6 +179,28 @@ def test_the_ongoing_attack_note_ends_the_clients_attack(
     assert practice.anne.json("attack", "show", "1")["end"] is not None
 
 
+def test_a_listing_across_clients_tells_overlaps_within_a_client_only(
+    practice: Practice,
+) -> None:
+    """Two clients' attacks at the same hours are two people's, not an overlap to fix; one
+    client's two overlapping attacks are, and the hint for them names that client (a
+    listing of every client chose none, and a write without --client is refused)."""
+    practice.anne.ok("attack", "log", "--when", "2026-11-20 09:00", "--hours", "4", "--peak", "5")
+    practice.bob.ok("attack", "log", "--when", "2026-11-20 10:00", "--hours", "4", "--peak", "6")
+    assert "overlap" not in practice.cli.ok("attack", "list").stdout
+    practice.anne.ok(
+        "attack", "log", "--when", "2026-11-20 11:00", "--hours", "1", "--peak", "4",
+        "--allow-overlap",
+    )  # fmt: skip
+    listing = practice.cli.ok("attack", "list").stdout
+    assert listing.count("overlap") == 1, listing
+    assert "Attacks 1 and 3 overlap" in listing
+    words = printed(listing, "change or delete one with '", "' or '")
+    assert words[:2] == ["--client", ANNE], words
+    run_printed(practice.cli, [*words, "--peak", "3"])
+    assert practice.anne.json("attack", "show", "3")["peak"] == 3
+
+
 def test_a_wrong_client_is_never_carried_into_the_hint(
     practice: Practice,
 ) -> None:

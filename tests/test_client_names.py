@@ -148,3 +148,20 @@ def test_two_clients_of_one_name_are_never_shown_or_counted_as_one(practice: Pra
     assert {e["client"] for e in owner.json("audit")} >= {f"{NAME}@alice", f"{NAME}@bob"}
     mine = {s["client"] for s in alice.json("list") if s["notes"] == "alice-note-5170"}
     assert mine == {NAME}
+
+
+def test_a_listing_across_clients_labels_anothers_client_with_its_owner(
+    practice: Practice,
+) -> None:
+    """A session's client in a listing of every client is named as `clients` names them and
+    --client takes them: one's own by name, another's shared one as NAME@OWNER (alice's own
+    Anne Alder and bob's shared one were both labelled 'Anne Alder')."""
+    alice, bob = practice.alice, practice.bob
+    bob.ok("client", "share", NAME, "--with", "alice")
+    labels = {s["notes"]: s["client"] for s in alice.json("list")}
+    assert labels["alice-note-5170"] == NAME
+    assert labels["bob-note-3381"] == f"{NAME}@bob"
+    assert "bob-note-3381" in alice.ok("--client", labels["bob-note-3381"], "list").stdout
+    assert f"{NAME}@bob" in alice.ok("list").stdout
+    assert {s["client"] for s in bob.json("list")} >= {NAME}  # his own: no owner shown
+    bob.ok("client", "unshare", NAME, "--with", "alice")

@@ -450,3 +450,20 @@ def test_a_report_for_one_client_names_them_and_holds_theirs_alone(
     assert "craniosacral" in report
     assert "massage" not in report
     assert cli("report", "--client", "Anna", "--format", "md").exit_code == 1
+
+
+def test_name_at_owner_finds_a_client_whose_owner_has_an_at_sign() -> None:
+    """NAME@OWNER as `clients` shows it: a PostgreSQL role may itself hold an '@' (a role
+    named after an e-mail address), and a client's name may too."""
+    from migraine_diary.diary.clients import find_client
+
+    seen = [
+        ("Anne", 2, "alice@clinic.example", False),
+        ("Anne", 3, "bob", False),
+        ("Cleo@home", 4, "bob", False),
+    ]
+    assert find_client(seen, "Anne@alice@clinic.example") == 2
+    assert find_client(seen, "Anne@bob") == 3
+    assert find_client(seen, "Cleo@home@bob") == 4
+    assert find_client(seen, "Cleo@home") == 4  # the name as it is, when only one has it
+    assert find_client(seen, "Anne@carl") is None

@@ -6,33 +6,18 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import Cli, fingerprint
+from conftest import Cli, fingerprint, raw
 from migraine_diary import storage as db
 
 pytestmark = pytest.mark.both_engines
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@contextmanager
-def raw(cli: Cli) -> Iterator[Any]:
-    """A connection past the CLI on the diary's own engine, committed at the end."""
-    if cli.on_postgres:
-        import psycopg
-
-        with psycopg.connect(str(cli.db_path)) as conn:
-            yield conn
-        return
-    with closing(sqlite3.connect(cli.db_path)) as conn:
-        yield conn
-        conn.commit()
 
 
 @pytest.mark.sqlite_only  # the file's mode, its journal and its leftovers

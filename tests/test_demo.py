@@ -27,3 +27,21 @@ def test_a_database_url_is_refused_and_no_file_is_made(tmp_path: Path, args: lis
     assert result.exit_code == 1
     assert result.stderr == REFUSED
     assert [p.name for p in tmp_path.iterdir()] == ["home"]  # the test's home, nothing else
+
+
+def test_the_commands_to_try_run_as_printed_whatever_the_path(tmp_path: Path) -> None:
+    """The demo's commands name its file for the shell: a quote in the path ended the
+    hand-written '...' around it, so the command copied as printed did not run."""
+    import shlex
+
+    folder = tmp_path / "Anne's diaries"
+    folder.mkdir()
+    target = folder / "demo.db"
+    made = CliRunner().invoke(app, ["demo", "--db", str(target)])
+    assert made.exit_code == 0, made.stderr
+    tries = made.stdout.split("Try: ", 1)[1].splitlines()
+    assert len(tries) == 4
+    for line in tries:
+        words = shlex.split(line)
+        assert words[:3] == ["migraine", "--db", str(target)], line
+        assert CliRunner().invoke(app, words[1:]).exit_code == 0, line

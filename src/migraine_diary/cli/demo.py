@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
@@ -42,5 +43,6 @@ def demo(
     render.summary_table(summarize(diary, filters()))
     # The demo's own diary, named with --db, and personal: no client, whichever was chosen.
     tries = ("verdict", "stats craniosacral", "calendar", "report --output visit.html")
-    lines = [command_line_for(None, f"--db '{diary.path}' {words}") for words in tries]
+    where = shlex.quote(str(diary.path))
+    lines = [command_line_for(None, f"--db {where} {words}") for words in tries]
     console.print(f"\nThis demo diary is {diary.path}\nTry: " + "\n     ".join(lines))

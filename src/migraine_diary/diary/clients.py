@@ -47,9 +47,8 @@ def find_client(seen: Seen, wanted: str) -> int | None:
     several others' clients of one name (none one's own) are refused, naming their owners
     (roles, not people) and how to choose one."""
     same = [c for c in seen if c[0] == wanted]
-    if not same and "@" in wanted:
-        name, _, owner = wanted.rpartition("@")
-        same = [c for c in seen if c[0] == name and c[2] == owner]
+    if not same and "@" in wanted:  # the name and its owner: either may hold an '@' itself
+        same = [c for c in seen if c[2] is not None and wanted == f"{c[0]}@{c[2]}"]
     own = [c for c in same if c[3]]
     if own or len(same) == 1:
         return (own or same)[0][1]
@@ -59,7 +58,8 @@ def find_client(seen: Seen, wanted: str) -> int | None:
     listed = ", ".join(owners[:-1]) + f" and {owners[-1]}"
     raise DiaryError(
         f"there are {len(same)} clients named {wanted!r}, of {listed}, and none is yours; "
-        f"name one with its owner, as {f'{wanted}@{owners[0]}'!r} (see: migraine clients)"
+        f"name one with its owner, as {f'{wanted}@{owners[0]}'!r} "
+        f"(see: {command_line('clients')})"
     )
 
 

@@ -9,6 +9,12 @@ from typing import Any
 from migraine_diary.domain.dates import to_storage
 
 
+def shown_name(name: str, owner: str | None, *, own: bool) -> str:
+    """A client as the reader names them: by name, and another's (shared) client with its
+    owner, as --client NAME@OWNER takes it (names are unique per owner only)."""
+    return name if own or owner is None else f"{name}@{owner}"
+
+
 @dataclass(frozen=True)
 class Client:
     """A named client with how much the diary holds of them. `owner`: the PostgreSQL role
@@ -23,8 +29,7 @@ class Client:
 
     @property
     def shown(self) -> str:
-        """The name, and for another's client its owner, as --client NAME@OWNER takes it."""
-        return self.name if self.own or self.owner is None else f"{self.name}@{self.owner}"
+        return shown_name(self.name, self.owner, own=self.own)
 
     def to_json(self) -> dict[str, Any]:
         found = {

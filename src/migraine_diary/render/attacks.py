@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import shlex
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -25,7 +26,7 @@ from migraine_diary.domain.attack import Attack, DetailCounts, Logged, overlappi
 from migraine_diary.domain.buddy import BuddyResult
 from migraine_diary.domain.dates import format_local, local_day
 from migraine_diary.domain.days import MedsReport
-from migraine_diary.domain.hints import command_line
+from migraine_diary.domain.hints import command_line, command_line_for
 from migraine_diary.domain.medications import CLASSES, UNCLASSIFIED, NameClass, class_label
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH, duration_text
@@ -173,16 +174,32 @@ def attacks_table(
         for a in attacks
     ]
     console.print(table(*with_client(ATTACK_COLUMNS, rows, [a.id for a in attacks], clients)))
-    for first, second in overlapping_pairs(attacks):
+    for client, first, second in _overlaps(attacks, clients):
+        edit, delete = (f"attack {verb} {second}" for verb in ("edit", "delete"))
+        hint = command_line if client is None else partial(command_line_for, client)
         console.print(
             f"Attacks {first} and {second} overlap in time: change or delete one with "
-            f"'{command_line(f'attack edit {second}')}' or "
-            f"'{command_line(f'attack delete {second}')}'."
+            f"'{hint(edit)}' or '{hint(delete)}'."
         )
     if total > len(attacks):
         console.print(
             f"Showing the newest {len(attacks)} of {plural(total, 'attack')} (--limit N for more)."
         )
+
+
+def _overlaps(
+    attacks: Sequence[Attack], clients: Mapping[int, str | None] | None
+) -> list[tuple[str | None, int, int]]:
+    """(client, older id, newer id) of each two attacks that overlap, one person's only: in
+    a listing across clients, two clients' attacks at the same hours are no conflict. The
+    client is for the hint (None: the one chosen, or a personal diary's)."""
+    found = [
+        (None if clients is None else clients.get(first), first, second)
+        for first, second in overlapping_pairs(attacks)
+    ]
+    if clients is None:
+        return found
+    return [pair for pair in found if clients.get(pair[2]) == pair[0]]
 
 
 def rating_text(d: DoseRatings) -> str:

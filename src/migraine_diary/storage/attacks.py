@@ -74,7 +74,9 @@ def insert_attack(conn: Connection, values: dict[str, Any]) -> int | None:
             " WHERE CAST(:import_key AS TEXT) IS NULL OR NOT EXISTS ("
             "  SELECT 1 FROM attack a WHERE a.import_key IS NOT NULL AND a.start = :start"
             '  AND a."end" = :end AND a.peak = :peak AND a.client_id = :client_id)'
-            " ON CONFLICT (client_id, import_key) DO NOTHING RETURNING id"
+            # No conflict target: the key's one unique constraint is (client_id, import_key),
+            # but a dry run works on an older diary as it is, where it was import_key alone.
+            " ON CONFLICT DO NOTHING RETURNING id"
         ),
         {**values, "client_id": scope.writing(conn)},
     ).first()

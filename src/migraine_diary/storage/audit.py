@@ -21,7 +21,7 @@ def audit_rows(
     holds ids only); NULL once erased, and for the unnamed client of a personal diary."""
     from sqlalchemy import text
 
-    from migraine_diary.storage.scope import shown_name
+    from migraine_diary.storage.scope import shown_name_sql
 
     conditions: list[str] = []
     params: dict[str, Any] = {}
@@ -34,7 +34,7 @@ def audit_rows(
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     sql = (
         'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id,'
-        f" {shown_name(conn)}, a.action, c.id IS NOT NULL"
+        f" {shown_name_sql(conn)}, a.action, c.id IS NOT NULL"
         f" FROM audit a LEFT JOIN client c ON c.id = a.client_id{where} ORDER BY a.id"
     )
     for row in conn.execute(text(sql), params):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import CLIENT_TABLES
-from migraine_diary.storage.scope import own_client, shown_name
+from migraine_diary.storage.scope import own_client, shown_name_sql
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -86,7 +86,7 @@ def rename_client(conn: Connection, client_id: int, name: str) -> None:
 
 
 def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str | None]:
-    """The client's name (`shown_name`) of each record of `table` (session or attack) with
+    """The client's name (`shown_name_sql`) of each record of `table` (session or attack) with
     these ids (None for a record of the implicit client)."""
     from sqlalchemy import bindparam, text
 
@@ -94,7 +94,7 @@ def client_labels(conn: Connection, table: str, ids: list[int]) -> dict[int, str
         raise ValueError(table)
     found: dict[int, str | None] = {}
     query = text(
-        f"SELECT r.id, {shown_name(conn)} FROM {table} r JOIN client c ON c.id = r.client_id"
+        f"SELECT r.id, {shown_name_sql(conn)} FROM {table} r JOIN client c ON c.id = r.client_id"
         " WHERE r.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), 500):

@@ -117,10 +117,11 @@ def own_client(conn: Connection, alias: str = "c") -> str:
     return f"COALESCE({alias}.owner, '') = COALESCE({part(conn).CURRENT_ROLE}, '')"
 
 
-def shown_name(conn: Connection, alias: str = "c") -> str:
-    """A client's name as the connected role is shown it (alias: the client row): its own
-    client's name alone, another's with its owner, NAME@OWNER (as `--client` takes it and
-    `clients` lists it), so two people of one name are never shown, or counted, as one."""
+def shown_name_sql(conn: Connection, alias: str = "c") -> str:
+    """A client's name as the connected role is shown it, in SQL (alias: the client row):
+    domain.clients.shown_name's rule, for a query that labels or groups rows by client (its
+    own client's name alone, another's as NAME@OWNER, as `--client` takes it), so two people
+    of one name are never shown, or counted, as one."""
     return (
         f"CASE WHEN {alias}.owner IS NULL OR {own_client(conn, alias)} THEN {alias}.name"
         f" ELSE {alias}.name || '@' || {alias}.owner END"

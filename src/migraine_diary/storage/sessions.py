@@ -241,7 +241,7 @@ def stats_rows(conn: Connection, filters: Filters) -> Iterator[tuple[Any, ...]]:
 # Across clients (`stats --all-clients`): every session's client by name ('unnamed': a personal
 # diary's one implicit client), therapy, time, length and pains, by client in time order.
 # Row-level security keeps a practitioner's to their own and shared clients.
-# `{client}`: the client's name as shown to the reader (storage.clients.shown_name).
+# `{client}`: the client's name as shown to the reader (storage.scope.shown_name_sql).
 PRACTICE_SQL = (
     "SELECT COALESCE({client}, 'unnamed') AS client, t.name, s.\"when\", s.minutes, s.pain_before,"
     " s.pain_after FROM session s JOIN therapy t ON t.id = s.therapy_id"
@@ -254,10 +254,10 @@ def practice_rows(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """(client key, therapy name, when, minutes, pain before, pain after) per session."""
     from sqlalchemy import text
 
-    from migraine_diary.storage.scope import shown_name
+    from migraine_diary.storage.scope import shown_name_sql
 
     where, params = filters.where(conn)
-    sql = PRACTICE_SQL.format(where=where, client=shown_name(conn))
+    sql = PRACTICE_SQL.format(where=where, client=shown_name_sql(conn))
     return [tuple(r) for r in conn.execute(text(sql), params)]
 
 

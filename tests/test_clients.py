@@ -467,3 +467,27 @@ def test_name_at_owner_finds_a_client_whose_owner_has_an_at_sign() -> None:
     assert find_client(seen, "Cleo@home@bob") == 4
     assert find_client(seen, "Cleo@home") == 4  # the name as it is, when only one has it
     assert find_client(seen, "Anne@carl") is None
+
+
+def test_a_document_whose_ids_another_client_holds_is_refused_plainly(
+    cli: Cli, diary_target: str, tmp_path: Path
+) -> None:
+    """A whole-diary document keeps its ids; under a client, an id another client's record
+    holds (unseen on a server) is refused in one plain line, naming the way that renumbers,
+    and nothing is written (the database's words named its constraint)."""
+    personal = tmp_path / "anne.db"
+    everything(Cli(personal))
+    document = tmp_path / "anne.json"
+    Cli(personal).ok("export", "--all", "--output", str(document))
+    cli.ok("client", "add", "Bob")
+    cli.ok("client", "add", "Anne")
+    everything(Client(diary_target, "Bob"))
+    before = fingerprint(diary_target)
+    refused = Client(diary_target, "Anne")("import", str(document))
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1
+    assert "ids are taken in this diary by other records (another client's)" in refused.stderr
+    assert "migraine client import-diary FILE --client NAME" in refused.stderr
+    assert "constraint" not in refused.stderr
+    assert "pkey" not in refused.stderr
+    assert fingerprint(diary_target) == before

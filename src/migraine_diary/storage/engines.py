@@ -27,7 +27,24 @@ def explicit_ids(conn: Connection, table: str) -> Iterator[None]:
     """Around an insert of rows that bring their own ids (an import keeps a file's): after it,
     the table's next id is past them on either engine, and no other writer took one between
     (PostgreSQL's sequence does not see ids given to it)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from migraine_diary.domain.hints import command_line
+    from migraine_diary.errors import DiaryError
+
     engine = part(conn)
     engine.before_explicit_ids(conn, table)
-    yield
+    try:
+        yield
+    except IntegrityError as error:
+        if not engine.is_taken_id(error, table):
+            raise
+        # In a practice the id may be another client's record, which this role cannot see:
+        # the database's own words would name a constraint (and, on a server, reveal it).
+        raise DiaryError(
+            f"the file's {table} ids are taken in this diary by other records (another "
+            "client's); nothing was imported. Import the file into an empty diary, or bring a "
+            f"personal diary in with '{command_line('client import-diary FILE --client NAME')}'"
+            " (its records get new ids)"
+        ) from None
     engine.after_explicit_ids(conn, table)

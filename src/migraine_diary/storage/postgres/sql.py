@@ -62,3 +62,11 @@ def after_explicit_ids(conn: Connection, table: str) -> None:
     from sqlalchemy import text
 
     conn.execute(text(advance_sql(table)))
+
+
+def is_taken_id(error: Exception, table: str) -> bool:
+    """Whether an insert failed on the table's id being taken (its primary key)."""
+    orig = getattr(error, "orig", error)
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    return getattr(orig, "sqlstate", None) == "23505" and constraint == f"{table}_pkey"

@@ -52,3 +52,8 @@ def before_explicit_ids(conn: Connection, table: str) -> None:
 
 def after_explicit_ids(conn: Connection, table: str) -> None:
     """Nothing to do: sqlite_sequence follows the largest id inserted."""
+
+
+def is_taken_id(error: Exception, table: str) -> bool:
+    """Whether an insert failed on the table's id being taken."""
+    return f"UNIQUE constraint failed: {table}.id" in str(getattr(error, "orig", error))

@@ -356,6 +356,23 @@ def test_one_imported_attack_in_two_personal_diaries_comes_in_under_each_client(
     assert len(cli.json("attack", "list")) == 2
 
 
+def test_import_diary_losing_the_race_for_a_new_client_is_refused_cleanly(
+    cli: Cli, diary_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports under one new name at once: the second found no client, then lost the
+    insert to the first (add_client: None); it once failed with 'unexpected AssertionError'."""
+    personal = tmp_path / "anne.db"
+    everything(Cli(personal))
+    cli.ok("client", "add", "Bob")
+    before = counts(diary_target)
+    monkeypatch.setattr(db, "add_client", lambda *args: None)
+    lost = cli("client", "import-diary", str(personal), "--client", "Anne")
+    assert lost.exit_code == 1, lost.stderr
+    assert "at the same time" in lost.stderr
+    assert "nothing was imported" in lost.stderr
+    assert counts(diary_target) == before
+
+
 def test_import_diary_refuses_what_is_no_personal_diary(
     cli: Cli, tmp_path: Path, new_diary: Callable[[], str]
 ) -> None:

@@ -14,7 +14,10 @@ import pytest
 
 from conftest import Cli, fingerprint
 from migraine_diary import storage as db
+from migraine_diary.errors import InputError
 from migraine_diary.storage.postgres.ddl import Untranslatable, translate
+
+SOURCE = str(Path(db.__file__).parents[2])  # the package under test, whatever the cwd
 
 
 @pytest.fixture
@@ -364,3 +367,36 @@ def test_the_owners_step_keeps_every_row_index_trigger_and_reference(
     assert {(e["table"], e["action"]) for e in audited} >= {("attack", "insert"),
                                                             ("medication", "insert")}  # fmt: skip
     assert cli("client", "add", "Anne").exit_code == 1  # a name is still one's own once
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+psycopg://alice:Pa55-secret@/practice", "mysql://alice:Pa55-secret@db/practice"],
+)
+def test_a_url_of_another_kind_is_refused_not_taken_for_a_file(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A URL the diary cannot use was once taken for a path: the password was printed in the
+    message and `log` made folders named after it, with a diary file inside."""
+    with pytest.raises(InputError) as refused:
+        db.locate(url)
+    assert "secret" not in str(refused.value)
+    monkeypatch.setenv(db.ENV_VAR, url)
+    with pytest.raises(InputError, match=db.ENV_VAR):
+        db.locate(None)
+    monkeypatch.delenv(db.ENV_VAR)
+    here = tmp_path / "here"
+    here.mkdir()
+    for args in (["list"], ["log", "cst", "-m", "45", "-b", "5", "-a", "4"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "migraine_diary", "--db", url, *args],
+            capture_output=True,
+            text=True,
+            cwd=here,  # where a path-like URL would have made its folders
+            env={**os.environ, "MIGRAINE_DIARY_NOW": "2026-11-26 12:00", "PYTHONPATH": SOURCE},
+            check=False,
+        )
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith("migraine: error: --db ")
+        assert "secret" not in result.stdout + result.stderr
+        assert list(here.iterdir()) == []

@@ -170,5 +170,9 @@ def import_diary(diary: db.Diary, source: Path, name: str) -> dict[str, int]:
             )
         if target is None:
             target = db.add_client(conn, wanted, to_storage(now()))
-            assert target is not None
+            if target is None:  # another command made the client since we looked
+                raise DiaryError(
+                    f"client {wanted!r} was made by another command at the same time; "
+                    "nothing was imported"
+                )
         return db.import_diary(conn, reader, target)

@@ -8,11 +8,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from migraine_diary.errors import InputError
 from migraine_diary.storage.sqlite.files import ENV_VAR
 from migraine_diary.storage.sqlite.files import locate as locate_file
 
 SCHEMES = ("postgresql://", "postgres://")
-_USERINFO = re.compile(r"^(?P<scheme>[a-z]+://)(?P<user>[^:@/?#]*):(?P<password>[^@/?#]*)@")
+_ANY_URL = re.compile(r"^[a-z][a-z0-9+.-]+://", re.IGNORECASE)
+_USERINFO = re.compile(
+    r"(?i)^(?P<scheme>[a-z][a-z0-9+.-]+://)(?P<user>[^:@/?#]*):(?P<password>[^@/?#]*)@"
+)
 _QUERY_PASSWORD = re.compile(r"(?i)(?P<key>[?&]password=)(?P<password>[^&#]*)")
 MASK = "***"
 
@@ -65,7 +69,18 @@ def locate(option: str | Path | None) -> Path | Server:
         from_env = os.environ.get(ENV_VAR, "").strip()
         if from_env and is_server_url(from_env):
             return Server(from_env)
+        _no_other_url(from_env, ENV_VAR)
         return locate_file(None)
     if is_server_url(given):
         return Server(given.strip())
+    _no_other_url(given, "--db")
     return locate_file(Path(given))
+
+
+def _no_other_url(given: str, field: str) -> None:
+    """A URL of another kind (postgresql+psycopg://, mysql://) is refused, not taken for a
+    path: as a path its password would be shown, and `log` would make folders named by it."""
+    if _ANY_URL.match(given.strip()):
+        raise InputError(
+            f"{field} must be a diary file's path or a postgresql:// URL (got {masked(given)})"
+        )

@@ -508,3 +508,21 @@ def test_a_document_whose_ids_another_client_holds_is_refused_plainly(
     assert "constraint" not in refused.stderr
     assert "pkey" not in refused.stderr
     assert fingerprint(diary_target) == before
+
+
+@pytest.mark.sqlite_only  # about a diary file not made
+def test_a_refused_client_command_makes_no_diary(tmp_path: Path) -> None:
+    """With no diary yet, a command about a client that cannot be in it is refused and
+    leaves no new diary file behind (an empty one was made before the refusal)."""
+    target = tmp_path / "none-yet.db"
+    cli = Cli(target)
+    for command in (("client", "rename", "A", "B"), ("client", "erase", "A", "--yes"),
+                    ("client", "share", "A", "--with", "bob"),
+                    ("--client", "A", "log", "craniosacral", "-m", "45", "-b", "5", "-a", "3"),
+                    ("--client", "A", "list")):  # fmt: skip
+        refused = cli(*command)
+        assert refused.exit_code == 1, command
+        assert refused.stderr.startswith(f"migraine: error: there is no diary at {target} yet")
+        assert not target.exists(), command
+    cli.ok("client", "add", "A")
+    assert target.exists()

@@ -54,7 +54,7 @@ def add(ctx: typer.Context, name: Name) -> None:
     """
     from migraine_diary.diary.clients import add as add_client
 
-    added = add_client(_practice(ctx), name)
+    added = add_client(_practice(ctx, create=True), name)
     common.say(f"Added client {added!r}. Log for them with: {command_line_for(added, 'log ...')}")
 
 
@@ -204,12 +204,14 @@ def unshare(ctx: typer.Context, name: Name, role: Role) -> None:
         common.say(f"Client {shown!r} was not shared with {role}; nothing changed.")
 
 
-def _opened(ctx: typer.Context, *, write: bool) -> Diary:
-    """The diary, not scoped to a client (these commands name theirs as an argument)."""
+def _opened(ctx: typer.Context, *, write: bool, create: bool | None = None) -> Diary:
+    """The diary, not scoped to a client (these commands name theirs as an argument); made
+    when there is none only for a command that adds a client (by default, one that writes)."""
     from migraine_diary.diary import files
     from migraine_diary.errors import DiaryError
 
-    opened = files.open_for(common.diary_option(ctx), write=write, create=write)
+    made = write if create is None else create
+    opened = files.open_for(common.diary_option(ctx), write=write, create=made)
     if opened.diary is None:
         raise DiaryError(f"there is no diary at {opened.path} yet; add a client first")
     if opened.upgraded_from is not None:
@@ -221,5 +223,6 @@ def _opened(ctx: typer.Context, *, write: bool) -> Diary:
     return opened.diary
 
 
-def _practice(ctx: typer.Context) -> Diary:
-    return _opened(ctx, write=True)
+def _practice(ctx: typer.Context, *, create: bool = False) -> Diary:
+    """The diary to change a client in: no diary is made for a client that cannot be in it."""
+    return _opened(ctx, write=True, create=create)

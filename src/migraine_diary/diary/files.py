@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migraine_diary import storage
+from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError
 
 Where = Path | storage.Server  # str() of a Server masks its password
@@ -34,6 +35,12 @@ def open_for(
     from migraine_diary.diary import clients
 
     where = storage.locate(option)
+    if client is not None and isinstance(where, Path) and not where.exists():
+        # No diary is made for a client that cannot be in it.
+        raise DiaryError(
+            f"there is no diary at {where} yet, so no client {' '.join(client.split())!r} in"
+            f" it; add one with '{command_line('client add NAME')}'"
+        )
     diary: storage.Diary | None
     if isinstance(where, storage.Server):
         diary = storage.open_server(where, write=write)

@@ -526,3 +526,24 @@ def test_a_refused_client_command_makes_no_diary(tmp_path: Path) -> None:
         assert not target.exists(), command
     cli.ok("client", "add", "A")
     assert target.exists()
+
+
+def test_a_command_about_one_persons_days_needs_the_client(cli: Cli, diary_target: str) -> None:
+    """In a practice, a report, a calendar, medication days, stats and verdicts counted over
+    several people would read as one person's: without --client they are refused, naming
+    the way; with it they come out, and the listings and the model across clients still
+    cover everyone."""
+    for name, day in (("Anne", "2026-11"), ("Bob", "2026-10")):
+        cli.ok("client", "add", name)
+        everything(Client(diary_target, name), day=day)
+    for command in (("report", "--format", "md"), ("calendar",), ("meds",), ("stats",),
+                    ("verdict",)):  # fmt: skip
+        refused = cli(*command)
+        assert refused.exit_code == 1, command
+        assert refused.stderr == (
+            f"migraine: error: {command[0]} is about one person: name the client with --client"
+            " (see 'migraine clients')\n"
+        )
+        assert Client(diary_target, "Anne")(*command).exit_code == 0, command
+    for command in (("list",), ("attack", "list"), ("summary",), ("stats", "--all-clients")):
+        assert cli(*command).exit_code == 0, command

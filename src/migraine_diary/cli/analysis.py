@@ -16,6 +16,7 @@ from migraine_diary.cli.common import (
     Until,
     complete_therapy,
     counting_diary,
+    one_person_diary,
     print_json,
     say,
     session_filters,
@@ -70,7 +71,7 @@ def stats(
 
     Example: migraine stats craniosacral --since 2026-09-01
     """
-    diary = counting_diary(ctx)
+    diary = counting_diary(ctx) if all_clients else one_person_diary(ctx, "stats")
     if all_clients:
         across_clients(diary, therapy, since, until, json=json)
         return
@@ -143,7 +144,7 @@ def verdict(ctx: typer.Context, json: Json = False) -> None:
 
     Example: migraine verdict
     """
-    results = judged_therapies(counting_diary(ctx), None, None, None)
+    results = judged_therapies(one_person_diary(ctx, "verdict"), None, None, None)
     if json:
         from migraine_diary.render.json import verdict_json
 

@@ -111,6 +111,15 @@ def counting_diary(ctx: typer.Context) -> Diary | None:
     return diary
 
 
+def one_person_diary(ctx: typer.Context, command: str) -> Diary | None:
+    """counting_diary, for a command about one person's days (see diary.clients)."""
+    from migraine_diary.diary.clients import about_one_person
+
+    diary = counting_diary(ctx)
+    about_one_person(diary, command)
+    return diary
+
+
 def writable_diary(ctx: typer.Context) -> Diary:
     diary = diary_from(ctx, write=True)
     assert diary is not None

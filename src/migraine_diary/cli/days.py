@@ -11,8 +11,8 @@ from migraine_diary.cli.common import (
     Months,
     Since,
     Until,
-    counting_diary,
     diary_from,
+    one_person_diary,
     print_json,
     say,
     writable_diary,
@@ -111,7 +111,7 @@ def calendar_(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    summaries = days.calendar_months(counting_diary(ctx), first, last, now)
+    summaries = days.calendar_months(one_person_diary(ctx, "calendar"), first, last, now)
     if json:
         from migraine_diary.domain.days import calendar_json
 
@@ -143,7 +143,7 @@ def meds(
     now = dates.now()
     today = dates.local_today(now)
     first, last = days.date_range(months, since, until, today)
-    report = days.meds_report(counting_diary(ctx), first, last, now)
+    report = days.meds_report(one_person_diary(ctx, "meds"), first, last, now)
     if json:
         from migraine_diary.domain.days import meds_json
 

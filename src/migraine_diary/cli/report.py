@@ -18,8 +18,8 @@ from migraine_diary.cli.common import (
     State,
     Until,
     client_option,
-    counting_diary,
     diary_option,
+    one_person_diary,
     output_file,
     say,
     settings_of,
@@ -119,7 +119,7 @@ def report(
         output = output if force else free_name(output)
 
     files.existing_path(diary_option(ctx), "log a session or an attack first")
-    data = report_data.build_report(counting_diary(ctx), first, last, questions, today)
+    data = report_data.build_report(one_person_diary(ctx, "report"), first, last, questions, today)
     letterhead = Letterhead(
         settings["practice_name"].value, settings["practice_address"].value, client_option(ctx)
     )

@@ -89,6 +89,21 @@ def choose(diary: db.Diary | None, name: str | None) -> None:
     diary.client = found
 
 
+def about_one_person(diary: db.Diary | None, command: str) -> None:
+    """A command about one person's days and verdicts (a report, a calendar, ...) in a
+    practice needs the client: counted over several people, its migraine days, medication
+    days and verdicts would read as one person's. A personal diary needs nothing."""
+    if diary is None or diary.client is not None:
+        return
+    with diary.connect() as conn:
+        if not db.has_named_clients(conn):
+            return
+    raise DiaryError(
+        f"{command} is about one person: name the client with --client (see "
+        f"'{command_line('clients')}')"
+    )
+
+
 def labels(diary: db.Diary | None, table: str, ids: list[int]) -> dict[int, str | None] | None:
     """Each record's client, for a listing of every client's records; None when there is
     nothing to tell apart (a personal diary, or one client chosen), so nothing new shows."""

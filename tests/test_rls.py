@@ -376,3 +376,22 @@ def test_a_practitioner_without_clients_is_told_to_add_one(practice: Practice) -
     assert "you have no client in this practice yet" in refused.stderr
     assert carol.json("list") == []
     assert carol.json("clients") == []
+
+
+def test_a_client_is_shared_only_with_another_practitioner(practice: Practice) -> None:
+    alice = practice.alice
+    mine = alice("client", "share", "Anne Alder", "--with", "alice")
+    assert mine.exit_code == 1
+    (line,) = mine.stderr.splitlines()
+    assert "yours already" in line
+    # The cluster's superuser and the database's owner pass every role check, and are no
+    # practitioners for all that: not members of migraine_practitioner.
+    for role in ("migraine_admin", "diary_owner"):
+        refused = alice("client", "share", "Anne Alder", "--with", role)
+        assert refused.exit_code == 1, role
+        assert f"no practitioner {role!r}" in refused.stderr
+    with practice.raw("diary_owner") as owner:
+        assert owner.execute("SELECT count(*) FROM client_share").fetchone()[0] == 0
+    alice.ok("client", "share", "Anne Alder", "--with", "bob")
+    alice.ok("client", "unshare", "Anne Alder", "--with", "bob")
+

@@ -395,3 +395,14 @@ def test_a_client_is_shared_only_with_another_practitioner(practice: Practice) -
     alice.ok("client", "share", "Anne Alder", "--with", "bob")
     alice.ok("client", "unshare", "Anne Alder", "--with", "bob")
 
+
+def test_a_login_role_not_yet_a_practitioner_is_told_who_grants_it(practice: Practice) -> None:
+    practice.server.admin("CREATE ROLE dave LOGIN")
+    url = practice.url("dave").replace("dave@", "dave:pw-D4ve-77@")
+    result = Cli(url)("clients")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert "not a practitioner of this database" in line
+    assert "GRANT migraine_practitioner TO dave;" in line
+    assert "schema needs the database's owner" not in line
+    assert "pw-D4ve-77" not in result.stdout + result.stderr

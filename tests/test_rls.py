@@ -396,6 +396,21 @@ def test_a_client_is_shared_only_with_another_practitioner(practice: Practice) -
     alice.ok("client", "unshare", "Anne Alder", "--with", "bob")
 
 
+def test_the_audit_calls_a_client_no_longer_shared_not_erased(practice: Practice) -> None:
+    alice, bob = practice.alice, practice.bob
+    alice.ok("client", "add", "Eva Elm")
+    alice.ok("client", "share", "Eva Elm", "--with", "bob")
+    bob.ok("--client", "Eva Elm", "log", "massage", "--when", "2026-11-08 09:00",
+           "--minutes", "30", "--pain-before", "4", "--pain-after", "2")  # fmt: skip
+    eva = next(e["client_id"] for e in bob.json("audit") if e["client"] == "Eva Elm@alice")
+    alice.ok("client", "unshare", "Eva Elm", "--with", "bob")
+    text = bob.ok("audit").stdout
+    assert f"#{eva} (erased)" not in text
+    assert f"#{eva} (not shared with you now)" in " ".join(text.split())
+    dora = next(e["client_id"] for e in alice.json("audit") if e["action"] == "erase")
+    assert f"#{dora} (erased)" in alice.ok("audit").stdout  # erased: her audit says so
+
+
 def test_a_login_role_not_yet_a_practitioner_is_told_who_grants_it(practice: Practice) -> None:
     practice.server.admin("CREATE ROLE dave LOGIN")
     url = practice.url("dave").replace("dave@", "dave:pw-D4ve-77@")

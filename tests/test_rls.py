@@ -376,3 +376,48 @@ def test_a_practitioner_without_clients_is_told_to_add_one(practice: Practice) -
     assert "you have no client in this practice yet" in refused.stderr
     assert carol.json("list") == []
     assert carol.json("clients") == []
+
+
+def test_a_client_is_shared_only_with_another_practitioner(practice: Practice) -> None:
+    alice = practice.alice
+    mine = alice("client", "share", "Anne Alder", "--with", "alice")
+    assert mine.exit_code == 1
+    (line,) = mine.stderr.splitlines()
+    assert "yours already" in line
+    # The cluster's superuser and the database's owner pass every role check, and are no
+    # practitioners for all that: not members of migraine_practitioner.
+    for role in ("migraine_admin", "diary_owner"):
+        refused = alice("client", "share", "Anne Alder", "--with", role)
+        assert refused.exit_code == 1, role
+        assert f"no practitioner {role!r}" in refused.stderr
+    with practice.raw("diary_owner") as owner:
+        assert owner.execute("SELECT count(*) FROM client_share").fetchone()[0] == 0
+    alice.ok("client", "share", "Anne Alder", "--with", "bob")
+    alice.ok("client", "unshare", "Anne Alder", "--with", "bob")
+
+
+def test_the_audit_calls_a_client_no_longer_shared_not_erased(practice: Practice) -> None:
+    alice, bob = practice.alice, practice.bob
+    alice.ok("client", "add", "Eva Elm")
+    alice.ok("client", "share", "Eva Elm", "--with", "bob")
+    bob.ok("--client", "Eva Elm", "log", "massage", "--when", "2026-11-08 09:00",
+           "--minutes", "30", "--pain-before", "4", "--pain-after", "2")  # fmt: skip
+    eva = next(e["client_id"] for e in bob.json("audit") if e["client"] == "Eva Elm@alice")
+    alice.ok("client", "unshare", "Eva Elm", "--with", "bob")
+    text = bob.ok("audit").stdout
+    assert f"#{eva} (erased)" not in text
+    assert f"#{eva} (not shared with you now)" in " ".join(text.split())
+    dora = next(e["client_id"] for e in alice.json("audit") if e["action"] == "erase")
+    assert f"#{dora} (erased)" in alice.ok("audit").stdout  # erased: her audit says so
+
+
+def test_a_login_role_not_yet_a_practitioner_is_told_who_grants_it(practice: Practice) -> None:
+    practice.server.admin("CREATE ROLE dave LOGIN")
+    url = practice.url("dave").replace("dave@", "dave:pw-D4ve-77@")
+    result = Cli(url)("clients")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert "not a practitioner of this database" in line
+    assert "GRANT migraine_practitioner TO dave;" in line
+    assert "schema needs the database's owner" not in line
+    assert "pw-D4ve-77" not in result.stdout + result.stderr

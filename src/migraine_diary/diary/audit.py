@@ -39,7 +39,8 @@ def entries(
                 int(row[0]), from_storage(row[1]), row[2], row[3],
                 None if row[4] is None else int(row[4]),
                 None if row[5] is None else int(row[5]), row[6], row[7],
-                row[5] is not None and not row[8],
+                row[5] is not None and bool(row[9]),
+                row[5] is not None and not row[8] and not row[9],
             )  # fmt: skip
 
 

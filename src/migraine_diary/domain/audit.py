@@ -19,7 +19,8 @@ class AuditEntry:
     client_id: int | None
     client: str | None  # the client's name as it is now (None: erased, unnamed or no client)
     action: str  # insert, update, delete or erase
-    client_gone: bool = False  # the client's row no longer there (erased), not merely unnamed
+    client_gone: bool = False  # the client was erased, not merely unnamed
+    client_unseen: bool = False  # the client is there but not shared with the reader now
 
     def to_json(self, *, practice: bool) -> dict[str, Any]:
         """A personal diary's entries say nothing of clients (it has only its own)."""

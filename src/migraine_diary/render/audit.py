@@ -37,9 +37,12 @@ def audit_table(entries: Iterable[AuditEntry], *, practice: bool) -> None:
 
 
 def _client(entry: AuditEntry) -> str:
-    """The client's name; blank for the unnamed one (as in every listing), its id once erased."""
+    """The client's name; blank for the unnamed one (as in every listing), its id once erased
+    or no longer shared with the reader."""
     if entry.client_id is None:
         return DASH
     if entry.client_gone:
         return f"#{entry.client_id} (erased)"
+    if entry.client_unseen:
+        return f"#{entry.client_id} (not shared with you now)"
     return entry.client or ""

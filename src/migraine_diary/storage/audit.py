@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.errors import DiaryError
+from migraine_diary.storage.schema import ERASE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -16,9 +17,11 @@ def audit_rows(
     conn: Connection, client_id: int | None = None, since: str | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """(id, at, role, table, record id, client id, client's name, action, whether the client
-    is still there) of each audit row the connection may see, oldest first: a client's alone,
-    from an instant on (stored form). The name is read from the client table now (the audit
-    holds ids only); NULL once erased, and for the unnamed client of a personal diary."""
+    is still seen, whether it was erased) of each audit row the connection may see, oldest
+    first: a client's alone, from an instant on (stored form). The name is read from the
+    client table now (the audit holds ids only); NULL once erased or no longer shared, and
+    for the unnamed client of a personal diary. Under row-level security an unseen client
+    may still exist: erased only with an erase entry of it in the audit the role sees."""
     from sqlalchemy import text
 
     from migraine_diary.storage.scope import shown_name_sql
@@ -32,9 +35,15 @@ def audit_rows(
         conditions.append('a."at" >= :since')
         params["since"] = since
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    erased = "c.id IS NULL"
+    if conn.dialect.name == "postgresql":
+        erased += (
+            " AND EXISTS (SELECT 1 FROM audit e WHERE e.client_id = a.client_id"
+            f" AND e.action = '{ERASE}')"
+        )
     sql = (
         'SELECT a.id, a."at", a.role, a.table_name, a.record_id, a.client_id,'
-        f" {shown_name_sql(conn)}, a.action, c.id IS NOT NULL"
+        f" {shown_name_sql(conn)}, a.action, c.id IS NOT NULL, {erased}"
         f" FROM audit a LEFT JOIN client c ON c.id = a.client_id{where} ORDER BY a.id"
     )
     for row in conn.execute(text(sql), params):

@@ -12,17 +12,32 @@ if TYPE_CHECKING:
 PRACTITIONERS = "migraine_practitioner"
 
 
+def member_sql(role: str) -> str:
+    """SQL for whether the role (an SQL expression of its name) was granted membership of the
+    practitioners' group, directly or through other roles: pg_has_role is true for a
+    superuser too, who is no practitioner."""
+    return (
+        "WITH RECURSIVE granted(oid) AS ("
+        " SELECT m.roleid FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+        f" WHERE r.rolname = {role}"
+        " UNION SELECT m.roleid FROM pg_auth_members m JOIN granted g ON m.member = g.oid)"
+        " SELECT EXISTS (SELECT 1 FROM granted g JOIN pg_roles p ON p.oid = g.oid"
+        f" WHERE p.rolname = '{PRACTITIONERS}')"
+    )
+
+
 def share_client(conn: Connection, client_id: int, role: str) -> bool:
     """Share the client with a practitioner's role; False when it was shared already. Only
     the client's owner (or the database's owner) may: row-level security enforces it too."""
     from sqlalchemy import text
 
-    _may_share(conn, client_id)
-    known = conn.execute(
-        text("SELECT pg_has_role(oid, :group, 'MEMBER') FROM pg_roles WHERE rolname = :role"),
-        {"role": role, "group": PRACTITIONERS},
-    ).first()
-    if known is None or not known[0]:
+    owner = _may_share(conn, client_id)
+    if role == owner:  # the owner sees the client anyway: no share to add
+        mine = role == conn.execute(text("SELECT current_user")).scalar()
+        whose = "yours" if mine else f"{role}'s"
+        raise DiaryError(f"the client is {whose} already; nothing was changed")
+    known = conn.execute(text(member_sql(":role")), {"role": role}).scalar()
+    if not known:
         raise DiaryError(
             f"there is no practitioner {role!r} in the database (a login role made a member "
             f"of {PRACTITIONERS}); nothing was changed"
@@ -59,11 +74,15 @@ def shared_with(conn: Connection, client_id: int) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _may_share(conn: Connection, client_id: int) -> None:
+def _may_share(conn: Connection, client_id: int) -> str:
+    """The client's owner, when the connected role may share the client."""
     from sqlalchemy import text
 
     row = conn.execute(
-        text("SELECT c.owner = current_user OR migraine_is_admin() FROM client c WHERE c.id = :c"),
+        text(
+            "SELECT c.owner = current_user OR migraine_is_admin(), c.owner"
+            " FROM client c WHERE c.id = :c"
+        ),
         {"c": client_id},
     ).first()
     if row is None or not row[0]:
@@ -71,3 +90,4 @@ def _may_share(conn: Connection, client_id: int) -> None:
             "only the client's owner (or the database's owner) may share or unshare them; "
             "nothing was changed"
         )
+    return str(row[1])

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from migraine_diary.domain.hints import command_line
 from migraine_diary.errors import DiaryError, InputError
+from migraine_diary.storage.shares import PRACTITIONERS, member_sql
 from migraine_diary.storage.where import Server, scrub
 
 # Built once: `upgrade` is about the whole database and never carries a client.
@@ -50,6 +51,15 @@ def server_error(server: Server, error: BaseException) -> DiaryError:
         )
     if isinstance(error, errors.InsufficientPrivilege) and "append-only" in reason:
         return DiaryError(f"the database at {server} refused: {reason}; nothing was changed")
+    if isinstance(error, errors.InsufficientPrivilege) and (role := _outsider(server)):
+        grant = f"GRANT {PRACTITIONERS} TO {role};"
+        return DiaryError(
+            scrub(
+                f"the database at {server} refused: {role} is not a practitioner of this "
+                f"database; its owner makes it one with '{grant}'; nothing was written",
+                server.url,
+            )
+        )
     if isinstance(error, errors.InsufficientPrivilege):
         return DiaryError(
             f"the database at {server} refused: {reason}; nothing was written (creating or "
@@ -60,6 +70,25 @@ def server_error(server: Server, error: BaseException) -> DiaryError:
     if isinstance(error, psycopg.OperationalError) and not isinstance(error, errors.QueryCanceled):
         return DiaryError(f"cannot use the database at {server}: {reason}; nothing was written")
     return DiaryError(f"the database at {server} could not be used: {reason}")
+
+
+def _outsider(server: Server) -> str | None:
+    """The connected role (quoted as SQL wants it) when it is neither a practitioner nor the
+    database's owner, so a refusal is for want of the grant; None when it is, or unknown."""
+    import psycopg
+
+    try:
+        with psycopg.connect(server.url, application_name="migraine-diary") as conn:
+            row = conn.execute(
+                f"SELECT quote_ident(current_user), ({member_sql('current_user')}),"
+                " EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = current_database()"
+                " AND pg_has_role(d.datdba, 'MEMBER'))".encode()
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    if row is None or row[1] or row[2]:
+        return None
+    return str(row[0])
 
 
 def _reason(error: BaseException) -> str:

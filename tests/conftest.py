@@ -6,6 +6,7 @@ import hashlib
 import inspect
 import itertools
 import json
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -385,3 +386,26 @@ def every_row(target: Path | str) -> str:
         for table in tables
         for row in run_sql(target, f'SELECT * FROM "{table}"')
     )
+
+
+def typed_once(root: Path, build: Callable[[Cli], None]) -> Path:
+    """A diary built once for a module (typing many records takes seconds a test): on a
+    diary file in `root`, beside it its whole-diary document (diary.json). Its file's path."""
+    with private_environment(root / "home"):
+        typed = Cli(root / "diary.db")
+        build(typed)
+        typed.ok("export", "--all", "--output", str(root / "diary.json"))
+    return root / "diary.db"
+
+
+def from_template(cli: Cli, template: Path) -> Cli:
+    """The test's diary holding a diary `typed_once`: a copy of its file, or on PostgreSQL
+    the same diary brought in as its document."""
+    if cli.on_postgres:
+        cli.ok("import", str(template.with_suffix(".json")))
+        return cli
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{template}{suffix}")
+        if source.exists():
+            shutil.copy2(source, f"{cli.db_path}{suffix}")
+    return cli

@@ -18,7 +18,7 @@ import html5lib
 import pytest
 from typer.testing import CliRunner
 
-from conftest import Cli, fingerprint, private_environment
+from conftest import Cli, fingerprint, from_template, private_environment, typed_once
 from migraine_diary.analysis.report import AttackEntry, MonthFigures, ReportData, TherapyFigures
 from migraine_diary.analysis.stats import ReliefEstimate
 from migraine_diary.cli.app import app
@@ -414,42 +414,32 @@ PAST_SINCE, PAST_UNTIL = "2025-03-01", "2025-05-31"
 def kept_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Mar-May 2025 kept completely: two March attacks (one short with aura), eleven triptan
     days in April, an unclassified medicine in May, and a craniosacral course in May. Built
-    once on a diary file, beside it its whole-diary document (kept.json); each test gets a
-    copy."""
-    root = tmp_path_factory.mktemp("kept")
-    with private_environment(root / "home"):
-        cli = Cli(root / "diary.db")
-        cli.ok("kept", PAST_SINCE, PAST_UNTIL)
-        cli.ok("attack", "log", "--when", "2025-03-10 10:00", "--hours", "5", "--peak", "6",
-               "--med", "ibuprofen 400")  # fmt: skip
-        cli.ok("attack", "log", "--when", "2025-03-20 10:00", "--until", "2025-03-20 10:15",
-               "--peak", "3", "--aura")  # fmt: skip
-        for day in range(1, 12):
-            cli.ok("attack", "log", "--when", f"2025-04-{day:02d} 08:00", "--hours", "3",
-                   "--peak", "7", "--med", "sumatriptan 50mg")  # fmt: skip
-        cli.ok("attack", "log", "--when", "2025-05-05 09:00", "--hours", "4", "--peak", "5",
-               "--med", "mystery drops", "--notes", SCRIPT_NOTE)  # fmt: skip
-        cli.log("craniosacral", when="2025-05-06 16:30", cost=90)
-        cli.log("craniosacral", when="2025-05-08 16:30", cost=90)
-        cli.log("craniosacral", when="2025-05-12 16:30", minutes=30, pain_after=5, cost=60,
-                attack=True)  # fmt: skip
-        cli.log(SVG_NAME, when="2024-01-10 10:00", cost=50)  # outside the period: not shown
-        cli.ok("export", "--all", "--output", str(root / "kept.json"))
-    return Path(cli.db_path)
+    once; each test gets a copy."""
+    return typed_once(tmp_path_factory.mktemp("kept"), _kept_course)
+
+
+def _kept_course(cli: Cli) -> None:
+    cli.ok("kept", PAST_SINCE, PAST_UNTIL)
+    cli.ok("attack", "log", "--when", "2025-03-10 10:00", "--hours", "5", "--peak", "6",
+           "--med", "ibuprofen 400")  # fmt: skip
+    cli.ok("attack", "log", "--when", "2025-03-20 10:00", "--until", "2025-03-20 10:15",
+           "--peak", "3", "--aura")  # fmt: skip
+    for day in range(1, 12):
+        cli.ok("attack", "log", "--when", f"2025-04-{day:02d} 08:00", "--hours", "3",
+               "--peak", "7", "--med", "sumatriptan 50mg")  # fmt: skip
+    cli.ok("attack", "log", "--when", "2025-05-05 09:00", "--hours", "4", "--peak", "5",
+           "--med", "mystery drops", "--notes", SCRIPT_NOTE)  # fmt: skip
+    cli.log("craniosacral", when="2025-05-06 16:30", cost=90)
+    cli.log("craniosacral", when="2025-05-08 16:30", cost=90)
+    cli.log("craniosacral", when="2025-05-12 16:30", minutes=30, pain_after=5, cost=60,
+            attack=True)  # fmt: skip
+    cli.log(SVG_NAME, when="2024-01-10 10:00", cost=50)  # outside the period: not shown
 
 
 @pytest.fixture
 def kept_diary(kept_template: Path, cli: Cli) -> Cli:
-    """The test's diary holding the kept template: a copy of the file, or on PostgreSQL the
-    same diary brought in as its document."""
-    if cli.on_postgres:
-        cli.ok("import", str(kept_template.with_name("kept.json")))
-        return cli
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{kept_template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{cli.db_path}{suffix}")
-    return cli
+    """The test's diary holding the kept template."""
+    return from_template(cli, kept_template)
 
 
 @pytest.fixture

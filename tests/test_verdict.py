@@ -4,14 +4,13 @@ acute verdict."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from scipy import stats  # type: ignore[import-untyped]
 
-from conftest import Cli, private_environment
+from conftest import Cli, from_template, typed_once
 from migraine_diary.analysis.stats import SessionPoint, acute_verdict
 
 pytestmark = pytest.mark.both_engines
@@ -39,29 +38,15 @@ def reference_course(cli: Cli) -> None:
 
 @pytest.fixture(scope="module")
 def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference diary typed once on a diary file, beside it its whole-diary document
-    (reference.json): typing its 130 records takes seconds a test."""
-    root = tmp_path_factory.mktemp("reference")
-    with private_environment(root / "home"):
-        typed = Cli(root / "diary.db")
-        reference_course(typed)
-        typed.ok("export", "--all", "--output", str(root / "reference.json"))
-    return root / "diary.db"
+    """The reference diary, typed once (130 records take seconds a test)."""
+    return typed_once(tmp_path_factory.mktemp("reference"), reference_course)
 
 
 @pytest.fixture
 def reference(cli: Cli, reference_template: Path) -> Cli:
-    """The test's diary holding the reference course: a copy of the typed file, or on
-    PostgreSQL the same diary brought in as its document (test_attacks and test_engines
-    prove typing there)."""
-    if cli.on_postgres:
-        cli.ok("import", str(reference_template.with_name("reference.json")))
-        return cli
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{reference_template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{cli.db_path}{suffix}")
-    return cli
+    """The test's diary holding the reference course (test_attacks and test_engines prove
+    typing on PostgreSQL)."""
+    return from_template(cli, reference_template)
 
 
 def test_reference_values_through_stats_json(reference: Cli) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -409,3 +410,33 @@ def from_template(cli: Cli, template: Path) -> Cli:
         if source.exists():
             shutil.copy2(source, f"{cli.db_path}{suffix}")
     return cli
+
+
+@dataclass
+class Practice:
+    """One PostgreSQL database of a practice: its owner and two practitioners, alice and bob
+    (login roles, members of migraine_practitioner), each a CLI on it."""
+
+    server: Any
+    name: str  # the database's name
+    owner: Cli
+    alice: Cli
+    bob: Cli
+
+    def url(self, role: str) -> str:
+        return str(self.server.url(self.name, role))
+
+    def raw(self, role: str) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.url(role), autocommit=True)
+
+
+@contextmanager
+def practice_on(server: Any, home: Path) -> Iterator[Practice]:
+    """A fresh practice on the test server, for a module-scoped fixture (private home)."""
+    with private_environment(home):
+        url = server.database()
+        name = url.split("@/", 1)[1].split("?", 1)[0]
+        alice, bob = (Cli(server.url(name, role)) for role in ("alice", "bob"))
+        yield Practice(server, name, Cli(url), alice, bob)

@@ -5,12 +5,11 @@ picks one's own, else the one shared, else asks for its owner (NAME@OWNER)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from conftest import Cli, private_environment
+from conftest import Cli, Practice, practice_on
 
 # One practice (a module-scoped database) that the tests below go on writing to, in order: the
 # whole module runs on one xdist worker, so every test sees what the ones before it wrote.
@@ -22,18 +21,6 @@ NAME = "Anne Alder"  # a common name: alice's client and bob's, two people
 THIRD = "dana"  # a third practitioner, whom both alice and bob share their Anne Alder with
 
 
-@dataclass
-class Practice:
-    server: Any
-    name: str  # the database's name
-    owner: Cli
-    alice: Cli
-    bob: Cli
-
-    def url(self, role: str) -> str:
-        return str(self.server.url(self.name, role))
-
-
 def _session(cli: Cli, client: str, note: str) -> None:
     cli.ok("--client", client, "log", "craniosacral", "--when", "2026-11-02 10:00",
            "-m", "45", "-b", "6", "-a", "3", "--notes", note)  # fmt: skip
@@ -42,13 +29,8 @@ def _session(cli: Cli, client: str, note: str) -> None:
 @pytest.fixture(scope="module")
 def practice(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
     home = tmp_path_factory.mktemp("practice") / "home"
-    with private_environment(home):
-        url = postgres_server.database()
-        name = url.split("@/", 1)[1].split("?", 1)[0]
-        yield Practice(
-            postgres_server, name, Cli(url),
-            Cli(postgres_server.url(name, "alice")), Cli(postgres_server.url(name, "bob")),
-        )  # fmt: skip
+    with practice_on(postgres_server, home) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import Cli, private_environment
+from conftest import Cli, Practice, practice_on
 from migraine_diary.storage import schema
 
 # One practice (a module-scoped database) that the tests below go on writing to, in order: the
@@ -26,23 +25,6 @@ SECRETS = {
     "alice": ("Anne Alder", "alice-note-7261", "Dr Alpha Provider", "rizatriptan"),
     "bob": ("Bert Birch", "bob-note-9415", "Dr Beta Provider", "zolmitriptan"),
 }
-
-
-@dataclass
-class Practice:
-    server: Any
-    name: str  # the database's name
-    owner: Cli
-    alice: Cli
-    bob: Cli
-
-    def url(self, role: str) -> str:
-        return str(self.server.url(self.name, role))
-
-    def raw(self, role: str) -> Any:
-        import psycopg
-
-        return psycopg.connect(self.url(role), autocommit=True)
 
 
 def _logged(cli: Cli, role: str) -> None:
@@ -105,13 +87,7 @@ def _own_session(cli: Cli, client: str) -> str:
 @pytest.fixture(scope="module")
 def practice(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
     home = tmp_path_factory.mktemp("practice") / "home"
-    with private_environment(home):
-        url = postgres_server.database()
-        name = url.split("@/", 1)[1].split("?", 1)[0]
-        found = Practice(
-            postgres_server, name, Cli(url),
-            Cli(postgres_server.url(name, "alice")), Cli(postgres_server.url(name, "bob")),
-        )  # fmt: skip
+    with practice_on(postgres_server, home) as found:
         _logged(found.alice, "alice")
         _logged(found.bob, "bob")
         yield found

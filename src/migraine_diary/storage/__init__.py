@@ -128,9 +128,9 @@ if TYPE_CHECKING:
     )
     from migraine_diary.storage.sqlite.care import BackupCopy, Health, backup_diary, check_diary
     from migraine_diary.storage.sqlite.diary import SqliteDiary, open_diary
-    from migraine_diary.storage.sqlite.files import ENV_VAR, inspect_file, remove_if_empty
+    from migraine_diary.storage.sqlite.files import inspect_file, remove_if_empty
     from migraine_diary.storage.sqlite.migrate import create_diary
-    from migraine_diary.storage.where import Server, locate, masked
+    from migraine_diary.storage.where import ENV_VAR, Server, locate, masked
 
     Diary: TypeAlias = SqliteDiary | PostgresDiary
 
@@ -247,7 +247,7 @@ _WHERE: dict[str, str] = {
     "check_diary": "migraine_diary.storage.sqlite.care",
     "SqliteDiary": "migraine_diary.storage.sqlite.diary",
     "open_diary": "migraine_diary.storage.sqlite.diary",
-    "ENV_VAR": "migraine_diary.storage.sqlite.files",
+    "ENV_VAR": "migraine_diary.storage.where",
     "inspect_file": "migraine_diary.storage.sqlite.files",
     "remove_if_empty": "migraine_diary.storage.sqlite.files",
     "create_diary": "migraine_diary.storage.sqlite.migrate",

@@ -8,16 +8,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from migraine_diary.errors import InputError
-from migraine_diary.storage.sqlite.files import ENV_VAR
-from migraine_diary.storage.sqlite.files import locate as locate_file
+from migraine_diary.errors import DiaryError, InputError
 
+ENV_VAR = "MIGRAINE_DIARY_DB"
 SCHEMES = ("postgresql://", "postgres://")
-_ANY_URL = re.compile(r"^[a-z][a-z0-9+.-]+://", re.IGNORECASE)
-_USERINFO = re.compile(
-    r"(?i)^(?P<scheme>[a-z][a-z0-9+.-]+://)(?P<user>[^:@/?#]*):(?P<password>[^@/?#]*)@"
-)
-_QUERY_PASSWORD = re.compile(r"(?i)(?P<key>[?&]password=)(?P<password>[^&#]*)")
+# Patterns as text: `re` compiles (and caches) one on its first use, so a Tab, which needs
+# none of them, does not pay for compiling them at import.
+_ANY_URL = r"(?i)^[a-z][a-z0-9+.-]+://"
+_USERINFO = r"(?i)^(?P<scheme>[a-z][a-z0-9+.-]+://)(?P<user>[^:@/?#]*):(?P<password>[^@/?#]*)@"
+_QUERY_PASSWORD = r"(?i)(?P<key>[?&]password=)(?P<password>[^&#]*)"
 MASK = "***"
 
 
@@ -27,14 +26,14 @@ def is_server_url(text: str) -> bool:
 
 def masked(url: str) -> str:
     """The URL with any password (user:PASSWORD@, or ?password=) replaced by ***."""
-    url = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", url, count=1)
-    return _QUERY_PASSWORD.sub(lambda m: f"{m['key']}{MASK}", url)
+    url = re.sub(_USERINFO, lambda m: f"{m['scheme']}{m['user']}:{MASK}@", url, count=1)
+    return re.sub(_QUERY_PASSWORD, lambda m: f"{m['key']}{MASK}", url)
 
 
 def passwords(url: str) -> list[str]:
     """The password texts a URL holds, raw and as typed, to blank out of any message."""
-    found = [m["password"] for m in (_USERINFO.match(url),) if m] + [
-        m["password"] for m in _QUERY_PASSWORD.finditer(url)
+    found = [m["password"] for m in (re.match(_USERINFO, url),) if m] + [
+        m["password"] for m in re.finditer(_QUERY_PASSWORD, url)
     ]
     from urllib.parse import unquote
 
@@ -80,7 +79,39 @@ def locate(option: str | Path | None) -> Path | Server:
 def _no_other_url(given: str, field: str) -> None:
     """A URL of another kind (postgresql+psycopg://, mysql://) is refused, not taken for a
     path: as a path its password would be shown, and `log` would make folders named by it."""
-    if _ANY_URL.match(given.strip()):
+    if re.match(_ANY_URL, given.strip()):
         raise InputError(
             f"{field} must be a diary file's path or a postgresql:// URL (got {masked(given)})"
+        )
+
+
+def locate_file(option: Path | None) -> Path:
+    """--db wins over MIGRAINE_DIARY_DB, which wins over the platform's user data folder."""
+    if option is not None:
+        return option.expanduser()
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_data_path
+
+    path = user_data_path("migraine-diary", appauthor=False) / "diary.db"
+    stay_in_data_folder(path)
+    return path
+
+
+def stay_in_data_folder(path: Path) -> None:
+    """The default diary must not lead out of the data folder through a symbolic link: a link
+    planted there would send every session to a file of someone else's choosing. A diary kept
+    elsewhere on purpose is named with --db or MIGRAINE_DIARY_DB."""
+    root = path.parent.parent
+    try:
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        raise DiaryError(f"cannot use {path}: it is a loop of symbolic links") from None
+    if not inside:
+        raise DiaryError(
+            f"{path} leads out of your data folder {root} through a symbolic link (to "
+            f"{resolved}), so it is not used; to keep the diary there, name it with --db or "
+            f"{ENV_VAR}"
         )

@@ -11,9 +11,6 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migraine_diary.storage import schema
-from migraine_diary.storage.sqlite import shape
-
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
@@ -76,7 +73,12 @@ def read_connection(path: Path, version: int | None = None) -> sqlite3.Connectio
 
 
 def _temporary(version: int | None) -> list[str]:
-    if version is None or version >= schema.LATEST:
+    if version is None:  # the latest schema, or not yet known: a Tab reads no schema module
+        return []
+    from migraine_diary.storage import schema
+    from migraine_diary.storage.sqlite import shape
+
+    if version >= schema.LATEST:
         return []
     return shape.temporary_tables(version) or []
 

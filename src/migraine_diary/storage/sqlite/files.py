@@ -15,41 +15,8 @@ from migraine_diary.storage.sqlite.connections import read_connection
 from migraine_diary.storage.sqlite.errors import database_errors, sqlite_error
 from migraine_diary.storage.sqlite.wal import foreign_log
 
-ENV_VAR = "MIGRAINE_DIARY_DB"
 SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_SIZE = 100
-
-
-def locate(option: Path | None) -> Path:
-    """--db wins over MIGRAINE_DIARY_DB, which wins over the platform's user data folder."""
-    if option is not None:
-        return option.expanduser()
-    from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return Path(from_env).expanduser()
-    from platformdirs import user_data_path
-
-    path = user_data_path("migraine-diary", appauthor=False) / "diary.db"
-    stay_in_data_folder(path)
-    return path
-
-
-def stay_in_data_folder(path: Path) -> None:
-    """The default diary must not lead out of the data folder through a symbolic link: a link
-    planted there would send every session to a file of someone else's choosing. A diary kept
-    elsewhere on purpose is named with --db or MIGRAINE_DIARY_DB."""
-    root = path.parent.parent
-    try:
-        resolved = path.resolve()
-        inside = resolved.is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
-        raise DiaryError(f"cannot use {path}: it is a loop of symbolic links") from None
-    if not inside:
-        raise DiaryError(
-            f"{path} leads out of your data folder {root} through a symbolic link (to "
-            f"{resolved}), so it is not used; to keep the diary there, name it with --db or "
-            f"{ENV_VAR}"
-        )
 
 
 def inspect_file(path: Path) -> int | None:

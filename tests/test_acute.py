@@ -290,3 +290,24 @@ def test_an_untimed_dose_is_no_rescue_and_acute_counts_it_apart(cli: Any) -> Non
     assert (suma["rescue"]["k"], suma["rescue"]["n"]) == (0, 1)
     text = cli.ok("acute").stdout
     assert "1 dose without a time, left out of rescue and relapse" in " ".join(text.split())
+
+
+def test_a_new_attack_soon_after_is_a_relapse_or_a_rescue(cli: Any) -> None:
+    # Attack 1 pain-free at 2 h, attack 2 with a dose 12 hours later: relapse, no rescue.
+    # Attack 3 not pain-free at 2 h, attack 4's dose 12 hours later: a rescue for attack 3.
+    for n, (when, pain) in enumerate(
+        [("2026-11-10 08:00", 0), ("2026-11-10 20:00", None),
+         ("2026-11-20 08:00", 5), ("2026-11-20 20:00", None)], start=1,
+    ):  # fmt: skip
+        cli.ok("attack", "log", "--when", when, "--hours", "3", "--peak", "7",
+               "--med", f"naproxen@{when[11:]}")  # fmt: skip
+        if pain is not None:
+            cli.ok("attack", "rate", str(n), "--after", "2h", "--pain", str(pain))
+    found = cli.json("acute", "--until", "2026-11-10")
+    row = found["treatments"][0]
+    assert row["relapse"] == 1
+    assert (row["sustained_24h"]["k"], row["sustained_24h"]["n"]) == (0, 1)
+    assert (row["rescue"]["k"], row["rescue"]["n"]) == (0, 2)
+    row = cli.json("acute", "--since", "2026-11-20")["treatments"][0]
+    assert (row["rescue"]["k"], row["rescue"]["n"]) == (1, 2)
+    assert cli.json("attack", "show", "1")["ratings"][0]["relapse_24h"] is True

@@ -12,9 +12,11 @@ from migraine_diary import storage as db
 from migraine_diary.analysis.acute import (
     Comparison,
     DoseRatings,
+    Later,
     TreatmentRow,
     compare,
     dose_ratings,
+    later_events,
     treatment_rows,
 )
 from migraine_diary.domain import dates
@@ -276,12 +278,36 @@ def treatments(
     return found
 
 
+RELAPSE_DAYS = 2  # a relapse is looked for up to 48 hours after a dose
+
+
+def following(
+    diary: db.Diary | None, since: dt.date | None, until: dt.date | None
+) -> list[Later]:
+    """What may follow a dose of the days given besides their own doses: every attack start
+    from `since` to 2 days after `until`, and the doses of the attacks of those 2 days."""
+    if diary is None:
+        return []
+    reach = None if until is None else until + dt.timedelta(days=RELAPSE_DAYS)
+    low, high = _window(since, reach)
+    with diary.connect() as conn:
+        starts = [Later(r[0], from_storage(r[1]), dose=False)
+                  for r in db.attack_rows(conn, low, high)]  # fmt: skip
+    if until is None:
+        return starts
+    return later_events(treatments(diary, until + dt.timedelta(days=1), reach), starts)
+
+
 def therapy_endpoints(
     diary: db.Diary | None, since: dt.date | None = None, until: dt.date | None = None
 ) -> dict[str, TreatmentRow]:
     """The trial endpoints of each therapy's sessions during attacks, by therapy key (what
     `stats` and `verdict` show beside the relief right after a session)."""
-    rows = treatment_rows([t for t in treatments(diary, since, until) if t.kind == "session"])
+    found = treatments(diary, since, until)
+    rows = treatment_rows(
+        [t for t in found if t.kind == "session"],
+        later_events(found, following(diary, since, until)),
+    )
     return {therapy_key(r.name): r for r in rows}
 
 
@@ -289,8 +315,10 @@ def attack_ratings(diary: db.Diary | None, attack: Attack) -> tuple[str | None, 
     """The attack's most bothersome symptom and each dose's ratings, in time order (what
     `attack show` adds to the attack)."""
     day = dates.local_day(attack.start)
-    mine = [t for t in treatments(diary, day, day) if t.attack_id == attack.id]
-    return mbs_of(diary, attack.id), dose_ratings(mine)
+    found = treatments(diary, day, day)
+    mine = [t for t in found if t.attack_id == attack.id]
+    later = later_events(found, following(diary, day, day))
+    return mbs_of(diary, attack.id), dose_ratings(mine, later)
 
 
 @dataclass(frozen=True)
@@ -326,7 +354,7 @@ def acute_report(
     if pair and len(pair) != 2:
         raise InputError("--compare takes two treatments: --compare A --compare B")
     found = treatments(diary, since, until)
-    rows = treatment_rows(found)
+    rows = treatment_rows(found, following(diary, since, until))
     medicines = [r for r in rows if r.kind == "medicine"]
     comparison = None
     if pair:

@@ -311,3 +311,31 @@ def test_a_new_attack_soon_after_is_a_relapse_or_a_rescue(cli: Any) -> None:
     row = cli.json("acute", "--since", "2026-11-20")["treatments"][0]
     assert (row["rescue"]["k"], row["rescue"]["n"]) == (1, 2)
     assert cli.json("attack", "show", "1")["ratings"][0]["relapse_24h"] is True
+
+
+def test_the_report_takes_scores_up_to_its_end_and_pgic_beside_each_course(cli: Any) -> None:
+    # Two courses of acupuncture (a gap of over 28 days), a PGIC at the end of each.
+    for day in ("2026-01-10", "2026-01-20", "2026-09-10", "2026-09-20"):
+        cli.log("acupuncture", when=f"{day} 09:00")
+    cli.ok("score", "pgic", "acupuncture", "--value", "6", "--date", "2026-01-25")
+    cli.ok("score", "pgic", "acupuncture", "--value", "3", "--date", "2026-09-25")
+    cli.ok("score", "midas", "--total", "24", "--date", "2026-08-20")
+    cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
+    md = cli.ok("report", "-f", "md", "--since", "2026-08-01", "--until", "2026-09-30").stdout
+    assert "MIDAS 24 on 2026-08-20, grade IV, the first recorded" in md
+    assert "2026-11-20" not in md
+    treatments = md.split("## Treatments")[1].split("\n## ")[0]
+    assert "PGIC for acupuncture: 3 of 7 on 2026-09-25 (course 2026-09-10 to 2026-09-20)" in (
+        treatments
+    )
+    whole = cli.ok("report", "-f", "md", "--since", "2026-01-01").stdout
+    treatments = whole.split("## Treatments")[1].split("\n## ")[0]
+    assert "6 of 7 on 2026-01-25 (course 2026-01-10 to 2026-01-20)" in treatments
+    assert "3 of 7 on 2026-09-25 (course 2026-09-10 to 2026-09-20)" in treatments
+    listed = cli.json("score", "list")
+    courses = [s["course"] for s in listed if s["kind"] == "pgic"]
+    assert courses == [
+        {"first": "2026-01-10", "last": "2026-01-20"},
+        {"first": "2026-09-10", "last": "2026-09-20"},
+    ]
+    assert "course 2026-09-10 to 2026-09-20" in " ".join(cli.ok("score", "list").stdout.split())

@@ -405,21 +405,49 @@ def parse_total(kind: str, text: str) -> int:
     return parse_whole(text, field=field, rule=rule, low=low, high=high)
 
 
-def _scores(rows: Sequence[tuple[Any, ...]]) -> list[Score]:
-    """Scores with the change since the previous one of the same kind (PGIC: same therapy)."""
+def _courses(conn: Any) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Each therapy's courses (first and last session day, oldest first) by therapy key."""
+    from migraine_diary.analysis.preventive import course_spans
+    from migraine_diary.diary.courses import load_courses
+
+    return {
+        therapy_key(c.name): [
+            (span.first, span.last)
+            for span in course_spans([dates.local_day(s.when) for s in c.sessions])
+        ]
+        for c in load_courses(conn)
+    }
+
+
+def _course_of(day: dt.date, spans: Sequence[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date] | None:
+    """The course a PGIC of `day` judges: the one it falls in, or the last one before it
+    (after its last session and before the next course starts)."""
+    found = None
+    for span in spans:
+        if span[0] <= day:
+            found = span
+    return found
+
+
+def _scores(rows: Sequence[tuple[Any, ...]], conn: Any) -> list[Score]:
+    """Scores with the change since the previous one of the same kind (PGIC: same therapy),
+    each PGIC with the course it judges."""
     last: dict[tuple[str, str | None], int] = {}
+    courses = _courses(conn) if any(r[1] == "pgic" for r in rows) else {}
     found = []
     for r in rows:
         group = (r[1], r[4])
         previous = last.get(group)
+        day = dt.date.fromisoformat(r[2])
         found.append(
             Score(
                 id=r[0],
                 kind=r[1],
-                day=dt.date.fromisoformat(r[2]),
+                day=day,
                 total=r[3],
                 therapy=r[5],
                 change=None if previous is None else r[3] - previous,
+                course=_course_of(day, courses.get(r[4], [])) if r[1] == "pgic" else None,
             )
         )
         last[group] = r[3]
@@ -449,7 +477,7 @@ def add_score(
             {"kind": kind, "day": when.isoformat(), "total": value,
              "therapy_key": key, "therapy": name},
         )  # fmt: skip
-        stored = _scores(db.score_rows(conn))
+        stored = _scores(db.score_rows(conn), conn)
     return next(s for s in stored if s.id == score_id)
 
 
@@ -457,15 +485,25 @@ def list_scores(diary: db.Diary | None) -> list[Score]:
     if diary is None:
         return []
     with diary.connect() as conn:
-        return _scores(db.score_rows(conn))
+        return _scores(db.score_rows(conn), conn)
 
 
-def latest_scores(scores: Sequence[Score]) -> dict[str, Score]:
-    """The newest MIDAS and HIT-6, and the newest PGIC per therapy ("pgic:NAME")."""
+def latest_scores(
+    scores: Sequence[Score], until: dt.date | None = None
+) -> tuple[list[Score], list[Score]]:
+    """The newest MIDAS and HIT-6 up to `until` (each with its change from the one before),
+    and the newest PGIC of each course up to it, by therapy then course."""
     latest: dict[str, Score] = {}
+    pgic: dict[tuple[str, dt.date | None], Score] = {}
     for s in scores:
-        latest[s.kind if s.kind != "pgic" else f"pgic:{s.therapy}"] = s
-    return latest
+        if until is not None and s.day > until:
+            continue
+        if s.kind == "pgic":
+            pgic[(s.therapy or "", s.course[0] if s.course else None)] = s
+        else:
+            latest[s.kind] = s
+    ordered = sorted(pgic.values(), key=lambda s: ((s.therapy or "").casefold(), s.day))
+    return [latest[k] for k in ("midas", "hit6") if k in latest], ordered
 
 
 @dataclass(frozen=True)

@@ -158,8 +158,9 @@ def score_line(score: Score, verb: str = "Recorded") -> str:
     name = SCORE_NAMES[score.kind]
     grade = f", grade {score.grade}" if score.grade else ""
     of = f" for {score.therapy}" if score.therapy else ""
+    course = f" ({score.course_text})" if score.course else ""
     change = "" if score.change is None else f", {score.change:+d} since the previous one"
-    return f"{verb} {name}{of} {score.total} on {score.day.isoformat()}{grade}{change}"
+    return f"{verb} {name}{of} {score.total} on {score.day.isoformat()}{course}{grade}{change}"
 
 
 def scores_table(scores: Sequence[Score]) -> None:
@@ -178,7 +179,8 @@ def scores_table(scores: Sequence[Score]) -> None:
     cells = [
         [
             str(s.id), s.day.isoformat(), SCORE_NAMES[s.kind], str(s.total), s.grade or DASH,
-            DASH if s.change is None else f"{s.change:+d}", s.therapy or DASH,
+            DASH if s.change is None else f"{s.change:+d}",
+            f"{s.therapy} ({s.course_text})" if s.therapy and s.course else s.therapy or DASH,
         ]
         for s in scores
     ]  # fmt: skip

@@ -208,6 +208,8 @@ def score_text(score: Score) -> str:
     """``MIDAS 14 on 2026-11-01, grade III, -6 since the previous``."""
     if score.kind == "pgic":
         text = f"PGIC for {score.therapy}: {score.total} of 7 on {score.day.isoformat()}"
+        if score.course is not None:
+            text += f" ({score.course_text})"
     else:
         name = "MIDAS" if score.kind == "midas" else "HIT-6"
         text = f"{name} {score.total} on {score.day.isoformat()}, grade {score.grade}"
@@ -463,6 +465,7 @@ def render_markdown(data: ReportData, letterhead: Letterhead | None = None) -> s
                 f"- **{md(t.name)}**",
                 f"  - Acute: {md(acute_sentence(t))}",
                 f"  - Preventive: {md(t.preventive)}",
+                *(f"  - {md(score_text(g))}" for g in t.pgic),
             ]
     else:
         out.append("No treatment sessions in this period.")

@@ -218,10 +218,22 @@ def test_stats_says_not_enough_data_below_three_rated_attacks(cli: Any) -> None:
 def test_verdict_rests_on_pain_freedom_at_two_hours_once_rated(cli: Any) -> None:
     sessions_during_attacks(cli, [0, 0, 2, 4])
     text = cli.ok("verdict").stdout
-    assert "pain-free 2h 50% (2/4)" in text
+    assert "eases pain, pain-free 2h 50% (2/4)" in " ".join(text.split())
     acute = cli.json("verdict")[0]["acute"]
     assert acute["source"] == "pain_free_2h"
     assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (2, 4)
+    # Verdict, message and source agree: the exact interval (7% to 93%) excludes none.
+    assert acute["verdict"] == "helps"
+    assert acute["message"].startswith("Pain-free 2 hours after the session in 2 of 4 attacks")
+    assert "7% to 93%" in acute["message"]
+
+
+def test_no_attack_pain_free_at_two_hours_is_no_clear_effect(cli: Any) -> None:
+    sessions_during_attacks(cli, [3, 2, 4])
+    acute = cli.json("verdict")[0]["acute"]
+    assert (acute["source"], acute["verdict"]) == ("pain_free_2h", "no_clear_effect")
+    assert "0 of 3 attacks" in acute["message"]
+    assert "no clear effect, pain-free 2h 0% (0/3)" in " ".join(cli.ok("verdict").stdout.split())
 
 
 def test_verdict_falls_back_to_session_relief_without_ratings(cli: Any) -> None:

@@ -11,7 +11,7 @@ from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
-from migraine_diary.render.format import DASH
+from migraine_diary.render.format import DASH, percent
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import console
 
@@ -48,6 +48,25 @@ def endpoint_text(ep: Endpoint) -> str:
     if ep.too_few or ep.share is None or ep.ci is None:
         return f"{ep.k}/{ep.n}, too few"
     return f"{pct(ep.share)} {ep.k}/{ep.n} ({pct(ep.ci[0])}-{pct(ep.ci[1])})"
+
+
+def pain_free_sentence(ep: Endpoint) -> str:
+    """The acute message of `verdict` when it rests on pain freedom 2 hours after a session."""
+    if ep.n < MIN_RATED or ep.share is None or ep.ci is None:
+        return (
+            f"Not enough data: {plural(ep.n, 'attack')} rated 2 hours after the session, "
+            f"{MIN_RATED} needed."
+        )
+    figures = (
+        f"Pain-free 2 hours after the session in {ep.k} of {plural(ep.n, 'attack')} rated "
+        f"({percent(ep.share)}, exact 95% interval {percent(ep.ci[0])} to {percent(ep.ci[1])})"
+    )
+    if ep.ci[0] > 0:
+        return (
+            f"{figures}: the interval excludes none. The attacks were not randomised: some "
+            "might have ended by then anyway."
+        )
+    return f"{figures}: the interval includes none, so no clear effect."
 
 
 def comparison_text(c: Comparison) -> str:

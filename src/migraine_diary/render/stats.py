@@ -549,7 +549,7 @@ def acute_cell(r: TherapyVerdicts) -> str:
     """The verdict's acute column: pain freedom at 2 hours when rated, else session relief."""
     ep = r.pain_free_2h
     if r.acute_source == "pain_free_2h" and ep is not None and ep.share is not None:
-        return f"pain-free 2h {percent(ep.share)} ({ep.k}/{ep.n})"
+        return f"{ACUTE_WORDS[r.acute_verdict]}, pain-free 2h {percent(ep.share)} ({ep.k}/{ep.n})"
     rel = r.acute.relief
     acute = ACUTE_WORDS[r.acute.verdict]
     if rel.mean is not None and rel.n:

@@ -351,3 +351,14 @@ def test_the_report_takes_scores_up_to_its_end_and_pgic_beside_each_course(cli: 
         {"first": "2026-09-10", "last": "2026-09-20"},
     ]
     assert "course 2026-09-10 to 2026-09-20" in " ".join(cli.ok("score", "list").stdout.split())
+
+
+def test_midas_prefill_says_what_its_figures_rest_on(cli: Any) -> None:
+    empty = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
+    assert "not enough data" in empty
+    assert "average peak pain -" not in empty
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6")
+    cli.ok("checkin", "--date", "2026-11-21")
+    text = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
+    assert "1 day with headache of 2 recorded days (1 attack), average peak pain 6.0" in text
+    assert "89 of the 91 days are not recorded" in text

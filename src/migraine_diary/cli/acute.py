@@ -119,14 +119,9 @@ def midas(
         from migraine_diary.diary import acute
         from migraine_diary.domain import dates
 
-        found = acute.midas_prefill(diary_from(ctx, write=False), dates.now())
-        peak = "-" if found.average_peak is None else f"{found.average_peak:.1f}"
-        say(
-            f"From {found.first} to {found.last}: {found.headache_days} days with headache "
-            f"({found.attacks} attacks), average peak pain {peak} (0-10). The form asks about "
-            "more than the diary knows: fill it in yourself, then: "
-            + command_line("score midas --total N")
-        )
+        from migraine_diary.render.acute import prefill_text
+
+        say(prefill_text(acute.midas_prefill(diary_from(ctx, write=False), dates.now())))
         if total is None:
             return
     _record(ctx, "midas", total, day)

@@ -27,6 +27,7 @@ from migraine_diary.domain.acute import (
     MBS_WORDS,
     SCORE_NAMES,
     SCORE_RANGES,
+    Prefill,
     Score,
     Treatment,
 )
@@ -506,23 +507,17 @@ def latest_scores(
     return [latest[k] for k in ("midas", "hit6") if k in latest], ordered
 
 
-@dataclass(frozen=True)
-class Prefill:
-    """What the diary knows of the last 3 months, to help fill in the MIDAS form."""
-
-    first: dt.date
-    last: dt.date
-    headache_days: int
-    attacks: int
-    average_peak: float | None
-
-
 def midas_prefill(diary: db.Diary | None, now: dt.datetime) -> Prefill:
     from migraine_diary.diary.attacks import list_attacks
+    from migraine_diary.diary.days import day_table
 
     last = dates.local_day(now)
     first = last - dt.timedelta(days=90)
+    if diary is None:
+        return Prefill(first, last, 0, 0, None, 0)
     found, _ = list_attacks(diary, first, last, None)
+    with diary.connect() as conn:
+        recorded = sum(s.recorded for s in day_table(conn, first, last, now).statuses.values())
     days: set[dt.date] = set()
     for attack in found:
         begin, end = attack.span().local_days(dates.LOCAL, now)
@@ -531,4 +526,5 @@ def midas_prefill(diary: db.Diary | None, now: dt.datetime) -> Prefill:
             days.add(day)
             day += dt.timedelta(days=1)
     peaks = [a.peak for a in found]
-    return Prefill(first, last, len(days), len(found), sum(peaks) / len(peaks) if peaks else None)
+    average = sum(peaks) / len(peaks) if peaks else None
+    return Prefill(first, last, len(days), len(found), average, recorded)

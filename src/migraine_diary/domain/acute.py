@@ -134,3 +134,20 @@ class Score:
             if self.course is None
             else {"first": self.course[0].isoformat(), "last": self.course[1].isoformat()},
         }
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the diary knows of the last 3 months, to help fill in the MIDAS form: its figures
+    rest on the recorded days only (a day not recorded may have had a headache)."""
+
+    first: dt.date
+    last: dt.date
+    headache_days: int
+    attacks: int
+    average_peak: float | None
+    recorded_days: int = 0
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1

@@ -11,12 +11,12 @@ from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.words import plural
-from migraine_diary.render.format import DASH, percent
+from migraine_diary.render.format import DASH, one_decimal, percent
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import console
 
 if TYPE_CHECKING:
-    from migraine_diary.domain.acute import Treatment
+    from migraine_diary.domain.acute import Prefill, Treatment
 
 COLUMNS = (
     ("pain_free_2h", "pain-free 2h"),
@@ -171,6 +171,35 @@ def due_table(
             f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "
             f"{command_line('acute')})."
         )
+
+
+def prefill_text(found: Prefill) -> str:
+    """`score midas --prefill`: the diary's figures of the last 3 months with the recorded days
+    they rest on, or that there are none to go on."""
+    then = (
+        "The form asks about more than the diary knows: fill it in yourself, then: "
+        + command_line("score midas --total N")
+    )
+    period = f"From {found.first} to {found.last}"
+    if not found.recorded_days:
+        return (
+            f"{period}: not enough data, no day is recorded (log attacks with "
+            f"{command_line('attack log')}, days without one with {command_line('checkin')}). "
+            + then
+        )
+    peak = one_decimal(found.average_peak)
+    text = (
+        f"{period}: {plural(found.headache_days, 'day')} with headache of "
+        f"{plural(found.recorded_days, 'recorded day')} ({plural(found.attacks, 'attack')}), "
+        f"average peak pain {peak} (0-10)."
+    )
+    missing = found.days - found.recorded_days
+    if missing > 0:
+        text += (
+            f" {missing} of the {found.days} days are not recorded: the diary cannot tell "
+            "whether they had a headache."
+        )
+    return f"{text} {then}"
 
 
 def score_line(score: Score, verb: str = "Recorded") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +19,15 @@ RIZA = [0, 0, 3, 4, None]  # attacks 8-12
 
 def diary_of_twelve(cli: Any) -> None:
     """12 attacks treated with two medicines, most doses rated at 2 h, a rescue dose (attack
-    5) and a relapse (attack 1: pain-free at 2 h, pain 3 at 24 h)."""
+    5) and a relapse (attack 1: pain-free at 2 h, pain 3 at 24 h). Three days apart from
+    2026-10-01: no attack starts within 48 hours of the one before (that would be a relapse)."""
     for n, pain in enumerate(SUMA + RIZA, start=1):
         name = "sumatriptan" if n <= len(SUMA) else "rizatriptan"
         meds = ["--med", f"{name}@08:30"]
         if n == 5:
             meds += ["--med", "sumatriptan@14:00"]
-        cli.ok("attack", "log", "--when", f"2026-11-{n:02d} 08:00", "--hours", "10",
+        day = dt.date(2026, 10, 1) + dt.timedelta(days=3 * (n - 1))
+        cli.ok("attack", "log", "--when", f"{day} 08:00", "--hours", "10",
                "--peak", "7", *meds)  # fmt: skip
         if pain is not None:
             cli.ok("attack", "rate", str(n), "--after", "2h", "--pain", str(pain))
@@ -76,6 +79,11 @@ def test_acute_json_gives_counts_shares_and_exact_intervals(cli: Any) -> None:
     text = cli.ok("acute").stdout
     assert "67% 4/6" in text
     assert "without a 2-hour rating" in text
+    # Per treatment: attacks, unrated, ..., rescue 1/7 (exact 0.36%-58%: not "0%"), relapse.
+    suma_line = next(line for line in text.splitlines() if line.startswith("sumatriptan "))
+    cells = suma_line.split()
+    assert cells[1:3] == ["7", "1"]
+    assert " ".join(cells[-5:]) == "- 14% 1/7 (<1%-58%) 1"  # MBS-free: none chosen
     assert "not randomised" in text
 
 
@@ -86,7 +94,9 @@ def test_too_few_rated_says_so(cli: Any) -> None:
     row = cli.json("acute")["treatments"][0]
     assert row["pain_free_2h"]["share"] is None
     assert row["pain_free_2h"]["too_few"]
-    assert "too few" in cli.ok("acute").stdout
+    text = cli.ok("acute").stdout
+    assert "too few" in text
+    assert "class: simple analgesic" in " ".join(text.split())
 
 
 @pytest.mark.parametrize(
@@ -268,25 +278,26 @@ def test_attack_show_gives_the_mbs_each_dose_s_ratings_and_what_follows(cli: Any
 
 def test_the_report_holds_the_acute_table_the_scores_and_pgic(cli: Any, tmp_path: Any) -> None:
     diary_of_twelve(cli)
-    cli.log("acupuncture", when="2026-11-02 09:00", pain_before=6, pain_after=4)
+    cli.log("acupuncture", when="2026-10-02 09:00", pain_before=6, pain_after=4)
     cli.ok("score", "midas", "--total", "25", "--date", "2026-10-01")
     cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
     cli.ok("score", "hit6", "--total", "58")
     cli.ok("score", "pgic", "acupuncture", "--value", "5")
     low, high = (f"{100 * x:.0f}" for x in exact(4, 6))
-    md = cli.ok("report", "--format", "md", "--since", "2026-11-01").stdout
+    md = cli.ok("report", "--format", "md", "--since", "2026-10-01").stdout
     assert "## Acute treatment (trial endpoints)" in md
     suma = next(line for line in md.splitlines() if line.startswith("| sumatriptan |"))
-    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}-{high}%)"]
+    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}%-{high}%)"]
+    assert suma.split(" | ")[-2:] == ["14% 1/7 (<1%-58%)", "1 |"]  # rescue, then relapse
     assert "13 doses in the period, 3 without a 2-hour rating" in md
     assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in md
     assert "HIT-6 58 on 2026-11-26, grade substantial impact, the first recorded" in md
     assert "PGIC for acupuncture: 5 of 7 on 2026-11-26" in md
     page = tmp_path / "report.html"
-    cli.ok("report", "--since", "2026-11-01", "--output", str(page))
+    cli.ok("report", "--since", "2026-10-01", "--output", str(page))
     html = page.read_text()
     assert "Acute treatment (trial endpoints)" in html
-    assert f"67% 4/6 ({low}-{high}%)" in html
+    assert f"67% 4/6 ({low}%-{high}%)" in html
     assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in html
     assert "PGIC for acupuncture: 5 of 7" in html
 
@@ -362,3 +373,11 @@ def test_midas_prefill_says_what_its_figures_rest_on(cli: Any) -> None:
     text = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
     assert "1 day with headache of 2 recorded days (1 attack), average peak pain 6.0" in text
     assert "89 of the 91 days are not recorded" in text
+
+
+def test_a_bound_near_none_or_all_is_not_printed_as_none_or_all() -> None:
+    from migraine_diary.render.format import percent
+
+    assert [percent(x) for x in (0.0, 0.0042, 0.5, 0.996, 1.0)] == [
+        "0%", "<1%", "50%", ">99%", "100%",
+    ]  # fmt: skip

@@ -10,6 +10,7 @@ from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, Treat
 from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
+from migraine_diary.domain.medications import class_label
 from migraine_diary.domain.words import plural
 from migraine_diary.render.format import DASH, one_decimal, percent
 from migraine_diary.render.tables import Column, table
@@ -32,22 +33,28 @@ LEGEND = (
     "pain-free 2h: pain 0 two hours after the dose. relief 2h: moderate or severe (4-10) down "
     "to mild or none (0-3), of the attacks that began moderate or severe. sust. 24h/48h: "
     "pain-free at 2 h, no further dose and no pain again up to 24/48 h. MBS-free 2h: the "
-    "most bothersome symptom gone at 2 h. rescue: a further dose within 24 h.\n"
+    "most bothersome symptom gone at 2 h. rescue: a further dose within 24 h. unrated: "
+    "attacks whose dose has no 2-hour rating. relapse: attacks pain-free at 2 h with pain "
+    "again within 48 h (a rating, a dose, or a new attack).\n"
     "Pain levels: none 0, mild 1-3, moderate 4-6, severe 7-10. A treatment counts once per "
     "attack, by its first dose there."
 )
 
 
-def pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+def treatment_label(row: TreatmentRow) -> str:
+    """``sumatriptan``, ``class: simple analgesic``, ``therapy: acupuncture``."""
+    if row.kind == "class":
+        return f"class: {class_label(row.name)}"
+    return f"therapy: {row.name}" if row.kind == "therapy" else row.name
 
 
 def endpoint_text(ep: Endpoint) -> str:
+    """``67% 4/6 (22%-96%)``; the count alone below 3 rated attacks; a dash with none."""
     if ep.n == 0:
         return DASH
     if ep.too_few or ep.share is None or ep.ci is None:
         return f"{ep.k}/{ep.n}, too few"
-    return f"{pct(ep.share)} {ep.k}/{ep.n} ({pct(ep.ci[0])}-{pct(ep.ci[1])})"
+    return f"{percent(ep.share)} {ep.k}/{ep.n} ({percent(ep.ci[0])}-{percent(ep.ci[1])})"
 
 
 def pain_free_sentence(ep: Endpoint) -> str:
@@ -98,14 +105,15 @@ def acute_table(
     columns = (
         Column("treatment", figure=False, narrowest=12),
         Column("atk", justify="right", label="attacks"),
+        Column("unrated", justify="right", label="without a 2-hour rating"),
         *(Column(label) for _, label in COLUMNS),
+        Column("relapse", justify="right"),
     )
     cells = []
     for row in rows:
-        kind = {"medicine": "", "class": "class ", "therapy": "therapy "}[row.kind]
         cells.append([
-            f"{kind}{row.name}", str(row.attacks),
-            *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS),
+            treatment_label(row), str(row.attacks), str(row.unrated_2h),
+            *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS), str(row.relapse),
         ])  # fmt: skip
     console.print(table(columns, cells))
     console.print(

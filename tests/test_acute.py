@@ -381,3 +381,15 @@ def test_a_bound_near_none_or_all_is_not_printed_as_none_or_all() -> None:
     assert [percent(x) for x in (0.0, 0.0042, 0.5, 0.996, 1.0)] == [
         "0%", "<1%", "50%", ">99%", "100%",
     ]  # fmt: skip
+
+
+def test_doses_are_listed_in_the_time_order_they_are_numbered_in(cli: Any) -> None:
+    out = cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "10", "--peak", "6",
+                 "--med", "ibuprofen@15:00", "--med", "sumatriptan@09:00").stdout  # fmt: skip
+    text = " ".join(out.split())
+    assert text.index("sumatriptan") < text.index("ibuprofen")
+    assert [d["name"] for d in cli.json("attack", "show", "1")["medications"]] == [
+        "sumatriptan", "ibuprofen",
+    ]  # fmt: skip
+    shown = cli.ok("attack", "show", "1").stdout
+    assert shown.index("sumatriptan") < shown.index("ibuprofen")

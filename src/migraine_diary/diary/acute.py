@@ -78,12 +78,11 @@ def numbered_doses(conn: Any, attack_id: int) -> dict[int, tuple[int, dt.datetim
 
 
 def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
-    """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts."""
-    rows = [(None, d.name, to_storage(d.taken_at) if d.taken_at else None)
-            for d in attack.medications]  # fmt: skip
+    """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts
+    (the attack's doses are kept in that order)."""
     return [
-        (n, r[1], from_storage(r[2]) if r[2] else attack.start)
-        for n, r in _numbered(rows, attack.start)
+        (n, d.name, d.taken_at or attack.start)
+        for n, d in enumerate(attack.medications, start=1)
     ]
 
 

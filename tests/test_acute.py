@@ -393,3 +393,14 @@ def test_doses_are_listed_in_the_time_order_they_are_numbered_in(cli: Any) -> No
     ]  # fmt: skip
     shown = cli.ok("attack", "show", "1").stdout
     assert shown.index("sumatriptan") < shown.index("ibuprofen")
+
+
+def test_due_leaves_out_doses_without_a_time_and_counts_them(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-25 08:00", "--hours", "6", "--peak", "7",
+           "--med", "Migrastop", "--med", "sumatriptan@09:00")  # fmt: skip
+    due = cli.json("attack", "due")
+    assert [(d["dose"], d["name"]) for d in due["due"]] == [(2, "sumatriptan")]
+    assert due["untimed_unrated"] == 1
+    text = " ".join(cli.ok("attack", "due").stdout.split())
+    assert "1 dose without a time, never due by the clock" in text
+    assert "migraine attack rate 1 --dose 1 --after 2h --pain P" in text

@@ -77,13 +77,10 @@ def numbered_doses(conn: Any, attack_id: int) -> dict[int, tuple[int, dt.datetim
     }
 
 
-def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
+def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime | None]]:
     """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts
-    (the attack's doses are kept in that order)."""
-    return [
-        (n, d.name, d.taken_at or attack.start)
-        for n, d in enumerate(attack.medications, start=1)
-    ]
+    (the attack's doses are kept in that order); time None for a dose logged without one."""
+    return [(n, d.name, d.taken_at) for n, d in enumerate(attack.medications, start=1)]
 
 
 def due_command(attack_id: int, number: int) -> str:
@@ -383,16 +380,30 @@ class Due:
         }
 
 
+@dataclass(frozen=True)
+class DueRatings:
+    """`attack due`: the doses due for their 2-hour rating, oldest first; how many older ones
+    lack one too (counted apart in `acute`); and the recent doses without a time, never due by
+    the clock (an import's dose stands at the attack's start), each with its command."""
+
+    due: list[Due]
+    older: int
+    untimed: list[Treatment]
+
+
 def due_ratings(
     diary: db.Diary | None, now: dt.datetime, since: dt.date | None = None
-) -> tuple[list[Due], int]:
-    """Doses still without a 2-hour rating, from `since` (default the last DUE_DAYS days),
-    oldest first; and how many older doses lack one too (counted apart in `acute`)."""
+) -> DueRatings:
+    """Doses still without a 2-hour rating, from `since` (default the last DUE_DAYS days)."""
     first = since or (dates.local_day(now) - dt.timedelta(days=DUE_DAYS))
     every = [t for t in treatments(diary) if t.kind == "medication" and t.pain_2h is None]
     recent = [t for t in every if dates.local_day(t.taken_at) >= first]
-    due = [Due(t, t.taken_at + dt.timedelta(hours=2)) for t in recent]
-    return sorted(due, key=lambda d: (d.due_at, d.treatment.attack_id)), len(every) - len(recent)
+    due = [Due(t, t.taken_at + dt.timedelta(hours=2)) for t in recent if t.timed]
+    return DueRatings(
+        sorted(due, key=lambda d: (d.due_at, d.treatment.attack_id)),
+        len(every) - len(recent),
+        [t for t in recent if not t.timed],
+    )
 
 
 # ------------------------------------------------------------------------------ scores

@@ -149,8 +149,13 @@ def due_after_log(doses: Sequence[tuple[int, dt.datetime, str]], now: dt.datetim
 
 
 def due_table(
-    due: Sequence[tuple[Treatment, dt.datetime, str]], older: int, now: dt.datetime
+    due: Sequence[tuple[Treatment, dt.datetime, str]],
+    older: int,
+    now: dt.datetime,
+    untimed: Sequence[str] = (),
 ) -> None:
+    """The doses due for their 2-hour rating; then the recent ones without a time (the
+    command of each), which are never due by the clock, and the older ones counted."""
     if not due:
         console.print("No 2-hour rating is due.")
     else:
@@ -174,6 +179,11 @@ def due_table(
             for t, at, command in due
         ]
         console.print(table(columns, cells))
+    if untimed:
+        console.print(
+            f"{plural(len(untimed), 'dose')} without a time, never due by the clock (it "
+            "cannot be placed in time; rate it if you remember): " + "; ".join(untimed)
+        )
     if older:
         console.print(
             f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "

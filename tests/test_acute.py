@@ -404,3 +404,11 @@ def test_due_leaves_out_doses_without_a_time_and_counts_them(cli: Any) -> None:
     text = " ".join(cli.ok("attack", "due").stdout.split())
     assert "1 dose without a time, never due by the clock" in text
     assert "migraine attack rate 1 --dose 1 --after 2h --pain P" in text
+
+
+def test_one_recorded_day_is_one_day(cli: Any) -> None:
+    cli.ok("checkin", "--date", "2026-11-10")
+    cli.log("acupuncture", when="2026-11-20 09:00")
+    assert "has 1 recorded day of the 21 needed" in " ".join(cli.ok("stats").stdout.split())
+    md = cli.ok("report", "-f", "md", "--since", "2026-11-01").stdout
+    assert "has 1 recorded day of the 21 needed" in " ".join(md.split())

@@ -155,4 +155,6 @@ def test_a_dose_of_a_new_attack_within_24_hours_is_a_rescue_when_not_pain_free()
     result = outcome(first, [first], [Later(2, again.taken_at)])
     assert (result.rescue, result.relapse_24h) == (True, None)
     assert outcome(first, [first], [Later(2, T0 + dt.timedelta(hours=30))]).rescue is False
-    assert outcome(first, [first], [Later(2, T0 + dt.timedelta(hours=1), dose=False)]).rescue is False
+    assert (
+        outcome(first, [first], [Later(2, T0 + dt.timedelta(hours=1), dose=False)]).rescue is False
+    )

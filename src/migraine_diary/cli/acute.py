@@ -18,7 +18,6 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
-from migraine_diary.domain.hints import command_line
 
 app = typer.Typer()
 score_app = typer.Typer(no_args_is_help=True)
@@ -118,7 +117,6 @@ def midas(
     if prefill:
         from migraine_diary.diary import acute
         from migraine_diary.domain import dates
-
         from migraine_diary.render.acute import prefill_text
 
         say(prefill_text(acute.midas_prefill(diary_from(ctx, write=False), dates.now())))

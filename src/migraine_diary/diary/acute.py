@@ -278,9 +278,7 @@ def treatments(
 RELAPSE_DAYS = 2  # a relapse is looked for up to 48 hours after a dose
 
 
-def following(
-    diary: db.Diary | None, since: dt.date | None, until: dt.date | None
-) -> list[Later]:
+def following(diary: db.Diary | None, since: dt.date | None, until: dt.date | None) -> list[Later]:
     """What may follow a dose of the days given besides their own doses: every attack start
     from `since` to 2 days after `until`, and the doses of the attacks of those 2 days."""
     if diary is None:
@@ -430,7 +428,9 @@ def _courses(conn: Any) -> dict[str, list[tuple[dt.date, dt.date]]]:
     }
 
 
-def _course_of(day: dt.date, spans: Sequence[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date] | None:
+def _course_of(
+    day: dt.date, spans: Sequence[tuple[dt.date, dt.date]]
+) -> tuple[dt.date, dt.date] | None:
     """The course a PGIC of `day` judges: the one it falls in, or the last one before it
     (after its last session and before the next course starts)."""
     found = None

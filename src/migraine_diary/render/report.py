@@ -38,7 +38,6 @@ from migraine_diary.render.charts import legend_rows, medication_chart, migraine
 from migraine_diary.render.format import DASH, duration_text, money, one_decimal, share, visible
 
 if TYPE_CHECKING:
-    from migraine_diary.analysis.acute import Endpoint, TreatmentRow
     from migraine_diary.analysis.stats import ReliefEstimate
     from migraine_diary.domain.acute import Score
 

@@ -582,7 +582,8 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     say(
         Text(
             "n: sessions. acute: pain-free 2 h after a session during an attack (% of the "
-            f"attacks rated, k/n) once {MIN_RATED} are rated; else mean relief right after a "
+            f'attacks rated, k/n) once {MIN_RATED} are rated, led by "eases pain" when its '
+            "exact 95% interval excludes none; else mean relief right after a "
             "session (points, 0-10), judged on sessions during attacks when there are 3 or "
             "more, with the sessions it rests on. "
             "preventive: the latest course's change in migraine days per 28 days from its "

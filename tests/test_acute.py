@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from scipy.stats import binomtest
 
-from migraine_diary.analysis.acute import newcombe_difference
+from migraine_diary.analysis.acute import ENDPOINTS
 
 pytestmark = pytest.mark.both_engines
 
@@ -18,13 +19,15 @@ RIZA = [0, 0, 3, 4, None]  # attacks 8-12
 
 def diary_of_twelve(cli: Any) -> None:
     """12 attacks treated with two medicines, most doses rated at 2 h, a rescue dose (attack
-    5) and a relapse (attack 1: pain-free at 2 h, pain 3 at 24 h)."""
+    5) and a relapse (attack 1: pain-free at 2 h, pain 3 at 24 h). Three days apart from
+    2026-10-01: no attack starts within 48 hours of the one before (that would be a relapse)."""
     for n, pain in enumerate(SUMA + RIZA, start=1):
         name = "sumatriptan" if n <= len(SUMA) else "rizatriptan"
         meds = ["--med", f"{name}@08:30"]
         if n == 5:
             meds += ["--med", "sumatriptan@14:00"]
-        cli.ok("attack", "log", "--when", f"2026-11-{n:02d} 08:00", "--hours", "10",
+        day = dt.date(2026, 10, 1) + dt.timedelta(days=3 * (n - 1))
+        cli.ok("attack", "log", "--when", f"{day} 08:00", "--hours", "10",
                "--peak", "7", *meds)  # fmt: skip
         if pain is not None:
             cli.ok("attack", "rate", str(n), "--after", "2h", "--pain", str(pain))
@@ -59,17 +62,28 @@ def test_acute_json_gives_counts_shares_and_exact_intervals(cli: Any) -> None:
     assert rows[("class", "triptan")]["attacks"] == 12
     assert found["doses"] == 13
     assert found["doses_without_2h_rating"] == 3
+    for row in found["treatments"]:  # every exact interval, whatever the row and endpoint
+        for name in ENDPOINTS:
+            ep = row[name]
+            if ep["ci"] is not None:
+                assert ep["ci"] == pytest.approx(exact(ep["k"], ep["n"]), abs=1e-12), name
     comparison = found["comparison"]
-    d, low, high = newcombe_difference(2, 4, 4, 6)
-    assert comparison["first"] in ("sumatriptan", "rizatriptan")
-    sign = 1 if comparison["first"] == "rizatriptan" else -1
-    assert comparison["pain_free_2h_difference"] == pytest.approx(sign * d)
+    assert (comparison["first"], comparison["second"]) == ("sumatriptan", "rizatriptan")
     assert "not randomised" in comparison["caution"]
-    if sign == 1:
-        assert comparison["ci"] == pytest.approx([low, high])
+    # Newcombe (1998) method 10 by hand, sumatriptan 4/6 minus rizatriptan 2/4 pain-free:
+    # Wilson 4/6 is 0.299993-0.903229, 2/4 is 0.150039-0.849961; d = 1/6, and
+    # d - sqrt((4/6 - 0.299993)^2 + (0.849961 - 2/4)^2) = -0.340208,
+    # d + sqrt((0.903229 - 4/6)^2 + (2/4 - 0.150039)^2) = 0.589081.
+    assert comparison["pain_free_2h_difference"] == pytest.approx(0.166667, abs=5e-7)
+    assert comparison["ci"] == pytest.approx([-0.340208, 0.589081], abs=5e-7)
     text = cli.ok("acute").stdout
     assert "67% 4/6" in text
     assert "without a 2-hour rating" in text
+    # Per treatment: attacks, unrated, ..., rescue 1/7 (exact 0.36%-58%: not "0%"), relapse.
+    suma_line = next(line for line in text.splitlines() if line.startswith("sumatriptan "))
+    cells = suma_line.split()
+    assert cells[1:3] == ["7", "1"]
+    assert " ".join(cells[-5:]) == "- 14% 1/7 (<1%-58%) 1"  # MBS-free: none chosen
     assert "not randomised" in text
 
 
@@ -80,7 +94,9 @@ def test_too_few_rated_says_so(cli: Any) -> None:
     row = cli.json("acute")["treatments"][0]
     assert row["pain_free_2h"]["share"] is None
     assert row["pain_free_2h"]["too_few"]
-    assert "too few" in cli.ok("acute").stdout
+    text = cli.ok("acute").stdout
+    assert "too few" in text
+    assert "class: simple analgesic" in " ".join(text.split())
 
 
 @pytest.mark.parametrize(
@@ -212,10 +228,22 @@ def test_stats_says_not_enough_data_below_three_rated_attacks(cli: Any) -> None:
 def test_verdict_rests_on_pain_freedom_at_two_hours_once_rated(cli: Any) -> None:
     sessions_during_attacks(cli, [0, 0, 2, 4])
     text = cli.ok("verdict").stdout
-    assert "pain-free 2h 50% (2/4)" in text
+    assert "eases pain, pain-free 2h 50% (2/4)" in " ".join(text.split())
     acute = cli.json("verdict")[0]["acute"]
     assert acute["source"] == "pain_free_2h"
     assert (acute["pain_free_2h"]["k"], acute["pain_free_2h"]["n"]) == (2, 4)
+    # Verdict, message and source agree: the exact interval (7% to 93%) excludes none.
+    assert acute["verdict"] == "helps"
+    assert acute["message"].startswith("Pain-free 2 hours after the session in 2 of 4 attacks")
+    assert "7% to 93%" in acute["message"]
+
+
+def test_no_attack_pain_free_at_two_hours_is_no_clear_effect(cli: Any) -> None:
+    sessions_during_attacks(cli, [3, 2, 4])
+    acute = cli.json("verdict")[0]["acute"]
+    assert (acute["source"], acute["verdict"]) == ("pain_free_2h", "no_clear_effect")
+    assert "0 of 3 attacks" in acute["message"]
+    assert "no clear effect, pain-free 2h 0% (0/3)" in " ".join(cli.ok("verdict").stdout.split())
 
 
 def test_verdict_falls_back_to_session_relief_without_ratings(cli: Any) -> None:
@@ -250,25 +278,26 @@ def test_attack_show_gives_the_mbs_each_dose_s_ratings_and_what_follows(cli: Any
 
 def test_the_report_holds_the_acute_table_the_scores_and_pgic(cli: Any, tmp_path: Any) -> None:
     diary_of_twelve(cli)
-    cli.log("acupuncture", when="2026-11-02 09:00", pain_before=6, pain_after=4)
+    cli.log("acupuncture", when="2026-10-02 09:00", pain_before=6, pain_after=4)
     cli.ok("score", "midas", "--total", "25", "--date", "2026-10-01")
     cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
     cli.ok("score", "hit6", "--total", "58")
     cli.ok("score", "pgic", "acupuncture", "--value", "5")
     low, high = (f"{100 * x:.0f}" for x in exact(4, 6))
-    md = cli.ok("report", "--format", "md", "--since", "2026-11-01").stdout
+    md = cli.ok("report", "--format", "md", "--since", "2026-10-01").stdout
     assert "## Acute treatment (trial endpoints)" in md
     suma = next(line for line in md.splitlines() if line.startswith("| sumatriptan |"))
-    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}-{high}%)"]
+    assert suma.split(" | ")[1:4] == ["7", "1", f"67% 4/6 ({low}%-{high}%)"]
+    assert suma.split(" | ")[-2:] == ["14% 1/7 (<1%-58%)", "1 |"]  # rescue, then relapse
     assert "13 doses in the period, 3 without a 2-hour rating" in md
     assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in md
     assert "HIT-6 58 on 2026-11-26, grade substantial impact, the first recorded" in md
     assert "PGIC for acupuncture: 5 of 7 on 2026-11-26" in md
     page = tmp_path / "report.html"
-    cli.ok("report", "--since", "2026-11-01", "--output", str(page))
+    cli.ok("report", "--since", "2026-10-01", "--output", str(page))
     html = page.read_text()
     assert "Acute treatment (trial endpoints)" in html
-    assert f"67% 4/6 ({low}-{high}%)" in html
+    assert f"67% 4/6 ({low}%-{high}%)" in html
     assert "MIDAS 14 on 2026-11-20, grade III, -11 since the previous" in html
     assert "PGIC for acupuncture: 5 of 7" in html
 
@@ -284,3 +313,102 @@ def test_an_untimed_dose_is_no_rescue_and_acute_counts_it_apart(cli: Any) -> Non
     assert (suma["rescue"]["k"], suma["rescue"]["n"]) == (0, 1)
     text = cli.ok("acute").stdout
     assert "1 dose without a time, left out of rescue and relapse" in " ".join(text.split())
+
+
+def test_a_new_attack_soon_after_is_a_relapse_or_a_rescue(cli: Any) -> None:
+    # Attack 1 pain-free at 2 h, attack 2 with a dose 12 hours later: relapse, no rescue.
+    # Attack 3 not pain-free at 2 h, attack 4's dose 12 hours later: a rescue for attack 3.
+    for n, (when, pain) in enumerate(
+        [("2026-11-10 08:00", 0), ("2026-11-10 20:00", None),
+         ("2026-11-20 08:00", 5), ("2026-11-20 20:00", None)], start=1,
+    ):  # fmt: skip
+        cli.ok("attack", "log", "--when", when, "--hours", "3", "--peak", "7",
+               "--med", f"naproxen@{when[11:]}")  # fmt: skip
+        if pain is not None:
+            cli.ok("attack", "rate", str(n), "--after", "2h", "--pain", str(pain))
+    found = cli.json("acute", "--until", "2026-11-10")
+    row = found["treatments"][0]
+    assert row["relapse"] == 1
+    assert (row["sustained_24h"]["k"], row["sustained_24h"]["n"]) == (0, 1)
+    assert (row["rescue"]["k"], row["rescue"]["n"]) == (0, 2)
+    row = cli.json("acute", "--since", "2026-11-20")["treatments"][0]
+    assert (row["rescue"]["k"], row["rescue"]["n"]) == (1, 2)
+    assert cli.json("attack", "show", "1")["ratings"][0]["relapse_24h"] is True
+
+
+def test_the_report_takes_scores_up_to_its_end_and_pgic_beside_each_course(cli: Any) -> None:
+    # Two courses of acupuncture (a gap of over 28 days), a PGIC at the end of each.
+    for day in ("2026-01-10", "2026-01-20", "2026-09-10", "2026-09-20"):
+        cli.log("acupuncture", when=f"{day} 09:00")
+    cli.ok("score", "pgic", "acupuncture", "--value", "6", "--date", "2026-01-25")
+    cli.ok("score", "pgic", "acupuncture", "--value", "3", "--date", "2026-09-25")
+    cli.ok("score", "midas", "--total", "24", "--date", "2026-08-20")
+    cli.ok("score", "midas", "--total", "14", "--date", "2026-11-20")
+    md = cli.ok("report", "-f", "md", "--since", "2026-08-01", "--until", "2026-09-30").stdout
+    assert "MIDAS 24 on 2026-08-20, grade IV, the first recorded" in md
+    assert "2026-11-20" not in md
+    treatments = md.split("## Treatments")[1].split("\n## ")[0]
+    assert "PGIC for acupuncture: 3 of 7 on 2026-09-25 (course 2026-09-10 to 2026-09-20)" in (
+        treatments
+    )
+    whole = cli.ok("report", "-f", "md", "--since", "2026-01-01").stdout
+    treatments = whole.split("## Treatments")[1].split("\n## ")[0]
+    assert "6 of 7 on 2026-01-25 (course 2026-01-10 to 2026-01-20)" in treatments
+    assert "3 of 7 on 2026-09-25 (course 2026-09-10 to 2026-09-20)" in treatments
+    listed = cli.json("score", "list")
+    courses = [s["course"] for s in listed if s["kind"] == "pgic"]
+    assert courses == [
+        {"first": "2026-01-10", "last": "2026-01-20"},
+        {"first": "2026-09-10", "last": "2026-09-20"},
+    ]
+    assert "course 2026-09-10 to 2026-09-20" in " ".join(cli.ok("score", "list").stdout.split())
+
+
+def test_midas_prefill_says_what_its_figures_rest_on(cli: Any) -> None:
+    empty = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
+    assert "not enough data" in empty
+    assert "average peak pain -" not in empty
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "4", "--peak", "6")
+    cli.ok("checkin", "--date", "2026-11-21")
+    text = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
+    assert "1 day with headache of 2 recorded days (1 attack), average peak pain 6.0" in text
+    assert "89 of the 91 days are not recorded" in text
+
+
+def test_a_bound_near_none_or_all_is_not_printed_as_none_or_all() -> None:
+    from migraine_diary.render.format import percent
+
+    assert [percent(x) for x in (0.0, 0.0042, 0.5, 0.996, 1.0)] == [
+        "0%", "<1%", "50%", ">99%", "100%",
+    ]  # fmt: skip
+
+
+def test_doses_are_listed_in_the_time_order_they_are_numbered_in(cli: Any) -> None:
+    out = cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "10", "--peak", "6",
+                 "--med", "ibuprofen@15:00", "--med", "sumatriptan@09:00").stdout  # fmt: skip
+    text = " ".join(out.split())
+    assert text.index("sumatriptan") < text.index("ibuprofen")
+    assert [d["name"] for d in cli.json("attack", "show", "1")["medications"]] == [
+        "sumatriptan", "ibuprofen",
+    ]  # fmt: skip
+    shown = cli.ok("attack", "show", "1").stdout
+    assert shown.index("sumatriptan") < shown.index("ibuprofen")
+
+
+def test_due_leaves_out_doses_without_a_time_and_counts_them(cli: Any) -> None:
+    cli.ok("attack", "log", "--when", "2026-11-25 08:00", "--hours", "6", "--peak", "7",
+           "--med", "Migrastop", "--med", "sumatriptan@09:00")  # fmt: skip
+    due = cli.json("attack", "due")
+    assert [(d["dose"], d["name"]) for d in due["due"]] == [(2, "sumatriptan")]
+    assert due["untimed_unrated"] == 1
+    text = " ".join(cli.ok("attack", "due").stdout.split())
+    assert "1 dose without a time, never due by the clock" in text
+    assert "migraine attack rate 1 --dose 1 --after 2h --pain P" in text
+
+
+def test_one_recorded_day_is_one_day(cli: Any) -> None:
+    cli.ok("checkin", "--date", "2026-11-10")
+    cli.log("acupuncture", when="2026-11-20 09:00")
+    assert "has 1 recorded day of the 21 needed" in " ".join(cli.ok("stats").stdout.split())
+    md = cli.ok("report", "-f", "md", "--since", "2026-11-01").stdout
+    assert "has 1 recorded day of the 21 needed" in " ".join(md.split())

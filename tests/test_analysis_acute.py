@@ -10,6 +10,7 @@ from scipy.stats import binomtest
 
 from migraine_diary.analysis.acute import (
     MIN_RATED,
+    Later,
     clopper_pearson,
     dose_ratings,
     endpoint,
@@ -128,3 +129,32 @@ def test_relief_counts_only_attacks_that_began_moderate_or_severe() -> None:
     severe = dose(2, 1, "suma", pain_2h=3, at_dose=8)
     row = treatment_rows([mild, severe])[0]
     assert (row.relief_2h.k, row.relief_2h.n) == (1, 1)
+
+
+def test_a_new_attack_within_hours_of_a_pain_free_dose_is_a_relapse_not_a_rescue() -> None:
+    # IHS: recurrence within 48 h. Pain-free at 2 h, then a new attack (with its own dose)
+    # 10 hours later: relapse within 24 h, sustained pain freedom fails, and no rescue.
+    first = dose(1, 1, "suma", pain_2h=0, pain_24h=0, pain_48h=0)
+    again = dose(2, 1, "suma", hours=10)
+    later = [Later(2, T0 + dt.timedelta(hours=9.5), dose=False), Later(2, again.taken_at)]
+    result = outcome(first, [first], later)
+    assert (result.relapse_24h, result.sustained_24h, result.sustained_48h) == (True, False, False)
+    assert result.rescue is False
+    # A new attack alone (no dose) on day 2 breaks 48 h only.
+    start = [Later(2, T0 + dt.timedelta(hours=30), dose=False)]
+    result = outcome(first, [first], start)
+    assert (result.relapse_24h, result.relapse_48h, result.sustained_24h) == (False, True, True)
+    rows = {(r.kind, r.name): r for r in treatment_rows([first, again], later)}
+    assert rows["medicine", "suma"].relapse == 1
+    assert rows["medicine", "suma"].rescue.k == 0
+
+
+def test_a_dose_of_a_new_attack_within_24_hours_is_a_rescue_when_not_pain_free() -> None:
+    first = dose(1, 1, "suma", pain_2h=4)
+    again = dose(2, 1, "ibu", hours=10)
+    result = outcome(first, [first], [Later(2, again.taken_at)])
+    assert (result.rescue, result.relapse_24h) == (True, None)
+    assert outcome(first, [first], [Later(2, T0 + dt.timedelta(hours=30))]).rescue is False
+    assert (
+        outcome(first, [first], [Later(2, T0 + dt.timedelta(hours=1), dose=False)]).rescue is False
+    )

@@ -98,6 +98,7 @@ def test_show_lists_the_detail(cli: Cli, tmp_path: Path) -> None:
     assert "Stress, Bright light (sun)" in shown
     assert "Left temple, Behind eye(s)" in shown
     assert "most bothersome" in shown
+    assert shown.count("most bothersome") == 1  # one row: the chosen one with what was recorded
     assert "Sleep (helpful), Dark room (helpful), Caffeine (unhelpful)" in shown
 
 

@@ -63,7 +63,9 @@ def test_log_prints_the_stored_attack_with_classes(cli: Cli) -> None:
     )
     assert out.splitlines() == [
         "Logged attack 1: 2026-11-20 14:30 to 18:30 (4 h), peak 7, aura",
-        "Medication: sumatriptan 50mg (triptan, 15:00, helpful), Migrastop (unclassified)",
+        # In time order, as the doses are numbered: Migrastop, without a time, counts from
+        # the attack's start (14:30), so it is dose 1.
+        "Medication: Migrastop (unclassified), sumatriptan 50mg (triptan, 15:00, helpful)",
         "Not in the medication table, so counted as unclassified (never guessed): Migrastop.",
         "Set a class with: migraine medclass Migrastop CLASS",
     ]
@@ -74,13 +76,13 @@ def test_log_prints_the_stored_attack_with_classes(cli: Cli) -> None:
         "peak": 7,
         "aura": True,
         "medications": [
+            {"name": "Migrastop", "class": None, "helpfulness": None, "taken_at": None},
             {
                 "name": "sumatriptan 50mg",
                 "class": "triptan",
                 "helpfulness": "helpful",
                 "taken_at": "2026-11-20T14:00:00+00:00",
             },
-            {"name": "Migrastop", "class": None, "helpfulness": None, "taken_at": None},
         ],
         "notes": None,
         "source": "typed",

@@ -52,6 +52,7 @@ def test_prefill_counts_the_last_three_months(cli: Any) -> None:
     cli.ok("attack", "log", "--when", "2026-11-20 22:00", "--hours", "4", "--peak", "6")
     cli.ok("attack", "log", "--when", "2026-10-01 08:00", "--hours", "4", "--peak", "8")
     cli.ok("attack", "log", "--when", "2026-01-01 08:00", "--hours", "4", "--peak", "2")
-    out = cli.ok("score", "midas", "--prefill").stdout
-    assert "3 days with headache (2 attacks), average peak pain 7.0" in out
+    out = " ".join(cli.ok("score", "midas", "--prefill").stdout.split())
+    assert "3 days with headache of 3 recorded days (2 attacks), average peak pain 7.0" in out
+    assert "88 of the 91 days are not recorded" in out
     assert cli.json("score", "list") == []

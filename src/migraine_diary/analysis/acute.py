@@ -89,6 +89,23 @@ class Outcome:
     relapse_48h: bool | None
 
 
+@dataclass(frozen=True)
+class Later:
+    """Something in another attack that may follow a dose: the attack's start, or one of its
+    timed medication doses (`dose` True)."""
+
+    attack_id: int
+    at: dt.datetime
+    dose: bool = True
+
+
+def later_events(treatments: Sequence[Treatment], starts: Sequence[Later] = ()) -> list[Later]:
+    """Every timed medication dose of the treatments, and the attack starts given."""
+    doses = [Later(t.attack_id, t.taken_at) for t in treatments
+             if t.kind == "medication" and t.timed]  # fmt: skip
+    return [*starts, *doses]
+
+
 def _later_dose(first: Treatment, doses: Sequence[Treatment], hours: float) -> bool:
     """Another medication dose of the attack after this one, within `hours` of it. A dose
     without a time cannot be placed: it is neither the first of such a pair nor the later."""
@@ -101,27 +118,49 @@ def _later_dose(first: Treatment, doses: Sequence[Treatment], hours: float) -> b
     )  # fmt: skip
 
 
-def outcome(first: Treatment, attack_doses: Sequence[Treatment]) -> Outcome:
+def _other_attack(
+    first: Treatment, later: Sequence[Later], hours: float, *, doses_only: bool = False
+) -> bool:
+    """Another attack starting, or one of its doses taken, after this dose within `hours`."""
+    end = first.taken_at + dt.timedelta(hours=hours)
+    return first.timed and any(
+        e.attack_id != first.attack_id and (e.dose or not doses_only)
+        and first.taken_at < e.at <= end
+        for e in later
+    )  # fmt: skip
+
+
+def outcome(
+    first: Treatment, attack_doses: Sequence[Treatment], later: Sequence[Later] = ()
+) -> Outcome:
     """The endpoints of the guidelines for one treated attack.
 
-    Rescue: any further acute dose within 24 h. Relapse: pain-free at 2 h, then pain again (a
-    later rating above 0, or a later dose) within 24 or 48 h. Sustained pain freedom: pain-free
-    at 2 h, no rescue and no relapse up to 24 (48) h, known from a rating at that time or from
-    a dose or rating that already broke it. A dose without a time is never the first dose
-    of a rescue pair (its rescue is unknown, None), nor a rescue, nor evidence of relapse.
+    Rescue: any further acute dose within 24 h (a dose of another attack too, unless this one
+    was pain-free at 2 h: then it is pain again). Relapse: pain-free at 2 h, then pain again
+    within 24 or 48 h of the dose: a later rating above 0, a later dose, or another attack
+    starting (IHS: recurrence within 48 h). Sustained pain freedom: pain-free at 2 h, no rescue
+    and no relapse up to 24 (48) h, known from a rating at that time or from a dose, rating or
+    attack that already broke it. A dose without a time is never the first dose of a rescue
+    pair (its rescue is unknown, None), nor a rescue, nor evidence of relapse.
     """
     p2 = first.pain_2h
+    free = None if p2 is None else p2 == 0
+    window = RESCUE_WINDOW.total_seconds() / 3600
     rescue = (
-        _later_dose(first, attack_doses, RESCUE_WINDOW.total_seconds() / 3600)
+        _later_dose(first, attack_doses, window)
+        or (not free and _other_attack(first, later, window, doses_only=True))
         if first.timed
         else None
     )
-    free = None if p2 is None else p2 == 0
     relief = None
     if p2 is not None and level(first.at_dose) in ("moderate", "severe"):
         relief = level(p2) in ("none", "mild")
-    dose24 = _later_dose(first, attack_doses, AFTER["24h"])
-    dose48 = _later_dose(first, attack_doses, AFTER["48h"])
+    dose24 = _later_dose(first, attack_doses, AFTER["24h"]) or _other_attack(
+        first, later, AFTER["24h"]
+    )
+    dose48 = _later_dose(first, attack_doses, AFTER["48h"]) or _other_attack(
+        first, later, AFTER["48h"]
+    )
     p24, p48 = first.pain_24h, first.pain_48h
     relapse24 = relapse48 = sus24 = sus48 = None
     if free is False:
@@ -184,9 +223,13 @@ def _ordered(doses: Sequence[Treatment]) -> list[Treatment]:
     return sorted(doses, key=lambda d: (d.taken_at, d.kind != "medication", d.number))
 
 
-def treatment_rows(treatments: Sequence[Treatment]) -> list[TreatmentRow]:
+def treatment_rows(
+    treatments: Sequence[Treatment], later: Sequence[Later] = ()
+) -> list[TreatmentRow]:
     """Rows per medicine by name, per class and per therapy: each attack counts once per row,
-    by that treatment's first dose in it. Medicines first, most-treated first."""
+    by that treatment's first dose in it. Medicines first, most-treated first. `later`: other
+    attacks' starts and doses that may follow a dose (besides the treatments' own doses)."""
+    events = later_events(treatments, later)
     by_attack: dict[int, list[Treatment]] = {}
     for t in treatments:
         by_attack.setdefault(t.attack_id, []).append(t)
@@ -202,7 +245,7 @@ def treatment_rows(treatments: Sequence[Treatment]) -> list[TreatmentRow]:
             for key in keys:
                 seen = groups.setdefault(key, {})
                 if t.attack_id not in seen:
-                    seen[t.attack_id] = outcome(t, ordered)
+                    seen[t.attack_id] = outcome(t, ordered, events)
     order = {"medicine": 0, "class": 1, "therapy": 2}
     rows = [treatment_row(kind, name, list(o.values())) for (kind, name), o in groups.items()]
     return sorted(rows, key=lambda r: (order[r.kind], -r.attacks, r.name.casefold()))
@@ -218,15 +261,18 @@ class DoseRatings:
     rescue_dose: bool  # a further timed dose within 24 hours of the attack's first timed one
 
 
-def dose_ratings(attack_doses: Sequence[Treatment]) -> list[DoseRatings]:
-    """Each of one attack's doses and sessions in time order, with its derived outcome."""
+def dose_ratings(
+    attack_doses: Sequence[Treatment], later: Sequence[Later] = ()
+) -> list[DoseRatings]:
+    """Each of one attack's doses and sessions in time order, with its derived outcome
+    (`later`: other attacks' starts and doses that may follow them)."""
     ordered = _ordered(attack_doses)
     medicines = [t for t in ordered if t.kind == "medication" and t.timed]
     first = medicines[0] if medicines else None
     return [
         DoseRatings(
             t,
-            outcome(t, ordered),
+            outcome(t, ordered, later),
             first is not None
             and t.kind == "medication"
             and t.timed

@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 from scipy import stats  # type: ignore[import-untyped]
 
 from migraine_diary.analysis.intervals import interval_text
+from migraine_diary.domain.words import plural
 
 __all__ = [
     "COURSE_GAP_DAYS",
@@ -503,7 +504,8 @@ def preventive_verdict(
         verdict = "not_enough_data"
         message = (
             f"Not enough diary before the course: {_window_phrase(baseline, 'baseline')} has "
-            f"{baseline.recorded_days} recorded days of the {MIN_RECORDED_DAYS} needed. "
+            f"{plural(baseline.recorded_days, 'recorded day')} of the {MIN_RECORDED_DAYS} "
+            "needed. "
             "Filling in the days you can still account for (a paper diary counts) would "
             "settle it."
         )
@@ -521,7 +523,7 @@ def preventive_verdict(
         verdict = "not_enough_data"
         message = (
             f"Not enough diary during the course: {_window_phrase(treatment, 'treatment')} has "
-            f"only {treatment.recorded_days} recorded days of the "
+            f"only {plural(treatment.recorded_days, 'recorded day')} of the "
             f"{math.ceil(MIN_RECORDED_DAYS * treatment.days / WINDOW_DAYS)} needed. "
             "Filling in the days you can still account for would settle it."
         )

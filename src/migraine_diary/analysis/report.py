@@ -89,6 +89,7 @@ class TherapyFigures:
     preventive: str  # one sentence: migraine days before and during the course
     cost: Decimal
     relief_all_same: bool = False  # every session the same relief: no interval to show
+    pgic: tuple[Score, ...] = ()  # the latest PGIC of each of its courses, shown beside it
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class ReportData:
     acute_doses: int = 0  # medication doses in the period
     acute_unrated: int = 0  # of them, without a 2-hour rating (counted apart)
     scores: tuple[Score, ...] = ()  # the latest MIDAS and HIT-6, each with its change
-    pgic: tuple[Score, ...] = ()  # the latest PGIC of each therapy's course
+    pgic: tuple[Score, ...] = ()  # the latest PGIC of each course of a therapy not shown
 
     @property
     def days(self) -> int:

@@ -22,6 +22,14 @@ def no_attack_diary() -> str:
     )
 
 
+def pain_free_verdict(ep: Endpoint) -> str:
+    """The acute verdict from pain freedom at 2 hours: an effect only when its exact 95%
+    interval excludes none."""
+    if ep.n < MIN_RATED or ep.ci is None:
+        return "not_enough_data"
+    return "helps" if ep.ci[0] > 0 else "no_clear_effect"
+
+
 @dataclass(frozen=True)
 class TherapyVerdicts:
     """A therapy's session figures with its acute and (where possible) preventive verdicts."""
@@ -38,6 +46,16 @@ class TherapyVerdicts:
         rated for it (the guidelines' primary endpoint), else relief right after a session."""
         rated = self.endpoints is not None and self.endpoints.pain_free_2h.n >= MIN_RATED
         return "pain_free_2h" if rated else "session_relief"
+
+    @property
+    def acute_verdict(self) -> str:
+        """The acute word from what the column rests on. From pain freedom at 2 hours: "helps"
+        once the exact interval excludes none (some attacks pain-free), "no_clear_effect" when
+        it does not, "not_enough_data" below MIN_RATED; else the session-relief verdict."""
+        ep = self.pain_free_2h
+        if self.acute_source != "pain_free_2h" or ep is None:
+            return self.acute.verdict
+        return pain_free_verdict(ep)
 
     @property
     def pain_free_2h(self) -> Endpoint | None:

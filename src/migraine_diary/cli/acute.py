@@ -18,7 +18,6 @@ from migraine_diary.cli.common import (
     say,
     writable_diary,
 )
-from migraine_diary.domain.hints import command_line
 
 app = typer.Typer()
 score_app = typer.Typer(no_args_is_help=True)
@@ -118,15 +117,9 @@ def midas(
     if prefill:
         from migraine_diary.diary import acute
         from migraine_diary.domain import dates
+        from migraine_diary.render.acute import prefill_text
 
-        found = acute.midas_prefill(diary_from(ctx, write=False), dates.now())
-        peak = "-" if found.average_peak is None else f"{found.average_peak:.1f}"
-        say(
-            f"From {found.first} to {found.last}: {found.headache_days} days with headache "
-            f"({found.attacks} attacks), average peak pain {peak} (0-10). The form asks about "
-            "more than the diary knows: fill it in yourself, then: "
-            + command_line("score midas --total N")
-        )
+        say(prefill_text(acute.midas_prefill(diary_from(ctx, write=False), dates.now())))
         if total is None:
             return
     _record(ctx, "midas", total, day)

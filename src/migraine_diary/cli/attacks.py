@@ -281,7 +281,8 @@ def log(
         [
             (n, taken + dt.timedelta(hours=2), acute.due_command(attack_id, n))
             for n, _, taken in acute.dose_numbers(result.attack)
-            if taken >= now - dt.timedelta(hours=24)  # older ones: `attack due` counts them
+            # older ones: `attack due` counts them; one without a time is never due by the clock
+            if taken is not None and taken >= now - dt.timedelta(hours=24)
         ],
         now,
     )
@@ -613,15 +614,22 @@ def due(ctx: typer.Context, since: Since = None, json: Json = False) -> None:
 
     now = dates.now()
     since_day = dates.parse_day(since, field="since") if since else None
-    found, older = acute.due_ratings(diary_from(ctx, write=False), now, since_day)
+    found = acute.due_ratings(diary_from(ctx, write=False), now, since_day)
     if json:
-        print_json({"due": [d.to_json() for d in found], "older_unrated": older})
+        print_json(
+            {
+                "due": [d.to_json() for d in found.due],
+                "older_unrated": found.older,
+                "untimed_unrated": len(found.untimed),
+            }
+        )
         return
     from migraine_diary.render import acute as render_acute
 
     render_acute.due_table(
         [(d.treatment, d.due_at, acute.due_command(d.treatment.attack_id, d.treatment.number))
-         for d in found],
-        older,
+         for d in found.due],
+        found.older,
         now,
+        [acute.due_command(t.attack_id, t.number) for t in found.untimed],
     )  # fmt: skip

@@ -12,9 +12,11 @@ from migraine_diary import storage as db
 from migraine_diary.analysis.acute import (
     Comparison,
     DoseRatings,
+    Later,
     TreatmentRow,
     compare,
     dose_ratings,
+    later_events,
     treatment_rows,
 )
 from migraine_diary.domain import dates
@@ -25,6 +27,7 @@ from migraine_diary.domain.acute import (
     MBS_WORDS,
     SCORE_NAMES,
     SCORE_RANGES,
+    Prefill,
     Score,
     Treatment,
 )
@@ -74,14 +77,10 @@ def numbered_doses(conn: Any, attack_id: int) -> dict[int, tuple[int, dt.datetim
     }
 
 
-def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime]]:
-    """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts."""
-    rows = [(None, d.name, to_storage(d.taken_at) if d.taken_at else None)
-            for d in attack.medications]  # fmt: skip
-    return [
-        (n, r[1], from_storage(r[2]) if r[2] else attack.start)
-        for n, r in _numbered(rows, attack.start)
-    ]
+def dose_numbers(attack: Attack) -> list[tuple[int, str, dt.datetime | None]]:
+    """(number, name, time) of an attack's doses in time order, as `attack rate --dose` counts
+    (the attack's doses are kept in that order); time None for a dose logged without one."""
+    return [(n, d.name, d.taken_at) for n, d in enumerate(attack.medications, start=1)]
 
 
 def due_command(attack_id: int, number: int) -> str:
@@ -276,12 +275,34 @@ def treatments(
     return found
 
 
+RELAPSE_DAYS = 2  # a relapse is looked for up to 48 hours after a dose
+
+
+def following(diary: db.Diary | None, since: dt.date | None, until: dt.date | None) -> list[Later]:
+    """What may follow a dose of the days given besides their own doses: every attack start
+    from `since` to 2 days after `until`, and the doses of the attacks of those 2 days."""
+    if diary is None:
+        return []
+    reach = None if until is None else until + dt.timedelta(days=RELAPSE_DAYS)
+    low, high = _window(since, reach)
+    with diary.connect() as conn:
+        starts = [Later(r[0], from_storage(r[1]), dose=False)
+                  for r in db.attack_rows(conn, low, high)]  # fmt: skip
+    if until is None:
+        return starts
+    return later_events(treatments(diary, until + dt.timedelta(days=1), reach), starts)
+
+
 def therapy_endpoints(
     diary: db.Diary | None, since: dt.date | None = None, until: dt.date | None = None
 ) -> dict[str, TreatmentRow]:
     """The trial endpoints of each therapy's sessions during attacks, by therapy key (what
     `stats` and `verdict` show beside the relief right after a session)."""
-    rows = treatment_rows([t for t in treatments(diary, since, until) if t.kind == "session"])
+    found = treatments(diary, since, until)
+    rows = treatment_rows(
+        [t for t in found if t.kind == "session"],
+        later_events(found, following(diary, since, until)),
+    )
     return {therapy_key(r.name): r for r in rows}
 
 
@@ -289,8 +310,10 @@ def attack_ratings(diary: db.Diary | None, attack: Attack) -> tuple[str | None, 
     """The attack's most bothersome symptom and each dose's ratings, in time order (what
     `attack show` adds to the attack)."""
     day = dates.local_day(attack.start)
-    mine = [t for t in treatments(diary, day, day) if t.attack_id == attack.id]
-    return mbs_of(diary, attack.id), dose_ratings(mine)
+    found = treatments(diary, day, day)
+    mine = [t for t in found if t.attack_id == attack.id]
+    later = later_events(found, following(diary, day, day))
+    return mbs_of(diary, attack.id), dose_ratings(mine, later)
 
 
 @dataclass(frozen=True)
@@ -326,7 +349,7 @@ def acute_report(
     if pair and len(pair) != 2:
         raise InputError("--compare takes two treatments: --compare A --compare B")
     found = treatments(diary, since, until)
-    rows = treatment_rows(found)
+    rows = treatment_rows(found, following(diary, since, until))
     medicines = [r for r in rows if r.kind == "medicine"]
     comparison = None
     if pair:
@@ -355,16 +378,30 @@ class Due:
         }
 
 
+@dataclass(frozen=True)
+class DueRatings:
+    """`attack due`: the doses due for their 2-hour rating, oldest first; how many older ones
+    lack one too (counted apart in `acute`); and the recent doses without a time, never due by
+    the clock (an import's dose stands at the attack's start), each with its command."""
+
+    due: list[Due]
+    older: int
+    untimed: list[Treatment]
+
+
 def due_ratings(
     diary: db.Diary | None, now: dt.datetime, since: dt.date | None = None
-) -> tuple[list[Due], int]:
-    """Doses still without a 2-hour rating, from `since` (default the last DUE_DAYS days),
-    oldest first; and how many older doses lack one too (counted apart in `acute`)."""
+) -> DueRatings:
+    """Doses still without a 2-hour rating, from `since` (default the last DUE_DAYS days)."""
     first = since or (dates.local_day(now) - dt.timedelta(days=DUE_DAYS))
     every = [t for t in treatments(diary) if t.kind == "medication" and t.pain_2h is None]
     recent = [t for t in every if dates.local_day(t.taken_at) >= first]
-    due = [Due(t, t.taken_at + dt.timedelta(hours=2)) for t in recent]
-    return sorted(due, key=lambda d: (d.due_at, d.treatment.attack_id)), len(every) - len(recent)
+    due = [Due(t, t.taken_at + dt.timedelta(hours=2)) for t in recent if t.timed]
+    return DueRatings(
+        sorted(due, key=lambda d: (d.due_at, d.treatment.attack_id)),
+        len(every) - len(recent),
+        [t for t in recent if not t.timed],
+    )
 
 
 # ------------------------------------------------------------------------------ scores
@@ -377,21 +414,51 @@ def parse_total(kind: str, text: str) -> int:
     return parse_whole(text, field=field, rule=rule, low=low, high=high)
 
 
-def _scores(rows: Sequence[tuple[Any, ...]]) -> list[Score]:
-    """Scores with the change since the previous one of the same kind (PGIC: same therapy)."""
+def _courses(conn: Any) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Each therapy's courses (first and last session day, oldest first) by therapy key."""
+    from migraine_diary.analysis.preventive import course_spans
+    from migraine_diary.diary.courses import load_courses
+
+    return {
+        therapy_key(c.name): [
+            (span.first, span.last)
+            for span in course_spans([dates.local_day(s.when) for s in c.sessions])
+        ]
+        for c in load_courses(conn)
+    }
+
+
+def _course_of(
+    day: dt.date, spans: Sequence[tuple[dt.date, dt.date]]
+) -> tuple[dt.date, dt.date] | None:
+    """The course a PGIC of `day` judges: the one it falls in, or the last one before it
+    (after its last session and before the next course starts)."""
+    found = None
+    for span in spans:
+        if span[0] <= day:
+            found = span
+    return found
+
+
+def _scores(rows: Sequence[tuple[Any, ...]], conn: Any) -> list[Score]:
+    """Scores with the change since the previous one of the same kind (PGIC: same therapy),
+    each PGIC with the course it judges."""
     last: dict[tuple[str, str | None], int] = {}
+    courses = _courses(conn) if any(r[1] == "pgic" for r in rows) else {}
     found = []
     for r in rows:
         group = (r[1], r[4])
         previous = last.get(group)
+        day = dt.date.fromisoformat(r[2])
         found.append(
             Score(
                 id=r[0],
                 kind=r[1],
-                day=dt.date.fromisoformat(r[2]),
+                day=day,
                 total=r[3],
                 therapy=r[5],
                 change=None if previous is None else r[3] - previous,
+                course=_course_of(day, courses.get(r[4], [])) if r[1] == "pgic" else None,
             )
         )
         last[group] = r[3]
@@ -421,7 +488,7 @@ def add_score(
             {"kind": kind, "day": when.isoformat(), "total": value,
              "therapy_key": key, "therapy": name},
         )  # fmt: skip
-        stored = _scores(db.score_rows(conn))
+        stored = _scores(db.score_rows(conn), conn)
     return next(s for s in stored if s.id == score_id)
 
 
@@ -429,34 +496,38 @@ def list_scores(diary: db.Diary | None) -> list[Score]:
     if diary is None:
         return []
     with diary.connect() as conn:
-        return _scores(db.score_rows(conn))
+        return _scores(db.score_rows(conn), conn)
 
 
-def latest_scores(scores: Sequence[Score]) -> dict[str, Score]:
-    """The newest MIDAS and HIT-6, and the newest PGIC per therapy ("pgic:NAME")."""
+def latest_scores(
+    scores: Sequence[Score], until: dt.date | None = None
+) -> tuple[list[Score], list[Score]]:
+    """The newest MIDAS and HIT-6 up to `until` (each with its change from the one before),
+    and the newest PGIC of each course up to it, by therapy then course."""
     latest: dict[str, Score] = {}
+    pgic: dict[tuple[str, dt.date | None], Score] = {}
     for s in scores:
-        latest[s.kind if s.kind != "pgic" else f"pgic:{s.therapy}"] = s
-    return latest
-
-
-@dataclass(frozen=True)
-class Prefill:
-    """What the diary knows of the last 3 months, to help fill in the MIDAS form."""
-
-    first: dt.date
-    last: dt.date
-    headache_days: int
-    attacks: int
-    average_peak: float | None
+        if until is not None and s.day > until:
+            continue
+        if s.kind == "pgic":
+            pgic[(s.therapy or "", s.course[0] if s.course else None)] = s
+        else:
+            latest[s.kind] = s
+    ordered = sorted(pgic.values(), key=lambda s: ((s.therapy or "").casefold(), s.day))
+    return [latest[k] for k in ("midas", "hit6") if k in latest], ordered
 
 
 def midas_prefill(diary: db.Diary | None, now: dt.datetime) -> Prefill:
     from migraine_diary.diary.attacks import list_attacks
+    from migraine_diary.diary.days import day_table
 
     last = dates.local_day(now)
     first = last - dt.timedelta(days=90)
+    if diary is None:
+        return Prefill(first, last, 0, 0, None, 0)
     found, _ = list_attacks(diary, first, last, None)
+    with diary.connect() as conn:
+        recorded = sum(s.recorded for s in day_table(conn, first, last, now).statuses.values())
     days: set[dt.date] = set()
     for attack in found:
         begin, end = attack.span().local_days(dates.LOCAL, now)
@@ -465,4 +536,5 @@ def midas_prefill(diary: db.Diary | None, now: dt.datetime) -> Prefill:
             days.add(day)
             day += dt.timedelta(days=1)
     peaks = [a.peak for a in found]
-    return Prefill(first, last, len(days), len(found), sum(peaks) / len(peaks) if peaks else None)
+    average = sum(peaks) / len(peaks) if peaks else None
+    return Prefill(first, last, len(days), len(found), average, recorded)

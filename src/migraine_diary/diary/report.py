@@ -33,10 +33,12 @@ from migraine_diary.diary.courses import (
 )
 from migraine_diary.diary.days import day_table
 from migraine_diary.domain import days
+from migraine_diary.domain.acute import Score
 from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import local_day
 from migraine_diary.domain.dates import now as current_time
 from migraine_diary.domain.hints import command_line
+from migraine_diary.domain.models import therapy_key
 
 VERDICT_WORDS = {
     "responder": "Responder",
@@ -83,7 +85,8 @@ def build_report(
         statuses = course_days(conn, courses, today, moment) if attack_diary else {}
     found, _total = list_attacks(diary, since, until, None)
     acute = acute_report(diary, since, until)
-    latest = latest_scores(list_scores(diary))
+    scores, pgic = latest_scores(list_scores(diary), until)
+    pgic = [g for g in pgic if _in_period(g, since, until)]
 
     period = {d: s for d, s in table.statuses.items() if since <= d <= until}
     notes: list[str] = []
@@ -104,21 +107,23 @@ def build_report(
             f"medication days: log them with `{command_line('attack log')}` and "
             f"`{command_line('checkin')}`."
         )
+    therapies = tuple(
+        sorted(
+            (
+                _therapy(course, since, until, statuses, today, attack_diary, courses, pgic)
+                for course in courses
+                if any(since <= local_day(s.when) <= until for s in course.sessions)
+            ),
+            key=lambda t: (-t.sessions, t.name.casefold()),
+        )
+    )
+    shown = {therapy_key(t.name) for t in therapies}
     return ReportData(
         start=since,
         end=until,
         recorded_days=sum(1 for s in period.values() if s.recorded),
         months=months,
-        therapies=tuple(
-            sorted(
-                (
-                    _therapy(course, since, until, statuses, today, attack_diary, courses)
-                    for course in courses
-                    if any(since <= local_day(s.when) <= until for s in course.sessions)
-                ),
-                key=lambda t: (-t.sessions, t.name.casefold()),
-            )
-        ),
+        therapies=therapies,
         attacks=tuple(_attack_entry(a) for a in reversed(found)),
         questions=tuple(questions),
         generated_at=moment,
@@ -127,13 +132,16 @@ def build_report(
         acute=tuple(acute.rows),
         acute_doses=acute.doses,
         acute_unrated=acute.unrated_doses,
-        scores=tuple(latest[k] for k in ("midas", "hit6") if k in latest),
-        pgic=tuple(
-            sorted(
-                (s for k, s in latest.items() if k.startswith("pgic:")),
-                key=lambda s: (s.therapy or "").casefold(),
-            )
-        ),
+        scores=tuple(scores),
+        pgic=tuple(g for g in pgic if therapy_key(g.therapy or "") not in shown),
+    )
+
+
+def _in_period(score: Score, since: dt.date, until: dt.date) -> bool:
+    """A PGIC the report shows: recorded in the period, or judging a course that reaches it."""
+    course = score.course
+    return since <= score.day <= until or (
+        course is not None and course[0] <= until and course[1] >= since
     )
 
 
@@ -193,6 +201,7 @@ def _therapy(
     today: dt.date,
     attack_diary: bool,
     courses: Sequence[Course],
+    pgic: Sequence[Score] = (),
 ) -> TherapyFigures:
     in_period = [s for s in course.sessions if since <= local_day(s.when) <= until]
     figures = analyse_therapy(course.name, in_period)
@@ -212,6 +221,7 @@ def _therapy(
         ),
         cost=sum((s.cost for s in in_period), Decimal(0)),
         relief_all_same=relief.all_same,
+        pgic=tuple(g for g in pgic if therapy_key(g.therapy or "") == therapy_key(course.name)),
     )
 
 

@@ -98,7 +98,9 @@ class Treatment:
 @dataclass(frozen=True)
 class Score:
     """A questionnaire total as the user computed it, with its grade and the change since the
-    previous score of the same kind (for PGIC, of the same therapy)."""
+    previous score of the same kind (for PGIC, of the same therapy). A PGIC's `course` is the
+    first and last session day of the therapy's course it judges: the one it falls in, or the
+    last one before it (None before the therapy's first session)."""
 
     id: int
     kind: str
@@ -106,6 +108,14 @@ class Score:
     total: int
     therapy: str | None = None
     change: int | None = None
+    course: tuple[dt.date, dt.date] | None = None
+
+    @property
+    def course_text(self) -> str:
+        """``course 2026-09-10 to 2026-09-20``; empty when no course can be told."""
+        if self.course is None:
+            return ""
+        return f"course {self.course[0].isoformat()} to {self.course[1].isoformat()}"
 
     @property
     def grade(self) -> str | None:
@@ -120,4 +130,24 @@ class Score:
             "grade": self.grade,
             "therapy": self.therapy,
             "change": self.change,
+            "course": None
+            if self.course is None
+            else {"first": self.course[0].isoformat(), "last": self.course[1].isoformat()},
         }
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the diary knows of the last 3 months, to help fill in the MIDAS form: its figures
+    rest on the recorded days only (a day not recorded may have had a headache)."""
+
+    first: dt.date
+    last: dt.date
+    headache_days: int
+    attacks: int
+    average_peak: float | None
+    recorded_days: int = 0
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1

@@ -130,9 +130,15 @@ class Attack:
     aura: bool
     notes: str | None
     source: str
-    medications: tuple[Dose, ...] = ()
+    medications: tuple[Dose, ...] = ()  # in time order: the numbers `attack rate --dose` uses
     detail: AttackDetail = AttackDetail()
     origin: Origin | None = None
+
+    def __post_init__(self) -> None:
+        # Doses are shown in time order wherever they are numbered (a dose without a time
+        # counts from the attack's start; equal times keep the order they were stored in).
+        ordered = sorted(self.medications, key=lambda d: d.taken_at or self.start)
+        object.__setattr__(self, "medications", tuple(ordered))
 
     @property
     def local_start(self) -> dt.datetime | None:

@@ -10,13 +10,14 @@ from migraine_diary.analysis.acute import MIN_RATED, Comparison, Endpoint, Treat
 from migraine_diary.domain.acute import SCORE_NAMES, Score
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
+from migraine_diary.domain.medications import class_label
 from migraine_diary.domain.words import plural
-from migraine_diary.render.format import DASH
+from migraine_diary.render.format import DASH, one_decimal, percent
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import console
 
 if TYPE_CHECKING:
-    from migraine_diary.domain.acute import Treatment
+    from migraine_diary.domain.acute import Prefill, Treatment
 
 COLUMNS = (
     ("pain_free_2h", "pain-free 2h"),
@@ -32,22 +33,47 @@ LEGEND = (
     "pain-free 2h: pain 0 two hours after the dose. relief 2h: moderate or severe (4-10) down "
     "to mild or none (0-3), of the attacks that began moderate or severe. sust. 24h/48h: "
     "pain-free at 2 h, no further dose and no pain again up to 24/48 h. MBS-free 2h: the "
-    "most bothersome symptom gone at 2 h. rescue: a further dose within 24 h.\n"
+    "most bothersome symptom gone at 2 h. rescue: a further dose within 24 h. unrated: "
+    "attacks whose dose has no 2-hour rating. relapse: attacks pain-free at 2 h with pain "
+    "again within 48 h (a rating, a dose, or a new attack).\n"
     "Pain levels: none 0, mild 1-3, moderate 4-6, severe 7-10. A treatment counts once per "
     "attack, by its first dose there."
 )
 
 
-def pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+def treatment_label(row: TreatmentRow) -> str:
+    """``sumatriptan``, ``class: simple analgesic``, ``therapy: acupuncture``."""
+    if row.kind == "class":
+        return f"class: {class_label(row.name)}"
+    return f"therapy: {row.name}" if row.kind == "therapy" else row.name
 
 
 def endpoint_text(ep: Endpoint) -> str:
+    """``67% 4/6 (22%-96%)``; the count alone below 3 rated attacks; a dash with none."""
     if ep.n == 0:
         return DASH
     if ep.too_few or ep.share is None or ep.ci is None:
         return f"{ep.k}/{ep.n}, too few"
-    return f"{pct(ep.share)} {ep.k}/{ep.n} ({pct(ep.ci[0])}-{pct(ep.ci[1])})"
+    return f"{percent(ep.share)} {ep.k}/{ep.n} ({percent(ep.ci[0])}-{percent(ep.ci[1])})"
+
+
+def pain_free_sentence(ep: Endpoint) -> str:
+    """The acute message of `verdict` when it rests on pain freedom 2 hours after a session."""
+    if ep.n < MIN_RATED or ep.share is None or ep.ci is None:
+        return (
+            f"Not enough data: {plural(ep.n, 'attack')} rated 2 hours after the session, "
+            f"{MIN_RATED} needed."
+        )
+    figures = (
+        f"Pain-free 2 hours after the session in {ep.k} of {plural(ep.n, 'attack')} rated "
+        f"({percent(ep.share)}, exact 95% interval {percent(ep.ci[0])} to {percent(ep.ci[1])})"
+    )
+    if ep.ci[0] > 0:
+        return (
+            f"{figures}: the interval excludes none. The attacks were not randomised: some "
+            "might have ended by then anyway."
+        )
+    return f"{figures}: the interval includes none, so no clear effect."
 
 
 def comparison_text(c: Comparison) -> str:
@@ -79,14 +105,15 @@ def acute_table(
     columns = (
         Column("treatment", figure=False, narrowest=12),
         Column("atk", justify="right", label="attacks"),
+        Column("unrated", justify="right", label="without a 2-hour rating"),
         *(Column(label) for _, label in COLUMNS),
+        Column("relapse", justify="right"),
     )
     cells = []
     for row in rows:
-        kind = {"medicine": "", "class": "class ", "therapy": "therapy "}[row.kind]
         cells.append([
-            f"{kind}{row.name}", str(row.attacks),
-            *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS),
+            treatment_label(row), str(row.attacks), str(row.unrated_2h),
+            *(endpoint_text(getattr(row, name)) for name, _ in COLUMNS), str(row.relapse),
         ])  # fmt: skip
     console.print(table(columns, cells))
     console.print(
@@ -122,8 +149,13 @@ def due_after_log(doses: Sequence[tuple[int, dt.datetime, str]], now: dt.datetim
 
 
 def due_table(
-    due: Sequence[tuple[Treatment, dt.datetime, str]], older: int, now: dt.datetime
+    due: Sequence[tuple[Treatment, dt.datetime, str]],
+    older: int,
+    now: dt.datetime,
+    untimed: Sequence[str] = (),
 ) -> None:
+    """The doses due for their 2-hour rating; then the recent ones without a time (the
+    command of each), which are never due by the clock, and the older ones counted."""
     if not due:
         console.print("No 2-hour rating is due.")
     else:
@@ -147,6 +179,11 @@ def due_table(
             for t, at, command in due
         ]
         console.print(table(columns, cells))
+    if untimed:
+        console.print(
+            f"{plural(len(untimed), 'dose')} without a time, never due by the clock (it "
+            "cannot be placed in time; rate it if you remember): " + "; ".join(untimed)
+        )
     if older:
         console.print(
             f"{plural(older, 'older dose')} without a 2-hour rating (counted apart in "
@@ -154,12 +191,42 @@ def due_table(
         )
 
 
+def prefill_text(found: Prefill) -> str:
+    """`score midas --prefill`: the diary's figures of the last 3 months with the recorded days
+    they rest on, or that there are none to go on."""
+    then = (
+        "The form asks about more than the diary knows: fill it in yourself, then: "
+        + command_line("score midas --total N")
+    )
+    period = f"From {found.first} to {found.last}"
+    if not found.recorded_days:
+        return (
+            f"{period}: not enough data, no day is recorded (log attacks with "
+            f"{command_line('attack log')}, days without one with {command_line('checkin')}). "
+            + then
+        )
+    peak = one_decimal(found.average_peak)
+    text = (
+        f"{period}: {plural(found.headache_days, 'day')} with headache of "
+        f"{plural(found.recorded_days, 'recorded day')} ({plural(found.attacks, 'attack')}), "
+        f"average peak pain {peak} (0-10)."
+    )
+    missing = found.days - found.recorded_days
+    if missing > 0:
+        text += (
+            f" {missing} of the {found.days} days are not recorded: the diary cannot tell "
+            "whether they had a headache."
+        )
+    return f"{text} {then}"
+
+
 def score_line(score: Score, verb: str = "Recorded") -> str:
     name = SCORE_NAMES[score.kind]
     grade = f", grade {score.grade}" if score.grade else ""
     of = f" for {score.therapy}" if score.therapy else ""
+    course = f" ({score.course_text})" if score.course else ""
     change = "" if score.change is None else f", {score.change:+d} since the previous one"
-    return f"{verb} {name}{of} {score.total} on {score.day.isoformat()}{grade}{change}"
+    return f"{verb} {name}{of} {score.total} on {score.day.isoformat()}{course}{grade}{change}"
 
 
 def scores_table(scores: Sequence[Score]) -> None:
@@ -178,7 +245,8 @@ def scores_table(scores: Sequence[Score]) -> None:
     cells = [
         [
             str(s.id), s.day.isoformat(), SCORE_NAMES[s.kind], str(s.total), s.grade or DASH,
-            DASH if s.change is None else f"{s.change:+d}", s.therapy or DASH,
+            DASH if s.change is None else f"{s.change:+d}",
+            f"{s.therapy} ({s.course_text})" if s.therapy and s.course else s.therapy or DASH,
         ]
         for s in scores
     ]  # fmt: skip

@@ -277,7 +277,8 @@ def _recorded_local(moment: dt.datetime) -> str:
 
 
 def _detail_rows(attack: Attack) -> list[tuple[str, str]]:
-    """The recorded local times of an import, then the detail lists that are not empty."""
+    """The recorded local times of an import, then the detail lists that are not empty (the
+    most bothersome symptom has its own row, beside the one chosen for the ratings)."""
     rows: list[tuple[str, str]] = []
     if attack.local_start is not None:
         rows.append(("recorded start", _recorded_local(attack.local_start)))
@@ -291,8 +292,6 @@ def _detail_rows(attack: Attack) -> list[tuple[str, str]]:
     ):
         if values:
             rows.append((label, ", ".join(values)))
-    if detail.most_bothersome:
-        rows.append(("most bothersome", detail.most_bothersome))
     if detail.relief:
         rows.append(
             (

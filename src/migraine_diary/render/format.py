@@ -68,8 +68,17 @@ def signed_whole(value: int) -> str:
 
 
 def percent(value: float | None) -> str:
-    """A share from 0 to 1 as a whole percent: ``43%``."""
-    return DASH if value is None else f"{round(100 * value)}%"
+    """A share from 0 to 1 as a whole percent: ``43%``; one that rounds to 0 but is not 0 as
+    ``<1%``, one that rounds to 100 but is not 100 as ``>99%`` (an interval's end of 0.4% is
+    not none)."""
+    if value is None:
+        return DASH
+    whole = round(100 * value)
+    if whole == 0 and value > 0:
+        return "<1%"
+    if whole == 100 and value < 1:
+        return ">99%"
+    return f"{whole}%"
 
 
 def share(k: int, n: int) -> str:

@@ -240,13 +240,18 @@ def stats_json(
 
 
 def verdict_json(result: TherapyVerdicts) -> dict[str, Any]:
-    """One therapy's line of `verdict --json`."""
+    """One therapy's line of `verdict --json`: the acute verdict and message from what
+    `source` says the column rests on."""
+    from migraine_diary.render.acute import pain_free_sentence
+
     return {
         "therapy": result.stats.therapy,
         "sessions": result.stats.sessions,
         "acute": {
-            "verdict": result.acute.verdict,
-            "message": result.acute.message,
+            "verdict": result.acute_verdict,
+            "message": result.acute.message
+            if result.acute_source != "pain_free_2h" or result.pain_free_2h is None
+            else pain_free_sentence(result.pain_free_2h),
             # What the acute column rests on: "pain_free_2h" (sessions during attacks rated
             # at 2 hours, at least 3) or "session_relief" (relief right after a session).
             "source": result.acute_source,

@@ -33,11 +33,11 @@ from migraine_diary.domain.days import (
 )
 from migraine_diary.domain.medications import UNCLASSIFIED, class_label
 from migraine_diary.domain.words import noun, plural
+from migraine_diary.render.acute import endpoint_text, treatment_label
 from migraine_diary.render.charts import legend_rows, medication_chart, migraine_chart
 from migraine_diary.render.format import DASH, duration_text, money, one_decimal, share, visible
 
 if TYPE_CHECKING:
-    from migraine_diary.analysis.acute import Endpoint, TreatmentRow
     from migraine_diary.analysis.stats import ReliefEstimate
     from migraine_diary.domain.acute import Score
 
@@ -157,41 +157,30 @@ ACUTE_COLUMNS = (
     ("mbs_free_2h", "MBS-free 2 h"),
     ("rescue", "Rescue"),
 )
+RELAPSE_LABEL = "Relapse"
 ACUTE_NOTE = (
     "IHS guidelines for controlled trials of acute treatment (2019). Each cell: % of the "
     "attacks rated for it (k/n) with its exact (Clopper-Pearson) 95% CI; fewer than 3 rated: "
     "the count only. Pain-free: pain 0 two hours after the dose. Relief: moderate or severe "
     "(4-10) down to mild or none (0-3). Sustained: pain-free at 2 h, no further dose and no "
     "pain again up to 24/48 h. MBS: the most bothersome symptom. Rescue: a further dose "
-    "within 24 h. A treatment counts once per attack, by its first dose there; the attacks "
+    "within 24 h. Relapse: attacks pain-free at 2 h with pain again within 48 h (a rating, a "
+    "dose, or a new attack). A treatment counts once per attack, by its first dose there; the "
+    "attacks "
     "were not randomised."
 )
 
 
-def endpoint_cell(ep: Endpoint) -> str:
-    """``67% 4/6 (22-96%)``; the count alone below 3 rated attacks; a dash with none."""
-    if ep.n == 0:
-        return DASH
-    if ep.share is None or ep.ci is None:
-        return f"{ep.k}/{ep.n}, too few"
-    low, high = (f"{100 * x:.0f}" for x in ep.ci)
-    return f"{100 * ep.share:.0f}% {ep.k}/{ep.n} ({low}-{high}%)"
-
-
-def treatment_label(row: TreatmentRow) -> str:
-    if row.kind == "class":
-        return f"class: {class_label(row.name)}"
-    return f"therapy: {row.name}" if row.kind == "therapy" else row.name
-
-
 def acute_rows(data: ReportData) -> list[list[str]]:
-    """One row per treatment: name, attacks treated, attacks unrated at 2 h, the endpoints."""
+    """One row per treatment: name, attacks treated, attacks unrated at 2 h, the endpoints,
+    the attacks that relapsed."""
     return [
         [
             treatment_label(r),
             str(r.attacks),
             str(r.unrated_2h),
-            *(endpoint_cell(getattr(r, name)) for name, _ in ACUTE_COLUMNS),
+            *(endpoint_text(getattr(r, name)) for name, _ in ACUTE_COLUMNS),
+            str(r.relapse),
         ]
         for r in data.acute
     ]
@@ -208,6 +197,8 @@ def score_text(score: Score) -> str:
     """``MIDAS 14 on 2026-11-01, grade III, -6 since the previous``."""
     if score.kind == "pgic":
         text = f"PGIC for {score.therapy}: {score.total} of 7 on {score.day.isoformat()}"
+        if score.course is not None:
+            text += f" ({score.course_text})"
     else:
         name = "MIDAS" if score.kind == "midas" else "HIT-6"
         text = f"{name} {score.total} on {score.day.isoformat()}, grade {score.grade}"
@@ -364,7 +355,7 @@ def render_html(data: ReportData, letterhead: Letterhead | None = None) -> str:
         duration_text=duration_text,
         short_note=short_note,
         money=money,
-        acute_columns=[label for _, label in ACUTE_COLUMNS],
+        acute_columns=[label for _, label in ACUTE_COLUMNS] + [RELAPSE_LABEL],
         acute_rows=acute_rows(data),
         acute_note=ACUTE_NOTE,
         unrated=unrated_text(data),
@@ -463,6 +454,7 @@ def render_markdown(data: ReportData, letterhead: Letterhead | None = None) -> s
                 f"- **{md(t.name)}**",
                 f"  - Acute: {md(acute_sentence(t))}",
                 f"  - Preventive: {md(t.preventive)}",
+                *(f"  - {md(score_text(g))}" for g in t.pgic),
             ]
     else:
         out.append("No treatment sessions in this period.")
@@ -472,7 +464,10 @@ def render_markdown(data: ReportData, letterhead: Letterhead | None = None) -> s
         out += [f"- {md(line)}" for line in lines]
     if data.acute:
         out += ["## Acute treatment (trial endpoints)", ""]
-        header = ["Treatment", "Attacks", "Unrated 2 h", *(label for _, label in ACUTE_COLUMNS)]
+        header = [
+            "Treatment", "Attacks", "Unrated 2 h", *(label for _, label in ACUTE_COLUMNS),
+            RELAPSE_LABEL,
+        ]  # fmt: skip
         rows = [[md(row[0]), *row[1:]] for row in acute_rows(data)]
         out += _md_table(header, rows, {1, 2})
         out += ["", unrated_text(data), "", ACUTE_NOTE, ""]

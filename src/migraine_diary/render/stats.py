@@ -549,7 +549,7 @@ def acute_cell(r: TherapyVerdicts) -> str:
     """The verdict's acute column: pain freedom at 2 hours when rated, else session relief."""
     ep = r.pain_free_2h
     if r.acute_source == "pain_free_2h" and ep is not None and ep.share is not None:
-        return f"pain-free 2h {percent(ep.share)} ({ep.k}/{ep.n})"
+        return f"{ACUTE_WORDS[r.acute_verdict]}, pain-free 2h {percent(ep.share)} ({ep.k}/{ep.n})"
     rel = r.acute.relief
     acute = ACUTE_WORDS[r.acute.verdict]
     if rel.mean is not None and rel.n:
@@ -582,7 +582,8 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     say(
         Text(
             "n: sessions. acute: pain-free 2 h after a session during an attack (% of the "
-            f"attacks rated, k/n) once {MIN_RATED} are rated; else mean relief right after a "
+            f'attacks rated, k/n) once {MIN_RATED} are rated, led by "eases pain" when its '
+            "exact 95% interval excludes none; else mean relief right after a "
             "session (points, 0-10), judged on sessions during attacks when there are 3 or "
             "more, with the sessions it rests on. "
             "preventive: the latest course's change in migraine days per 28 days from its "

@@ -23,11 +23,13 @@ def no_attack_diary() -> str:
 
 
 def pain_free_verdict(ep: Endpoint) -> str:
-    """The acute verdict from pain freedom at 2 hours: an effect only when its exact 95%
-    interval excludes none."""
+    """The acute verdict from pain freedom at 2 hours. A share of attacks pain-free has nothing
+    to be compared with (attacks also end by themselves, and none was left untreated), so it
+    never says "helps": "uncontrolled" once some attack was pain-free, "no_clear_effect" when
+    none was, "not_enough_data" below MIN_RATED rated attacks."""
     if ep.n < MIN_RATED or ep.ci is None:
         return "not_enough_data"
-    return "helps" if ep.ci[0] > 0 else "no_clear_effect"
+    return "uncontrolled" if ep.k > 0 else "no_clear_effect"
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,8 @@ class TherapyVerdicts:
 
     @property
     def acute_verdict(self) -> str:
-        """The acute word from what the column rests on. From pain freedom at 2 hours: "helps"
-        once the exact interval excludes none (some attacks pain-free), "no_clear_effect" when
-        it does not, "not_enough_data" below MIN_RATED; else the session-relief verdict."""
+        """The acute word from what the column rests on: pain_free_verdict once MIN_RATED
+        attacks are rated at 2 hours, else the session-relief verdict."""
         ep = self.pain_free_2h
         if self.acute_source != "pain_free_2h" or ep is None:
             return self.acute.verdict

@@ -68,12 +68,13 @@ def pain_free_sentence(ep: Endpoint) -> str:
         f"Pain-free 2 hours after the session in {ep.k} of {plural(ep.n, 'attack')} rated "
         f"({percent(ep.share)}, exact 95% interval {percent(ep.ci[0])} to {percent(ep.ci[1])})"
     )
-    if ep.ci[0] > 0:
+    if ep.k > 0:
         return (
-            f"{figures}: the interval excludes none. The attacks were not randomised: some "
-            "might have ended by then anyway."
+            f"{figures}. Attacks also end by themselves within 2 hours, and none was left "
+            "without the session to compare with, so this does not show that the sessions "
+            "helped."
         )
-    return f"{figures}: the interval includes none, so no clear effect."
+    return f"{figures}: no attack was pain-free, so no clear effect."
 
 
 def comparison_text(c: Comparison) -> str:

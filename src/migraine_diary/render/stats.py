@@ -384,6 +384,7 @@ ACUTE_WORDS = {
     "no_clear_effect": "no clear effect",
     "worse": "pain worse afterwards",
     "not_enough_data": "not enough data",
+    "uncontrolled": "nothing to compare with",
 }
 PREVENTIVE_WORDS = {
     "responder": "halved (responder)",
@@ -582,8 +583,8 @@ def verdict_table(results: Sequence[TherapyVerdicts]) -> None:
     say(
         Text(
             "n: sessions. acute: pain-free 2 h after a session during an attack (% of the "
-            f'attacks rated, k/n) once {MIN_RATED} are rated, led by "eases pain" when its '
-            "exact 95% interval excludes none; else mean relief right after a "
+            f"attacks rated, k/n) once {MIN_RATED} are rated, a description with no untreated "
+            "attacks to compare with; else mean relief right after a "
             "session (points, 0-10), judged on sessions during attacks when there are 3 or "
             "more, with the sessions it rests on. "
             "preventive: the latest course's change in migraine days per 28 days from its "

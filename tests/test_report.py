@@ -666,6 +666,10 @@ def long_words_report() -> ReportData:
     return dataclasses.replace(data, therapies=therapies, questions=(LONG_QUESTION,))
 
 
+# The Chromium tests share one module fixture; on one worker it runs once, not once a worker.
+one_chromium = pytest.mark.xdist_group("chromium")
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     """One Chromium run per page, all at once: the sample report on Letter (Chromium's
@@ -715,6 +719,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     return found
 
 
+@one_chromium
 def test_chromium_prints_the_report_on_at_most_two_pages(printed: dict[str, Printed]) -> None:
     assert printed["letter"].page_size.endswith("(letter)")
     assert printed["a4"].page_size.endswith("(A4)")
@@ -722,6 +727,7 @@ def test_chromium_prints_the_report_on_at_most_two_pages(printed: dict[str, Prin
         assert 1 <= printed[paper].pages <= 2, paper
 
 
+@one_chromium
 def test_chromium_pdf_holds_the_key_figures(printed: dict[str, Printed]) -> None:
     for paper in ("letter", "a4"):
         for figure in KEY_FIGURES:
@@ -729,6 +735,7 @@ def test_chromium_pdf_holds_the_key_figures(printed: dict[str, Printed]) -> None
     assert "page 1 of 2" in printed["letter"].text  # the footer counts the pages
 
 
+@one_chromium
 def test_chromium_first_page_screenshot(printed: dict[str, Printed]) -> None:
     png = printed["letter"].png.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -737,6 +744,7 @@ def test_chromium_first_page_screenshot(printed: dict[str, Printed]) -> None:
     assert len(png) > 20_000  # a page with charts and tables, not a blank one
 
 
+@one_chromium
 def test_chromium_prints_the_demo_report(printed: dict[str, Printed]) -> None:
     """`migraine demo` then `migraine report --output visit.html`: what a new user hands over."""
     demo = printed["demo"]
@@ -755,6 +763,7 @@ def test_chromium_prints_the_demo_report(printed: dict[str, Printed]) -> None:
         assert figure in demo.text, figure
 
 
+@one_chromium
 def test_chromium_wraps_long_unbroken_words_inside_their_cells(
     printed: dict[str, Printed],
 ) -> None:

@@ -651,3 +651,35 @@ def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path
     again = fresh.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
     assert again.stdout.startswith(f"Added 0 attacks from {export}; 4 already in the diary")
     assert fresh.json("attack", "list") == cli.json("attack", "list")
+
+
+def test_a_practice_is_exported_one_client_at_a_time(cli: Cli, tmp_path: Path) -> None:
+    """A practice's records pooled into one diary would read as one person's: without
+    --client every export is refused, naming the ways out; one client's document brings
+    that client's records back whole; a personal diary exports as it always did."""
+    cli.ok("export", "--all")  # a personal diary: no client to name
+    for name, day in (("Anne B.", "2026-11-02"), ("Bo C.", "2026-11-03")):
+        cli.ok("client", "add", name)
+        cli.ok("--client", name, "log", "craniosacral", "-m", "45", "-b", "5", "-a", "3",
+               "--when", f"{day} 10:00")  # fmt: skip
+        cli.ok("--client", name, "attack", "log", "--when", f"{day} 08:00", "--hours", "5",
+               "--peak", "6", "--med", "sumatriptan 50mg@08:30=helpful")  # fmt: skip
+    for command in (("export", "--all"), ("export",), ("export", "--what", "attacks"),
+                    ("export", "--format", "fhir")):  # fmt: skip
+        refused = cli(*command, "--output", str(tmp_path / "pooled.json"))
+        assert refused.exit_code == 1, command
+        assert refused.stderr == (
+            "migraine: error: export writes one person's diary and this one holds 2 clients: "
+            "take one out with --client NAME or 'migraine client export NAME'; "
+            "'migraine backup FILE' copies the whole practice's file (on a server: the "
+            "database's own dump)\n"
+        )
+        assert not (tmp_path / "pooled.json").exists()
+    path = tmp_path / "anne.json"
+    cli.ok("--client", "Anne B.", "export", "--all", "--output", str(path))
+    fresh = cli.fresh()
+    fresh.ok("import", str(path))
+    for listing in (("list",), ("attack", "list")):
+        assert fresh.json(*listing) == cli.json("--client", "Anne B.", *listing)
+    assert len(fresh.json("list")) == 1
+    assert fresh.json("attack", "show", "1")["medications"][0]["helpfulness"] == "helpful"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,9 @@ from migraine_diary.cli.common import (
     writable_diary,
 )
 from migraine_diary.domain.words import plural
+
+if TYPE_CHECKING:
+    from migraine_diary.storage import Diary
 
 app = typer.Typer()
 
@@ -103,7 +106,7 @@ def export(
     from migraine_diary.transfer import sessions as exporter
 
     kind = kinds.BY_NAME[what or "sessions"]
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         if format != "json":
             count = csvfile.write_kind(diary, kind, out, local=local, excel=excel)
@@ -113,6 +116,16 @@ def export(
             count = csvfile.write_json_list(diary, kind, out)
     if output is not None:
         say(f"Exported {_counted(count, kind)} to {output}.", err=True)
+
+
+def one_persons_export(ctx: typer.Context) -> Diary | None:
+    """The diary to export: in a practice, one client's (see diary.clients.about_one_person),
+    before the output file is made."""
+    from migraine_diary.diary.clients import about_one_person
+
+    diary = diary_from(ctx, write=False)
+    about_one_person(diary, "export", export=True)
+    return diary
 
 
 def _one_of(names: tuple[str, ...]) -> str:
@@ -139,7 +152,7 @@ def _write_document(ctx: typer.Context, output: Path | None, *, force: bool) -> 
     from migraine_diary.transfer import kinds
     from migraine_diary.transfer.document import write_document
 
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         counts = write_document(diary, out, now=dates.now())
     if output is not None:
@@ -152,7 +165,7 @@ def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None
     from migraine_diary.domain import dates
     from migraine_diary.transfer import fhir
 
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         count = fhir.write_bundle(diary, out, now=dates.now())
     if output is not None:

@@ -170,6 +170,28 @@ def test_triggers_on_a_diary_without_any(cli: Cli) -> None:
     cli.ok("attack", "log", "--hours", "2", "--peak", "4")
     assert "No trigger recorded for any of 1 attack." in cli.ok("triggers").stdout
     assert cli.json("triggers")["values"] == []
+    for kind, option in (("trigger", "--trigger stress"), ("symptom", "--symptom nausea"),
+                         ("pain_position", "--pain-position 'left temple'"),
+                         ("most_bothersome", "--mbs light"), ("relief", "--relief 'dark room'")):  # fmt: skip
+        shown = cli.ok("triggers", "--kind", kind).stdout
+        assert f"Record them with: migraine attack log ... {option}" in " ".join(shown.split())
+
+
+def test_the_most_bothersome_symptom_is_the_typed_one_else_the_imported(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`attack log --mbs` and an import's most bothersome symptom are one thing to count (the
+    import maps Nausea to the typed nausea)."""
+    (nauseous,) = [a for a in imported(cli, tmp_path) if a["detail"]["most_bothersome"]]  # type: ignore[index]
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "2", "--peak", "5",
+           "--mbs", "light")  # fmt: skip
+    counts = cli.json("triggers", "--kind", "most_bothersome")
+    assert [(v["value"], v["attacks"]) for v in counts["values"]] == [("light", 1), ("nausea", 1)]
+    assert (counts["attacks"], counts["with_any"]) == (4, 2)
+    cli.ok("attack", "edit", str(nauseous["id"]), "--mbs", "light")  # typed: it wins
+    counts = cli.json("triggers", "--kind", "most_bothersome")
+    assert [(v["value"], v["attacks"]) for v in counts["values"]] == [("light", 2)]
+    assert counts["with_any"] == 2
 
 
 def test_log_takes_repeatable_detail_options(cli: Cli) -> None:

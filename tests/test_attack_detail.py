@@ -170,9 +170,13 @@ def test_triggers_on_a_diary_without_any(cli: Cli) -> None:
     cli.ok("attack", "log", "--hours", "2", "--peak", "4")
     assert "No trigger recorded for any of 1 attack." in cli.ok("triggers").stdout
     assert cli.json("triggers")["values"] == []
-    for kind, option in (("trigger", "--trigger stress"), ("symptom", "--symptom nausea"),
-                         ("pain_position", "--pain-position 'left temple'"),
-                         ("most_bothersome", "--mbs light"), ("relief", "--relief 'dark room'")):  # fmt: skip
+    for kind, option in (
+        ("trigger", "--trigger stress"),
+        ("symptom", "--symptom nausea"),
+        ("pain_position", "--pain-position 'left temple'"),
+        ("most_bothersome", "--mbs light"),
+        ("relief", "--relief 'dark room'"),
+    ):
         shown = cli.ok("triggers", "--kind", kind).stdout
         assert f"Record them with: migraine attack log ... {option}" in " ".join(shown.split())
 

@@ -683,3 +683,39 @@ def test_a_practice_is_exported_one_client_at_a_time(cli: Cli, tmp_path: Path) -
         assert fresh.json(*listing) == cli.json("--client", "Anne B.", *listing)
     assert len(fresh.json("list")) == 1
     assert fresh.json("attack", "show", "1")["medications"][0]["helpfulness"] == "helpful"
+
+
+@pytest.mark.sqlite_only  # refused before the diary is used: nothing for PostgreSQL
+def test_a_document_holds_absolute_moments_and_the_schema_s_json_types(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A file means the same on every import: `yesterday` is refused, as is a value of
+    another JSON type than the shipped schema gives (what validates is what imports)."""
+    typed_diary(cli)
+    shipped = schema(cli)
+    moment = "must be an ISO date or date and time such as 2026-11-20 or 2026-11-20T14:30:00+01:00"
+    for change, message in (
+        (lambda d: d["attacks"][0]["medications"][0].update(taken_at="yesterday"),
+         f"record attacks[0]: taken_at {moment} (got yesterday)"),
+        (lambda d: d["attacks"][1].update(start="yesterday 08:00"),
+         f"record attacks[1]: start {moment} (got yesterday 08:00)"),
+        (lambda d: d["sessions"][0].update(when="3 days ago"),
+         f"record sessions[0]: when {moment} (got 3 days ago)"),
+        (lambda d: d["attacks"][0].update(peak="7"),
+         "record attacks[0]: peak must be a whole number (got text in quotes)"),
+        (lambda d: d["sessions"][0].update(cost=85),
+         "record sessions[0]: cost must be text in quotes (got a number)"),
+        (lambda d: d["attacks"][0]["medications"][0].update(taken_at=20261104),
+         "record attacks[0]: medications[0].taken_at must be text in quotes or null "
+         "(got a number)"),
+        (lambda d: d["sessions"][0].update(during_attack="false"),
+         "record sessions[0]: during_attack must be true or false (got text in quotes)"),
+    ):  # fmt: skip
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        fresh, _ = refused_import(cli, folder, change, message, ["Müller", "Harbour"])
+        assert not Path(fresh.db_path).exists()
+        doc = json.loads((folder / "all.json").read_text(encoding="utf-8"))
+        if "ISO" not in message:  # the schema says no as well
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(doc, shipped)

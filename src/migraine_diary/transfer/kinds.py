@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary import storage as db
-from migraine_diary.domain.dates import LOCAL, RANGE_RULE, from_storage, parse_when, to_storage
+from migraine_diary.domain.dates import (
+    LOCAL,
+    RANGE_RULE,
+    from_storage,
+    parse_written,
+    to_storage,
+)
 from migraine_diary.errors import InputError, field_error
 
 if TYPE_CHECKING:
@@ -107,9 +113,10 @@ def read_id(value: object, *, field_name: str = "id") -> int | None:
 
 
 def read_moment(value: object, field_name: str) -> object:
-    """An instant as written (ISO 8601 with its offset, or a local date and time)."""
+    """An instant as written (ISO 8601 with its offset, or a local date and time; never
+    `yesterday`, which would be another day on each import)."""
     if isinstance(value, str):
-        return parse_when(value, field=field_name) if value.strip() else None
+        return parse_written(value, field=field_name) if value.strip() else None
     return value
 
 
@@ -159,7 +166,7 @@ def _read_session(values: Mapping[str, Any], where: str) -> Item:
     row_id = read_id(cells.pop("id", None))
     when = cells.get("when")
     if isinstance(when, str) and when.strip():
-        cells["when"] = parse_when(when)
+        cells["when"] = parse_written(when)
     if cells.get("cost") is None:
         cells["cost"] = "0"
     if cells.get("during_attack") is None:

@@ -108,6 +108,7 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
         if first is None:
             columns = ", ".join(k.SESSIONS.columns)
             raise InputError(f"{path} is empty: expected a header row with {columns}")
+        _not_another_format(first, path)
         delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
         items: list[k.Item] = []
@@ -135,6 +136,31 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
             problems, f"{plural(len(problems), 'bad row')} in {path}; nothing was imported"
         )
     return kind, items
+
+
+# The first cells of a Migraine Buddy export: its table of ongoing events, or its attacks'.
+BUDDY_HEADERS = (("Date", "Time Period"), ("#", "Started", "Lasted"))
+
+
+def _not_another_format(first: str, path: Path) -> None:
+    """A file `import` reads in another way, told by its first line, is named with the
+    option that reads it, rather than refused for its "unknown column"."""
+    start = first.lstrip(BOM).lstrip()
+    if start.startswith("["):
+        raise InputError(
+            f"{path} is a JSON list of records (what `export --format json` writes): import "
+            "reads CSV or the whole-diary document (`migraine export --all`)"
+        )
+    if start.startswith("<"):
+        raise InputError(
+            f"{path} is XML: an Apple Health export (export.xml or export.zip) is imported "
+            "with --format apple-health"
+        )
+    cells = [cell.strip().strip('"').strip() for cell in start.split(",")]
+    if any(tuple(cells[: len(first_cells)]) == first_cells for first_cells in BUDDY_HEADERS):
+        raise InputError(
+            f"{path} is a Migraine Buddy export: import it with --format migraine-buddy"
+        )
 
 
 def _first_line(lines: Iterator[str]) -> tuple[int, str | None]:

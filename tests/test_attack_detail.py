@@ -233,9 +233,40 @@ def test_log_takes_repeatable_detail_options(cli: Cli) -> None:
         ],
     }
     assert attack["local_time"] is None  # typed: shown in the diary's own zone
+    shown = cli.ok("attack", "log", "--help").stdout
+    assert "<list[str]>" not in shown
+    assert "--trigger TEXT" in shown
     # editing other fields keeps the detail
     cli.ok("attack", "edit", str(attack["id"]), "--peak", "7")
     assert cli.json("attack", "show", str(attack["id"]))["detail"] == attack["detail"]
+
+
+def test_edit_replaces_or_clears_a_detail_list_in_the_audit(cli: Cli) -> None:
+    """Given, a detail option replaces that list (the others stay); '' clears it."""
+    cli.ok("attack", "log", "--hours", "3", "--peak", "6", "--trigger", "Stress",
+           "--symptom", "nausea", "--pain-position", "left temple",
+           "--relief", "dark room=helpful")  # fmt: skip
+    before = len(cli.json("audit"))
+    cli.ok("attack", "edit", "1", "--trigger", "weather", "--trigger", "Stress",
+           "--relief", "sleep")  # fmt: skip
+    assert cli.json("attack", "show", "1")["detail"] == {
+        "triggers": ["weather", "Stress"],
+        "symptoms": ["nausea"],
+        "pain_positions": ["left temple"],
+        "most_bothersome": None,
+        "relief": [{"method": "sleep", "helpfulness": None}],
+    }
+    done = {(e["table"], e["action"]) for e in cli.json("audit")[before:]}
+    assert {("attack_detail", "delete"), ("attack_detail", "insert")} <= done
+    cli.ok("attack", "edit", "1", "--symptom", "", "--pain-position", "")
+    detail = cli.json("attack", "show", "1")["detail"]
+    assert (detail["symptoms"], detail["pain_positions"]) == ([], [])
+    assert detail["triggers"] == ["weather", "Stress"]
+    assert [v["value"] for v in cli.json("triggers")["values"]] == ["Stress", "weather"]
+    refused = cli("attack", "edit", "1", "--trigger", "x" * 201)
+    assert refused.exit_code == 2
+    assert "xxx" not in refused.stderr
+    assert cli.json("attack", "show", "1")["detail"]["triggers"] == ["weather", "Stress"]
 
 
 def test_bad_detail_is_refused_without_repeating_it(cli: Cli) -> None:

@@ -323,6 +323,23 @@ def replace_detail(
         insert_origin(conn, attack_id, *origin)
 
 
+def replace_detail_lists(
+    conn: Connection, attack_id: int, kinds: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """Some of an attack's detail lists (these kinds of detail) set anew: `attack edit`."""
+    from sqlalchemy import bindparam, text
+
+    if not kinds:
+        return
+    conn.execute(
+        text("DELETE FROM attack_detail WHERE attack_id = :id AND kind IN :kinds").bindparams(
+            bindparam("kinds", expanding=True)
+        ),
+        {"id": attack_id, "kinds": kinds},
+    )
+    insert_details(conn, rows)
+
+
 def replace_medications(conn: Connection, attack_id: int, rows: list[dict[str, Any]]) -> None:
     """The attack's doses made `rows` (name, helpfulness, taken_at): a stored dose of the same
     name and time keeps its row, and so its ratings, its helpfulness changed in place; stored

@@ -91,6 +91,14 @@ def test_export_format_is_checked(cli: Cli) -> None:
     result = cli("export", "--format", "xlsx")
     assert result.exit_code == 2
     assert result.stderr == "migraine: error: format must be csv, json or fhir (got xlsx)\n"
+    for command, says in (
+        (("--what", "kept"), "--what must be sessions, attacks, checkins, ratings or scores"),
+        (("--format", "fhir", "--local"), "sessions and attacks: leave out --local\n"),
+        (("--format", "fhir", "--what", "attacks", "--excel"), "leave out --what and --excel\n"),
+    ):
+        refused = cli("export", *command)
+        assert refused.exit_code == 2, command
+        assert says in refused.stderr, command
 
 
 def test_round_trip_into_an_empty_diary(cli: Cli, tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_imported_twice_adds_nothing(cli: Cli, tmp_path: Path) -> None:
     path, _ = document(cli, tmp_path)
     before = fingerprint(cli.db_path)
     result = cli.ok("import", str(path))
-    assert result.stdout == f"Added nothing from {path}; 8 already in the diary.\n"
+    assert result.stdout == f"Added 0 records from {path}; 8 already in the diary.\n"
     assert fingerprint(cli.db_path) == before
 
 
@@ -135,7 +135,7 @@ def test_update_changes_a_record_field_by_field(cli: Cli, tmp_path: Path) -> Non
         "attack 1: peak 7 -> 9, medications 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = "
         "helpful; Migrastop' -> 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = helpful; "
         "Migrastop = unhelpful'",
-        f"Added nothing from {path}; 7 already in the diary; changed 1.",
+        f"Added 0 records from {path}; 7 already in the diary; changed 1.",
     ]
     shown = cli.json("attack", "show", "1")
     assert shown["peak"] == 9

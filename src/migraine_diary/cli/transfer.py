@@ -81,14 +81,22 @@ def export(
     from migraine_diary.errors import InputError
 
     if format == "fhir":
-        if what is not None or all_ or schema or excel or local:
-            raise InputError("--format fhir writes sessions and attacks: leave out the others")
+        given = [
+            name
+            for name, used in (("--what", what is not None), ("--all", all_),
+                               ("--schema", schema), ("--excel", excel), ("--local", local))
+            if used
+        ]  # fmt: skip
+        if given:
+            raise InputError(
+                f"--format fhir writes sessions and attacks: leave out {' and '.join(given)}"
+            )
         export_fhir(ctx, output, force=force)
         return
     if format not in (None, "csv", "json"):
         raise InputError(f"format must be csv, json or fhir (got {format})")
     if what not in (None, *WHAT):
-        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
+        raise InputError(f"--what must be {_one_of(WHAT)} (got {what})")
     whole = all_ or schema
     if whole and format == "csv":
         raise InputError("--all writes JSON: leave out --format csv")
@@ -237,7 +245,7 @@ def import_(
         import_attacks(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
         return
     if what is not None and what not in WHAT:
-        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
+        raise InputError(f"--what must be {_one_of(WHAT)} (got {what})")
     from migraine_diary.transfer import csvfile, document
     from migraine_diary.transfer.records import import_items
 
@@ -252,9 +260,10 @@ def import_(
     for kind_result in result.kinds:
         for line in kind_result.changes:
             say(line)
-    # One kind: its count even when 0; the document: the kinds it added (or "nothing").
+    # One kind: its count even when 0; the document: the kinds it added (or "0 records",
+    # worded as a CSV's "0 sessions" and another app's "0 attacks").
     shown = [r for r in result.kinds if r.added or len(result.kinds) == 1]
-    added = ", ".join(_counted(r.added, r.kind) for r in shown) or "nothing"
+    added = ", ".join(_counted(r.added, r.kind) for r in shown) or "0 records"
     already = sum(r.already_there for r in result.kinds)
     changed = sum(len(r.changes) for r in result.kinds)
     say(

@@ -719,3 +719,22 @@ def test_a_document_holds_absolute_moments_and_the_schema_s_json_types(
         if "ISO" not in message:  # the schema says no as well
             with pytest.raises(jsonschema.ValidationError):
                 jsonschema.validate(doc, shipped)
+
+
+def test_a_removed_dose_names_the_rating_it_takes_with_it(cli: Cli, tmp_path: Path) -> None:
+    """A rating goes with its dose: `import --update` and `attack edit --clear-meds` say so."""
+    typed_diary(cli)
+    for dose in ("1", "2"):  # 1: Migrastop (no time: the start), 2: sumatriptan at 08:30
+        cli.ok("attack", "rate", "1", "--dose", dose, "--after", "2h", "--pain", "3")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "24h", "--pain", "1")
+    path, doc = document(cli, tmp_path)
+    doc["attacks"][0]["medications"] = doc["attacks"][0]["medications"][1:]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    changed = cli.ok("import", str(path), "--update").stdout.splitlines()[0]
+    assert changed.startswith("attack 1: medications ")
+    assert changed.endswith(
+        "; dose 2 (sumatriptan 50mg 08:30) removed with its 2-hour and 24-hour ratings"
+    )
+    cleared = cli.ok("attack", "edit", "1", "--clear-meds").stdout
+    assert "Dose 1 (Migrastop) removed with its 2-hour rating.\n" in cleared
+    assert cli.json("attack", "show", "1")["medications"] == []

@@ -527,8 +527,14 @@ def edit(
         from migraine_diary.diary.acute import parse_mbs
 
         mbs = parse_mbs(mbs)
+    diary = existing_diary(ctx)
+    lost: list[str] = []
+    if clear_meds:
+        from migraine_diary.diary.doses import cleared_ratings
+
+        lost = cleared_ratings(diary, number)
     attack = attacks.edit_attack(
-        existing_diary(ctx),
+        diary,
         number,
         when=when,
         hours=hours,
@@ -554,6 +560,8 @@ def edit(
         },
     )
     render_attacks.attack_changed(attack, "Updated", now)
+    for line in lost:
+        say(line[0].upper() + line[1:] + ".")
 
 
 @attack_app.command("delete")

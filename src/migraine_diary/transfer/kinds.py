@@ -90,6 +90,8 @@ class Kind:
     # Fields `import --update` refuses to change, and the one line that says why.
     fixed: tuple[str, ...] = ()
     fixed_why: str = ""
+    # What a change takes with it besides its fields (a dose's ratings), one line each.
+    losses: Callable[[Connection, Item], list[str]] = lambda conn, item: []
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -521,6 +523,14 @@ def _change_attack(conn: Connection, item: Item) -> None:
     origin = None if attack.start_offset is None else (attack.start_offset, attack.end_offset)
     db.replace_detail(conn, item.key, detail_rows(attack, item.key), origin)
     db.set_mbs(conn, item.key, attack.mbs)
+
+
+def _attack_losses(conn: Connection, item: Item) -> list[str]:
+    """The rated doses a change of the attack's medications removes, with their ratings."""
+    from migraine_diary.diary.doses import lost_ratings
+
+    kept = [(row["name"], row["taken_at"]) for row in _dose_rows(item, item.key)]
+    return lost_ratings(conn, item.key, kept)
 
 
 def doses_cell(doses: list[dict[str, Any]], *, local: bool = False) -> str:
@@ -1331,6 +1341,7 @@ ATTACKS = Kind(
     compared=_compared_attack,
     add=_add_attacks,
     change=_change_attack,
+    losses=_attack_losses,
     label=lambda key: f"attack id {key}",
 )
 

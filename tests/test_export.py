@@ -318,3 +318,23 @@ def test_export_import_round_trip_property(
     second = io.StringIO()
     write_csv(target, second)
     assert second.getvalue() == first
+
+
+@pytest.mark.sqlite_only  # what a file's cells mean: nothing of PostgreSQL's own
+def test_a_decimal_comma_is_money_in_a_semicolon_or_tab_file_only(cli: Cli, tmp_path: Path) -> None:
+    """`85,50` is what `;`-separated locales write for money: read there (and with tabs),
+    refused where a comma separates cells, and never with thousands separators."""
+    header = ["when", "therapy", "minutes", "pain_before", "pain_after", "cost"]
+    file = tmp_path / "in.csv"
+    for separator, day, cost in ((";", "01", "85,50"), ("\t", "02", "12,5")):
+        row = [f"2026-11-{day}", "cst", "45", "5", "4", cost]
+        file.write_text(f"{separator.join(header)}\n{separator.join(row)}\n", encoding="utf-8")
+        cli.ok("import", str(file))
+    assert [s["cost"] for s in reversed(cli.json("list"))] == ["85.50", "12.50"]
+    for separator, cost in ((",", '"85,50"'), (";", "1.234,50"), (";", "1,234,50")):
+        row = ["2026-11-03", "cst", "45", "5", "4", cost]
+        file.write_text(f"{separator.join(header)}\n{separator.join(row)}\n", encoding="utf-8")
+        refused = cli("import", str(file))
+        assert refused.exit_code == 2, (separator, cost)
+        assert "line 2: cost must be" in refused.stderr
+    assert len(cli.json("list")) == 2

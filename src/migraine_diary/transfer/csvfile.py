@@ -8,6 +8,7 @@ byte-order mark and UTF-16 with one. The kind is told by the header, or by `--wh
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -125,7 +126,7 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
                     kind, header = _check_header(record, path, what)
                     continue
                 try:
-                    items.append(_parse_row(kind, record, header, f"line {start}"))
+                    items.append(_parse_row(kind, record, header, f"line {start}", delimiter))
                 except InputError as error:
                     problems.append(f"line {start}: {error.message}")
         except csv.Error as error:
@@ -202,17 +203,30 @@ def _check_header(record: list[str], path: Path, what: str | None) -> tuple[k.Ki
     return kind, header
 
 
-def _parse_row(kind: k.Kind, record: list[str], header: list[str], where: str) -> k.Item:
+def _parse_row(
+    kind: k.Kind, record: list[str], header: list[str], where: str, delimiter: str = ","
+) -> k.Item:
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
     values: dict[str, Any] = {}
     for name, text in zip(header, record, strict=True):
-        values[name] = cell_value(kind.fields[name], name, text)
+        values[name] = cell_value(kind.fields[name], name, text, delimiter)
     return kind.read(values, where)
 
 
-def cell_value(holds: str, name: str, text: str) -> Any:
-    """A CSV cell as the value the JSON document would hold there (None for empty)."""
+# An amount with a decimal comma and nothing else: `85,50` (never `1.234,50` or `1,234,50`).
+_DECIMAL_COMMA = re.compile(r"\s*(\d+),(\d+)\s*")
+
+
+def cell_value(holds: str, name: str, text: str, delimiter: str = ",") -> Any:
+    """A CSV cell as the value the JSON document would hold there (None for empty).
+
+    Money in a file separated by `;` or tabs may have a decimal comma, as the locales that
+    write such files do; where a comma separates cells, `85,50` stays refused."""
+    if holds == k.MONEY and delimiter != ",":
+        found = _DECIMAL_COMMA.fullmatch(text)
+        if found:
+            return f"{found[1]}.{found[2]}"
     if holds in (k.TEXT, k.DOSES, k.LIST, k.RELIEF, k.RECORDED):
         text = restore(text)
         if holds == k.DOSES:

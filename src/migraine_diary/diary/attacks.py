@@ -593,7 +593,7 @@ def edit_attack(
             raise field_error("when", RULES["start"], when)
         end = _end(start, hours, until, now) if given else current.end
         kept = [] if clear_meds else [d.as_input() for d in current.medications]
-        data = {
+        data: dict[str, Any] = {
             "start": start,
             "end": end,
             "peak": peak if peak is not None else current.peak,

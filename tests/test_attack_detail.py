@@ -171,6 +171,32 @@ def test_triggers_on_a_diary_without_any(cli: Cli) -> None:
     cli.ok("attack", "log", "--hours", "2", "--peak", "4")
     assert "No trigger recorded for any of 1 attack." in cli.ok("triggers").stdout
     assert cli.json("triggers")["values"] == []
+    for kind, option in (
+        ("trigger", "--trigger stress"),
+        ("symptom", "--symptom nausea"),
+        ("pain_position", "--pain-position 'left temple'"),
+        ("most_bothersome", "--mbs light"),
+        ("relief", "--relief 'dark room'"),
+    ):
+        shown = cli.ok("triggers", "--kind", kind).stdout
+        assert f"Record them with: migraine attack log ... {option}" in " ".join(shown.split())
+
+
+def test_the_most_bothersome_symptom_is_the_typed_one_else_the_imported(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`attack log --mbs` and an import's most bothersome symptom are one thing to count (the
+    import maps Nausea to the typed nausea)."""
+    (nauseous,) = [a for a in imported(cli, tmp_path) if a["detail"]["most_bothersome"]]  # type: ignore[index]
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "2", "--peak", "5",
+           "--mbs", "light")  # fmt: skip
+    counts = cli.json("triggers", "--kind", "most_bothersome")
+    assert [(v["value"], v["attacks"]) for v in counts["values"]] == [("light", 1), ("nausea", 1)]
+    assert (counts["attacks"], counts["with_any"]) == (4, 2)
+    cli.ok("attack", "edit", str(nauseous["id"]), "--mbs", "light")  # typed: it wins
+    counts = cli.json("triggers", "--kind", "most_bothersome")
+    assert [(v["value"], v["attacks"]) for v in counts["values"]] == [("light", 2)]
+    assert counts["with_any"] == 2
 
 
 def test_log_takes_repeatable_detail_options(cli: Cli) -> None:
@@ -208,9 +234,40 @@ def test_log_takes_repeatable_detail_options(cli: Cli) -> None:
         ],
     }
     assert attack["local_time"] is None  # typed: shown in the diary's own zone
+    shown = cli.ok("attack", "log", "--help").stdout
+    assert "<list[str]>" not in shown
+    assert "--trigger TEXT" in shown
     # editing other fields keeps the detail
     cli.ok("attack", "edit", str(attack["id"]), "--peak", "7")
     assert cli.json("attack", "show", str(attack["id"]))["detail"] == attack["detail"]
+
+
+def test_edit_replaces_or_clears_a_detail_list_in_the_audit(cli: Cli) -> None:
+    """Given, a detail option replaces that list (the others stay); '' clears it."""
+    cli.ok("attack", "log", "--hours", "3", "--peak", "6", "--trigger", "Stress",
+           "--symptom", "nausea", "--pain-position", "left temple",
+           "--relief", "dark room=helpful")  # fmt: skip
+    before = len(cli.json("audit"))
+    cli.ok("attack", "edit", "1", "--trigger", "weather", "--trigger", "Stress",
+           "--relief", "sleep")  # fmt: skip
+    assert cli.json("attack", "show", "1")["detail"] == {
+        "triggers": ["weather", "Stress"],
+        "symptoms": ["nausea"],
+        "pain_positions": ["left temple"],
+        "most_bothersome": None,
+        "relief": [{"method": "sleep", "helpfulness": None}],
+    }
+    done = {(e["table"], e["action"]) for e in cli.json("audit")[before:]}
+    assert {("attack_detail", "delete"), ("attack_detail", "insert")} <= done
+    cli.ok("attack", "edit", "1", "--symptom", "", "--pain-position", "")
+    detail = cli.json("attack", "show", "1")["detail"]
+    assert (detail["symptoms"], detail["pain_positions"]) == ([], [])
+    assert detail["triggers"] == ["weather", "Stress"]
+    assert [v["value"] for v in cli.json("triggers")["values"]] == ["Stress", "weather"]
+    refused = cli("attack", "edit", "1", "--trigger", "x" * 201)
+    assert refused.exit_code == 2
+    assert "xxx" not in refused.stderr
+    assert cli.json("attack", "show", "1")["detail"]["triggers"] == ["weather", "Stress"]
 
 
 def test_bad_detail_is_refused_without_repeating_it(cli: Cli) -> None:

@@ -260,10 +260,12 @@ def test_client_export_keeps_plans_ratings_and_scores_of_others_out(
     document = json.loads(out.read_text(encoding="utf-8"))
     assert [len(document[kind]) for kind in ("plans", "ratings", "scores")] == [1, 1, 1]
     assert document["scores"][0]["date"].startswith("2026-11")
-    everyone = tmp_path / "all.json"
-    cli.ok("export", "--all", "--output", str(everyone))
-    whole = json.loads(everyone.read_text(encoding="utf-8"))
-    assert [len(whole[kind]) for kind in ("plans", "ratings", "scores")] == [2, 2, 2]
+    bobs = tmp_path / "bob.json"
+    cli.ok("client", "export", "Bob", "--output", str(bobs))
+    other = json.loads(bobs.read_text(encoding="utf-8"))
+    assert [len(other[kind]) for kind in ("plans", "ratings", "scores")] == [1, 1, 1]
+    assert other["scores"][0]["date"].startswith("2026-10")
+    assert cli("export", "--all").exit_code == 1  # pooled, a practice would read as one person
 
 
 def test_stats_across_clients_reads_each_sessions_client(cli: Cli, diary_target: str) -> None:

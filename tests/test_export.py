@@ -91,6 +91,14 @@ def test_export_format_is_checked(cli: Cli) -> None:
     result = cli("export", "--format", "xlsx")
     assert result.exit_code == 2
     assert result.stderr == "migraine: error: format must be csv, json or fhir (got xlsx)\n"
+    for command, says in (
+        (("--what", "kept"), "--what must be sessions, attacks, checkins, ratings or scores"),
+        (("--format", "fhir", "--local"), "sessions and attacks: leave out --local\n"),
+        (("--format", "fhir", "--what", "attacks", "--excel"), "leave out --what and --excel\n"),
+    ):
+        refused = cli("export", *command)
+        assert refused.exit_code == 2, command
+        assert says in refused.stderr, command
 
 
 def test_round_trip_into_an_empty_diary(cli: Cli, tmp_path: Path) -> None:
@@ -179,6 +187,32 @@ def test_import_conflicting_id_is_refused(cli: Cli, tmp_path: Path) -> None:
             "has 4 cells where the header has 5",
         ),
         (b'when,therapy,minutes,pain_before,pain_after\n2026-11-01,"cst,45,5,4\n', "not valid CSV"),
+        # a file carries absolute moments: `yesterday` would be another day on each import
+        (
+            b"when,therapy,minutes,pain_before,pain_after\nyesterday 08:00,cst,45,5,4\n",
+            "line 2: when must be an ISO date or date and time such as 2026-11-20 or "
+            "2026-11-20T14:30:00+01:00 (got yesterday 08:00)",
+        ),
+        (
+            b"start,peak,medications\n2026-11-20T08:00:00+00:00,6,naproxen @ yesterday\n",
+            "line 2: taken_at must be an ISO date",
+        ),
+        # another format: named, with the option that reads it
+        (
+            b'[\n  {"id": 1, "when": "2026-11-01T15:30:00+00:00"}\n]\n',
+            "in.csv is a JSON list of records (what `export --format json` writes): import "
+            "reads CSV or the whole-diary document (`migraine export --all`)",
+        ),
+        (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData [\n',
+            "in.csv is XML: an Apple Health export (export.xml or export.zip) is imported "
+            "with --format apple-health",
+        ),
+        (
+            b'"Date","Time Period","Description","Notes"\n"","","No ongoing events",""\n',
+            "in.csv is a Migraine Buddy export: import it with --format migraine-buddy",
+        ),
+        (b'"#","Started","Lasted","Pain Level"\n', "--format migraine-buddy"),
     ],
 )
 def test_malformed_files_are_refused(
@@ -225,7 +259,11 @@ sessions = st.fixed_dictionaries(
         "cost": st.decimals(min_value=0, max_value=9999, places=2, allow_nan=False),
         "provider": st.one_of(st.none(), one_line),
         "attack": st.booleans(),
-        "notes": st.one_of(st.none(), st.text(min_size=1, max_size=60).filter(lambda t: t.strip())),
+        # a note never holds NUL (PostgreSQL cannot store one: models refuse it)
+        "notes": st.one_of(
+            st.none(),
+            st.text(min_size=1, max_size=60).filter(lambda t: t.strip() and "\x00" not in t),
+        ),
         "day": st.integers(1, 28),
         "hour": st.integers(0, 23),
     }
@@ -280,3 +318,23 @@ def test_export_import_round_trip_property(
     second = io.StringIO()
     write_csv(target, second)
     assert second.getvalue() == first
+
+
+@pytest.mark.sqlite_only  # what a file's cells mean: nothing of PostgreSQL's own
+def test_a_decimal_comma_is_money_in_a_semicolon_or_tab_file_only(cli: Cli, tmp_path: Path) -> None:
+    """`85,50` is what `;`-separated locales write for money: read there (and with tabs),
+    refused where a comma separates cells, and never with thousands separators."""
+    header = ["when", "therapy", "minutes", "pain_before", "pain_after", "cost"]
+    file = tmp_path / "in.csv"
+    for separator, day, cost in ((";", "01", "85,50"), ("\t", "02", "12,5")):
+        row = [f"2026-11-{day}", "cst", "45", "5", "4", cost]
+        file.write_text(f"{separator.join(header)}\n{separator.join(row)}\n", encoding="utf-8")
+        cli.ok("import", str(file))
+    assert [s["cost"] for s in reversed(cli.json("list"))] == ["85.50", "12.50"]
+    for separator, cost in ((",", '"85,50"'), (";", "1.234,50"), (";", "1,234,50")):
+        row = ["2026-11-03", "cst", "45", "5", "4", cost]
+        file.write_text(f"{separator.join(header)}\n{separator.join(row)}\n", encoding="utf-8")
+        refused = cli("import", str(file))
+        assert refused.exit_code == 2, (separator, cost)
+        assert "line 2: cost must be" in refused.stderr
+    assert len(cli.json("list")) == 2

@@ -103,7 +103,7 @@ def test_imported_twice_adds_nothing(cli: Cli, tmp_path: Path) -> None:
     path, _ = document(cli, tmp_path)
     before = fingerprint(cli.db_path)
     result = cli.ok("import", str(path))
-    assert result.stdout == f"Added nothing from {path}; 8 already in the diary.\n"
+    assert result.stdout == f"Added 0 records from {path}; 8 already in the diary.\n"
     assert fingerprint(cli.db_path) == before
 
 
@@ -135,7 +135,7 @@ def test_update_changes_a_record_field_by_field(cli: Cli, tmp_path: Path) -> Non
         "attack 1: peak 7 -> 9, medications 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = "
         "helpful; Migrastop' -> 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = helpful; "
         "Migrastop = unhelpful'",
-        f"Added nothing from {path}; 7 already in the diary; changed 1.",
+        f"Added 0 records from {path}; 7 already in the diary; changed 1.",
     ]
     shown = cli.json("attack", "show", "1")
     assert shown["peak"] == 9
@@ -651,3 +651,90 @@ def test_a_restored_migraine_buddy_import_is_still_recognised(cli: Cli, tmp_path
     again = fresh.ok("import", "--format", "migraine-buddy", "--skip-bad", str(export))
     assert again.stdout.startswith(f"Added 0 attacks from {export}; 4 already in the diary")
     assert fresh.json("attack", "list") == cli.json("attack", "list")
+
+
+def test_a_practice_is_exported_one_client_at_a_time(cli: Cli, tmp_path: Path) -> None:
+    """A practice's records pooled into one diary would read as one person's: without
+    --client every export is refused, naming the ways out; one client's document brings
+    that client's records back whole; a personal diary exports as it always did."""
+    cli.ok("export", "--all")  # a personal diary: no client to name
+    for name, day in (("Anne B.", "2026-11-02"), ("Bo C.", "2026-11-03")):
+        cli.ok("client", "add", name)
+        cli.ok("--client", name, "log", "craniosacral", "-m", "45", "-b", "5", "-a", "3",
+               "--when", f"{day} 10:00")  # fmt: skip
+        cli.ok("--client", name, "attack", "log", "--when", f"{day} 08:00", "--hours", "5",
+               "--peak", "6", "--med", "sumatriptan 50mg@08:30=helpful")  # fmt: skip
+    for command in (("export", "--all"), ("export",), ("export", "--what", "attacks"),
+                    ("export", "--format", "fhir")):  # fmt: skip
+        refused = cli(*command, "--output", str(tmp_path / "pooled.json"))
+        assert refused.exit_code == 1, command
+        assert refused.stderr == (
+            "migraine: error: export writes one person's diary and this one holds 2 clients: "
+            "take one out with --client NAME or 'migraine client export NAME'; "
+            "'migraine backup FILE' copies the whole practice's file (on a server: the "
+            "database's own dump)\n"
+        )
+        assert not (tmp_path / "pooled.json").exists()
+    path = tmp_path / "anne.json"
+    cli.ok("--client", "Anne B.", "export", "--all", "--output", str(path))
+    fresh = cli.fresh()
+    fresh.ok("import", str(path))
+    for listing in (("list",), ("attack", "list")):
+        assert fresh.json(*listing) == cli.json("--client", "Anne B.", *listing)
+    assert len(fresh.json("list")) == 1
+    assert fresh.json("attack", "show", "1")["medications"][0]["helpfulness"] == "helpful"
+
+
+@pytest.mark.sqlite_only  # refused before the diary is used: nothing for PostgreSQL
+def test_a_document_holds_absolute_moments_and_the_schema_s_json_types(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A file means the same on every import: `yesterday` is refused, as is a value of
+    another JSON type than the shipped schema gives (what validates is what imports)."""
+    typed_diary(cli)
+    shipped = schema(cli)
+    moment = "must be an ISO date or date and time such as 2026-11-20 or 2026-11-20T14:30:00+01:00"
+    for change, message in (
+        (lambda d: d["attacks"][0]["medications"][0].update(taken_at="yesterday"),
+         f"record attacks[0]: taken_at {moment} (got yesterday)"),
+        (lambda d: d["attacks"][1].update(start="yesterday 08:00"),
+         f"record attacks[1]: start {moment} (got yesterday 08:00)"),
+        (lambda d: d["sessions"][0].update(when="3 days ago"),
+         f"record sessions[0]: when {moment} (got 3 days ago)"),
+        (lambda d: d["attacks"][0].update(peak="7"),
+         "record attacks[0]: peak must be a whole number (got text in quotes)"),
+        (lambda d: d["sessions"][0].update(cost=85),
+         "record sessions[0]: cost must be text in quotes (got a number)"),
+        (lambda d: d["attacks"][0]["medications"][0].update(taken_at=20261104),
+         "record attacks[0]: medications[0].taken_at must be text in quotes or null "
+         "(got a number)"),
+        (lambda d: d["sessions"][0].update(during_attack="false"),
+         "record sessions[0]: during_attack must be true or false (got text in quotes)"),
+    ):  # fmt: skip
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        fresh, _ = refused_import(cli, folder, change, message, ["Müller", "Harbour"])
+        assert not Path(fresh.db_path).exists()
+        doc = json.loads((folder / "all.json").read_text(encoding="utf-8"))
+        if "ISO" not in message:  # the schema says no as well
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(doc, shipped)
+
+
+def test_a_removed_dose_names_the_rating_it_takes_with_it(cli: Cli, tmp_path: Path) -> None:
+    """A rating goes with its dose: `import --update` and `attack edit --clear-meds` say so."""
+    typed_diary(cli)
+    for dose in ("1", "2"):  # 1: Migrastop (no time: the start), 2: sumatriptan at 08:30
+        cli.ok("attack", "rate", "1", "--dose", dose, "--after", "2h", "--pain", "3")
+    cli.ok("attack", "rate", "1", "--dose", "2", "--after", "24h", "--pain", "1")
+    path, doc = document(cli, tmp_path)
+    doc["attacks"][0]["medications"] = doc["attacks"][0]["medications"][1:]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    changed = cli.ok("import", str(path), "--update").stdout.splitlines()[0]
+    assert changed.startswith("attack 1: medications ")
+    assert changed.endswith(
+        "; dose 2 (sumatriptan 50mg 08:30) removed with its 2-hour and 24-hour ratings"
+    )
+    cleared = cli.ok("attack", "edit", "1", "--clear-meds").stdout
+    assert "Dose 1 (Migrastop) removed with its 2-hour rating.\n" in cleared
+    assert cli.json("attack", "show", "1")["medications"] == []

@@ -106,16 +106,22 @@ Mbs = Annotated[
 Trigger = Annotated[
     list[str] | None,
     typer.Option(
-        "--trigger", help="A possible trigger, e.g. stress, 'bright light'. Repeat for each."
+        "--trigger",
+        help="A possible trigger, e.g. stress, 'bright light'. Repeat for each.",
+        metavar="TEXT",
     ),
 ]
 Symptom = Annotated[
     list[str] | None,
-    typer.Option("--symptom", help="A symptom, e.g. nausea. Repeat for each."),
+    typer.Option("--symptom", help="A symptom, e.g. nausea. Repeat for each.", metavar="TEXT"),
 ]
 PainPosition = Annotated[
     list[str] | None,
-    typer.Option("--pain-position", help="Where it hurt, e.g. 'left temple'. Repeat for each."),
+    typer.Option(
+        "--pain-position",
+        help="Where it hurt, e.g. 'left temple'. Repeat for each.",
+        metavar="TEXT",
+    ),
 ]
 ReliefMethod = Annotated[
     list[str] | None,
@@ -123,6 +129,29 @@ ReliefMethod = Annotated[
         "--relief",
         help="A non-drug relief method: METHOD[=HELPFULNESS], e.g. 'dark room=helpful'. "
         "Repeat for each.",
+        metavar="METHOD",
+    ),
+]
+
+# `attack edit`: the same options, each setting its list anew ('' alone clears it).
+_SET_ANEW = " Given, it replaces the list; repeat for each, or '' to clear it."
+EditTrigger = Annotated[
+    list[str] | None,
+    typer.Option("--trigger", help="The possible triggers." + _SET_ANEW, metavar="TEXT"),
+]
+EditSymptom = Annotated[
+    list[str] | None,
+    typer.Option("--symptom", help="The symptoms." + _SET_ANEW, metavar="TEXT"),
+]
+EditPainPosition = Annotated[
+    list[str] | None,
+    typer.Option("--pain-position", help="Where it hurt." + _SET_ANEW, metavar="TEXT"),
+]
+EditRelief = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--relief",
+        help="The non-drug relief methods: METHOD[=HELPFULNESS]." + _SET_ANEW,
         metavar="METHOD",
     ),
 ]
@@ -476,11 +505,16 @@ def edit(
             metavar="S",
         ),
     ] = None,
+    trigger: EditTrigger = None,
+    symptom: EditSymptom = None,
+    pain_position: EditPainPosition = None,
+    relief: EditRelief = None,
     allow_overlap: AllowOverlap = False,
 ) -> None:
     """Change fields of an attack; the rest stay as they are.
 
-    A new --when alone keeps the stored end; --hours counts from the start.
+    A new --when alone keeps the stored end; --hours counts from the start. --trigger,
+    --symptom, --pain-position and --relief set that list anew ('' clears it).
 
     Example: migraine attack edit 12 --peak 8 --med 'ibuprofen 400mg@16:00=somewhat'
     """
@@ -494,8 +528,14 @@ def edit(
         from migraine_diary.diary.acute import parse_mbs
 
         mbs = parse_mbs(mbs)
+    diary = existing_diary(ctx)
+    lost: list[str] = []
+    if clear_meds:
+        from migraine_diary.diary.doses import cleared_ratings
+
+        lost = cleared_ratings(diary, number)
     attack = attacks.edit_attack(
-        existing_diary(ctx),
+        diary,
         number,
         when=when,
         hours=hours,
@@ -509,8 +549,20 @@ def edit(
         now=now,
         allow_overlap=allow_overlap,
         mbs=mbs,
+        detail={
+            name: [v for v in given if v.strip()]
+            for name, given in (
+                ("triggers", trigger),
+                ("symptoms", symptom),
+                ("pain_positions", pain_position),
+                ("relief", relief),
+            )
+            if given is not None
+        },
     )
     render_attacks.attack_changed(attack, "Updated", now)
+    for line in lost:
+        say(line[0].upper() + line[1:] + ".")
 
 
 @attack_app.command("delete")

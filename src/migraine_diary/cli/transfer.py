@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,9 @@ from migraine_diary.cli.common import (
     writable_diary,
 )
 from migraine_diary.domain.words import plural
+
+if TYPE_CHECKING:
+    from migraine_diary.storage import Diary
 
 app = typer.Typer()
 
@@ -78,14 +81,22 @@ def export(
     from migraine_diary.errors import InputError
 
     if format == "fhir":
-        if what is not None or all_ or schema or excel or local:
-            raise InputError("--format fhir writes sessions and attacks: leave out the others")
+        given = [
+            name
+            for name, used in (("--what", what is not None), ("--all", all_),
+                               ("--schema", schema), ("--excel", excel), ("--local", local))
+            if used
+        ]  # fmt: skip
+        if given:
+            raise InputError(
+                f"--format fhir writes sessions and attacks: leave out {' and '.join(given)}"
+            )
         export_fhir(ctx, output, force=force)
         return
     if format not in (None, "csv", "json"):
         raise InputError(f"format must be csv, json or fhir (got {format})")
     if what not in (None, *WHAT):
-        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
+        raise InputError(f"--what must be {_one_of(WHAT)} (got {what})")
     whole = all_ or schema
     if whole and format == "csv":
         raise InputError("--all writes JSON: leave out --format csv")
@@ -103,7 +114,7 @@ def export(
     from migraine_diary.transfer import sessions as exporter
 
     kind = kinds.BY_NAME[what or "sessions"]
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         if format != "json":
             count = csvfile.write_kind(diary, kind, out, local=local, excel=excel)
@@ -113,6 +124,16 @@ def export(
             count = csvfile.write_json_list(diary, kind, out)
     if output is not None:
         say(f"Exported {_counted(count, kind)} to {output}.", err=True)
+
+
+def one_persons_export(ctx: typer.Context) -> Diary | None:
+    """The diary to export: in a practice, one client's (see diary.clients.about_one_person),
+    before the output file is made."""
+    from migraine_diary.diary.clients import about_one_person
+
+    diary = diary_from(ctx, write=False)
+    about_one_person(diary, "export", export=True)
+    return diary
 
 
 def _one_of(names: tuple[str, ...]) -> str:
@@ -139,7 +160,7 @@ def _write_document(ctx: typer.Context, output: Path | None, *, force: bool) -> 
     from migraine_diary.transfer import kinds
     from migraine_diary.transfer.document import write_document
 
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         counts = write_document(diary, out, now=dates.now())
     if output is not None:
@@ -152,7 +173,7 @@ def export_fhir(ctx: typer.Context, output: Path | None, *, force: bool) -> None
     from migraine_diary.domain import dates
     from migraine_diary.transfer import fhir
 
-    diary = diary_from(ctx, write=False)
+    diary = one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         count = fhir.write_bundle(diary, out, now=dates.now())
     if output is not None:
@@ -224,7 +245,7 @@ def import_(
         import_attacks(ctx, file, format=format, dry_run=dry_run, skip_bad=skip_bad)
         return
     if what is not None and what not in WHAT:
-        raise InputError(f"what must be {_one_of(WHAT)} (got {what})")
+        raise InputError(f"--what must be {_one_of(WHAT)} (got {what})")
     from migraine_diary.transfer import csvfile, document
     from migraine_diary.transfer.records import import_items
 
@@ -239,9 +260,10 @@ def import_(
     for kind_result in result.kinds:
         for line in kind_result.changes:
             say(line)
-    # One kind: its count even when 0; the document: the kinds it added (or "nothing").
+    # One kind: its count even when 0; the document: the kinds it added (or "0 records",
+    # worded as a CSV's "0 sessions" and another app's "0 attacks").
     shown = [r for r in result.kinds if r.added or len(result.kinds) == 1]
-    added = ", ".join(_counted(r.added, r.kind) for r in shown) or "nothing"
+    added = ", ".join(_counted(r.added, r.kind) for r in shown) or "0 records"
     already = sum(r.already_there for r in result.kinds)
     changed = sum(len(r.changes) for r in result.kinds)
     say(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from migraine_diary import storage as db
@@ -572,14 +572,18 @@ def edit_attack(
     now: dt.datetime,
     allow_overlap: bool = False,
     mbs: str | None = None,
+    detail: Mapping[str, Sequence[str]] | None = None,
 ) -> Attack:
     """Change some fields of an attack; the whole attack is checked again.
 
-    A new start alone keeps the stored end; --hours counts from the (new) start.
+    A new start alone keeps the stored end; --hours counts from the (new) start. `detail`
+    holds the lists to set anew, by AttackInput field (as `typed_attack` takes them); an
+    empty list clears one, and the lists not in it stay.
     """
     given = length_given(hours, until, ongoing)
+    detail = detail or {}
     if not (when or given or peak is not None or aura is not None or add_meds or clear_meds) and (
-        notes is None and mbs is None
+        notes is None and mbs is None and not detail
     ):
         raise InputError("nothing to change: give at least one option, e.g. --peak 6")
     with diary.transaction() as conn:
@@ -589,7 +593,7 @@ def edit_attack(
             raise field_error("when", RULES["start"], when)
         end = _end(start, hours, until, now) if given else current.end
         kept = [] if clear_meds else [d.as_input() for d in current.medications]
-        data = {
+        data: dict[str, Any] = {
             "start": start,
             "end": end,
             "peak": peak if peak is not None else current.peak,
@@ -598,6 +602,8 @@ def edit_attack(
             "source": current.source,
             "medications": [*kept, *(parse_med(m, start) for m in add_meds)],
         }
+        for name, values in detail.items():
+            data[name] = [parse_relief(v) for v in values] if name == "relief" else list(values)
         typed = {"start": when or format_local(start)}
         if end is not None and not given:
             typed["end"] = format_local(end)
@@ -622,6 +628,9 @@ def edit_attack(
         )
         if mbs is not None:
             db.set_mbs(conn, attack_id, mbs or None)
+        kinds = [DETAIL_FIELDS[name] for name in detail]
+        rows = [r for r in detail_rows(attack, attack_id) if r["kind"] in kinds]
+        db.replace_detail_lists(conn, attack_id, kinds, rows)
         return _attack_by_id(conn, attack_id)
 
 

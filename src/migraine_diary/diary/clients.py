@@ -13,6 +13,7 @@ from migraine_diary.domain.clients import Client
 from migraine_diary.domain.dates import from_storage, now, to_storage
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.models import is_name, therapy_key
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import DiaryError, field_error
 
 NAME_RULE = "a name of 1 to 200 characters, without control characters"
@@ -89,15 +90,25 @@ def choose(diary: db.Diary | None, name: str | None) -> None:
     diary.client = found
 
 
-def about_one_person(diary: db.Diary | None, command: str) -> None:
+def about_one_person(diary: db.Diary | None, command: str, *, export: bool = False) -> None:
     """A command about one person's days and verdicts (a report, a calendar, ...) in a
     practice needs the client: counted over several people, its migraine days, medication
-    days and verdicts would read as one person's. A personal diary needs nothing."""
+    days and verdicts would read as one person's. A personal diary needs nothing. An
+    `export` is one person's diary too (imported, a practice's records would pool into
+    one): its refusal counts the clients and names the ways to take one, or all, out."""
     if diary is None or diary.client is not None:
         return
     with diary.connect() as conn:
         if not db.has_named_clients(conn):
             return
+        held = len(db.named_clients(conn)) if export else 0
+    if export:
+        raise DiaryError(
+            f"{command} writes one person's diary and this one holds "
+            f"{plural(held, 'client')}: take one out with --client NAME or "
+            f"'{command_line('client export NAME')}'; '{command_line('backup FILE')}' copies "
+            "the whole practice's file (on a server: the database's own dump)"
+        )
     raise DiaryError(
         f"{command} is about one person: name the client with --client (see "
         f"'{command_line('clients')}')"

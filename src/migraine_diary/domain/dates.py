@@ -16,6 +16,7 @@ WHEN_RULE = (
     "yesterday or 'yesterday 17:00'"
 )
 DAY_RULE = "a date such as 2026-11-20, today or yesterday"
+WRITTEN_RULE = "an ISO date or date and time such as 2026-11-20 or 2026-11-20T14:30:00+01:00"
 # The rules above name the common forms; every form is listed in the --when help and README.
 PAST_RULE = "a moment up to now"
 # The days a diary holds: wide enough for any life, narrow enough that every moment has a
@@ -105,9 +106,9 @@ def parse_when(
     each with an optional time. A time that makes it later than now is refused with what was
     understood, as is `tomorrow` or `next ...`: a diary holds what happened.
 
-    Accepts ISO 8601 with an offset too (what `export` writes), so a CSV round-trips; a date
-    written out is refused after now just the same. `rule` is what an unreadable moment is
-    told to be; a moment out of range is told the range.
+    Anything else is read as a file's moment (`parse_written`: ISO 8601, what `export`
+    writes); a date written out is refused after now just the same. `rule` is what an
+    unreadable moment is told to be; a moment out of range is told the range.
     """
     raw = text.strip()
     lowered = " ".join(raw.lower().split())
@@ -126,6 +127,17 @@ def parse_when(
         if moment > now() + _SLACK:
             raise _read_as(field, PAST_RULE, f"{raw!r}, read as {format_local(moment)}")
         return moment
+    return parse_written(text, field=field, today=base, rule=rule)
+
+
+def parse_written(
+    text: str, *, field: str = "when", today: date | None = None, rule: str = WRITTEN_RULE
+) -> datetime:
+    """A moment as a file writes it: ISO 8601, with its offset or as a local date and time;
+    a date alone means 12:00 local time. A file carries absolute moments: `yesterday` in it
+    would mean another day on each import, so the natural forms are `parse_when`'s only."""
+    raw = text.strip()
+    base = today or current_day()
     try:
         parsed = _iso_moment(raw)
     except ValueError:

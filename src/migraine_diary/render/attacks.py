@@ -314,6 +314,16 @@ KIND_LABELS = {
 }
 
 
+# How each kind is typed: the example of `triggers`' hint when none is recorded yet.
+KIND_EXAMPLES = {
+    "trigger": "--trigger stress",
+    "symptom": "--symptom nausea",
+    "pain_position": "--pain-position 'left temple'",
+    "most_bothersome": "--mbs light",
+    "relief": "--relief 'dark room'",
+}
+
+
 def detail_table(counts: DetailCounts) -> None:
     """`migraine triggers`: each value with the attacks it was recorded for, of all."""
     label = KIND_LABELS[counts.kind]
@@ -323,7 +333,7 @@ def detail_table(counts: DetailCounts) -> None:
     if not counts.values:
         console.print(
             f"No {label} recorded for any of {plural(counts.attacks, 'attack')}{period}. "
-            f"Record them with: {command_line('attack log ... --trigger stress')}"
+            f"Record them with: {command_line('attack log ... ' + KIND_EXAMPLES[counts.kind])}"
         )
         return
     columns = (

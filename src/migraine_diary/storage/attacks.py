@@ -204,6 +204,19 @@ def origins_of(conn: Connection, attack_ids: list[int]) -> dict[int, tuple[int, 
     return {i: (int(rows[0][0]), rows[0][1]) for i, rows in found.items()}
 
 
+def _details(kind: str) -> str:
+    """The (attack_id, value, key) rows of one kind of detail, to count. An attack's most
+    bothersome symptom is its typed one (`attack log --mbs`), else the one an import
+    recorded: one symptom an attack, whichever way it came."""
+    if kind != "most_bothersome":
+        return "(SELECT attack_id, value, key FROM attack_detail WHERE kind = :kind)"
+    return (
+        "(SELECT attack_id, mbs AS value, mbs AS key FROM attack_mbs"
+        " UNION ALL SELECT attack_id, value, key FROM attack_detail WHERE kind = :kind"
+        " AND attack_id NOT IN (SELECT attack_id FROM attack_mbs))"
+    )
+
+
 def detail_counts(
     conn: Connection, kind: str, since: str | None, until: str | None
 ) -> list[tuple[str, int]]:
@@ -214,9 +227,9 @@ def detail_counts(
     where, params = _window(conn, since, until)
     sql = (
         "SELECT MIN(d.value), COUNT(DISTINCT d.attack_id) AS n, d.key"
-        " FROM attack_detail d JOIN attack a ON a.id = d.attack_id"
-        + (where + " AND" if where else " WHERE")
-        + " d.kind = :kind GROUP BY d.key ORDER BY n DESC, d.key"
+        f" FROM {_details(kind)} d JOIN attack a ON a.id = d.attack_id"
+        + where
+        + " GROUP BY d.key ORDER BY n DESC, d.key"
     )
     return [(r[0], int(r[1])) for r in conn.execute(text(sql), {**params, "kind": kind})]
 
@@ -229,7 +242,7 @@ def count_with_detail(conn: Connection, kind: str, since: str | None, until: str
     sql = (
         "SELECT COUNT(*) FROM attack a"
         + (where + " AND" if where else " WHERE")
-        + " EXISTS (SELECT 1 FROM attack_detail d WHERE d.attack_id = a.id AND d.kind = :kind)"
+        + f" EXISTS (SELECT 1 FROM {_details(kind)} d WHERE d.attack_id = a.id)"
     )
     return int(conn.execute(text(sql), {**params, "kind": kind}).scalar_one())
 
@@ -308,6 +321,23 @@ def replace_detail(
     insert_details(conn, rows)
     if origin is not None:
         insert_origin(conn, attack_id, *origin)
+
+
+def replace_detail_lists(
+    conn: Connection, attack_id: int, kinds: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """Some of an attack's detail lists (these kinds of detail) set anew: `attack edit`."""
+    from sqlalchemy import bindparam, text
+
+    if not kinds:
+        return
+    conn.execute(
+        text("DELETE FROM attack_detail WHERE attack_id = :id AND kind IN :kinds").bindparams(
+            bindparam("kinds", expanding=True)
+        ),
+        {"id": attack_id, "kinds": kinds},
+    )
+    insert_details(conn, rows)
 
 
 def replace_medications(conn: Connection, attack_id: int, rows: list[dict[str, Any]]) -> None:

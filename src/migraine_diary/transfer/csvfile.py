@@ -8,6 +8,7 @@ byte-order mark and UTF-16 with one. The kind is told by the header, or by `--wh
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -108,6 +109,7 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
         if first is None:
             columns = ", ".join(k.SESSIONS.columns)
             raise InputError(f"{path} is empty: expected a header row with {columns}")
+        _not_another_format(first, path)
         delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
         items: list[k.Item] = []
@@ -124,7 +126,7 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
                     kind, header = _check_header(record, path, what)
                     continue
                 try:
-                    items.append(_parse_row(kind, record, header, f"line {start}"))
+                    items.append(_parse_row(kind, record, header, f"line {start}", delimiter))
                 except InputError as error:
                     problems.append(f"line {start}: {error.message}")
         except csv.Error as error:
@@ -135,6 +137,31 @@ def read_csv(path: Path, what: str | None = None) -> tuple[k.Kind, list[k.Item]]
             problems, f"{plural(len(problems), 'bad row')} in {path}; nothing was imported"
         )
     return kind, items
+
+
+# The first cells of a Migraine Buddy export: its table of ongoing events, or its attacks'.
+BUDDY_HEADERS = (("Date", "Time Period"), ("#", "Started", "Lasted"))
+
+
+def _not_another_format(first: str, path: Path) -> None:
+    """A file `import` reads in another way, told by its first line, is named with the
+    option that reads it, rather than refused for its "unknown column"."""
+    start = first.lstrip(BOM).lstrip()
+    if start.startswith("["):
+        raise InputError(
+            f"{path} is a JSON list of records (what `export --format json` writes): import "
+            "reads CSV or the whole-diary document (`migraine export --all`)"
+        )
+    if start.startswith("<"):
+        raise InputError(
+            f"{path} is XML: an Apple Health export (export.xml or export.zip) is imported "
+            "with --format apple-health"
+        )
+    cells = [cell.strip().strip('"').strip() for cell in start.split(",")]
+    if any(tuple(cells[: len(first_cells)]) == first_cells for first_cells in BUDDY_HEADERS):
+        raise InputError(
+            f"{path} is a Migraine Buddy export: import it with --format migraine-buddy"
+        )
 
 
 def _first_line(lines: Iterator[str]) -> tuple[int, str | None]:
@@ -176,17 +203,30 @@ def _check_header(record: list[str], path: Path, what: str | None) -> tuple[k.Ki
     return kind, header
 
 
-def _parse_row(kind: k.Kind, record: list[str], header: list[str], where: str) -> k.Item:
+def _parse_row(
+    kind: k.Kind, record: list[str], header: list[str], where: str, delimiter: str = ","
+) -> k.Item:
     if len(record) != len(header):
         raise InputError(f"has {len(record)} cells where the header has {len(header)}")
     values: dict[str, Any] = {}
     for name, text in zip(header, record, strict=True):
-        values[name] = cell_value(kind.fields[name], name, text)
+        values[name] = cell_value(kind.fields[name], name, text, delimiter)
     return kind.read(values, where)
 
 
-def cell_value(holds: str, name: str, text: str) -> Any:
-    """A CSV cell as the value the JSON document would hold there (None for empty)."""
+# An amount with a decimal comma and nothing else: `85,50` (never `1.234,50` or `1,234,50`).
+_DECIMAL_COMMA = re.compile(r"\s*(\d+),(\d+)\s*")
+
+
+def cell_value(holds: str, name: str, text: str, delimiter: str = ",") -> Any:
+    """A CSV cell as the value the JSON document would hold there (None for empty).
+
+    Money in a file separated by `;` or tabs may have a decimal comma, as the locales that
+    write such files do; where a comma separates cells, `85,50` stays refused."""
+    if holds == k.MONEY and delimiter != ",":
+        found = _DECIMAL_COMMA.fullmatch(text)
+        if found:
+            return f"{found[1]}.{found[2]}"
     if holds in (k.TEXT, k.DOSES, k.LIST, k.RELIEF, k.RECORDED):
         text = restore(text)
         if holds == k.DOSES:

@@ -147,4 +147,70 @@ def _read_record(kind: Kind, record: object, where: str) -> Item:
     missing = [name for name in kind.required if name not in record]
     if missing:
         raise InputError(f"missing field {missing[0]!r}")
+    fields = kind.schema.get("properties", {})
+    for name, value in record.items():
+        _check_type(fields.get(name, {}), value, name)
     return kind.read(record, where)
+
+
+# What each JSON type is called in a message (a value's own type, and what a field holds).
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text in quotes",
+    "boolean": "true or false",
+    "null": "null",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The JSON types a schema allows (every one when it says none)."""
+    if "anyOf" in schema:
+        return [t for alternative in schema["anyOf"] for t in _types(alternative)]
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum", [schema.get("const")])
+        return list(dict.fromkeys(_json_type(v) for v in values))
+    declared = schema.get("type", list(_TYPE_WORDS))
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def _has_type(value: object, allowed: list[str]) -> bool:
+    found = _json_type(value)
+    if found == "number" and "integer" in allowed:
+        return not isinstance(value, float) or value.is_integer()  # as JSON Schema counts
+    return found in allowed
+
+
+def _check_type(schema: dict[str, Any], value: object, field: str) -> None:
+    """A value of the JSON type the shipped schema gives its field, inside lists and
+    objects too, so that what validates against `export --schema` is what imports: `"7"`
+    for a peak, or `85` for a cost, is refused rather than read. The value is not shown."""
+    allowed = _types(schema)
+    if not _has_type(value, allowed):
+        wanted = " or ".join(dict.fromkeys(_TYPE_WORDS[t] for t in allowed))
+        raise InputError(f"{field} must be {wanted} (got {_TYPE_WORDS[_json_type(value)]})")
+    for alternative in schema.get("anyOf", [schema]):
+        if _has_type(value, _types(alternative)):
+            schema = alternative
+            break
+    if isinstance(value, list) and "items" in schema:
+        for number, item in enumerate(value):
+            _check_type(schema["items"], item, f"{field}[{number}]")
+    elif isinstance(value, dict) and "properties" in schema:
+        for name, item in value.items():
+            if name in schema["properties"]:
+                _check_type(schema["properties"][name], item, f"{field}.{name}")

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary import storage as db
-from migraine_diary.domain.dates import LOCAL, RANGE_RULE, from_storage, parse_when, to_storage
+from migraine_diary.domain.dates import (
+    LOCAL,
+    RANGE_RULE,
+    from_storage,
+    parse_written,
+    to_storage,
+)
 from migraine_diary.errors import InputError, field_error
 
 if TYPE_CHECKING:
@@ -84,6 +90,8 @@ class Kind:
     # Fields `import --update` refuses to change, and the one line that says why.
     fixed: tuple[str, ...] = ()
     fixed_why: str = ""
+    # What a change takes with it besides its fields (a dose's ratings), one line each.
+    losses: Callable[[Connection, Item], list[str]] = lambda conn, item: []
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -107,9 +115,10 @@ def read_id(value: object, *, field_name: str = "id") -> int | None:
 
 
 def read_moment(value: object, field_name: str) -> object:
-    """An instant as written (ISO 8601 with its offset, or a local date and time)."""
+    """An instant as written (ISO 8601 with its offset, or a local date and time; never
+    `yesterday`, which would be another day on each import)."""
     if isinstance(value, str):
-        return parse_when(value, field=field_name) if value.strip() else None
+        return parse_written(value, field=field_name) if value.strip() else None
     return value
 
 
@@ -159,7 +168,7 @@ def _read_session(values: Mapping[str, Any], where: str) -> Item:
     row_id = read_id(cells.pop("id", None))
     when = cells.get("when")
     if isinstance(when, str) and when.strip():
-        cells["when"] = parse_when(when)
+        cells["when"] = parse_written(when)
     if cells.get("cost") is None:
         cells["cost"] = "0"
     if cells.get("during_attack") is None:
@@ -514,6 +523,14 @@ def _change_attack(conn: Connection, item: Item) -> None:
     origin = None if attack.start_offset is None else (attack.start_offset, attack.end_offset)
     db.replace_detail(conn, item.key, detail_rows(attack, item.key), origin)
     db.set_mbs(conn, item.key, attack.mbs)
+
+
+def _attack_losses(conn: Connection, item: Item) -> list[str]:
+    """The rated doses a change of the attack's medications removes, with their ratings."""
+    from migraine_diary.diary.doses import lost_ratings
+
+    kept = [(row["name"], row["taken_at"]) for row in _dose_rows(item, item.key)]
+    return lost_ratings(conn, item.key, kept)
 
 
 def doses_cell(doses: list[dict[str, Any]], *, local: bool = False) -> str:
@@ -1324,6 +1341,7 @@ ATTACKS = Kind(
     compared=_compared_attack,
     add=_add_attacks,
     change=_change_attack,
+    losses=_attack_losses,
     label=lambda key: f"attack id {key}",
 )
 

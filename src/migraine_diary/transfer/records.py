@@ -112,7 +112,8 @@ def _sort(
             )
         elif update:
             changed.append(item)
-            result.changes.append(f"{kind.singular} {_key_text(item.key)}: {differences}")
+            lost = "".join(f"; {line}" for line in kind.losses(conn, item))
+            result.changes.append(f"{kind.singular} {_key_text(item.key)}: {differences}{lost}")
         else:
             conflicts.append(
                 f"{item.where}: {kind.label(item.key)} is already in the diary with other "

@@ -128,18 +128,21 @@ def test_update_changes_a_record_field_by_field(cli: Cli, tmp_path: Path) -> Non
     typed_diary(cli)
     path, doc = document(cli, tmp_path)
     doc["attacks"][0]["peak"] = 9
-    doc["attacks"][0]["medications"][1]["helpfulness"] = "unhelpful"
+    # Doses in time order: Migrastop, taken with no time, counts from the attack's start.
+    migrastop = doc["attacks"][0]["medications"][0]
+    assert migrastop["name"] == "Migrastop"
+    migrastop["helpfulness"] = "unhelpful"
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = cli.ok("import", str(path), "--update")
     assert result.stdout.splitlines() == [
-        "attack 1: peak 7 -> 9, medications 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = "
-        "helpful; Migrastop' -> 'sumatriptan 50mg @ 2026-11-04T07:30:00+00:00 = helpful; "
-        "Migrastop = unhelpful'",
+        "attack 1: peak 7 -> 9, medications 'Migrastop; sumatriptan 50mg @ "
+        "2026-11-04T07:30:00+00:00 = helpful' -> 'Migrastop = unhelpful; sumatriptan 50mg @ "
+        "2026-11-04T07:30:00+00:00 = helpful'",
         f"Added 0 records from {path}; 7 already in the diary; changed 1.",
     ]
     shown = cli.json("attack", "show", "1")
     assert shown["peak"] == 9
-    assert shown["medications"][1]["helpfulness"] == "unhelpful"
+    assert shown["medications"][0]["helpfulness"] == "unhelpful"
 
 
 def refused_import(
@@ -671,10 +674,23 @@ def test_a_practice_is_exported_one_client_at_a_time(cli: Cli, tmp_path: Path) -
         assert refused.stderr == (
             "migraine: error: export writes one person's diary and this one holds 2 clients: "
             "take one out with --client NAME or 'migraine client export NAME'; "
-            "'migraine backup FILE' copies the whole practice's file (on a server: the "
-            "database's own dump)\n"
+            "'migraine export --all-clients' writes every client's sessions for a "
+            "spreadsheet, 'migraine backup FILE' copies the whole practice's file (on a "
+            "server: the database's own dump)\n"
         )
         assert not (tmp_path / "pooled.json").exists()
+    # A spreadsheet of the practice: each session led by its client; import refuses it (it
+    # takes one client's diary at a time), as it refuses --all-clients beside another kind.
+    sheet = tmp_path / "practice.csv"
+    cli.ok("export", "--all-clients", "--output", str(sheet))
+    rows = [line.split(",")[:4] for line in sheet.read_text().splitlines()]
+    assert rows[0] == ["client", "id", "when", "therapy"]
+    assert sorted(row[0] for row in rows[1:]) == ["Anne B.", "Bo C."]
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 2
+    assert "holds a practice's sessions, each with its client" in refused.stderr
+    assert cli("export", "--all-clients", "--what", "attacks").exit_code == 2
+    assert cli("--client", "Bo C.", "export", "--all-clients").exit_code == 2
     path = tmp_path / "anne.json"
     cli.ok("--client", "Anne B.", "export", "--all", "--output", str(path))
     fresh = cli.fresh()
@@ -728,7 +744,8 @@ def test_a_removed_dose_names_the_rating_it_takes_with_it(cli: Cli, tmp_path: Pa
         cli.ok("attack", "rate", "1", "--dose", dose, "--after", "2h", "--pain", "3")
     cli.ok("attack", "rate", "1", "--dose", "2", "--after", "24h", "--pain", "1")
     path, doc = document(cli, tmp_path)
-    doc["attacks"][0]["medications"] = doc["attacks"][0]["medications"][1:]
+    kept = [m for m in doc["attacks"][0]["medications"] if m["name"] == "Migrastop"]
+    doc["attacks"][0]["medications"] = kept  # sumatriptan's dose goes
     path.write_text(json.dumps(doc), encoding="utf-8")
     changed = cli.ok("import", str(path), "--update").stdout.splitlines()[0]
     assert changed.startswith("attack 1: medications ")

@@ -65,6 +65,14 @@ def export(
     local: Annotated[
         bool, typer.Option("--local", help="CSV times with the local offset instead of UTC.")
     ] = False,
+    all_clients: Annotated[
+        bool,
+        typer.Option(
+            "--all-clients",
+            help="A practice's sessions, every client's you may see, as CSV with each row's "
+            "client first (for a spreadsheet; import takes one client at a time).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -80,6 +88,18 @@ def export(
     """
     from migraine_diary.errors import InputError
 
+    if all_clients:
+        given = [
+            name
+            for name, used in (("--format", format not in (None, "csv")),
+                               ("--what", what not in (None, "sessions")), ("--all", all_),
+                               ("--schema", schema), ("--local", local))
+            if used
+        ]  # fmt: skip
+        if given:
+            raise InputError(
+                f"--all-clients writes sessions as CSV in UTC: leave out {' and '.join(given)}"
+            )
     if format == "fhir":
         given = [
             name
@@ -114,10 +134,12 @@ def export(
     from migraine_diary.transfer import sessions as exporter
 
     kind = kinds.BY_NAME[what or "sessions"]
-    diary = one_persons_export(ctx)
+    diary = every_clients_export(ctx) if all_clients else one_persons_export(ctx)
     with output_file(ctx, output, force=force) as out:
         if format != "json":
-            count = csvfile.write_kind(diary, kind, out, local=local, excel=excel)
+            count = csvfile.write_kind(
+                diary, kind, out, local=local, excel=excel, clients=all_clients
+            )
         elif kind is kinds.SESSIONS:
             count = exporter.write_json(diary, out)
         else:
@@ -133,6 +155,16 @@ def one_persons_export(ctx: typer.Context) -> Diary | None:
 
     diary = diary_from(ctx, write=False)
     about_one_person(diary, "export", export=True)
+    return diary
+
+
+def every_clients_export(ctx: typer.Context) -> Diary | None:
+    """The diary to export with --all-clients: every client's records, so not one chosen."""
+    from migraine_diary.errors import InputError
+
+    diary = diary_from(ctx, write=False)
+    if diary is not None and diary.client is not None:
+        raise InputError("--all-clients exports every client's sessions: name no client with it")
     return diary
 
 

@@ -106,8 +106,9 @@ def about_one_person(diary: db.Diary | None, command: str, *, export: bool = Fal
         raise DiaryError(
             f"{command} writes one person's diary and this one holds "
             f"{plural(held, 'client')}: take one out with --client NAME or "
-            f"'{command_line('client export NAME')}'; '{command_line('backup FILE')}' copies "
-            "the whole practice's file (on a server: the database's own dump)"
+            f"'{command_line('client export NAME')}'; '{command_line('export --all-clients')}' "
+            f"writes every client's sessions for a spreadsheet, '{command_line('backup FILE')}' "
+            "copies the whole practice's file (on a server: the database's own dump)"
         )
     raise DiaryError(
         f"{command} is about one person: name the client with --client (see "

@@ -287,6 +287,19 @@ EXPORT_SQL = (
     + ' FROM session s JOIN therapy t ON t.id = s.therapy_id{scope} ORDER BY s."when", s.id'
 )
 
+
+def client_export_sql(conn: Connection) -> str:
+    """EXPORT_SQL with each session's client first, named as the connected role is shown it
+    (storage.scope.shown_name_sql; empty for a personal diary's unnamed client): `export
+    --all-clients`, a practice's sessions in one spreadsheet."""
+    client = _neutralised(f"({scope.shown_name_sql(conn)})")
+    return EXPORT_SQL.replace("SELECT ", f"SELECT {client}, ", 1).replace(
+        " ON t.id = s.therapy_id{scope}",
+        " ON t.id = s.therapy_id JOIN client c ON c.id = s.client_id{scope}",
+        1,
+    )
+
+
 # `{scope}`: the diary's stream puts the chosen client's WHERE clause there.
 RAW_SQL = SESSION_COLUMNS + '{scope} ORDER BY s."when", s.id'
 

@@ -20,7 +20,7 @@ from migraine_diary.errors import InputError, field_error
 from migraine_diary.transfer import kinds as k
 from migraine_diary.transfer.lines import import_lines
 from migraine_diary.transfer.records import problems_error
-from migraine_diary.transfer.sessions import neutralise, restore, write_csv
+from migraine_diary.transfer.sessions import CLIENT_COLUMN, neutralise, restore, write_csv
 
 DELIMITERS = (",", ";", "\t")
 BOM = "\ufeff"
@@ -36,16 +36,20 @@ def write_kind(
     *,
     local: bool = False,
     excel: bool = False,
+    clients: bool = False,
 ) -> int:
     """Every record of a kind, oldest first, header first; the number of rows.
 
     `excel`: a UTF-8 byte-order mark first, so that spreadsheet programs read every letter
     (the lines end in CR LF either way). `local`: instants with the local offset, not UTC.
+    `clients`: sessions in UTC, each row led by its client (the cli allows nothing else).
     """
     if excel:
         out.write(BOM)
     if kind is k.SESSIONS and not local:
-        return write_csv(diary, out)  # the fast path: formatted in SQL, no Python per cell
+        return write_csv(
+            diary, out, clients=clients
+        )  # the fast path: formatted in SQL, no Python per cell
     writer = csv.writer(out)
     writer.writerow(kind.columns)
     if diary is None:
@@ -157,7 +161,13 @@ def _not_another_format(first: str, path: Path) -> None:
             f"{path} is XML: an Apple Health export (export.xml or export.zip) is imported "
             "with --format apple-health"
         )
-    cells = [cell.strip().strip('"').strip() for cell in start.split(",")]
+    cells = [cell.strip().strip('"').strip() for cell in re.split("[,;\t]", start)]
+    if cells[:1] == [CLIENT_COLUMN] and "therapy" in cells:
+        raise InputError(
+            f"{path} holds a practice's sessions, each with its client (what `export "
+            "--all-clients` writes): import takes one client's diary at a time (`migraine "
+            "--client NAME export`, then `migraine --client NAME import FILE`)"
+        )
     if any(tuple(cells[: len(first_cells)]) == first_cells for first_cells in BUDDY_HEADERS):
         raise InputError(
             f"{path} is a Migraine Buddy export: import it with --format migraine-buddy"

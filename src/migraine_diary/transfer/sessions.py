@@ -13,6 +13,9 @@ from migraine_diary.domain.session import FIELDS
 # Export streams rows with sqlite3 alone: it should not pay for SQLModel or pydantic.
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The first column of `export --all-clients`: a practice's file, which import refuses (it
+# takes one client's diary at a time).
+CLIENT_COLUMN = "client"
 
 
 def neutralise(text: str) -> str:
@@ -28,14 +31,19 @@ def restore(text: str) -> str:
     return text
 
 
-def write_csv(diary: db.Diary | None, out: IO[str]) -> int:
-    """Every session, oldest first, header first; returns the number of rows."""
+def write_csv(diary: db.Diary | None, out: IO[str], *, clients: bool = False) -> int:
+    """Every session, oldest first, header first; returns the number of rows. `clients`:
+    each row begins with its client (`export --all-clients`)."""
     writer = csv.writer(out)  # RFC 4180 line ends: a lone \r in a note is quoted too
-    writer.writerow(FIELDS)
+    writer.writerow((CLIENT_COLUMN, *FIELDS) if clients else FIELDS)
     if diary is None:
         return 0
+    sql = db.EXPORT_SQL
+    if clients:
+        with diary.connect() as conn:
+            sql = db.client_export_sql(conn)
     count = 0
-    with diary.stream(db.EXPORT_SQL) as rows:
+    with diary.stream(sql) as rows:
         for chunk in _chunks(rows):
             writer.writerows(chunk)
             count += len(chunk)

@@ -66,7 +66,11 @@ def log(
     cost: Annotated[
         str | None,
         typer.Option(
-            "--cost", "-c", help="Amount paid, e.g. 90 or 89.50 (default: 0).", metavar="X"
+            "--cost",
+            "-c",
+            help="Amount paid, e.g. 90 or 89.50 (on a terminal asked for, offering this "
+            "therapy's last cost; without one: 0).",
+            metavar="X",
         ),
     ] = None,
     when: Annotated[
@@ -114,8 +118,10 @@ def log(
 
     moment = parse_when(when) if when else now()  # a bad moment before any question
     interview = therapy is None
-    required = (minutes, pain_before, pain_after)
-    prompting = common.on_terminal() and (interview or None in required)
+    # On a terminal the cost is asked for too (default: the therapy's last cost); a script
+    # that leaves it out stores 0, as it always has.
+    asked = (minutes, pain_before, pain_after, cost)
+    prompting = common.on_terminal() and (interview or None in asked)
     if therapy is None and not prompting:
         raise common.missing("THERAPY", "therapy")
     last = None

@@ -212,7 +212,8 @@ def _last_session(diary: Diary | None, therapy: str, *, again: bool) -> Session 
 def _ask_therapy(diary: Diary | None) -> tuple[str, bool]:
     """The therapy, from the names in use or a new one (confirmed, a near miss named):
     the name, and whether it is new."""
-    from migraine_diary.diary.sessions import in_use, near_miss
+    from migraine_diary.diary.sessions import in_use
+    from migraine_diary.diary.therapies import close_therapy
     from migraine_diary.domain.models import therapy_key
 
     known = in_use(diary)
@@ -222,7 +223,7 @@ def _ask_therapy(diary: Diary | None) -> tuple[str, bool]:
         name = common.answer(f"Therapy{offered}", common.session_check("therapy"))
         if therapy_key(name) in known:
             return name, False
-        close = near_miss(name, known)
+        close = close_therapy(name, known)
         like = f" (did you mean {close!r}?)" if close else ""
         if typer.confirm(
             f"{name.strip()!r} is not in the diary yet{like}. Add it as a new therapy?",

@@ -304,15 +304,34 @@ class AcuteReport:
 
 
 def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
+    """The row --compare names; a name not used in the period is refused with the one it looks
+    like, a medicine compared with and without its dose (`ibuprofen`, `ibuprofen 400mg`)."""
     key = therapy_key(name)
     for row in rows:
         if therapy_key(row.name) == key:
             return row
-    from migraine_diary.diary.sessions import near_miss
+    from migraine_diary.domain.words import near_miss
 
-    close = near_miss(name, {therapy_key(row.name): row.name for row in rows})
-    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line('acute')}"
-    raise DiaryError(f"no treatment {name!r} used in the period; {hint}")
+    known: dict[str, TreatmentRow] = {}
+    for row in rows:
+        for form in _forms(row.name):
+            known.setdefault(form, row)
+    close = near_miss(_forms(name), {form: form for form in known})
+    if close is None:
+        raise DiaryError(
+            f"no medicine or therapy {name!r} used in the period; see the names with: "
+            + command_line("acute")
+        )
+    meant = known[close]
+    kind = "therapy" if meant.kind == "therapy" else "medicine"
+    raise DiaryError(f"no {kind} {name!r} used in the period; did you mean {meant.name!r}?")
+
+
+def _forms(name: str) -> list[str]:
+    """A treatment's name folded for a near miss: as written, and without its dose."""
+    from migraine_diary.domain.medications import normalise_key
+
+    return list(dict.fromkeys([therapy_key(name), normalise_key(name)]))
 
 
 def acute_report(
@@ -409,13 +428,12 @@ def add_score(
         key = name = None
         if therapy is not None:
             key = therapy_key(therapy)
-            known = db.therapy_by_key(conn, key)
-            if known is None:
-                raise DiaryError(
-                    f"no therapy {therapy!r} in the diary; see the names with: "
-                    + command_line("summary")
-                )
-            name = known[1]
+            from migraine_diary.diary.therapies import in_use_keys, unknown_therapy
+
+            known = in_use_keys(conn)
+            if key not in known:
+                raise unknown_therapy(therapy, known)
+            name = known[key]
         score_id = db.insert_score(
             conn,
             {"kind": kind, "day": when.isoformat(), "total": value,

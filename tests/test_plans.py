@@ -205,11 +205,11 @@ def test_not_in_plan_and_abandon(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
          "blocks must be an even whole number from 2 to 40 for --design abba (got 3)"),
         (["--versus", "Craniosacral"], 2, "versus must name another therapy than 'craniosacral'"),
         (["--versus", "craniosacrl"], 1,
-         "no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'? (add --new-therapy if it is a new "
-         "one)"),
+         "no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'? (add --new-therapy "
+         "if it is a new one)"),
         (["--versus", "massag"], 1,
-         "no therapy 'massag' in the diary; did you mean 'massage'? (add --new-therapy if it is a new "
-         "one)"),
+         "no therapy 'massag' in the diary; did you mean 'massage'? (add --new-therapy if it is "
+         "a new one)"),
         ([], 2, "give exactly one of --compare 45,30, --versus OTHER or --periods DAYS"),
         (["--compare", "45,30", "--periods", "14"], 2,
          "give exactly one of --compare 45,30, --versus OTHER or --periods DAYS (got --compare "

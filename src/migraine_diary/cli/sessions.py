@@ -319,7 +319,8 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
     """
     from migraine_diary.diary.sessions import get_session
 
-    session = get_session(diary_from(ctx, write=False), id_of(session_id, "session id"))
+    number = id_of(session_id, "session ID")  # a typo refused before the diary is opened
+    session = get_session(diary_from(ctx, write=False), number)
     if json:
         print_json(session.to_json())
         return
@@ -364,7 +365,7 @@ def edit(
     from migraine_diary.render import sessions as render
     from migraine_diary.render.terminal import console
 
-    number = id_of(session_id, "session id")
+    number = id_of(session_id, "session ID")
     given = {
         "therapy": therapy,
         "minutes": minutes,
@@ -402,7 +403,7 @@ def delete(
     from migraine_diary.render import sessions as render
     from migraine_diary.render.terminal import console
 
-    number = id_of(session_id, "session id")
+    number = id_of(session_id, "session ID")
     diary = existing_diary(ctx)
     session = get_session(diary, number)
     if not yes and not common.confirm_change(render.session_line(session, "Delete") + "?"):

@@ -32,7 +32,14 @@ from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import day_start, format_local, from_storage, to_storage
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import Classes
-from migraine_diary.domain.models import CLOCK_SLACK, PAIN_RULE, RULES, parse_whole, therapy_key
+from migraine_diary.domain.models import (
+    CLOCK_SLACK,
+    PAIN_RULE,
+    RULES,
+    parse_id,
+    parse_whole,
+    therapy_key,
+)
 from migraine_diary.errors import DiaryError, InputError, field_error
 
 DUE_DAYS = 7  # `attack due` lists the doses of the last week unless --since says otherwise
@@ -134,8 +141,8 @@ def rate(
         raise InputError("nothing to rate: give --at-dose P, or --after 2h --pain P")
     if dose is not None and session is not None:
         raise InputError("give --dose or --session, not both")
-    number = parse_whole(dose, field="dose", rule=RULES["id"]) if dose is not None else 1
-    session_id = id_of(session, "session") if session is not None else None
+    number = parse_id(dose, field="dose") if dose is not None else 1
+    session_id = parse_id(session, field="session ID") if session is not None else None
     with diary.transaction() as conn:
         row = db.attack_by_id(conn, attack_id)
         if row is None:
@@ -190,10 +197,6 @@ def rate(
                     values["mbs_gone"] = mbs_gone
         db.save_rating(conn, values, **target)
     return Rated(attack_id, what, values)
-
-
-def id_of(text: str, field: str) -> int:
-    return parse_whole(text, field=field, rule=RULES["id"])
 
 
 def set_mbs(conn: Any, attack_id: int, mbs: str | None) -> None:

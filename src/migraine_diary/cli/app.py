@@ -153,9 +153,9 @@ class DiaryGroup(TyperGroup):
         return params
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command, then flush standard output: a write that fails there (a full disk,
-        a closed pipe), early or late, is one line and exit code 1, never a truncated file
-        that looks complete (Click would end a closed pipe silently)."""
+        """Run the command, then flush standard output: a write that fails there (a full disk),
+        early or late, is one line and exit code 1, never a truncated file that looks
+        complete; a closed pipe ends quietly (see _stdout_failed_with)."""
         try:
             try:
                 return super().invoke(ctx)
@@ -164,8 +164,7 @@ class DiaryGroup(TyperGroup):
         except OSError as error:
             if not _stdout_failed(error):
                 raise
-            _silence_stdout()
-            raise cannot_write("to standard output", error) from None
+            _stdout_failed_with(error)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -194,8 +193,7 @@ class DiaryGroup(TyperGroup):
             if _is_click_error(error):
                 _fail(_click_message(error), getattr(error, "exit_code", 2))
             if isinstance(error, OSError) and _stdout_failed(error):  # e.g. from --version
-                _silence_stdout()
-                _fail(cannot_write("to standard output", error).message, 1)
+                _stdout_failed_with(error)
             if debug:
                 raise
             _fail(
@@ -280,6 +278,21 @@ def _stdout_failed(error: OSError) -> bool:
     except OSError:
         return True  # what is still buffered cannot be written either
     return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+# The exit code of a process ended by SIGPIPE, as a shell reports it (128 + 13).
+CLOSED_PIPE_EXIT = 128 + 13
+
+
+def _stdout_failed_with(error: OSError) -> NoReturn:
+    """The end of a command whose standard output failed. A closed pipe (`migraine list |
+    head -1`: the reader has what it wanted) ends quietly with 141, as a C tool killed by
+    SIGPIPE; a full disk is one line and exit code 1. A file named with --output is written
+    apart and removed when a write fails, so no half-written file is ever left."""
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE:
+        sys.exit(CLOSED_PIPE_EXIT)
+    _fail(cannot_write("to standard output", error).message, 1)
 
 
 def _silence_stdout() -> None:

@@ -35,7 +35,6 @@ from migraine_diary.domain.medications import Classes
 from migraine_diary.domain.models import (
     CLOCK_SLACK,
     PAIN_RULE,
-    RULES,
     parse_id,
     parse_whole,
     therapy_key,
@@ -424,9 +423,7 @@ def add_score(
     diary: db.Diary, kind: str, total: str, day: str | None, therapy: str | None = None
 ) -> Score:
     value = parse_total(kind, total)
-    when = dates.parse_day(day, field="date") if day else dates.current_day()
-    if when > dates.current_day():
-        raise field_error("date", RULES["date"], day)
+    when = dates.parse_day(day, field="date", past=True) if day else dates.current_day()
     with diary.transaction() as conn:
         key = name = None
         if therapy is not None:

@@ -52,7 +52,7 @@ RULES: dict[str, str] = {
     "helpfulness": HELPFULNESS_WORDS,
     "taken_at": WHEN_RULE + " or a time such as 14:30, not in the future",
     "source": f"text of 1 to 300 characters {NAME_RULE}",
-    "date": "a date such as 2026-11-20, today or yesterday, not in the future",
+    "date": dates.PAST_DAY_RULE,
     "months": "a whole number from 1 to 120",
     # attack detail (issue 16)
     "triggers": f"a trigger of 1 to 200 characters {NAME_RULE}",

@@ -173,6 +173,8 @@ class DiaryGroup(TyperGroup):
         # failing after the work is done (stderr already escapes them).
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")
+        if _completing():
+            _bash_gets_whole_words()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always", Note)
@@ -234,6 +236,30 @@ class _Plain:
 def _completing() -> bool:
     """Whether this process was started by the shell to complete a word (it exits after)."""
     return f"_{PROG.upper()}_COMPLETE" in os.environ
+
+
+# What bash reads as more than a letter of a word, escaped as `printf %q` escapes it.
+_BASH_SPECIAL = r"([^\w./,:@%+=-])"
+
+
+def _bash_gets_whole_words() -> None:
+    """Typer's bash script splits the answer into lines and inserts each as it is: a therapy
+    named "Physio Therapy Extra" became three words. Each value goes to bash escaped, as
+    `printf %q` would write it. zsh (compadd) and fish quote what they insert themselves,
+    so their values stay as they are. Registered once Typer has registered its own (when
+    the command was built), for this process only: it exits after one completion."""
+    import re
+
+    from typer._click.shell_completion import add_completion_class
+    from typer._completion_classes import BashComplete
+
+    special = re.compile(_BASH_SPECIAL)
+
+    class Bash(BashComplete):
+        def format_completion(self, item: Any) -> str:
+            return special.sub(r"\\\1", str(item.value))
+
+    add_completion_class(Bash, "bash")
 
 
 def _plain_coercion(params: list[Any], *, completing: bool) -> None:

@@ -314,6 +314,7 @@ def _completing(kind: str) -> Callable[[typer.Context, str], list[str]]:
 complete_therapy = _completing("therapy")
 complete_attack = _completing("attack")
 complete_plan = _completing("plan")
+complete_medicine = _completing("medicine")
 
 TherapyArg = Annotated[
     str,

@@ -13,6 +13,7 @@ from migraine_diary.cli.common import (
     Json,
     TherapyArg,
     complete_plan,
+    complete_therapy,
     diary_from,
     existing_diary,
     id_of,
@@ -78,7 +79,12 @@ def new(
     ] = None,
     versus: Annotated[
         str | None,
-        typer.Option("--versus", help="Another therapy to compare with.", metavar="OTHER"),
+        typer.Option(
+            "--versus",
+            help="Another therapy to compare with.",
+            metavar="OTHER",
+            autocompletion=complete_therapy,
+        ),
     ] = None,
     periods: Annotated[
         str | None,

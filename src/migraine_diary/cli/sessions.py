@@ -333,7 +333,12 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
 def edit(
     ctx: typer.Context,
     session_id: SessionId,
-    therapy: Annotated[str | None, typer.Option("--therapy", "-t", help="Therapy name.")] = None,
+    therapy: Annotated[
+        str | None,
+        typer.Option(
+            "--therapy", "-t", help="Therapy name.", autocompletion=common.complete_therapy
+        ),
+    ] = None,
     minutes: Minutes = None,
     pain_before: PainBefore = None,
     pain_after: PainAfter = None,
@@ -432,7 +437,12 @@ def therapies(ctx: typer.Context, json: Json = False) -> None:
 @app.command()
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The name in use.", show_default=False)],
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The name in use.", show_default=False, autocompletion=common.complete_therapy
+        ),
+    ],
     new: Annotated[str, typer.Argument(help="The name to use from now on.", show_default=False)],
 ) -> None:
     """Rename a therapy, or merge two spellings into one.

@@ -30,7 +30,7 @@ def test_bare_log_asks_for_everything(cli: Cli, terminal: None) -> None:
     assert "Therapy (craniosacral)" in result.stdout
     assert "Minutes [45]" in result.stdout  # the last session's values are the defaults
     assert "Cost [90.00]" in result.stdout
-    assert "Provider (blank for none) [Dr A]" in result.stdout
+    assert "Provider (- for none) [Dr A]" in result.stdout
     shown = cli.json("show", "2")
     assert (shown["therapy"], shown["minutes"], shown["cost"], shown["provider"]) == (
         "craniosacral", 45, "90.00", "Dr A",
@@ -173,3 +173,15 @@ def test_a_missing_cost_is_asked_for_with_the_last_cost(cli: Cli, terminal: None
     result = cli("log", "reiki", "--new-therapy", "-m", "30", "-b", "5", "-a", "4", input="\n")
     assert "Cost [0]" in result.stdout
     assert cli.json("show", "3")["cost"] == "0.00"
+
+
+@pytest.mark.sqlite_only  # the prompts' flow: nothing of the engine
+def test_a_provider_offered_from_the_last_session_can_be_answered_none(
+    cli: Cli, terminal: None
+) -> None:
+    cli.log("craniosacral", cost=90, provider="Harbour Bodywork")
+    answers = ["craniosacral", "", "5", "3", "", "", "-", "n", ""]
+    result = cli("log", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Provider (- for none) [Harbour Bodywork]" in result.stdout
+    assert cli.json("show", "2")["provider"] is None

@@ -241,11 +241,15 @@ def _ask_optional(data: dict[str, object], last: Session | None, *, provider_giv
             default="",
         )
     if not provider_given:
+        offered = last.provider if last and last.provider else ""
+        # Enter keeps the provider offered: "-" is how to say there was none this time.
         data["provider"] = common.answer(
-            "Provider (blank for none)",
+            "Provider (- for none)" if offered else "Provider (blank for none)",
             common.session_check("provider"),
-            default=(last.provider if last and last.provider else ""),
+            default=offered,
         )
+        if data["provider"] == "-":
+            data["provider"] = ""
     if not data["during_attack"]:
         data["during_attack"] = typer.confirm("During a migraine attack?", default=False)
     if data["notes"] is None:

@@ -152,3 +152,19 @@ def test_a_therapy_without_sessions_is_unknown_everywhere(cli: Cli) -> None:
     assert "(add --new-therapy if it is a new one)" in result.stderr
     cli.log("massag")  # no near miss of a therapy that is not in use
     assert [t["therapy"] for t in cli.json("therapies")] == ["craniosacral", "massag"]
+
+
+@pytest.mark.sqlite_only  # what the table shows: nothing of the engine
+def test_an_attack_search_shows_the_notes_it_matched(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = "after the WEATHER changed, with a long walk in the wind along the harbour wall"
+    cli.ok("attack", "log", "--when", "2026-11-20 08:00", "--hours", "2", "--peak", "5",
+           "--notes", note)  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli.ok("attack", "list", "--search", "weather").stdout
+    assert out.splitlines()[0].split()[-1] == "notes"
+    assert " ".join(note.split()) in " ".join(out.split())  # wrapped, every word kept
+    assert "notes" not in cli.ok("attack", "list").stdout
+    nothing = cli.ok("attack", "list", "--search", "snow").stdout
+    assert nothing == "No attacks match 'snow'.\n"

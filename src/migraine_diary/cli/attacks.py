@@ -370,7 +370,9 @@ def list_(
         return
     from migraine_diary.render import attacks as render_attacks
 
-    render_attacks.attacks_table(found, total, now, labels(diary, "attack", [a.id for a in found]))
+    render_attacks.attacks_table(
+        found, total, now, labels(diary, "attack", [a.id for a in found]), search=search
+    )
 
 
 @app.command()

@@ -38,7 +38,7 @@ SESSION_COLUMNS = (
     Column("rel.", justify="right", label="relief"),
     Column("later", justify="right", label="pain later"),
     Column("cost", justify="right"),
-    Column("atk", justify="center", label="during attack"),
+    Column("atk", justify="center", label="during attack", words={"A": "yes"}),
     Column("provider · notes", figure=False, narrowest=24, drop=1),
 )
 
@@ -65,7 +65,8 @@ def sessions_table(
         ]
         for s in sessions
     ]
-    console.print(table(*with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)))
+    columns, rows = with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)
+    console.print(table(columns, rows, shown_whole=command_line("show ID")))
     if any(s.during_attack for s in sessions):
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):

@@ -32,7 +32,8 @@ Justify = Literal["left", "right", "center"]
 class Column:
     """One column. ``figure``: never cut or wrapped. A text column wraps down to ``narrowest``
     cells (never below its longest word); ``drop`` above 0 lets it go when the table does not
-    fit otherwise (the highest first). ``label`` names the field in a block of lines."""
+    fit otherwise (the highest first). ``label`` names the field in a block of lines, and
+    ``words`` says a code of the table's in words there."""
 
     header: str
     figure: bool = True
@@ -40,6 +41,9 @@ class Column:
     narrowest: int = 10
     drop: int = 0
     label: str | None = None
+    # A cell that is a code of the table's (a legend under it explains it), in words for a
+    # block of lines, where no legend stands beside it: {"A": "yes"}.
+    words: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,13 @@ def table(
     footer: Sequence[str] | None = None,
     width: int | Literal["terminal"] | None = "terminal",
     header: bool = True,
+    shown_whole: str | None = None,
 ) -> RenderableType:
     """The table for ``width`` columns (by default the terminal's; None: no limit), or the
-    records as blocks of lines when its figures cannot fit side by side."""
+    records as blocks of lines when its figures cannot fit side by side. Columns left out
+    for the width are named in a dim line under it, with how to see them: a wider terminal,
+    the command that shows one record whole (``shown_whole``), or --json. Without a width
+    (a file, a pipe) nothing is ever left out."""
     if width == "terminal":
         width = terminal_columns()
     shown_rows = [[visible(cell) for cell in row] for row in rows]
@@ -154,7 +162,12 @@ def table(
         )
     for row in shown_rows:
         grid.add_row(*(Text(row[i]) for i in chosen.shown))
-    return grid
+    left_out = [column.header for i, column in enumerate(columns) if i not in chosen.shown]
+    if not left_out:
+        return grid
+    ways = ", ".join(["a wider terminal", *([f"'{shown_whole}'"] if shown_whole else [])])
+    note = f"Left out at this width: {', '.join(left_out)} (shown by {ways} or --json)."
+    return Group(grid, Text(note, style="dim"))
 
 
 def blocks(
@@ -170,9 +183,10 @@ def blocks(
     for number, row in enumerate(rows):
         if number:
             parts.append(Text(""))
-        for label, cell in zip(labels, row, strict=True):
+        for column, label, cell in zip(columns, labels, row, strict=True):
             if not cell:
                 continue
+            cell = (column.words or {}).get(cell, cell)
             if beside is not None and _longest_word([cell]) > beside:
                 parts.append(Text(label, style="bold"))
                 parts.append(Padding(Text(cell, overflow="fold"), (0, 0, 0, GAP)))

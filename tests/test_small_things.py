@@ -73,6 +73,9 @@ def test_counts_in_messages_agree_with_their_number(cli: Cli, tmp_path: Path) ->
     """No "(s)": one session is "1 session", one bad row "1 bad row"."""
     cli.log("craniosacral", attack=True)
     assert "1 session that began with pain" in cli.ok("stats", "craniosacral").stdout
+    cli.ok("edit", "1", "--later", "4")
+    said = " ".join(cli.ok("stats", "craniosacral").stdout.split())
+    assert "0 of the 1 session with relief has no pain score later that day" in said
     bad = tmp_path / "bad.csv"
     bad.write_text("therapy,when,minutes,pain_before,pain_after\ncst,2026-11-01,45,5,11\n")
     result = cli("import", str(bad))

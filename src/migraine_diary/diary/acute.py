@@ -39,6 +39,7 @@ from migraine_diary.domain.models import (
     parse_whole,
     therapy_key,
 )
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import DiaryError, InputError, field_error
 
 DUE_DAYS = 7  # `attack due` lists the doses of the last week unless --since says otherwise
@@ -168,8 +169,8 @@ def rate(
             if not 1 <= number <= len(doses):
                 count = len(doses)
                 raise DiaryError(
-                    f"attack {attack_id} has no dose {number}: it has {count} dose"
-                    f"{'' if count == 1 else 's'}; add one with: "
+                    f"attack {attack_id} has no dose {number}: it has {plural(count, 'dose')}; "
+                    "add one with: "
                     f"{command_line(f'attack edit {attack_id} --med NAME@TIME')}"
                     if count
                     else f"attack {attack_id} has no dose to rate; add one with: "

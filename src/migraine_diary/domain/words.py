@@ -17,6 +17,13 @@ def noun(n: int, word: str, many: str | None = None) -> str:
     return word if n == 1 else many or word + "s"
 
 
+def verb(n: int, one: str, many: str, *, of: int | None = None) -> str:
+    """The verb agreeing with ``n`` (``1 session is``, ``2 are``); for "n of the `of`" with
+    the whole too: ``1 of the 3 sessions has``, ``0 of the 1 session has``, ``0 of the 3
+    have``."""
+    return one if n == 1 or of == 1 else many
+
+
 # How alike a typed name and a name in the diary must be to be named as the one meant.
 NEAR_MISS_CUTOFF = 0.8
 

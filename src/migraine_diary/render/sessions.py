@@ -12,7 +12,7 @@ from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.session import Session
-from migraine_diary.domain.words import plural
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
 from migraine_diary.render.tables import Column, table, with_client
 from migraine_diary.render.terminal import console
@@ -130,7 +130,7 @@ def summary_table(summary: Summary) -> None:
     for row in excluded:
         console.print(
             f"{row.therapy}: {plural(row.excluded_no_pain, 'session')} began at pain 0 and "
-            f"{'is' if row.excluded_no_pain == 1 else 'are'} left out of the pain, relief and "
+            f"{verb(row.excluded_no_pain, 'is', 'are')} left out of the pain, relief and "
             "cost-per-point columns."
         )
     console.print(

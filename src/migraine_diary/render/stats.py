@@ -31,7 +31,7 @@ from migraine_diary.analysis.stats import (
 )
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
-from migraine_diary.domain.words import plural
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed, visible
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import columns, console
@@ -317,7 +317,7 @@ def _durability(dur: Durability) -> None:
         return
     missing = (
         f"{dur.without_later} of the {plural(dur.relieved, 'session')} with relief "
-        f"{'has' if dur.without_later == 1 else 'have'} no pain score later that day"
+        f"{verb(dur.without_later, 'has', 'have', of=dur.relieved)} no pain score later that day"
     )
     if dur.n == 0 or dur.share is None:
         say(

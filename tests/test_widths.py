@@ -216,3 +216,18 @@ def test_a_column_left_out_for_width_is_named_under_the_table(
     assert " ".join(note.split()) in " ".join(out.split())
     monkeypatch.setenv("COLUMNS", "200")
     assert "Left out" not in diary.ok(*args).stdout
+
+
+def test_blocks_of_figures_say_each_label_once(diary: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 40 columns a cell that says what it is ("95% interval ...", "n 2") stands alone,
+    not after a label that repeats it; the summary's footnote names the fields as shown."""
+    monkeypatch.setenv("COLUMNS", "16")  # the relief figures, too, as blocks
+    stats = [" ".join(line.split()) for line in diary.ok("stats").stdout.splitlines()]
+    assert not [line for line in stats if line.startswith(("interval 95%", "n n ", "sessions n "))]
+    assert stats.count("n 2") == 2  # craniosacral's mean and median, each its line
+    monkeypatch.setenv("COLUMNS", "40")
+    summary = " ".join(diary.ok("summary").stdout.split())
+    assert "per point: cost per point of relief" in summary
+    assert "per pt" not in summary
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "per pt: cost per point of relief" in " ".join(diary.ok("summary").stdout.split())

@@ -14,7 +14,7 @@ from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.session import Session
 from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
-from migraine_diary.render.tables import Column, table, with_client
+from migraine_diary.render.tables import Blocks, Column, table, with_client
 from migraine_diary.render.terminal import console
 
 LOG_EXAMPLE = "log THERAPY -m 45 -b 5 -a 4"
@@ -125,7 +125,8 @@ def summary_table(summary: Summary) -> None:
     assert total is not None
     footer = _summary_cells(total, "all therapies") if len(summary.therapies) > 1 else None
     rows = [_summary_cells(row, row.therapy or "") for row in summary.therapies]
-    console.print(table(SUMMARY_COLUMNS, rows, footer=footer))
+    shown = table(SUMMARY_COLUMNS, rows, footer=footer)
+    console.print(shown)
     excluded = [r for r in summary.therapies if r.excluded_no_pain]
     for row in excluded:
         console.print(
@@ -133,9 +134,13 @@ def summary_table(summary: Summary) -> None:
             f"{verb(row.excluded_no_pain, 'is', 'are')} left out of the pain, relief and "
             "cost-per-point columns."
         )
+    # The fields by the names they are shown with: headers, or a block's labels.
+    means, per = ("pain before/after, relief", "per point")
+    if not isinstance(shown, Blocks):
+        means, per = ("before/after/relief", "per pt")
     console.print(
-        "before/after/relief: mean pain (0-10) per session; relieved: sessions with at least "
-        "1 point of relief;\nper pt: cost per point of relief. "
+        f"{means}: mean pain (0-10) per session; relieved: sessions with at least 1 point of "
+        f"relief;\n{per}: cost per point of relief. "
         f"`{command_line('stats')}` says what these can and cannot tell."
     )
 

@@ -44,6 +44,9 @@ class Column:
     # A cell that is a code of the table's (a legend under it explains it), in words for a
     # block of lines, where no legend stands beside it: {"A": "yes"}.
     words: Mapping[str, str] | None = None
+    # Its cells say what they are ("95% interval 1 to 2", "n 8"): a block shows them alone,
+    # without a label that would repeat them.
+    said: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,9 @@ def blocks(
             if not cell:
                 continue
             cell = (column.words or {}).get(cell, cell)
+            if column.said:
+                parts.append(Text(cell, overflow="fold"))
+                continue
             if beside is not None and _longest_word([cell]) > beside:
                 parts.append(Text(label, style="bold"))
                 parts.append(Padding(Text(cell, overflow="fold"), (0, 0, 0, GAP)))
@@ -196,7 +202,12 @@ def blocks(
             grid.add_column(overflow="fold")
             grid.add_row(Text(label), Text(cell))
             parts.append(grid)
-    return Group(*parts)
+    return Blocks(*parts)
+
+
+class Blocks(Group):
+    """Records as blocks of lines: what a table became when its figures could not stand side
+    by side (a note under it names the fields by their labels, not by the headers)."""
 
 
 def with_client(

@@ -114,3 +114,4 @@ def test_an_id_beyond_any_in_the_diary_is_said_to_be_none(cli: Cli) -> None:
     help_text = cli.ok("attack", "show", "--help").stdout
     assert "attack_id" not in help_text
     assert "ID" in help_text.split("Usage:")[1].splitlines()[0]
+    assert "  ID  Attack id (see `migraine attack list`).  [required]" in help_text.splitlines()

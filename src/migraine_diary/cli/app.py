@@ -276,6 +276,14 @@ def _plain_coercion(params: list[Any], *, completing: bool) -> None:
             param._runtime_param = _Plain(annotation)
 
 
+def _metavars_alone(params: list[Any]) -> None:
+    """An argument named for people (metavar ID) is shown in --help as just that name:
+    Typer would add its Python type (`ID <str>`), which says nothing to a user."""
+    for param in params:
+        if param.param_type_name == "argument" and param.metavar is not None:
+            param.display_type_rich = lambda ctx: ""
+
+
 def _coerce_plainly(command: Any) -> None:
     """The same for a command as it is built, its subcommands and its --help included."""
     parse = command.get_params
@@ -283,6 +291,7 @@ def _coerce_plainly(command: Any) -> None:
     def get_params(ctx: Any) -> list[Any]:
         params: list[Any] = parse(ctx)
         _plain_coercion(params, completing=_completing())
+        _metavars_alone(params)
         return params
 
     command.get_params = get_params

@@ -183,8 +183,8 @@ def attacks_table(
         for a in attacks
     ]
     shown = (*ATTACK_COLUMNS, NOTES_COLUMN) if search is not None else ATTACK_COLUMNS
-    columns, rows = with_client(shown, rows, [a.id for a in attacks], clients)
-    console.print(table(columns, rows, shown_whole=command_line("attack show ID")))
+    columns, cells = with_client(shown, rows, [a.id for a in attacks], clients)
+    console.print(table(columns, cells, shown_whole=command_line("attack show ID")))
     for client, first, second in _overlaps(attacks, clients):
         edit, delete = (f"attack {verb} {second}" for verb in ("edit", "delete"))
         hint = command_line if client is None else partial(command_line_for, client)

@@ -65,8 +65,8 @@ def sessions_table(
         ]
         for s in sessions
     ]
-    columns, rows = with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)
-    console.print(table(columns, rows, shown_whole=command_line("show ID")))
+    columns, cells = with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)
+    console.print(table(columns, cells, shown_whole=command_line("show ID")))
     if any(s.during_attack for s in sessions):
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):

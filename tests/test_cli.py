@@ -139,10 +139,10 @@ def test_near_miss_therapy_is_refused_unless_new(cli: Cli) -> None:
     cli.log("craniosacral", when="2026-11-01")
     before = fingerprint(cli.db_path)
     result = cli("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == (
-        "migraine: error: therapy 'craniosacrl' is new: did you mean 'craniosacral'? "
-        "(add --new-therapy to keep it as a new therapy)\n"
+        "migraine: error: no therapy 'craniosacrl' in the diary; did you mean 'craniosacral'? "
+        "(add --new-therapy if it is a new one)\n"
     )
     assert fingerprint(cli.db_path) == before
     cli.ok("log", "craniosacrl", "-m", "45", "-b", "5", "-a", "4", "--new-therapy")

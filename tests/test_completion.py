@@ -20,18 +20,20 @@ CODE = (
 )
 
 
-def complete(*words: str) -> list[str]:
-    """What `migraine WORDS<Tab>` offers; the last word is the one being typed."""
+def complete(*words: str, shell: str = "bash") -> list[str]:
+    """What `migraine WORDS<Tab>` offers, a line each; the last word is the one being typed."""
     env = {
         **os.environ,
-        "_MIGRAINE_COMPLETE": "complete_bash",
+        "_MIGRAINE_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": " ".join(["migraine", *words]),  # zsh's and fish's
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
         "COMP_WORDS": " ".join(["migraine", *words]),
         "COMP_CWORD": str(len(words)),
     }
     done = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "[]", done.stderr  # none of the heavy libraries
-    return done.stdout.split()
+    return [line for line in done.stdout.splitlines() if line]
 
 
 def test_therapy_names_from_the_diary(cli: Cli, db_path: Path) -> None:
@@ -88,3 +90,29 @@ def test_no_diary_offers_nothing_and_creates_nothing(tmp_path: Path) -> None:
 
 def test_commands_still_complete(cli: Cli) -> None:
     assert set(complete("l")) == {"list", "log"}
+
+
+def test_therapy_and_medicine_names_wherever_one_is_named(cli: Cli, db_path: Path) -> None:
+    cli.log("craniosacral", when="2026-11-01 16:30")
+    cli.ok("attack", "log", "--when", "2026-11-04 08:00", "--hours", "5", "--peak", "7",
+           "--med", "sumatriptan 50mg@08:30", "--med", "ibuprofen 400mg@09:00")  # fmt: skip
+    db = ["--db", str(db_path)]
+    assert complete(*db, "rename", "cr") == ["craniosacral"]
+    assert complete(*db, "edit", "1", "--therapy", "cr") == ["craniosacral"]
+    assert complete(*db, "plan", "new", "cr") == ["craniosacral"]
+    assert complete(*db, "plan", "new", "reiki", "--versus", "cr") == ["craniosacral"]
+    assert complete(*db, "acute", "--compare", "") == ["ibuprofen\\ 400mg", "sumatriptan\\ 50mg"]
+
+
+def test_a_name_with_spaces_is_one_word_in_the_shell_that_asks(cli: Cli, db_path: Path) -> None:
+    """bash inserts what it is given as typed (Typer's script splits lines, quotes nothing):
+    escaped as `printf %q` would; zsh and fish quote what they insert themselves."""
+    cli.log("Physio Therapy Extra", when="2026-11-01 16:30")
+    cli.log("O'Brien's method", when="2026-11-02 16:30")
+    db = ["--db", str(db_path)]
+    assert complete(*db, "log", "P") == ["Physio\\ Therapy\\ Extra"]
+    assert complete(*db, "log", "O") == ["O\\'Brien\\'s\\ method"]
+    assert complete(*db, "log", "Physio\\ Th") == ["Physio\\ Therapy\\ Extra"]  # as bash sends it
+    assert complete(*db, "log", "P", shell="fish") == ["Physio Therapy Extra"]
+    zsh = complete(*db, "log", "P", shell="zsh")
+    assert zsh == ["_arguments '*: :((\"Physio Therapy Extra\"))'"]

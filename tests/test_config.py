@@ -74,8 +74,14 @@ def test_config_names_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert settings()["report_months"] == {"value": 6, "source": "config file, line 1"}
     monkeypatch.setenv("MIGRAINE_DIARY_CONFIG", str(tmp_path / "missing.toml"))
     result = run("config")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.exit_code == 1  # type: ignore[attr-defined]  # a world error, not bad input
     assert "missing.toml (from MIGRAINE_DIARY_CONFIG) does not exist" in result.stderr  # type: ignore[attr-defined]
+    monkeypatch.setenv("MIGRAINE_DIARY_CONFIG", str(tmp_path))
+    result = run("config")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.stderr == (  # type: ignore[attr-defined]
+        f"migraine: error: config file {tmp_path} cannot be read: Is a directory\n"
+    )
 
 
 def test_a_password_in_a_url_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -93,3 +93,22 @@ def test_a_huge_count_of_days_is_out_of_range(cli: Cli) -> None:
     result = cli("log", "cst", "-m", "45", "-b", "5", "-a", "4", "--when", "999999 days ago")
     assert result.exit_code == 2
     assert "when must be a date from 1900-01-01" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["attack", "log", "--when", "today", "--hours", "1", "--peak", "5"],
+         "when must be a moment up to now (got 'today', read as 2026-12-01 12:00)"),
+        (["checkin", "--date", "tomorrow"], "date must be a date such as 2026-11-20, today or "
+         "yesterday, not in the future (got 'tomorrow', read as 2026-12-02)"),
+        (["kept", "2 days ago", "next friday"], "TO must be a date such as 2026-11-20, today or "
+         "yesterday, not in the future (got 'next friday', read as a day ahead)"),
+    ],
+)  # fmt: skip
+def test_every_refused_natural_date_says_how_it_was_read(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.setenv("MIGRAINE_DIARY_NOW", "2026-12-01T09:00")
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (2, f"migraine: error: {message}\n")

@@ -30,7 +30,7 @@ def test_bare_log_asks_for_everything(cli: Cli, terminal: None) -> None:
     assert "Therapy (craniosacral)" in result.stdout
     assert "Minutes [45]" in result.stdout  # the last session's values are the defaults
     assert "Cost [90.00]" in result.stdout
-    assert "Provider (blank for none) [Dr A]" in result.stdout
+    assert "Provider (- for none) [Dr A]" in result.stdout
     shown = cli.json("show", "2")
     assert (shown["therapy"], shown["minutes"], shown["cost"], shown["provider"]) == (
         "craniosacral", 45, "90.00", "Dr A",
@@ -57,7 +57,7 @@ def test_a_bad_answer_is_asked_again_with_its_error(cli: Cli, terminal: None) ->
 
 @pytest.mark.sqlite_only  # the prompts' flow; near names on PostgreSQL: test_again_*
 def test_a_new_therapy_is_confirmed_and_a_near_miss_named(cli: Cli, terminal: None) -> None:
-    cli.log("craniosacral")
+    cli.log("craniosacral", cost=0)
     answers = ["craniosacrl", "n", "reiki", "y", "30", "4", "4", "", "", "", "", "", ""]
     result = cli("log", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
@@ -80,7 +80,7 @@ def test_end_of_input_or_ctrl_c_writes_nothing_and_exits_130(
 
 
 def test_ctrl_c_at_a_later_prompt_loses_nothing_stored(cli: Cli, terminal: None) -> None:
-    cli.log()
+    cli.log(cost=0)
     result = cli("log", "craniosacral", input="45\n5\n")
     assert result.exit_code == 130
     assert [s["id"] for s in cli.json("list")] == [1]
@@ -107,7 +107,7 @@ def test_without_a_terminal_a_missing_value_stays_an_error(
 def test_no_to_a_confirmation_is_a_choice_not_an_error(
     cli: Cli, terminal: None, delete: list[str], shown: list[str]
 ) -> None:
-    cli.log()
+    cli.log(cost=0)
     cli.ok("attack", "log", "--when", "9:00", "--hours", "2", "--peak", "5")
     result = cli(*delete, input="n\n")
     assert result.exit_code == 0, result.stderr
@@ -161,3 +161,27 @@ def test_log_json_is_the_stored_record(cli: Cli) -> None:
     assert json.loads(result.stdout) == cli.json("show", "1")
     result = cli.ok("attack", "log", "--when", "9:00", "--hours", "2", "--peak", "5", "--json")
     assert json.loads(result.stdout) == cli.json("attack", "show", "1")
+
+
+@pytest.mark.sqlite_only  # the prompts' flow: the last session read on PostgreSQL: test_again_*
+def test_a_missing_cost_is_asked_for_with_the_last_cost(cli: Cli, terminal: None) -> None:
+    cli.log("craniosacral", cost=90)
+    result = cli("log", "craniosacral", "-m", "45", "-b", "5", "-a", "4", input="\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Cost [90.00]" in result.stdout
+    assert cli.json("show", "2")["cost"] == "90.00"
+    result = cli("log", "reiki", "--new-therapy", "-m", "30", "-b", "5", "-a", "4", input="\n")
+    assert "Cost [0]" in result.stdout
+    assert cli.json("show", "3")["cost"] == "0.00"
+
+
+@pytest.mark.sqlite_only  # the prompts' flow: nothing of the engine
+def test_a_provider_offered_from_the_last_session_can_be_answered_none(
+    cli: Cli, terminal: None
+) -> None:
+    cli.log("craniosacral", cost=90, provider="Harbour Bodywork")
+    answers = ["craniosacral", "", "5", "3", "", "", "-", "n", ""]
+    result = cli("log", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Provider (- for none) [Harbour Bodywork]" in result.stdout
+    assert cli.json("show", "2")["provider"] is None

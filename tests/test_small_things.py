@@ -73,8 +73,45 @@ def test_counts_in_messages_agree_with_their_number(cli: Cli, tmp_path: Path) ->
     """No "(s)": one session is "1 session", one bad row "1 bad row"."""
     cli.log("craniosacral", attack=True)
     assert "1 session that began with pain" in cli.ok("stats", "craniosacral").stdout
+    cli.ok("edit", "1", "--later", "4")
+    said = " ".join(cli.ok("stats", "craniosacral").stdout.split())
+    assert "0 of the 1 session with relief has no pain score later that day" in said
     bad = tmp_path / "bad.csv"
     bad.write_text("therapy,when,minutes,pain_before,pain_after\ncst,2026-11-01,45,5,11\n")
     result = cli("import", str(bad))
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1].endswith(f"1 bad row in {bad}; nothing was imported")
+
+
+ID_RULE = "must be a whole number, 1 or more"
+
+
+@pytest.mark.sqlite_only  # refused in parsing, before any storage
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "abc"], f"session ID {ID_RULE} (got 'abc')"),
+        (["edit", "0", "--later", "3"], f"session ID {ID_RULE} (got '0')"),
+        (["attack", "show", "1.5"], f"attack ID {ID_RULE} (got '1.5')"),
+        (["plan", "show", "x"], f"plan ID {ID_RULE} (got 'x')"),
+        (["attack", "rate", "1", "--dose", "0", "--at-dose", "5"], f"dose {ID_RULE} (got '0')"),
+    ],
+)
+def test_an_id_or_dose_that_is_no_number_says_so_without_the_64_bit_bound(
+    cli: Cli, args: list[str], message: str
+) -> None:
+    cli.ok("attack", "log", "--when", "9:00", "--hours", "2", "--peak", "5")
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (2, f"migraine: error: {message}\n")
+
+
+@pytest.mark.sqlite_only  # refused before the diary is read
+def test_an_id_beyond_any_in_the_diary_is_said_to_be_none(cli: Cli) -> None:
+    result = cli("show", str(2**64))
+    assert (result.exit_code, result.stderr) == (
+        1, f"migraine: error: there is no session ID {2**64} in the diary\n",
+    )  # fmt: skip
+    help_text = cli.ok("attack", "show", "--help").stdout
+    assert "attack_id" not in help_text
+    assert "ID" in help_text.split("Usage:")[1].splitlines()[0]
+    assert "  ID  Attack id (see `migraine attack list`).  [required]" in help_text.splitlines()

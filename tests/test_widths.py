@@ -187,3 +187,47 @@ def test_stats(diary: Cli, columns: int, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("COLUMNS", str(columns))
     out = diary.ok("stats").stdout
     check(out, columns, ["204.17", "1,250.50", "84.09", "1/1", "0/1", "+3.0", "n 2"])
+
+
+def test_blocks_say_in_words_what_the_table_says_by_a_code(
+    diary: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`list` at 40 columns: the table's "atk A" is "during attack  yes", as `show` says."""
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = diary.ok("list").stdout.splitlines()
+    assert "during attack     yes" in lines
+    assert not any(line.startswith("during attack") and line.endswith(" A") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "columns", "note"),
+    [
+        (["list"], "100", "Left out at this width: provider · notes (shown by a wider "
+         "terminal, 'migraine show ID' or --json)."),
+        (["attack", "list"], "40", "Left out at this width: medication (shown by a wider "
+         "terminal, 'migraine attack show ID' or --json)."),
+    ],
+)  # fmt: skip
+def test_a_column_left_out_for_width_is_named_under_the_table(
+    diary: Cli, monkeypatch: pytest.MonkeyPatch, args: list[str], columns: str, note: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    out = diary.ok(*args).stdout
+    assert " ".join(note.split()) in " ".join(out.split())
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "Left out" not in diary.ok(*args).stdout
+
+
+def test_blocks_of_figures_say_each_label_once(diary: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 40 columns a cell that says what it is ("95% interval ...", "n 2") stands alone,
+    not after a label that repeats it; the summary's footnote names the fields as shown."""
+    monkeypatch.setenv("COLUMNS", "16")  # the relief figures, too, as blocks
+    stats = [" ".join(line.split()) for line in diary.ok("stats").stdout.splitlines()]
+    assert not [line for line in stats if line.startswith(("interval 95%", "n n ", "sessions n "))]
+    assert stats.count("n 2") == 2  # craniosacral's mean and median, each its line
+    monkeypatch.setenv("COLUMNS", "40")
+    summary = " ".join(diary.ok("summary").stdout.split())
+    assert "per point: cost per point of relief" in summary
+    assert "per pt" not in summary
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "per pt: cost per point of relief" in " ".join(diary.ok("summary").stdout.split())

@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.errors import DiaryError
 
 __all__ = [
@@ -459,11 +460,11 @@ def _client_row(series: ClientSeries, in_model: bool, early: bool) -> ClientRow:
 
 def not_enough_data(therapy: str, eligible: int, clients: int) -> str:
     """What the gate needs and what there is."""
-    some = f"{eligible} of {clients} client{'s' if clients != 1 else ''}"
+    some = f"{eligible} of {plural(clients, 'client')}"
     return (
         f"Not enough data across clients for {therapy}: the model needs at least "
         f"{MIN_CLIENTS} clients with at least {MIN_SESSIONS} sessions that began with pain "
-        f"each; {some} {'has' if eligible == 1 else 'have'} that many."
+        f"each; {some} {verb(eligible, 'has', 'have')} that many."
     )
 
 

@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 from scipy import stats  # type: ignore[import-untyped]
 
 from migraine_diary.analysis.intervals import interval_text
-from migraine_diary.domain.words import plural
+from migraine_diary.domain.words import noun, plural
 
 __all__ = [
     "COURSE_GAP_DAYS",
@@ -350,9 +350,9 @@ def _overlap_context(
         if not labels:
             continue
         where = " and ".join(sorted(labels))
-        plural = "window" if len(labels) == 1 else "windows"
         sentences.append(
-            f"{name} was also in use during the {where} {plural}, so the comparison reflects "
+            f"{name} was also in use during the {where} {noun(len(labels), 'window')}, so the "
+            "comparison reflects "
             "it as well as this therapy."
         )
     return sentences
@@ -517,7 +517,7 @@ def preventive_verdict(
             f"Too early to tell: the treatment window, from day 29 of the course "
             f"({treatment_start.isoformat()}), needs 28 days and will have them on "
             f"{needed_end.isoformat()}. Keep the diary through {needed_end.isoformat()}, "
-            f"{remaining} more day{'s' if remaining != 1 else ''} counting today."
+            f"{plural(remaining, 'more day', 'more days')} counting today."
         )
     elif treatment.mmd is None or change is None:
         verdict = "not_enough_data"

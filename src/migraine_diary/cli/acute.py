@@ -13,6 +13,7 @@ from migraine_diary.cli.common import (
     Json,
     Since,
     Until,
+    complete_medicine,
     diary_from,
     print_json,
     say,
@@ -49,6 +50,7 @@ def acute_(
             help="Two treatments to compare (pain-free at 2 h); give it twice. Default: the "
             "two medicines, when exactly two were used.",
             metavar="NAME",
+            autocompletion=complete_medicine,
         ),
     ] = None,
     json: Json = False,

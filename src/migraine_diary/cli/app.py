@@ -153,9 +153,9 @@ class DiaryGroup(TyperGroup):
         return params
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command, then flush standard output: a write that fails there (a full disk,
-        a closed pipe), early or late, is one line and exit code 1, never a truncated file
-        that looks complete (Click would end a closed pipe silently)."""
+        """Run the command, then flush standard output: a write that fails there (a full disk),
+        early or late, is one line and exit code 1, never a truncated file that looks
+        complete; a closed pipe ends quietly (see _stdout_failed_with)."""
         try:
             try:
                 return super().invoke(ctx)
@@ -164,8 +164,7 @@ class DiaryGroup(TyperGroup):
         except OSError as error:
             if not _stdout_failed(error):
                 raise
-            _silence_stdout()
-            raise cannot_write("to standard output", error) from None
+            _stdout_failed_with(error)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -174,6 +173,8 @@ class DiaryGroup(TyperGroup):
         # failing after the work is done (stderr already escapes them).
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")
+        if _completing():
+            _bash_gets_whole_words()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always", Note)
@@ -194,8 +195,7 @@ class DiaryGroup(TyperGroup):
             if _is_click_error(error):
                 _fail(_click_message(error), getattr(error, "exit_code", 2))
             if isinstance(error, OSError) and _stdout_failed(error):  # e.g. from --version
-                _silence_stdout()
-                _fail(cannot_write("to standard output", error).message, 1)
+                _stdout_failed_with(error)
             if debug:
                 raise
             _fail(
@@ -238,6 +238,30 @@ def _completing() -> bool:
     return f"_{PROG.upper()}_COMPLETE" in os.environ
 
 
+# What bash reads as more than a letter of a word, escaped as `printf %q` escapes it.
+_BASH_SPECIAL = r"([^\w./,:@%+=-])"
+
+
+def _bash_gets_whole_words() -> None:
+    """Typer's bash script splits the answer into lines and inserts each as it is: a therapy
+    named "Physio Therapy Extra" became three words. Each value goes to bash escaped, as
+    `printf %q` would write it. zsh (compadd) and fish quote what they insert themselves,
+    so their values stay as they are. Registered once Typer has registered its own (when
+    the command was built), for this process only: it exits after one completion."""
+    import re
+
+    from typer._click.shell_completion import add_completion_class
+    from typer._completion_classes import BashComplete
+
+    special = re.compile(_BASH_SPECIAL)
+
+    class Bash(BashComplete):
+        def format_completion(self, item: Any) -> str:
+            return special.sub(r"\\\1", str(item.value))
+
+    add_completion_class(Bash, "bash")
+
+
 def _plain_coercion(params: list[Any], *, completing: bool) -> None:
     """Text options keep their text; while the shell completes (the process exits right
     after, so no later parse is affected), every value is kept as given: completion never
@@ -252,6 +276,14 @@ def _plain_coercion(params: list[Any], *, completing: bool) -> None:
             param._runtime_param = _Plain(annotation)
 
 
+def _metavars_alone(params: list[Any]) -> None:
+    """An argument named for people (metavar ID) is shown in --help as just that name:
+    Typer would add its Python type (`ID <str>`), which says nothing to a user."""
+    for param in params:
+        if param.param_type_name == "argument" and param.metavar is not None:
+            param.display_type_rich = lambda ctx: ""
+
+
 def _coerce_plainly(command: Any) -> None:
     """The same for a command as it is built, its subcommands and its --help included."""
     parse = command.get_params
@@ -259,6 +291,7 @@ def _coerce_plainly(command: Any) -> None:
     def get_params(ctx: Any) -> list[Any]:
         params: list[Any] = parse(ctx)
         _plain_coercion(params, completing=_completing())
+        _metavars_alone(params)
         return params
 
     command.get_params = get_params
@@ -280,6 +313,21 @@ def _stdout_failed(error: OSError) -> bool:
     except OSError:
         return True  # what is still buffered cannot be written either
     return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+# The exit code of a process ended by SIGPIPE, as a shell reports it (128 + 13).
+CLOSED_PIPE_EXIT = 128 + 13
+
+
+def _stdout_failed_with(error: OSError) -> NoReturn:
+    """The end of a command whose standard output failed. A closed pipe (`migraine list |
+    head -1`: the reader has what it wanted) ends quietly with 141, as a C tool killed by
+    SIGPIPE; a full disk is one line and exit code 1. A file named with --output is written
+    apart and removed when a write fails, so no half-written file is ever left."""
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE:
+        sys.exit(CLOSED_PIPE_EXIT)
+    _fail(cannot_write("to standard output", error).message, 1)
 
 
 def _silence_stdout() -> None:

@@ -48,6 +48,7 @@ AttackId = Annotated[
     typer.Argument(
         help="Attack id (see `migraine attack list`).",
         show_default=False,
+        metavar="ID",
         autocompletion=complete_attack,
     ),
 ]
@@ -341,7 +342,7 @@ def end(
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
-    number = id_of(attack_id, "attack id")
+    number = id_of(attack_id, "attack ID")
     attack = attacks.end_attack(existing_diary(ctx), number, when, now)
     render_attacks.attack_changed(attack, "Ended", now)
 
@@ -399,7 +400,9 @@ def list_(
         return
     from migraine_diary.render import attacks as render_attacks
 
-    render_attacks.attacks_table(found, total, now, labels(diary, "attack", [a.id for a in found]))
+    render_attacks.attacks_table(
+        found, total, now, labels(diary, "attack", [a.id for a in found]), search=search
+    )
 
 
 @app.command()
@@ -460,7 +463,7 @@ def show(ctx: typer.Context, attack_id: AttackId, json: Json = False) -> None:
     from migraine_diary.domain import dates
 
     diary = diary_from(ctx, write=False)
-    attack = attacks.get_attack(diary, id_of(attack_id, "attack id"))
+    attack = attacks.get_attack(diary, id_of(attack_id, "attack ID"))
     if json:
         print_json(_attack_json(diary, attack))
         return
@@ -523,7 +526,7 @@ def edit(
     from migraine_diary.render import attacks as render_attacks
 
     now = dates.now()
-    number = id_of(attack_id, "attack id")
+    number = id_of(attack_id, "attack ID")
     if mbs is not None and mbs.strip():
         from migraine_diary.diary.acute import parse_mbs
 
@@ -579,7 +582,7 @@ def delete(
     from migraine_diary.domain import dates
     from migraine_diary.render import attacks as render_attacks
 
-    number = id_of(attack_id, "attack id")
+    number = id_of(attack_id, "attack ID")
     diary = existing_diary(ctx)
     attack = attacks.get_attack(diary, number)
     question = render_attacks.attack_line(attack, "Delete", dates.now()) + "?"
@@ -640,7 +643,7 @@ def rate(
     from migraine_diary.domain import dates
     from migraine_diary.render import acute as render_acute
 
-    number = id_of(attack_id, "attack id")
+    number = id_of(attack_id, "attack ID")
     rated = acute.rate(
         existing_diary(ctx),
         number,

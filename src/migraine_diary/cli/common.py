@@ -314,6 +314,7 @@ def _completing(kind: str) -> Callable[[typer.Context, str], list[str]]:
 complete_therapy = _completing("therapy")
 complete_attack = _completing("attack")
 complete_plan = _completing("plan")
+complete_medicine = _completing("medicine")
 
 TherapyArg = Annotated[
     str,
@@ -389,19 +390,21 @@ TherapyFilter = Annotated[
     typer.Option("--therapy", "-t", help="Only this therapy.", autocompletion=complete_therapy),
 ]
 SessionId = Annotated[
-    str, typer.Argument(help="Session id (see `migraine list`).", show_default=False)
+    str,
+    typer.Argument(help="Session id (see `migraine list`).", show_default=False, metavar="ID"),
 ]
 
 
 def id_of(text: str, field: str) -> int:
-    """An id as typed: ASCII digits, from 1 to SQLite's largest integer (Typer's int took
-    `1_0`, fullwidth digits and numbers SQLite cannot hold)."""
-    from migraine_diary.domain.models import RULES, parse_whole
+    """An id as typed: ASCII digits, 1 or more (Typer's int took `1_0`, fullwidth digits and
+    numbers SQLite cannot hold)."""
+    from migraine_diary.domain.models import parse_id
 
-    return parse_whole(text, field=field, rule=RULES["id"])
+    return parse_id(text, field=field)
 
 
 def limit_of(text: str) -> int:
-    from migraine_diary.domain.models import RULES, parse_whole
+    """--limit as typed, 1 or more; more than any diary holds is every record."""
+    from migraine_diary.domain.models import parse_id
 
-    return parse_whole(text, field="limit", rule=RULES["limit"])
+    return parse_id(text, field="limit", at_most=True)

@@ -77,7 +77,7 @@ def kept(
     if days.keep(writable_diary(ctx), first_day, last_day):
         count = (last_day - first_day).days + 1
         say(
-            f"Kept {span} ({count} day{'s' if count != 1 else ''}): days without an attack "
+            f"Kept {span} ({plural(count, 'day')}): days without an attack "
             "there count as migraine-free."
         )
     else:

@@ -13,6 +13,7 @@ from migraine_diary.cli.common import (
     Json,
     TherapyArg,
     complete_plan,
+    complete_therapy,
     diary_from,
     existing_diary,
     id_of,
@@ -35,7 +36,10 @@ app.add_typer(
 PlanId = Annotated[
     str,
     typer.Argument(
-        help="Plan id (see `migraine plan`).", show_default=False, autocompletion=complete_plan
+        help="Plan id (see `migraine plan`).",
+        show_default=False,
+        metavar="ID",
+        autocompletion=complete_plan,
     ),
 ]
 
@@ -75,7 +79,12 @@ def new(
     ] = None,
     versus: Annotated[
         str | None,
-        typer.Option("--versus", help="Another therapy to compare with.", metavar="OTHER"),
+        typer.Option(
+            "--versus",
+            help="Another therapy to compare with.",
+            metavar="OTHER",
+            autocompletion=complete_therapy,
+        ),
     ] = None,
     periods: Annotated[
         str | None,
@@ -167,7 +176,7 @@ def next_(
     from migraine_diary.domain.dates import local_day, now
 
     moment = now()
-    wanted = None if plan_id is None else id_of(plan_id, "plan id")
+    wanted = None if plan_id is None else id_of(plan_id, "plan ID")
     plan = current_plan(diary_from(ctx, write=False), wanted, moment)
     if json:
         from migraine_diary.render.json import plan_next_json
@@ -198,7 +207,7 @@ def show(
     from migraine_diary.domain.dates import local_day, now
 
     moment = now()
-    number = id_of(plan_id, "plan id")
+    number = id_of(plan_id, "plan ID")
     if reveal:
         plan = reveal_plan(existing_diary(ctx), number, moment)
     else:
@@ -224,7 +233,7 @@ def status(ctx: typer.Context, plan_id: PlanId, json: Json = False) -> None:
     from migraine_diary.domain.dates import local_day, now
 
     moment = now()
-    plan = get_plan(diary_from(ctx, write=False), id_of(plan_id, "plan id"), moment)
+    plan = get_plan(diary_from(ctx, write=False), id_of(plan_id, "plan ID"), moment)
     today = local_day(moment)
     end = expected_end(plan, today)
     if json:
@@ -258,7 +267,7 @@ def abandon(
     from migraine_diary.diary.plans import abandon as abandon_plan
     from migraine_diary.domain.dates import now
 
-    plan = abandon_plan(existing_diary(ctx), id_of(plan_id, "plan id"), reason, now())
+    plan = abandon_plan(existing_diary(ctx), id_of(plan_id, "plan ID"), reason, now())
     say(
         f"Plan {plan.id} abandoned; it is kept with its reason. See it with "
         f"'{command_line(f'plan show {plan.id}')}'."
@@ -285,7 +294,7 @@ def result(
     from migraine_diary.render.plans import cent_items, result_lines
 
     found = plan_result(
-        diary_from(ctx, write=False), id_of(plan_id, "plan id"), now(), interim=interim
+        diary_from(ctx, write=False), id_of(plan_id, "plan ID"), now(), interim=interim
     )
     if json:
         from migraine_diary.render.json import plan_result_json

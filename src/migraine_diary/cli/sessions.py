@@ -66,7 +66,11 @@ def log(
     cost: Annotated[
         str | None,
         typer.Option(
-            "--cost", "-c", help="Amount paid, e.g. 90 or 89.50 (default: 0).", metavar="X"
+            "--cost",
+            "-c",
+            help="Amount paid, e.g. 90 or 89.50 (on a terminal asked for, offering this "
+            "therapy's last cost; without one: 0).",
+            metavar="X",
         ),
     ] = None,
     when: Annotated[
@@ -114,8 +118,10 @@ def log(
 
     moment = parse_when(when) if when else now()  # a bad moment before any question
     interview = therapy is None
-    required = (minutes, pain_before, pain_after)
-    prompting = common.on_terminal() and (interview or None in required)
+    # On a terminal the cost is asked for too (default: the therapy's last cost); a script
+    # that leaves it out stores 0, as it always has.
+    asked = (minutes, pain_before, pain_after, cost)
+    prompting = common.on_terminal() and (interview or None in asked)
     if therapy is None and not prompting:
         raise common.missing("THERAPY", "therapy")
     last = None
@@ -206,7 +212,8 @@ def _last_session(diary: Diary | None, therapy: str, *, again: bool) -> Session 
 def _ask_therapy(diary: Diary | None) -> tuple[str, bool]:
     """The therapy, from the names in use or a new one (confirmed, a near miss named):
     the name, and whether it is new."""
-    from migraine_diary.diary.sessions import in_use, near_miss
+    from migraine_diary.diary.sessions import in_use
+    from migraine_diary.diary.therapies import close_therapy
     from migraine_diary.domain.models import therapy_key
 
     known = in_use(diary)
@@ -216,7 +223,7 @@ def _ask_therapy(diary: Diary | None) -> tuple[str, bool]:
         name = common.answer(f"Therapy{offered}", common.session_check("therapy"))
         if therapy_key(name) in known:
             return name, False
-        close = near_miss(name, known)
+        close = close_therapy(name, known)
         like = f" (did you mean {close!r}?)" if close else ""
         if typer.confirm(
             f"{name.strip()!r} is not in the diary yet{like}. Add it as a new therapy?",
@@ -234,11 +241,15 @@ def _ask_optional(data: dict[str, object], last: Session | None, *, provider_giv
             default="",
         )
     if not provider_given:
+        offered = last.provider if last and last.provider else ""
+        # Enter keeps the provider offered: "-" is how to say there was none this time.
         data["provider"] = common.answer(
-            "Provider (blank for none)",
+            "Provider (- for none)" if offered else "Provider (blank for none)",
             common.session_check("provider"),
-            default=(last.provider if last and last.provider else ""),
+            default=offered,
         )
+        if data["provider"] == "-":
+            data["provider"] = ""
     if not data["during_attack"]:
         data["during_attack"] = typer.confirm("During a migraine attack?", default=False)
     if data["notes"] is None:
@@ -312,7 +323,8 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
     """
     from migraine_diary.diary.sessions import get_session
 
-    session = get_session(diary_from(ctx, write=False), id_of(session_id, "session id"))
+    number = id_of(session_id, "session ID")  # a typo refused before the diary is opened
+    session = get_session(diary_from(ctx, write=False), number)
     if json:
         print_json(session.to_json())
         return
@@ -325,7 +337,12 @@ def show(ctx: typer.Context, session_id: SessionId, json: Json = False) -> None:
 def edit(
     ctx: typer.Context,
     session_id: SessionId,
-    therapy: Annotated[str | None, typer.Option("--therapy", "-t", help="Therapy name.")] = None,
+    therapy: Annotated[
+        str | None,
+        typer.Option(
+            "--therapy", "-t", help="Therapy name.", autocompletion=common.complete_therapy
+        ),
+    ] = None,
     minutes: Minutes = None,
     pain_before: PainBefore = None,
     pain_after: PainAfter = None,
@@ -357,7 +374,7 @@ def edit(
     from migraine_diary.render import sessions as render
     from migraine_diary.render.terminal import console
 
-    number = id_of(session_id, "session id")
+    number = id_of(session_id, "session ID")
     given = {
         "therapy": therapy,
         "minutes": minutes,
@@ -395,7 +412,7 @@ def delete(
     from migraine_diary.render import sessions as render
     from migraine_diary.render.terminal import console
 
-    number = id_of(session_id, "session id")
+    number = id_of(session_id, "session ID")
     diary = existing_diary(ctx)
     session = get_session(diary, number)
     if not yes and not common.confirm_change(render.session_line(session, "Delete") + "?"):
@@ -424,7 +441,12 @@ def therapies(ctx: typer.Context, json: Json = False) -> None:
 @app.command()
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The name in use.", show_default=False)],
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The name in use.", show_default=False, autocompletion=common.complete_therapy
+        ),
+    ],
     new: Annotated[str, typer.Argument(help="The name to use from now on.", show_default=False)],
 ) -> None:
     """Rename a therapy, or merge two spellings into one.

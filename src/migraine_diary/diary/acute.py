@@ -35,7 +35,14 @@ from migraine_diary.domain.attack import Attack
 from migraine_diary.domain.dates import day_start, format_local, from_storage, to_storage
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.medications import Classes
-from migraine_diary.domain.models import CLOCK_SLACK, PAIN_RULE, RULES, parse_whole, therapy_key
+from migraine_diary.domain.models import (
+    CLOCK_SLACK,
+    PAIN_RULE,
+    parse_id,
+    parse_whole,
+    therapy_key,
+)
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import DiaryError, InputError, field_error
 
 DUE_DAYS = 7  # `attack due` lists the doses of the last week unless --since says otherwise
@@ -133,8 +140,8 @@ def rate(
         raise InputError("nothing to rate: give --at-dose P, or --after 2h --pain P")
     if dose is not None and session is not None:
         raise InputError("give --dose or --session, not both")
-    number = parse_whole(dose, field="dose", rule=RULES["id"]) if dose is not None else 1
-    session_id = id_of(session, "session") if session is not None else None
+    number = parse_id(dose, field="dose") if dose is not None else 1
+    session_id = parse_id(session, field="session ID") if session is not None else None
     with diary.transaction() as conn:
         row = db.attack_by_id(conn, attack_id)
         if row is None:
@@ -161,8 +168,8 @@ def rate(
             if not 1 <= number <= len(doses):
                 count = len(doses)
                 raise DiaryError(
-                    f"attack {attack_id} has no dose {number}: it has {count} dose"
-                    f"{'' if count == 1 else 's'}; add one with: "
+                    f"attack {attack_id} has no dose {number}: it has {plural(count, 'dose')}; "
+                    "add one with: "
                     f"{command_line(f'attack edit {attack_id} --med NAME@TIME')}"
                     if count
                     else f"attack {attack_id} has no dose to rate; add one with: "
@@ -189,10 +196,6 @@ def rate(
                     values["mbs_gone"] = mbs_gone
         db.save_rating(conn, values, **target)
     return Rated(attack_id, what, values)
-
-
-def id_of(text: str, field: str) -> int:
-    return parse_whole(text, field=field, rule=RULES["id"])
 
 
 def set_mbs(conn: Any, attack_id: int, mbs: str | None) -> None:
@@ -327,15 +330,34 @@ class AcuteReport:
 
 
 def _row(rows: Sequence[TreatmentRow], name: str) -> TreatmentRow:
+    """The row --compare names; a name not used in the period is refused with the one it looks
+    like, a medicine compared with and without its dose (`ibuprofen`, `ibuprofen 400mg`)."""
     key = therapy_key(name)
     for row in rows:
         if therapy_key(row.name) == key:
             return row
-    from migraine_diary.diary.sessions import near_miss
+    from migraine_diary.domain.words import near_miss
 
-    close = near_miss(name, {therapy_key(row.name): row.name for row in rows})
-    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line('acute')}"
-    raise DiaryError(f"no treatment {name!r} used in the period; {hint}")
+    known: dict[str, TreatmentRow] = {}
+    for row in rows:
+        for form in _forms(row.name):
+            known.setdefault(form, row)
+    close = near_miss(_forms(name), {form: form for form in known})
+    if close is None:
+        raise DiaryError(
+            f"no medicine or therapy {name!r} used in the period; see the names with: "
+            + command_line("acute")
+        )
+    meant = known[close]
+    kind = "therapy" if meant.kind == "therapy" else "medicine"
+    raise DiaryError(f"no {kind} {name!r} used in the period; did you mean {meant.name!r}?")
+
+
+def _forms(name: str) -> list[str]:
+    """A treatment's name folded for a near miss: as written, and without its dose."""
+    from migraine_diary.domain.medications import normalise_key
+
+    return list(dict.fromkeys([therapy_key(name), normalise_key(name)]))
 
 
 def acute_report(
@@ -469,20 +491,17 @@ def add_score(
     diary: db.Diary, kind: str, total: str, day: str | None, therapy: str | None = None
 ) -> Score:
     value = parse_total(kind, total)
-    when = dates.parse_day(day, field="date") if day else dates.current_day()
-    if when > dates.current_day():
-        raise field_error("date", RULES["date"], day)
+    when = dates.parse_day(day, field="date", past=True) if day else dates.current_day()
     with diary.transaction() as conn:
         key = name = None
         if therapy is not None:
             key = therapy_key(therapy)
-            known = db.therapy_by_key(conn, key)
-            if known is None:
-                raise DiaryError(
-                    f"no therapy {therapy!r} in the diary; see the names with: "
-                    + command_line("summary")
-                )
-            name = known[1]
+            from migraine_diary.diary.therapies import in_use_keys, unknown_therapy
+
+            known = in_use_keys(conn)
+            if key not in known:
+                raise unknown_therapy(therapy, known)
+            name = known[key]
         score_id = db.insert_score(
             conn,
             {"kind": kind, "day": when.isoformat(), "total": value,

@@ -366,7 +366,7 @@ def typed_attack(
     if when:
         start = dates.parse_when(when)
         if start > now + CLOCK_SLACK:
-            raise field_error("when", RULES["start"], when)
+            raise dates.refused_ahead("when", when, start)
     elif until is not None:
         raise InputError("--until needs --when: when the attack began")
     else:
@@ -590,7 +590,7 @@ def edit_attack(
         current = _attack_by_id(conn, attack_id, to_change=True)
         start = dates.parse_when(when) if when else current.start
         if when and start > now + CLOCK_SLACK:
-            raise field_error("when", RULES["start"], when)
+            raise dates.refused_ahead("when", when, start)
         end = _end(start, hours, until, now) if given else current.end
         kept = [] if clear_meds else [d.as_input() for d in current.medications]
         data: dict[str, Any] = {

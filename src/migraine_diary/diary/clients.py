@@ -30,9 +30,9 @@ def client_name(text: str) -> str:
 def unknown_client(name: str, known: list[str]) -> DiaryError:
     """A --client naming nobody: the nearest name (the rule therapies use), else where the
     names are listed."""
-    from migraine_diary.diary.sessions import near_miss
+    from migraine_diary.domain.words import near_miss
 
-    close = near_miss(name, {therapy_key(k): k for k in known})
+    close = near_miss([therapy_key(name)], {therapy_key(k): k for k in known})
     hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line('clients')}"
     return DiaryError(f"no client {name!r} in the diary; {hint}")
 

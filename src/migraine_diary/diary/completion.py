@@ -12,8 +12,8 @@ from pathlib import Path
 
 
 def offered(kind: str, db: str | None, incomplete: str) -> list[str]:
-    """The values of ``kind`` (storage.sqlite.names.KINDS: "therapy", "attack",
-    "plan") in the diary --db, the environment or the config file name, that begin with
+    """The values of ``kind`` (storage.sqlite.names.KINDS: "therapy", "attack", "plan",
+    "medicine") in the diary --db, the environment or the config file name, that begin with
     ``incomplete``, as typed (the shell and Typer match a prefix case by case)."""
     try:
         from migraine_diary.diary.settings import effective, given

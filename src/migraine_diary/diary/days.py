@@ -33,10 +33,7 @@ MAX_MONTHS = 120
 
 def check_day(text: str | None, *, field: str, today: dt.date) -> dt.date:
     """A local day typed for check-ins and kept ranges: never one that has not happened."""
-    day = parse_day(text, field=field, today=today) if text else today
-    if day > today:
-        raise field_error(field, RULES["date"], text)
-    return day
+    return parse_day(text, field=field, today=today, past=True) if text else today
 
 
 def checkin(diary: db.Diary, day: dt.date) -> bool:

@@ -4,7 +4,6 @@ sessions, reveal, abandon, and judge the result."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import secrets
 from dataclasses import dataclass, replace
@@ -19,8 +18,6 @@ from migraine_diary.errors import DiaryError, InputError, field_error
 
 if TYPE_CHECKING:
     from migraine_diary.analysis.plans import Outcome
-
-NEAR_MISS_CUTOFF = 0.8
 
 
 @dataclass(frozen=True)
@@ -42,23 +39,17 @@ def _no_plan(plan_id: int) -> DiaryError:
     return DiaryError(f"no plan with id {plan_id}; see the plans with: {command_line('plan')}")
 
 
-def _therapy_id(conn: Any, name: str, *, option: str, allow_new: bool) -> int:
-    """A therapy already in the diary; a new one only with --new-therapy."""
+def _therapy_id(conn: Any, name: str, *, allow_new: bool) -> int:
+    """A therapy in use in the diary; a new one only with --new-therapy."""
+    from migraine_diary.diary.therapies import in_use_keys, unknown_therapy
     from migraine_diary.domain.models import therapy_key
 
     key = therapy_key(name)
+    known = in_use_keys(conn)
+    if key not in known and not allow_new:
+        raise unknown_therapy(name, known, may_add=True)
     found = db.therapy_by_key(conn, key)
-    if found is not None:
-        return found[0]
-    if allow_new:
-        return db.add_therapy(conn, name, key)
-    known = db.therapy_keys(conn)
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=NEAR_MISS_CUTOFF)
-    hint = f" did you mean {known[close[0]]!r}?" if close else ""
-    raise InputError(
-        f"{option}: no therapy named {name!r} in the diary;{hint} (add --new-therapy to plan "
-        f"a therapy not logged yet; see the names with: {command_line('therapies')})"
-    )
+    return found[0] if found is not None else db.add_therapy(conn, " ".join(name.split()), key)
 
 
 # ---------------------------------------------------------------------------- making
@@ -72,10 +63,10 @@ def create_plan(
 
     seed = spec.seed if spec.seed is not None else secrets.randbits(32)
     with diary.transaction() as conn:
-        therapy_id = _therapy_id(conn, spec.therapy, option="therapy", allow_new=new_therapy)
+        therapy_id = _therapy_id(conn, spec.therapy, allow_new=new_therapy)
         other_id = None
         if spec.kind == rules.KIND_THERAPIES:
-            other_id = _therapy_id(conn, str(spec.arms[1]), option="versus", allow_new=new_therapy)
+            other_id = _therapy_id(conn, str(spec.arms[1]), allow_new=new_therapy)
             if other_id == therapy_id:
                 raise InputError(f"versus must name another therapy than {spec.therapy!r}")
         ids = [therapy_id] + ([other_id] if other_id is not None else [])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -10,6 +9,7 @@ from typing import Any
 
 from migraine_diary import storage as db
 from migraine_diary.analysis.summary import Summary, SummaryRow
+from migraine_diary.diary.therapies import close_therapy, in_use_keys, unknown_therapy
 from migraine_diary.domain.dates import day_start, from_storage, now, to_storage
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.models import (
@@ -21,9 +21,8 @@ from migraine_diary.domain.models import (
     validate_session,
 )
 from migraine_diary.domain.session import Session
-from migraine_diary.errors import DiaryError, InputError, Note, field_error
-
-NEAR_MISS_CUTOFF = 0.8
+from migraine_diary.domain.words import near_miss
+from migraine_diary.errors import DiaryError, Note, field_error
 
 
 def session_from_row(row: tuple[Any, ...]) -> Session:
@@ -68,27 +67,15 @@ def search_text(search: str | None) -> str | None:
     return search.strip().casefold()
 
 
-def near_miss(name: str, known: dict[str, str]) -> str | None:
-    """The name in use (by key) that `name` looks like a typo of, if any: the one rule for
-    logging, prompting and filtering."""
-    close = difflib.get_close_matches(therapy_key(name), list(known), n=1, cutoff=NEAR_MISS_CUTOFF)
-    return known[close[0]] if close else None
-
-
 def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
-    """The id of a therapy matched case-insensitively; a new one is added, unless it looks
-    like a typo of a therapy already in use."""
+    """The id of a therapy in use, matched case-insensitively; a new one is added, unless it
+    looks like a typo of a therapy in use."""
     key = therapy_key(name)
+    if key not in (known := in_use_keys(conn)) and not allow_new and close_therapy(name, known):
+        raise unknown_therapy(name, known, may_add=True)
     found = db.therapy_by_key(conn, key)
     if found is not None:
         return found[0]
-    if not allow_new:
-        close = near_miss(name, db.therapy_keys(conn))
-        if close:
-            raise InputError(
-                f"therapy {name!r} is new: did you mean {close!r}? "
-                "(add --new-therapy to keep it as a new therapy)"
-            )
     return db.add_therapy(conn, " ".join(name.split()), key)
 
 
@@ -98,7 +85,7 @@ def no_session(session_id: int) -> DiaryError:
 
 def unknown_name(kind: str, name: str, known: dict[str, str], listing: str) -> DiaryError:
     """A filter naming nothing in the diary: a typo would otherwise show "no sessions"."""
-    close = near_miss(name, known)
+    close = near_miss([therapy_key(name)], known)
     hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line(listing)}"
     return DiaryError(f"no {kind} {name!r} in the diary; {hint}")
 
@@ -108,12 +95,7 @@ def in_use(diary: db.Diary | None) -> dict[str, str]:
     if diary is None:
         return {}
     with diary.connect() as conn:
-        return {key: name for _, name, key, n in db.therapies(conn) if n}
-
-
-def therapy_in_diary(diary: db.Diary | None, name: str) -> str | None:
-    """The stored spelling of a therapy with sessions, or None."""
-    return in_use(diary).get(therapy_key(name))
+        return in_use_keys(conn)
 
 
 def check_therapy(diary: db.Diary | None, name: str | None) -> None:
@@ -125,7 +107,7 @@ def check_therapy(diary: db.Diary | None, name: str | None) -> None:
             db.therapy_by_key(conn, therapy_key(name))
     known = in_use(diary)
     if therapy_key(name) not in known:
-        raise unknown_name("therapy", name, known, "therapies")
+        raise unknown_therapy(name, known)
 
 
 def last_session(diary: db.Diary | None, therapy: str) -> Session | None:
@@ -268,11 +250,10 @@ def rename_therapy(diary: db.Diary, old: str, new: str) -> tuple[str, str, int |
     if not new_name or len(new_name) > 100 or not is_name(new.strip()):
         raise field_error("new name", RULES["therapy"], new)
     with diary.transaction() as conn:
+        known = in_use_keys(conn)
         source = db.therapy_by_key(conn, therapy_key(old))
-        if source is None:
-            raise DiaryError(
-                f"no therapy named {old!r}; see the names with: {command_line('therapies')}"
-            )
+        if source is None or therapy_key(old) not in known:
+            raise unknown_therapy(old, known)
         target = db.therapy_by_key(conn, therapy_key(new_name))
         if target is None or target[0] == source[0]:
             db.rename_therapy(conn, source[0], new_name, therapy_key(new_name))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from migraine_diary.errors import InputError
+from migraine_diary.errors import DiaryError, InputError
 
 CONFIG_VAR = "MIGRAINE_DIARY_CONFIG"
 APP = "migraine-diary"
@@ -166,14 +166,14 @@ def read_config(path: Path, *, named: bool) -> dict[str, tuple[Any, int]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        if named:
-            raise InputError(
+        if named:  # the world is not as named (exit 1); a malformed file is bad input (2)
+            raise DiaryError(
                 f"config file {path} (from {CONFIG_VAR}) does not exist; create it or unset "
                 f"{CONFIG_VAR}"
             ) from None
         return {}
-    except OSError as error:
-        raise InputError(f"config file {path} cannot be read: {error.strerror}") from None
+    except OSError as error:  # a folder, a file that may not be read
+        raise DiaryError(f"config file {path} cannot be read: {error.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

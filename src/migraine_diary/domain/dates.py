@@ -17,6 +17,7 @@ WHEN_RULE = (
 )
 DAY_RULE = "a date such as 2026-11-20, today or yesterday"
 WRITTEN_RULE = "an ISO date or date and time such as 2026-11-20 or 2026-11-20T14:30:00+01:00"
+PAST_DAY_RULE = DAY_RULE + ", not in the future"
 # The rules above name the common forms; every form is listed in the --when help and README.
 PAST_RULE = "a moment up to now"
 # The days a diary holds: wide enough for any life, narrow enough that every moment has a
@@ -125,7 +126,7 @@ def parse_when(
         moment = local_instant(datetime.combine(day, _parse_clock(rest, text, field, rule)))
         check_range(moment, field=field, got=text)
         if moment > now() + _SLACK:
-            raise _read_as(field, PAST_RULE, f"{raw!r}, read as {format_local(moment)}")
+            raise refused_ahead(field, text, moment)
         return moment
     return parse_written(text, field=field, today=base, rule=rule)
 
@@ -150,7 +151,7 @@ def parse_written(
     if _is_date(raw):
         latest = max(latest, local_instant(datetime.combine(base, NOON)))
     if moment > latest:
-        raise _read_as(field, PAST_RULE, f"{raw!r}, read as {format_local(moment)}")
+        raise refused_ahead(field, text, moment)
     return moment.replace(microsecond=0)
 
 
@@ -175,6 +176,22 @@ def _named_day(lowered: str, base: date) -> tuple[date, str] | None:
     return None
 
 
+def refused_ahead(
+    field: str, text: str, read: date | str, *, rule: str | None = None
+) -> InputError:
+    """The one refusal of a moment or a day after now, saying how the text was read: a
+    moment (rule: up to now) as local time, a day (rule: not in the future) unless it was
+    typed as it reads, or words such as "a day ahead"."""
+    typed = text.strip()
+    if isinstance(read, datetime):
+        return _read_as(field, rule or PAST_RULE, f"{typed!r}, read as {format_local(read)}")
+    rule = rule or PAST_DAY_RULE
+    shown = read if isinstance(read, str) else read.isoformat()
+    if typed == shown:
+        return field_error(field, rule, text)
+    return _read_as(field, rule, f"{typed!r}, read as {shown}")
+
+
 def _read_as(field: str, rule: str, understood: str) -> InputError:
     """field_error's shape, with what was understood shown whole (it may be long)."""
     return InputError(f"{field} must be {rule} (got {understood})")
@@ -190,11 +207,8 @@ def _weekday(word: str) -> int | None:
 
 def _refuse_ahead_or_ambiguous(lowered: str, text: str, field: str, base: date) -> None:
     """A day ahead, or a date that reads two ways, is refused saying how it was read."""
+    _refuse_a_day_ahead(lowered, text, field, base, rule=PAST_RULE)
     first = lowered.split(" ")[0]
-    if first == "tomorrow":
-        raise _read_as(field, PAST_RULE, f"{text.strip()!r}, read as {base + timedelta(days=1)}")
-    if first == "next":
-        raise _read_as(field, PAST_RULE, f"{text.strip()!r}, read as a day ahead")
     both = _DAY_MONTH.match(first)
     if both and both[1] != both[2] and int(both[1]) <= 12 and int(both[2]) <= 12:
         raise _read_as(
@@ -203,6 +217,15 @@ def _refuse_ahead_or_ambiguous(lowered: str, text: str, field: str, base: date) 
             f"{text.strip()!r}: day {both[1]} of month {both[2]}, "
             f"or month {both[1]} day {both[2]}?",
         )
+
+
+def _refuse_a_day_ahead(lowered: str, text: str, field: str, base: date, *, rule: str) -> None:
+    """`tomorrow` and `next ...` are read (to be refused saying so), never taken."""
+    first = lowered.split(" ")[0]
+    if first == "tomorrow":
+        raise refused_ahead(field, text, base + timedelta(days=1), rule=rule)
+    if first == "next":
+        raise refused_ahead(field, text, "a day ahead", rule=rule)
 
 
 def _is_date(text: str) -> bool:
@@ -241,20 +264,25 @@ def check_range(value: date, *, field: str, got: object) -> None:
         raise field_error(field, RANGE_RULE, got)
 
 
-def parse_day(text: str, *, field: str, today: date | None = None) -> date:
+def parse_day(text: str, *, field: str, today: date | None = None, past: bool = False) -> date:
     """A calendar day for --since / --until: a date, or a day named as `parse_when` reads
-    them (`yesterday`, `3 days ago`, `last monday`)."""
+    them (`yesterday`, `3 days ago`, `last monday`). A day that must have happened (`past`:
+    a check-in) is refused after today saying how it was read, `tomorrow` included."""
     lowered = " ".join(text.strip().lower().split())
     base = today or current_day()
+    if past:
+        _refuse_a_day_ahead(lowered, text, field, base, rule=PAST_DAY_RULE)
     named = _named_day(lowered, base) if lowered else None
     if named is not None and not named[1]:
-        check_range(named[0], field=field, got=text)
-        return named[0]
-    try:
-        day = date.fromisoformat(lowered)
-    except ValueError:
-        raise field_error(field, DAY_RULE, text) from None
+        day = named[0]
+    else:
+        try:
+            day = date.fromisoformat(lowered)
+        except ValueError:
+            raise field_error(field, DAY_RULE, text) from None
     check_range(day, field=field, got=text)
+    if past and day > base:
+        raise refused_ahead(field, text, day)
     return day
 
 

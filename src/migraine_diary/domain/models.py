@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from migraine_diary.domain import dates
 from migraine_diary.domain.dates import WHEN_RULE, to_storage
 from migraine_diary.domain.helpfulness import HELPFULNESS, HELPFULNESS_WORDS, Helpfulness
-from migraine_diary.errors import InputError, field_error
+from migraine_diary.errors import DiaryError, InputError, field_error
 
 PAIN_RULE = "a whole number from 0 to 10"
 NAME_RULE = "on one line, without control characters"
@@ -38,9 +38,9 @@ RULES: dict[str, str] = {
     "provider": f"text of at most 200 characters {NAME_RULE}, or empty",
     "during_attack": "true or false",
     "notes": "text of at most 5000 characters without NUL characters, or empty",
-    "id": f"a whole number from 1 to {MAX_ID}",
+    "id": "a whole number, 1 or more",
     "imported_id": f"a whole number from 1 to {MAX_IMPORTED_ID}, or empty",
-    "limit": f"a whole number from 1 to {MAX_ID}",
+    "limit": "a whole number, 1 or more",
     # attacks (issue 5)
     "start": WHEN_RULE + ", not in the future",
     "end": "a moment after the attack's start, not in the future",
@@ -52,7 +52,7 @@ RULES: dict[str, str] = {
     "helpfulness": HELPFULNESS_WORDS,
     "taken_at": WHEN_RULE + " or a time such as 14:30, not in the future",
     "source": f"text of 1 to 300 characters {NAME_RULE}",
-    "date": "a date such as 2026-11-20, today or yesterday, not in the future",
+    "date": dates.PAST_DAY_RULE,
     "months": "a whole number from 1 to 120",
     # attack detail (issue 16)
     "triggers": f"a trigger of 1 to 200 characters {NAME_RULE}",
@@ -110,6 +110,30 @@ def parse_whole(text: str, *, field: str, rule: str, low: int = 1, high: int = M
     if not low <= number <= high:
         raise field_error(field, rule, text)
     return number
+
+
+def parse_id(text: str, *, field: str, at_most: bool = False) -> int:
+    """An id or a dose's number as typed (`session ID`, `dose`): ASCII digits, 1 or more. The
+    64-bit bound of the storage is no rule a person needs: a number above it is said to be
+    in no record of the diary (which is true), not refused with a 19-digit range; for a
+    count of records (`at_most`, a --limit) it is every record."""
+    if not is_number(text, whole=True) or text.strip().startswith(("-", "+")):
+        raise InputError(f"{field} must be {RULES['id']} (got {_quoted(text)})")
+    digits = text.strip().lstrip("0")
+    if len(digits) > _MAX_DIGITS or int(digits or "0") > MAX_ID:
+        if at_most:
+            return MAX_ID
+        raise DiaryError(f"there is no {field} {_quoted(text, quote=False)} in the diary")
+    number = int(digits or "0")
+    if number < 1:
+        raise InputError(f"{field} must be {RULES['id']} (got {_quoted(text)})")
+    return number
+
+
+def _quoted(text: str, *, quote: bool = True) -> str:
+    """A typed value in a message: at most 40 characters, quoted as Python shows a string."""
+    short = text if len(text) <= 40 else text[:37] + "..."
+    return repr(short) if quote else short
 
 
 def _whole_number(value: object) -> object:

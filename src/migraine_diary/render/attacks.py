@@ -145,9 +145,11 @@ ATTACK_COLUMNS = (
     Column("start"),
     Column("lasted"),
     Column("peak", justify="right", label="peak pain"),
-    Column("aura"),
+    Column("aura", words={"aura": "yes"}),
     Column("medication", figure=False, narrowest=16, drop=1),
 )
+# Beside the attacks a search found: the notes it looked in, wrapped, never left out.
+NOTES_COLUMN = Column("notes", figure=False, narrowest=16)
 
 
 def attacks_table(
@@ -155,9 +157,15 @@ def attacks_table(
     total: int,
     now: dt.datetime,
     clients: Mapping[int, str | None] | None = None,
+    *,
+    search: str | None = None,
 ) -> None:
-    """The attacks; with `clients` (a practice's listing across clients), whose each is."""
+    """The attacks; with `clients` (a practice's listing across clients), whose each is;
+    after a `search`, with the notes it matched."""
     if not attacks:
+        if search is not None:
+            console.print(f"No attacks match {search.strip()!r}.")
+            return
         console.print(
             f"No attacks match. Log one with: {command_line('attack log --hours 4 --peak 6')}"
         )
@@ -170,10 +178,13 @@ def attacks_table(
             str(a.peak),
             "aura" if a.aura else "",
             ", ".join(d.name for d in a.medications) or DASH,
+            *([" ".join((a.notes or "").split())] if search is not None else []),
         ]
         for a in attacks
     ]
-    console.print(table(*with_client(ATTACK_COLUMNS, rows, [a.id for a in attacks], clients)))
+    shown = (*ATTACK_COLUMNS, NOTES_COLUMN) if search is not None else ATTACK_COLUMNS
+    columns, cells = with_client(shown, rows, [a.id for a in attacks], clients)
+    console.print(table(columns, cells, shown_whole=command_line("attack show ID")))
     for client, first, second in _overlaps(attacks, clients):
         edit, delete = (f"attack {verb} {second}" for verb in ("edit", "delete"))
         hint = command_line if client is None else partial(command_line_for, client)

@@ -19,7 +19,7 @@ from migraine_diary.analysis.practice import (
     Sensitivity,
     Slope,
 )
-from migraine_diary.domain.words import noun, plural
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import one_decimal, signed, visible
 from migraine_diary.render.stats import INDENT, say, underline, width
 from migraine_diary.render.tables import Column, table
@@ -139,7 +139,7 @@ def practice_section(result: PracticeResult) -> None:
         say("")
         say(
             f"Per client ({plural(len(result.clients), 'client')}; "
-            f"{out} {noun(out, 'is', 'are')} not in the model: the model needs "
+            f"{out} {verb(out, 'is', 'are')} not in the model: the model needs "
             f"{MIN_SESSIONS} sessions with pain a client and {MIN_CLIENTS} such clients)"
         )
         say(table(CLIENT_COLUMNS, [_client_cells(c) for c in result.clients], width=width()))

@@ -12,9 +12,9 @@ from migraine_diary.analysis.summary import Summary, SummaryRow
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
 from migraine_diary.domain.session import Session
-from migraine_diary.domain.words import plural
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed_whole
-from migraine_diary.render.tables import Column, table, with_client
+from migraine_diary.render.tables import Blocks, Column, table, with_client
 from migraine_diary.render.terminal import console
 
 LOG_EXAMPLE = "log THERAPY -m 45 -b 5 -a 4"
@@ -38,7 +38,7 @@ SESSION_COLUMNS = (
     Column("rel.", justify="right", label="relief"),
     Column("later", justify="right", label="pain later"),
     Column("cost", justify="right"),
-    Column("atk", justify="center", label="during attack"),
+    Column("atk", justify="center", label="during attack", words={"A": "yes"}),
     Column("provider · notes", figure=False, narrowest=24, drop=1),
 )
 
@@ -65,7 +65,8 @@ def sessions_table(
         ]
         for s in sessions
     ]
-    console.print(table(*with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)))
+    columns, cells = with_client(SESSION_COLUMNS, rows, [s.id for s in sessions], clients)
+    console.print(table(columns, cells, shown_whole=command_line("show ID")))
     if any(s.during_attack for s in sessions):
         console.print("atk A = taken during a migraine attack (acute use).")
     if total > len(sessions):
@@ -124,17 +125,22 @@ def summary_table(summary: Summary) -> None:
     assert total is not None
     footer = _summary_cells(total, "all therapies") if len(summary.therapies) > 1 else None
     rows = [_summary_cells(row, row.therapy or "") for row in summary.therapies]
-    console.print(table(SUMMARY_COLUMNS, rows, footer=footer))
+    shown = table(SUMMARY_COLUMNS, rows, footer=footer)
+    console.print(shown)
     excluded = [r for r in summary.therapies if r.excluded_no_pain]
     for row in excluded:
         console.print(
             f"{row.therapy}: {plural(row.excluded_no_pain, 'session')} began at pain 0 and "
-            f"{'is' if row.excluded_no_pain == 1 else 'are'} left out of the pain, relief and "
+            f"{verb(row.excluded_no_pain, 'is', 'are')} left out of the pain, relief and "
             "cost-per-point columns."
         )
+    # The fields by the names they are shown with: headers, or a block's labels.
+    means, per = ("pain before/after, relief", "per point")
+    if not isinstance(shown, Blocks):
+        means, per = ("before/after/relief", "per pt")
     console.print(
-        "before/after/relief: mean pain (0-10) per session; relieved: sessions with at least "
-        "1 point of relief;\nper pt: cost per point of relief. "
+        f"{means}: mean pain (0-10) per session; relieved: sessions with at least 1 point of "
+        f"relief;\n{per}: cost per point of relief. "
         f"`{command_line('stats')}` says what these can and cannot tell."
     )
 

@@ -31,7 +31,7 @@ from migraine_diary.analysis.stats import (
 )
 from migraine_diary.domain.dates import format_local
 from migraine_diary.domain.hints import command_line
-from migraine_diary.domain.words import plural
+from migraine_diary.domain.words import plural, verb
 from migraine_diary.render.format import DASH, money, one_decimal, percent, signed, visible
 from migraine_diary.render.tables import Column, table
 from migraine_diary.render.terminal import columns, console
@@ -101,10 +101,14 @@ def _table(
     say(table(shown, rows, width=width, header=header), indent=indent)
 
 
-# The rows of figures under a heading: a label, then figures (an interval is one figure).
-def _figure_rows(*labels: str) -> list[Column]:
+# The rows of figures under a heading: a label, then figures (an interval is one figure);
+# the last `said` columns' cells say what they are ("95% interval ...", "n 8").
+def _figure_rows(*labels: str, said: int = 0) -> list[Column]:
     first, *rest = labels
-    return [Column(first, figure=False, narrowest=8), *(Column(label) for label in rest)]
+    return [
+        Column(first, figure=False, narrowest=8),
+        *(Column(label, said=index >= len(rest) - said) for index, label in enumerate(rest)),
+    ]
 
 
 def therapy_sections(
@@ -176,8 +180,8 @@ def _relief(stats: TherapyStats) -> None:
         ["mean", signed(rel.mean), _mean_interval(rel), f"n {rel.n}"],
         ["median", signed(rel.median), median_note, f"n {rel.n}"],
     ]
-    _table(_figure_rows("estimate", "relief", "interval", "sessions"), rows, indent=INDENT,
-           header=False)  # fmt: skip
+    _table(_figure_rows("estimate", "relief", "interval", "sessions", said=2), rows,
+           indent=INDENT, header=False)  # fmt: skip
     note = interval_note(rel)
     if note is not None:
         say(note, indent=INDENT)
@@ -317,7 +321,7 @@ def _durability(dur: Durability) -> None:
         return
     missing = (
         f"{dur.without_later} of the {plural(dur.relieved, 'session')} with relief "
-        f"{'has' if dur.without_later == 1 else 'have'} no pain score later that day"
+        f"{verb(dur.without_later, 'has', 'have', of=dur.relieved)} no pain score later that day"
     )
     if dur.n == 0 or dur.share is None:
         say(
@@ -404,7 +408,12 @@ def _acute(acute: AcuteVerdict) -> None:
         [label, signed(rel.mean), _mean_interval(rel), f"n {rel.n}"]
         for label, rel in (("during attacks", acute.during_attack), ("at other times", acute.other))
     ]
-    _table(_figure_rows("sessions", "relief", "interval", "n"), rows, indent=INDENT, header=False)
+    _table(
+        _figure_rows("sessions", "relief", "interval", "n", said=2),
+        rows,
+        indent=INDENT,
+        header=False,
+    )
 
 
 ENDPOINT_LABELS = (

@@ -32,7 +32,8 @@ Justify = Literal["left", "right", "center"]
 class Column:
     """One column. ``figure``: never cut or wrapped. A text column wraps down to ``narrowest``
     cells (never below its longest word); ``drop`` above 0 lets it go when the table does not
-    fit otherwise (the highest first). ``label`` names the field in a block of lines."""
+    fit otherwise (the highest first). ``label`` names the field in a block of lines, and
+    ``words`` says a code of the table's in words there."""
 
     header: str
     figure: bool = True
@@ -40,6 +41,12 @@ class Column:
     narrowest: int = 10
     drop: int = 0
     label: str | None = None
+    # A cell that is a code of the table's (a legend under it explains it), in words for a
+    # block of lines, where no legend stands beside it: {"A": "yes"}.
+    words: Mapping[str, str] | None = None
+    # Its cells say what they are ("95% interval 1 to 2", "n 8"): a block shows them alone,
+    # without a label that would repeat them.
+    said: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,9 +125,13 @@ def table(
     footer: Sequence[str] | None = None,
     width: int | Literal["terminal"] | None = "terminal",
     header: bool = True,
+    shown_whole: str | None = None,
 ) -> RenderableType:
     """The table for ``width`` columns (by default the terminal's; None: no limit), or the
-    records as blocks of lines when its figures cannot fit side by side."""
+    records as blocks of lines when its figures cannot fit side by side. Columns left out
+    for the width are named in a dim line under it, with how to see them: a wider terminal,
+    the command that shows one record whole (``shown_whole``), or --json. Without a width
+    (a file, a pipe) nothing is ever left out."""
     if width == "terminal":
         width = terminal_columns()
     shown_rows = [[visible(cell) for cell in row] for row in rows]
@@ -154,7 +165,12 @@ def table(
         )
     for row in shown_rows:
         grid.add_row(*(Text(row[i]) for i in chosen.shown))
-    return grid
+    left_out = [column.header for i, column in enumerate(columns) if i not in chosen.shown]
+    if not left_out:
+        return grid
+    ways = ", ".join(["a wider terminal", *([f"'{shown_whole}'"] if shown_whole else [])])
+    note = f"Left out at this width: {', '.join(left_out)} (shown by {ways} or --json)."
+    return Group(grid, Text(note, style="dim"))
 
 
 def blocks(
@@ -170,8 +186,12 @@ def blocks(
     for number, row in enumerate(rows):
         if number:
             parts.append(Text(""))
-        for label, cell in zip(labels, row, strict=True):
+        for column, label, cell in zip(columns, labels, row, strict=True):
             if not cell:
+                continue
+            cell = (column.words or {}).get(cell, cell)
+            if column.said:
+                parts.append(Text(cell, overflow="fold"))
                 continue
             if beside is not None and _longest_word([cell]) > beside:
                 parts.append(Text(label, style="bold"))
@@ -182,7 +202,12 @@ def blocks(
             grid.add_column(overflow="fold")
             grid.add_row(Text(label), Text(cell))
             parts.append(grid)
-    return Group(*parts)
+    return Blocks(*parts)
+
+
+class Blocks(Group):
+    """Records as blocks of lines: what a table became when its figures could not stand side
+    by side (a note under it names the fields by their labels, not by the headers)."""
 
 
 def with_client(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from migraine_diary.domain.hints import command_line
+from migraine_diary.domain.words import plural
 from migraine_diary.errors import DiaryError
 from migraine_diary.storage.schema import IMPLICIT_CLIENT
 
@@ -88,7 +89,7 @@ def writing(conn: Connection) -> int:
             "written"
         )
     if named:
-        clients = "1 client" if named == 1 else f"{named} clients"
+        clients = plural(named, "client")
         raise DiaryError(
             f"name the client with --client; the diary has {clients} "
             f"(run '{command_line('clients')}' to see them); nothing was written"

@@ -1,4 +1,5 @@
-"""What Tab completion offers from the diary: therapy names and attack ids, read with sqlite3
+"""What Tab completion offers from the diary: therapy and medicine names, attack and plan ids,
+read with sqlite3
 alone (no SQLAlchemy, no models), never writing a byte, so that a Tab stays instant."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ THERAPY_SQL = (
 )
 ATTACK_SQL = "SELECT id FROM attack ORDER BY id DESC LIMIT 200"
 PLAN_SQL = "SELECT id FROM plan ORDER BY id DESC LIMIT 200"  # none in a diary older than plans
+MEDICINE_SQL = "SELECT DISTINCT name FROM medication ORDER BY name LIMIT 500"
 
 
 def _rows(path: Path, sql: str) -> list[str]:
@@ -50,9 +52,15 @@ def plan_ids(path: Path) -> list[str]:
     return _rows(path, PLAN_SQL)
 
 
+def medicine_names(path: Path) -> list[str]:
+    """The medicines taken for attacks, by name as typed (a dose in it, if one was typed)."""
+    return _rows(path, MEDICINE_SQL)
+
+
 # Each kind of value completion can offer.
 KINDS: dict[str, Callable[[Path], list[str]]] = {
     "therapy": therapy_names,
     "attack": attack_ids,
     "plan": plan_ids,
+    "medicine": medicine_names,
 }

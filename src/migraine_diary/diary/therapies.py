@@ -16,7 +16,7 @@ def in_use_keys(conn: Any) -> dict[str, str]:
     """The therapies that have sessions (of the client in scope), by key: the names a typed
     one is looked up and near-missed among. A therapy whose sessions were all deleted is
     unknown again, as it is in `therapies`."""
-    return {key: name for _, name, key, n in db.therapies(conn) if n}
+    return dict(db.therapies_in_use(conn))
 
 
 def close_therapy(name: str, known: dict[str, str]) -> str | None:

@@ -72,6 +72,23 @@ def therapies(conn: Connection) -> list[tuple[int, str, str, int]]:
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+def therapies_in_use(conn: Connection) -> list[tuple[str, str]]:
+    """(key, name) of each therapy with a session (of the client in scope): what a typed name
+    is looked up among on every log and edit, so one index probe per therapy, not a count of
+    every session (ix_session_therapy_when, ix_session_client_therapy_when)."""
+    from sqlalchemy import text
+
+    condition, params = scope.only(conn, "s")
+    rows = conn.execute(
+        text(
+            "SELECT t.key, t.name FROM therapy t WHERE EXISTS (SELECT 1 FROM session s"
+            " WHERE s.therapy_id = t.id" + (f" AND {condition}" if condition else "") + ")"
+        ),
+        params,
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
 def therapy_by_key(conn: Connection, key: str) -> tuple[int, str] | None:
     from sqlalchemy import text
 

@@ -235,7 +235,7 @@ def _known_trigger(conn: Any, trigger: str | None) -> None:
     """A trigger filter naming no trigger of any attack: a typo would show "No attacks"."""
     if trigger is None:
         return
-    from migraine_diary.diary.sessions import unknown_name
+    from migraine_diary.diary.therapies import unknown_name
 
     known = {detail_key(value): value for value, _ in db.detail_counts(conn, "trigger", None, None)}
     if detail_key(trigger) not in known:

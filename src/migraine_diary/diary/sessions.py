@@ -21,7 +21,6 @@ from migraine_diary.domain.models import (
     validate_session,
 )
 from migraine_diary.domain.session import Session
-from migraine_diary.domain.words import near_miss
 from migraine_diary.errors import DiaryError, Note, field_error
 
 
@@ -81,13 +80,6 @@ def resolve_therapy(conn: Any, name: str, *, allow_new: bool) -> int:
 
 def no_session(session_id: int) -> DiaryError:
     return DiaryError(f"no session with id {session_id}; see the ids with: {command_line('list')}")
-
-
-def unknown_name(kind: str, name: str, known: dict[str, str], listing: str) -> DiaryError:
-    """A filter naming nothing in the diary: a typo would otherwise show "no sessions"."""
-    close = near_miss([therapy_key(name)], known)
-    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line(listing)}"
-    return DiaryError(f"no {kind} {name!r} in the diary; {hint}")
 
 
 def in_use(diary: db.Diary | None) -> dict[str, str]:

@@ -27,12 +27,17 @@ def close_therapy(name: str, known: dict[str, str]) -> str | None:
 NEW_THERAPY_HINT = "add --new-therapy if it is a new one"
 
 
-def unknown_therapy(name: str, known: dict[str, str], *, may_add: bool = False) -> DiaryError:
-    """The one refusal of a therapy name that is not in use: a near miss named, else where
-    the names are listed; where a new therapy may be made, how to make it."""
-    close = close_therapy(name, known)
-    hint = (
-        f"did you mean {close!r}?" if close else f"see the names with: {command_line('therapies')}"
-    )
+def unknown_name(
+    kind: str, name: str, known: dict[str, str], listing: str, *, may_add: bool = False
+) -> DiaryError:
+    """The one refusal of a typed name the diary does not hold (a therapy, a trigger): a near
+    miss named, else the command that lists the names; where a new one may be made, how."""
+    close = near_miss([therapy_key(name)], known)
+    hint = f"did you mean {close!r}?" if close else f"see the names with: {command_line(listing)}"
     new = f" ({NEW_THERAPY_HINT})" if may_add else ""
-    return DiaryError(f"no therapy {name!r} in the diary; {hint}{new}")
+    return DiaryError(f"no {kind} {name!r} in the diary; {hint}{new}")
+
+
+def unknown_therapy(name: str, known: dict[str, str], *, may_add: bool = False) -> DiaryError:
+    """A therapy name that is not in use; where a new therapy may be made, how to make it."""
+    return unknown_name("therapy", name, known, "therapies", may_add=may_add)
